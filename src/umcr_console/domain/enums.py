@@ -1,0 +1,150 @@
+"""The closed vocabularies of the program: states, statuses, codes.
+
+Every enum is a ``StrEnum`` so its members compare equal to, and serialise as,
+the exact strings of the wire protocol (protocol.md).
+"""
+
+from enum import IntEnum, StrEnum
+
+
+class IncidentState(StrEnum):
+    PENDING = "pending"
+    ASSIGNED = "assigned"
+    CLOSED = "closed"
+
+
+class TeamStatus(StrEnum):
+    AVAILABLE = "available"
+    DISPATCHED = "dispatched"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    TRANSPORTING = "transporting"
+    FOLLOW_UP = "follow_up"
+    OUT_OF_SERVICE = "out_of_service"
+    OFF_DUTY = "off_duty"
+
+    @property
+    def label(self) -> str:
+        return _TEAM_STATUS_LABELS[self]
+
+
+_TEAM_STATUS_LABELS = {
+    TeamStatus.AVAILABLE: "Available",
+    TeamStatus.DISPATCHED: "Dispatched",
+    TeamStatus.EN_ROUTE: "En route",
+    TeamStatus.ON_SCENE: "On scene",
+    TeamStatus.TRANSPORTING: "Transporting",
+    TeamStatus.FOLLOW_UP: "Follow-up / documentation",
+    TeamStatus.OUT_OF_SERVICE: "Out of service",
+    TeamStatus.OFF_DUTY: "Off duty",
+}
+
+# Statuses in which a team is working an incident and must hold one.
+INCIDENT_BOUND_STATUSES = frozenset(
+    {TeamStatus.DISPATCHED, TeamStatus.EN_ROUTE, TeamStatus.ON_SCENE, TeamStatus.TRANSPORTING}
+)
+
+
+class Priority(IntEnum):
+    """Clinical urgency: 1 is the most urgent."""
+
+    URGENT = 1
+    HIGH = 2
+    ROUTINE = 3
+
+
+class CallType(StrEnum):
+    MENTAL_HEALTH = "mental_health"
+    SUICIDAL_IDEATION = "suicidal_ideation"
+    WELFARE_CHECK = "welfare_check"
+    SUBSTANCE_USE = "substance_use"
+    CONFLICT = "conflict"
+    PERSON_IN_DISTRESS = "person_in_distress"
+    TRESPASS = "trespass"
+    SYRINGE_DISPOSAL = "syringe_disposal"
+    FOLLOW_UP_VISIT = "follow_up_visit"
+
+    @property
+    def label(self) -> str:
+        return _CALL_TYPE_LABELS[self]
+
+
+_CALL_TYPE_LABELS = {
+    CallType.MENTAL_HEALTH: "Mental-health crisis",
+    CallType.SUICIDAL_IDEATION: "Suicidal ideation (non-imminent)",
+    CallType.WELFARE_CHECK: "Welfare check",
+    CallType.SUBSTANCE_USE: "Substance use / intoxicated person",
+    CallType.CONFLICT: "Disturbance or conflict",
+    CallType.PERSON_IN_DISTRESS: "Person in distress / unhoused outreach",
+    CallType.TRESPASS: "Trespass",
+    CallType.SYRINGE_DISPOSAL: "Syringe disposal",
+    CallType.FOLLOW_UP_VISIT: "Follow-up visit",
+}
+
+
+class Source(StrEnum):
+    LAPD_911 = "lapd_911"
+    TRANSFER_988 = "988_transfer"
+    DIRECT_LINE = "direct_line"
+    POLICE_REQUEST = "police_request"
+    TEAM_INITIATED = "team_initiated"
+    FOLLOW_UP = "scheduled_follow_up"
+
+
+class Disposition(StrEnum):
+    RESOLVED_ON_SCENE = "resolved_on_scene"
+    REFERRAL_MADE = "referral_made"
+    VOLUNTARY_TRANSPORT = "voluntary_transport"
+    WARM_HANDOFF = "warm_handoff"
+    DECLINED_SERVICES = "declined_services"
+    UNABLE_TO_LOCATE = "unable_to_locate"
+    REDIRECTED_LAPD = "redirected_lapd"
+    REDIRECTED_LAFD = "redirected_lafd"
+    CANCELLED = "cancelled"
+    DUPLICATE = "duplicate"
+
+
+class Agency(StrEnum):
+    LAPD = "LAPD"
+    LAFD = "LAFD"
+
+
+REDIRECT_DISPOSITION = {Agency.LAPD: Disposition.REDIRECTED_LAPD, Agency.LAFD: Disposition.REDIRECTED_LAFD}
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    DISPATCHER = "dispatcher"
+    WALL = "wall"
+    FIELD = "field"
+
+
+class RejectCode(StrEnum):
+    TEAM_UNAVAILABLE = "team_unavailable"
+    INVALID_TRANSITION = "invalid_transition"
+    VERSION_CONFLICT = "version_conflict"
+    UNKNOWN_ENTITY = "unknown_entity"
+    INCIDENT_CLOSED = "incident_closed"
+    INVALID_PAYLOAD = "invalid_payload"
+    FORBIDDEN = "forbidden"
+    DUPLICATE_ENTITY = "duplicate_entity"
+
+
+class EventType(StrEnum):
+    INCIDENT_CREATED = "incident.created"
+    INCIDENT_UPDATED = "incident.updated"
+    INCIDENT_NOTE_ADDED = "incident.note_added"
+    INCIDENT_TEAM_ASSIGNED = "incident.team_assigned"
+    INCIDENT_TEAM_RELEASED = "incident.team_released"
+    INCIDENT_REDIRECTED = "incident.redirected"
+    INCIDENT_CLOSED = "incident.closed"
+    INCIDENT_REOPENED = "incident.reopened"
+    TEAM_STATUS_CHANGED = "team.status_changed"
+    TEAM_CHECKED_IN = "team.checked_in"
+    # Extension: a team of the deployment configuration joins the roster.
+    TEAM_CREATED = "team.created"
+
+    @property
+    def entity_kind(self) -> str:
+        return self.value.split(".", 1)[0]

@@ -1,0 +1,170 @@
+"""Events: what a client sends, and the payload each event type carries.
+
+An ``Event`` is the envelope of protocol.md. Its payload is validated by the
+payload model of its type (``PAYLOAD_MODELS``), the same on the server and in
+the console, so a malformed payload is refused the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from .enums import Agency, CallType, Disposition, EventType, Priority, Source, TeamStatus
+from .ids import canonical_uuid, uuid7
+from .model import Caller, Location, Safety
+
+MAX_TEXT = 10_000
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+RequiredText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)]
+Name = Annotated[str, StringConstraints(max_length=200)]
+# A UUID in any accepted spelling, normalised to lower-case hyphenated form.
+UuidStr = Annotated[str, StringConstraints(max_length=64), AfterValidator(canonical_uuid)]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IncidentCreated(Payload):
+    received_at: AwareDatetime
+    source: Source
+    call_type: CallType
+    priority: Priority
+    location: Location
+    caller: Caller = Caller()
+    language: Name = ""
+    safety: Safety = Safety()
+    narrative: Text = ""
+    # Extensions of protocol.md:
+    person: Text = ""
+    # Why an unarmed team still takes a call the safety screen flagged.
+    screen_override_reason: Text = ""
+
+
+class IncidentUpdated(Payload):
+    """Only the fields to change; at least one."""
+
+    source: Source | None = None
+    call_type: CallType | None = None
+    priority: Priority | None = None
+    location: Location | None = None
+    caller: Caller | None = None
+    language: Name | None = None
+    safety: Safety | None = None
+    narrative: Text | None = None
+    person: Text | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class NoteAdded(Payload):
+    text: RequiredText
+
+
+class TeamAssigned(Payload):
+    team_id: UuidStr
+
+
+class TeamReleased(Payload):
+    team_id: UuidStr
+    reason: Text = ""
+
+
+class Redirected(Payload):
+    agency: Agency
+    reason: RequiredText
+
+
+class Closed(Payload):
+    disposition: Disposition
+    note: Text = ""
+
+
+class Reopened(Payload):
+    reason: RequiredText
+
+
+class StatusChanged(Payload):
+    status: TeamStatus
+    note: Text = ""
+
+
+class CheckedIn(Payload):
+    note: Text = ""
+
+
+class TeamCreated(Payload):
+    call_sign: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    provider: Name
+    division: Name
+    languages: tuple[Name, ...] = ()
+    base_lat: float | None = Field(default=None, ge=-90, le=90)
+    base_lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
+    EventType.INCIDENT_CREATED: IncidentCreated,
+    EventType.INCIDENT_UPDATED: IncidentUpdated,
+    EventType.INCIDENT_NOTE_ADDED: NoteAdded,
+    EventType.INCIDENT_TEAM_ASSIGNED: TeamAssigned,
+    EventType.INCIDENT_TEAM_RELEASED: TeamReleased,
+    EventType.INCIDENT_REDIRECTED: Redirected,
+    EventType.INCIDENT_CLOSED: Closed,
+    EventType.INCIDENT_REOPENED: Reopened,
+    EventType.TEAM_STATUS_CHANGED: StatusChanged,
+    EventType.TEAM_CHECKED_IN: CheckedIn,
+    EventType.TEAM_CREATED: TeamCreated,
+}
+
+
+class Event(BaseModel):
+    """One event as a client sends it, plus what the server adds on acceptance.
+
+    ``type`` is kept as a string here: an unknown type is a per-event
+    rejection, not a malformed batch.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: UuidStr
+    type: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    entity_id: UuidStr
+    occurred_at: AwareDatetime
+    workstation_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    expected_version: int | None = Field(default=None, ge=0)
+    payload: dict[str, Any] = Field(default_factory=dict)
+    # Set by the server on acceptance; a client cannot choose them.
+    seq: int | None = None
+    recorded_at: datetime | None = None
+    actor: str | None = None
+
+
+def make_event(
+    event_type: EventType,
+    entity_id: str,
+    payload: BaseModel | dict[str, Any],
+    *,
+    workstation_id: str,
+    occurred_at: datetime,
+    event_id: str | None = None,
+    expected_version: int | None = None,
+) -> Event:
+    """A new event as a client makes it, with a fresh UUIDv7 unless given."""
+    if isinstance(payload, BaseModel):
+        # An update carries only the fields it changes.
+        data = payload.model_dump(mode="json", exclude_unset=isinstance(payload, IncidentUpdated))
+    else:
+        data = payload
+    return Event(
+        event_id=event_id or uuid7(),
+        type=event_type,
+        entity_id=entity_id,
+        occurred_at=occurred_at,
+        workstation_id=workstation_id,
+        expected_version=expected_version,
+        payload=data,
+    )

@@ -1,0 +1,116 @@
+"""Entities: incidents and teams, immutable values that the rules replace.
+
+They are pydantic models so that the server, the wire and the local store
+serialise them one way. They are frozen: a rule returns a new value and never
+edits one in place, which keeps "confirmed state + pending events" cheap and
+safe to recompute.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from .enums import (
+    Agency,
+    CallType,
+    Disposition,
+    IncidentState,
+    Priority,
+    Source,
+    TeamStatus,
+)
+
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=10_000)]
+
+
+class Entity(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Location(Entity):
+    address: ShortText = ""
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    division: ShortText | None = None
+
+
+class Caller(Entity):
+    name: ShortText = ""
+    phone: Annotated[str, StringConstraints(max_length=40)] = ""
+
+
+class Safety(Entity):
+    """The eligibility screen: any True means not for an unarmed team."""
+
+    weapons: bool = False
+    violence: bool = False
+    medical: bool = False
+    crime: bool = False
+
+    @property
+    def any_flag(self) -> bool:
+        return self.weapons or self.violence or self.medical or self.crime
+
+
+class IncidentTimes(Entity):
+    dispatched_at: datetime | None = None
+    en_route_at: datetime | None = None
+    on_scene_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class Note(Entity):
+    at: datetime
+    author: str
+    workstation_id: str
+    text: LongText
+
+
+class Incident(Entity):
+    id: str
+    number: str
+    version: int
+    state: IncidentState
+    received_at: AwareDatetime
+    priority: Priority
+    call_type: CallType
+    source: Source
+    location: Location
+    team_ids: tuple[str, ...] = ()
+    times: IncidentTimes = IncidentTimes()
+    disposition: Disposition | None = None
+    redirected_to: Agency | None = None
+    redirect_reason: str | None = None
+    # Personal data: stripped for the wall role (see privacy.py).
+    caller: Caller = Caller()
+    person: str = ""
+    narrative: str = ""
+    notes: tuple[Note, ...] = ()
+    language: str = ""
+    safety: Safety = Safety()
+    created_by: str = ""
+    updated_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != IncidentState.CLOSED
+
+
+class Team(Entity):
+    id: str
+    call_sign: str
+    provider: str
+    division: str
+    status: TeamStatus
+    status_since: datetime
+    incident_id: str | None = None
+    version: int
+    last_check_in: datetime | None = None
+    languages: tuple[str, ...] = ()
+    base_lat: float | None = None
+    base_lon: float | None = None
+    status_note: str = ""

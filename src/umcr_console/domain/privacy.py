@@ -1,0 +1,62 @@
+"""What the wall role (a screen in a room) may see: no personal data.
+
+Personal data of callers and persons in crisis: caller name and phone, the
+person, the narrative, notes and free-text reasons. The wall sees where, what
+and when, never who or what was said.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .enums import EventType
+from .events import Event
+from .model import Caller, Incident
+
+# Payload keys that may carry personal data, for every event type.
+PERSONAL_PAYLOAD_KEYS = frozenset(
+    {"caller", "person", "narrative", "text", "note", "reason", "screen_override_reason"}
+)
+# The wall's map needs where, not which door: coordinates rounded to about 100 m.
+_WALL_COORD_DECIMALS = 3
+
+
+def _coarse(value: float | None) -> float | None:
+    return None if value is None else round(value, _WALL_COORD_DECIMALS)
+
+
+def _coarse_location(location: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **location,
+        "address": "",
+        "lat": _coarse(location.get("lat")),
+        "lon": _coarse(location.get("lon")),
+    }
+
+
+def redact_incident(incident: Incident) -> Incident:
+    return incident.model_copy(
+        update={
+            "caller": Caller(),
+            "person": "",
+            "narrative": "",
+            "notes": (),
+            "redirect_reason": None,
+            "location": incident.location.model_validate(
+                _coarse_location(incident.location.model_dump())
+            ),
+        }
+    )
+
+
+def redact_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {k: v for k, v in payload.items() if k not in PERSONAL_PAYLOAD_KEYS}
+    if event_type in (EventType.INCIDENT_CREATED, EventType.INCIDENT_UPDATED) and isinstance(
+        cleaned.get("location"), dict
+    ):
+        cleaned["location"] = _coarse_location(cleaned["location"])
+    return cleaned
+
+
+def redact_event(event: Event) -> Event:
+    return event.model_copy(update={"payload": redact_payload(event.type, event.payload)})

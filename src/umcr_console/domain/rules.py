@@ -1,0 +1,451 @@
+"""The rules of dispatch: what an event does to the state, or why it may not.
+
+``decide`` is a pure function. The server judges every event with it before
+giving it a seq; the console judges its own pending events with it to show
+them at once. Because both import this one function they cannot disagree.
+
+Team status machine (``team.status_changed``; dispatch and close change
+statuses by themselves)::
+
+    available      -> out_of_service, off_duty        (dispatched only by assignment)
+    dispatched     -> en_route, on_scene, available
+    en_route       -> on_scene, available
+    on_scene       -> transporting, follow_up, available
+    transporting   -> on_scene, follow_up, available
+    follow_up      -> available, out_of_service, off_duty (on_scene if it still holds its incident)
+    out_of_service -> available, off_duty
+    off_duty       -> available, out_of_service
+
+A team that leaves its incident by a status (available, out of service, off
+duty: "the team cleared") is released from that incident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from . import events as ev
+from .enums import (
+    INCIDENT_BOUND_STATUSES,
+    REDIRECT_DISPOSITION,
+    Agency,
+    Disposition,
+    EventType,
+    IncidentState,
+    RejectCode,
+    TeamStatus,
+)
+from .model import Incident, IncidentTimes, Note, Team
+
+# How far ahead of the judge's clock an event's time may be (clock skew).
+MAX_FUTURE_SKEW = timedelta(minutes=5)
+
+TRANSITIONS: Mapping[TeamStatus, frozenset[TeamStatus]] = {
+    TeamStatus.AVAILABLE: frozenset({TeamStatus.OUT_OF_SERVICE, TeamStatus.OFF_DUTY}),
+    TeamStatus.DISPATCHED: frozenset(
+        {TeamStatus.EN_ROUTE, TeamStatus.ON_SCENE, TeamStatus.AVAILABLE}
+    ),
+    TeamStatus.EN_ROUTE: frozenset({TeamStatus.ON_SCENE, TeamStatus.AVAILABLE}),
+    TeamStatus.ON_SCENE: frozenset(
+        {TeamStatus.TRANSPORTING, TeamStatus.FOLLOW_UP, TeamStatus.AVAILABLE}
+    ),
+    TeamStatus.TRANSPORTING: frozenset(
+        {TeamStatus.ON_SCENE, TeamStatus.FOLLOW_UP, TeamStatus.AVAILABLE}
+    ),
+    TeamStatus.FOLLOW_UP: frozenset(
+        {TeamStatus.AVAILABLE, TeamStatus.OUT_OF_SERVICE, TeamStatus.OFF_DUTY, TeamStatus.ON_SCENE}
+    ),
+    TeamStatus.OUT_OF_SERVICE: frozenset({TeamStatus.AVAILABLE, TeamStatus.OFF_DUTY}),
+    TeamStatus.OFF_DUTY: frozenset({TeamStatus.AVAILABLE, TeamStatus.OUT_OF_SERVICE}),
+}
+
+# Statuses that end a team's work on its incident.
+_CLEARING_STATUSES = frozenset(
+    {TeamStatus.AVAILABLE, TeamStatus.OUT_OF_SERVICE, TeamStatus.OFF_DUTY}
+)
+
+
+class StateView(Protocol):
+    """Read access to the current state; the server backs it with its database."""
+
+    def incident(self, incident_id: str) -> Incident | None: ...
+
+    def team(self, team_id: str) -> Team | None: ...
+
+
+@dataclass(frozen=True)
+class Rejection:
+    code: RejectCode
+    detail: str
+
+
+@dataclass
+class Changes:
+    """The entities an accepted event replaces, keyed by id."""
+
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+
+
+Outcome = Changes | Rejection
+
+
+class _Rejected(Exception):
+    def __init__(self, code: RejectCode, detail: str) -> None:
+        super().__init__(detail)
+        self.rejection = Rejection(code, detail)
+
+
+def format_incident_number(seq: int | None) -> str:
+    """The number people say on the radio: from the seq of the creating event.
+
+    An incident created offline has no number until the server accepts it.
+    """
+    return "pending" if seq is None else f"U{seq:06d}"
+
+
+def decide(view: StateView, event: ev.Event, *, now: datetime, seq: int | None = None) -> Outcome:
+    """Judge ``event`` against ``view``: the entities it changes, or a rejection.
+
+    ``now`` is the judge's clock (for events from the future); ``seq`` is the
+    number the server is about to give the event, None for a local pending one.
+    """
+    try:
+        try:
+            event_type = EventType(event.type)
+        except ValueError:
+            raise _Rejected(RejectCode.INVALID_PAYLOAD, f"unknown event type {event.type!r}") from None
+        if event.occurred_at > now + MAX_FUTURE_SKEW:
+            raise _Rejected(
+                RejectCode.INVALID_PAYLOAD,
+                f"occurred_at {event.occurred_at.isoformat()} is in the future",
+            )
+        try:
+            payload = ev.PAYLOAD_MODELS[event_type].model_validate(event.payload)
+        except ValidationError as exc:
+            raise _Rejected(RejectCode.INVALID_PAYLOAD, _describe(exc)) from None
+        return _HANDLERS[event_type](_Context(view, event, seq), payload)
+    except _Rejected as rejected:
+        return rejected.rejection
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error["loc"]) or "payload"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+@dataclass
+class _Context:
+    view: StateView
+    event: ev.Event
+    seq: int | None
+    changes: Changes = field(default_factory=Changes)
+
+    @property
+    def at(self) -> datetime:
+        return self.event.occurred_at
+
+    @property
+    def actor(self) -> str:
+        return self.event.actor or ""
+
+    # Reads see this event's own earlier changes.
+    def incident(self, incident_id: str) -> Incident:
+        found = self.changes.incidents.get(incident_id) or self.view.incident(incident_id)
+        if found is None:
+            raise _Rejected(RejectCode.UNKNOWN_ENTITY, f"no incident {incident_id}")
+        return found
+
+    def team(self, team_id: str) -> Team:
+        found = self.changes.teams.get(team_id) or self.view.team(team_id)
+        if found is None:
+            raise _Rejected(RejectCode.UNKNOWN_ENTITY, f"no team {team_id}")
+        return found
+
+    def check_version(self, current: int, *, required: bool = False) -> None:
+        expected = self.event.expected_version
+        if expected is None:
+            if required:
+                raise _Rejected(
+                    RejectCode.INVALID_PAYLOAD, f"{self.event.type} needs expected_version"
+                )
+            return
+        if expected != current:
+            raise _Rejected(
+                RejectCode.VERSION_CONFLICT,
+                f"changed meanwhile: expected version {expected}, it is at version {current}",
+            )
+
+    def open_incident(self) -> Incident:
+        incident = self.incident(self.event.entity_id)
+        self.check_version(incident.version, required=self.event.type == EventType.INCIDENT_UPDATED)
+        if not incident.is_open:
+            raise _Rejected(RejectCode.INCIDENT_CLOSED, f"incident {incident.number} is closed")
+        return incident
+
+    def put_incident(self, incident: Incident, **updates: object) -> Incident:
+        """Record a new value of an incident; its version rises once per event."""
+        original = self.view.incident(incident.id)
+        version = (original.version + 1) if original else 1
+        new = incident.model_copy(update={**updates, "version": version, "updated_at": self.at})
+        self.changes.incidents[new.id] = new
+        return new
+
+    def put_team(self, team: Team, **updates: object) -> Team:
+        original = self.view.team(team.id)
+        version = (original.version + 1) if original else 1
+        if "status" in updates and updates["status"] != team.status:
+            updates.setdefault("status_since", self.at)
+        new = team.model_copy(update={**updates, "version": version})
+        self.changes.teams[new.id] = new
+        return new
+
+
+def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
+    if ctx.view.incident(ctx.event.entity_id) is not None:
+        raise _Rejected(RejectCode.DUPLICATE_ENTITY, "an incident with this id exists")
+    if p.safety.any_flag and not p.screen_override_reason.strip():
+        raise _Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            "the safety screen flags this call: redirect it, or give the reason an unarmed "
+            "team still takes it (screen_override_reason)",
+        )
+    incident = Incident(
+        id=ctx.event.entity_id,
+        number=format_incident_number(ctx.seq),
+        version=1,
+        state=IncidentState.PENDING,
+        received_at=p.received_at,
+        priority=p.priority,
+        call_type=p.call_type,
+        source=p.source,
+        location=p.location,
+        caller=p.caller,
+        person=p.person,
+        narrative=p.narrative,
+        language=p.language,
+        safety=p.safety,
+        created_by=ctx.actor,
+        updated_at=ctx.at,
+    )
+    if p.screen_override_reason:
+        incident = incident.model_copy(
+            update={"notes": (_note(ctx, f"Safety screen overridden: {p.screen_override_reason}"),)}
+        )
+    ctx.changes.incidents[incident.id] = incident
+    return ctx.changes
+
+
+def _incident_updated(ctx: _Context, p: ev.IncidentUpdated) -> Changes:
+    incident = ctx.open_incident()
+    changes = p.changes()
+    if not changes:
+        raise _Rejected(RejectCode.INVALID_PAYLOAD, "nothing to change")
+    ctx.put_incident(incident, **changes)
+    return ctx.changes
+
+
+def _note(ctx: _Context, text: str) -> Note:
+    return Note(at=ctx.at, author=ctx.actor, workstation_id=ctx.event.workstation_id, text=text)
+
+
+def _note_added(ctx: _Context, p: ev.NoteAdded) -> Changes:
+    # Notes stay possible on a closed incident: documentation often follows the close.
+    incident = ctx.incident(ctx.event.entity_id)
+    ctx.check_version(incident.version)
+    ctx.put_incident(incident, notes=(*incident.notes, _note(ctx, p.text)))
+    return ctx.changes
+
+
+def _team_assigned(ctx: _Context, p: ev.TeamAssigned) -> Changes:
+    incident = ctx.open_incident()
+    team = ctx.team(p.team_id)
+    if team.status != TeamStatus.AVAILABLE or team.incident_id is not None:
+        raise _Rejected(
+            RejectCode.TEAM_UNAVAILABLE,
+            f"team {team.call_sign} is {team.status.label.lower()}, not available",
+        )
+    times = incident.times
+    if times.dispatched_at is None:
+        times = times.model_copy(update={"dispatched_at": ctx.at})
+    ctx.put_incident(
+        incident,
+        team_ids=(*incident.team_ids, team.id),
+        state=IncidentState.ASSIGNED,
+        times=times,
+    )
+    ctx.put_team(team, status=TeamStatus.DISPATCHED, incident_id=incident.id, status_note="")
+    return ctx.changes
+
+
+def _detach(ctx: _Context, incident: Incident, team: Team, status: TeamStatus) -> Incident:
+    """Take ``team`` off ``incident`` and give it ``status``; the incident's new value."""
+    remaining = tuple(t for t in incident.team_ids if t != team.id)
+    state = incident.state
+    if incident.is_open:
+        state = IncidentState.ASSIGNED if remaining else IncidentState.PENDING
+    ctx.put_team(team, status=status, incident_id=None)
+    return ctx.put_incident(incident, team_ids=remaining, state=state)
+
+
+def _team_released(ctx: _Context, p: ev.TeamReleased) -> Changes:
+    incident = ctx.open_incident()
+    team = ctx.team(p.team_id)
+    if team.id not in incident.team_ids:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"team {team.call_sign} is not on incident {incident.number}",
+        )
+    released_status = (
+        TeamStatus.AVAILABLE if team.status in INCIDENT_BOUND_STATUSES else team.status
+    )
+    _detach(ctx, incident, team, released_status)
+    return ctx.changes
+
+
+def _close(
+    ctx: _Context,
+    incident: Incident,
+    disposition: Disposition,
+    redirected_to: Agency | None,
+    reason: str | None,
+    note: str,
+) -> None:
+    """Close an incident: teams not yet on scene become available, the others document."""
+    for team_id in incident.team_ids:
+        team = ctx.team(team_id)
+        if team.status in (TeamStatus.DISPATCHED, TeamStatus.EN_ROUTE):
+            status = TeamStatus.AVAILABLE
+        elif team.status in (TeamStatus.ON_SCENE, TeamStatus.TRANSPORTING):
+            status = TeamStatus.FOLLOW_UP
+        else:
+            status = team.status
+        incident = _detach(ctx, incident, team, status)
+    notes = incident.notes + ((_note(ctx, note),) if note else ())
+    ctx.put_incident(
+        incident,
+        state=IncidentState.CLOSED,
+        disposition=disposition,
+        redirected_to=redirected_to,
+        redirect_reason=reason,
+        times=incident.times.model_copy(update={"closed_at": ctx.at}),
+        notes=notes,
+    )
+
+
+def _redirected(ctx: _Context, p: ev.Redirected) -> Changes:
+    incident = ctx.open_incident()
+    _close(ctx, incident, REDIRECT_DISPOSITION[p.agency], p.agency, p.reason, "")
+    return ctx.changes
+
+
+def _closed(ctx: _Context, p: ev.Closed) -> Changes:
+    incident = ctx.open_incident()
+    agency = next((a for a, d in REDIRECT_DISPOSITION.items() if d == p.disposition), None)
+    reason = (p.note or None) if agency else None
+    _close(ctx, incident, p.disposition, agency, reason, p.note)
+    return ctx.changes
+
+
+def _reopened(ctx: _Context, p: ev.Reopened) -> Changes:
+    incident = ctx.incident(ctx.event.entity_id)
+    ctx.check_version(incident.version)
+    if incident.is_open:
+        raise _Rejected(RejectCode.INVALID_TRANSITION, f"incident {incident.number} is open")
+    ctx.put_incident(
+        incident,
+        state=IncidentState.PENDING,
+        disposition=None,
+        redirected_to=None,
+        redirect_reason=None,
+        times=incident.times.model_copy(update={"closed_at": None}),
+        notes=(*incident.notes, _note(ctx, f"Reopened: {p.reason}")),
+    )
+    return ctx.changes
+
+
+def _status_changed(ctx: _Context, p: ev.StatusChanged) -> Changes:
+    team = ctx.team(ctx.event.entity_id)
+    ctx.check_version(team.version)
+    new = p.status
+    if new == team.status:
+        raise _Rejected(RejectCode.INVALID_TRANSITION, f"team {team.call_sign} is already {new}")
+    if new not in TRANSITIONS[team.status]:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"team {team.call_sign} cannot go from {team.status} to {new}"
+            + (" (assign it to an incident to dispatch it)" if new == TeamStatus.DISPATCHED else ""),
+        )
+    if new in INCIDENT_BOUND_STATUSES and team.incident_id is None:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION, f"team {team.call_sign} holds no incident to be {new}"
+        )
+    if team.incident_id is not None and new in _CLEARING_STATUSES:
+        incident = ctx.incident(team.incident_id)
+        _detach(ctx, incident, team, new)
+        ctx.put_team(ctx.team(team.id), status_note=p.note)
+        return ctx.changes
+    if team.incident_id is not None:
+        incident = ctx.incident(team.incident_id)
+        times = incident.times
+        if new == TeamStatus.EN_ROUTE and times.en_route_at is None:
+            times = times.model_copy(update={"en_route_at": ctx.at})
+        if new == TeamStatus.ON_SCENE and times.on_scene_at is None:
+            times = times.model_copy(update={"on_scene_at": ctx.at})
+        if times != incident.times:
+            ctx.put_incident(incident, times=times)
+    updates: dict[str, object] = {"status": new, "status_note": p.note}
+    if new == TeamStatus.ON_SCENE:
+        # Arriving starts the safety check-in clock afresh.
+        updates["last_check_in"] = ctx.at
+    ctx.put_team(team, **updates)
+    return ctx.changes
+
+
+def _checked_in(ctx: _Context, p: ev.CheckedIn) -> Changes:
+    team = ctx.team(ctx.event.entity_id)
+    ctx.check_version(team.version)
+    ctx.put_team(team, last_check_in=ctx.at, status_note=p.note or team.status_note)
+    return ctx.changes
+
+
+def _team_created(ctx: _Context, p: ev.TeamCreated) -> Changes:
+    if ctx.view.team(ctx.event.entity_id) is not None:
+        raise _Rejected(RejectCode.DUPLICATE_ENTITY, f"team {p.call_sign} exists")
+    team = Team(
+        id=ctx.event.entity_id,
+        call_sign=p.call_sign,
+        provider=p.provider,
+        division=p.division,
+        status=TeamStatus.AVAILABLE,  # the program runs 24/7; a roster change is a status
+        status_since=ctx.at,
+        version=1,
+        languages=p.languages,
+        base_lat=p.base_lat,
+        base_lon=p.base_lon,
+    )
+    ctx.changes.teams[team.id] = team
+    return ctx.changes
+
+
+_HANDLERS = {
+    EventType.INCIDENT_CREATED: _incident_created,
+    EventType.INCIDENT_UPDATED: _incident_updated,
+    EventType.INCIDENT_NOTE_ADDED: _note_added,
+    EventType.INCIDENT_TEAM_ASSIGNED: _team_assigned,
+    EventType.INCIDENT_TEAM_RELEASED: _team_released,
+    EventType.INCIDENT_REDIRECTED: _redirected,
+    EventType.INCIDENT_CLOSED: _closed,
+    EventType.INCIDENT_REOPENED: _reopened,
+    EventType.TEAM_STATUS_CHANGED: _status_changed,
+    EventType.TEAM_CHECKED_IN: _checked_in,
+    EventType.TEAM_CREATED: _team_created,
+}
