@@ -1,0 +1,172 @@
+"""The CAD-style command line: short typed commands for the frequent actions.
+
+``parse_command(text, state)`` turns one line into the event it means, or
+raises ``CommandError`` with a message for the dispatcher. ``COMMAND_HELP``
+is what the Help menu shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from . import events as ev
+from .enums import Agency, Disposition, EventType, TeamStatus
+from .model import Incident, Team
+from .state import State
+
+DISPOSITION_CODES: dict[str, Disposition] = {
+    "RES": Disposition.RESOLVED_ON_SCENE,
+    "REF": Disposition.REFERRAL_MADE,
+    "TRN": Disposition.VOLUNTARY_TRANSPORT,
+    "WHO": Disposition.WARM_HANDOFF,
+    "DEC": Disposition.DECLINED_SERVICES,
+    "UTL": Disposition.UNABLE_TO_LOCATE,
+    "CAN": Disposition.CANCELLED,
+    "DUP": Disposition.DUPLICATE,
+}
+
+STATUS_CODES: dict[str, TeamStatus] = {
+    "ER": TeamStatus.EN_ROUTE,
+    "OS": TeamStatus.ON_SCENE,
+    "TR": TeamStatus.TRANSPORTING,
+    "FU": TeamStatus.FOLLOW_UP,
+    "AV": TeamStatus.AVAILABLE,
+    "OOS": TeamStatus.OUT_OF_SERVICE,
+    "OFF": TeamStatus.OFF_DUTY,
+}
+
+COMMAND_HELP: tuple[tuple[str, str], ...] = (
+    ("D <incident> <team>", "dispatch: assign the team to the incident"),
+    ("RL <incident> <team>", "release the team from the incident"),
+    *(
+        (f"{code} <team> [note]", f"set the team {status.label.lower()}")
+        for code, status in STATUS_CODES.items()
+    ),
+    ("CI <team> [what the team said]", "safety check-in on the team's behalf"),
+    (
+        "CL <incident> <code> [note]",
+        "close; codes: "
+        + ", ".join(f"{c} {d.value.replace('_', ' ')}" for c, d in DISPOSITION_CODES.items()),
+    ),
+    ("RD <incident> LAPD|LAFD <reason>", "redirect to police or fire with a reason"),
+    ("RO <incident> <reason>", "reopen a closed incident"),
+    ("N <incident> <text>", "add a note"),
+    ("<incident>", "an incident number, U000123 or just 123"),
+)
+
+
+class CommandError(ValueError):
+    """The line does not make a command; the message says why, for the dispatcher."""
+
+
+@dataclass(frozen=True)
+class _Line:
+    verb: str
+    args: list[str]
+    rest_after: list[str]  # raw text after each argument position
+
+
+def _split(text: str) -> _Line:
+    words = text.split()
+    if not words:
+        raise CommandError("type a command, for example: D 123 PL-1")
+    rest = []
+    remaining = text.strip()
+    for word in words:
+        remaining = remaining[remaining.index(word) + len(word) :]
+        rest.append(remaining.strip())
+    return _Line(words[0].upper(), words[1:], rest)
+
+
+def find_incident(state: State, ref: str) -> Incident:
+    ref = ref.strip().upper()
+    digits = ref[1:] if ref.startswith("U") else ref
+    if not digits.isdigit():
+        raise CommandError(f"{ref!r} is not an incident number")
+    number = f"U{int(digits):06d}"
+    for incident in state.incidents.values():
+        if incident.number == number:
+            return incident
+    raise CommandError(f"no incident {number}")
+
+
+def find_team(state: State, call_sign: str) -> Team:
+    wanted = call_sign.strip().upper()
+    for team in state.teams.values():
+        if team.call_sign.upper() == wanted:
+            return team
+    raise CommandError(f"no team {call_sign!r}")
+
+
+def parse_command(text: str, state: State, *, workstation_id: str, now: datetime) -> ev.Event:
+    try:
+        return _parse(_split(text), state, workstation_id, now)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CommandError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+
+def _parse(line: _Line, state: State, workstation_id: str, now: datetime) -> ev.Event:
+
+    def need(count: int, usage: str) -> None:
+        if len(line.args) < count:
+            raise CommandError(f"usage: {usage}")
+
+    def event(kind: EventType, entity: Incident | Team, payload: ev.Payload) -> ev.Event:
+        return ev.make_event(
+            kind,
+            entity.id,
+            payload,
+            workstation_id=workstation_id,
+            occurred_at=now,
+            expected_version=entity.version if kind == EventType.INCIDENT_UPDATED else None,
+        )
+
+    verb = line.verb
+    if verb == "D":
+        need(2, "D <incident> <team>")
+        incident, team = find_incident(state, line.args[0]), find_team(state, line.args[1])
+        return event(EventType.INCIDENT_TEAM_ASSIGNED, incident, ev.TeamAssigned(team_id=team.id))
+    if verb == "RL":
+        need(2, "RL <incident> <team>")
+        incident, team = find_incident(state, line.args[0]), find_team(state, line.args[1])
+        return event(EventType.INCIDENT_TEAM_RELEASED, incident, ev.TeamReleased(team_id=team.id))
+    if verb in STATUS_CODES:
+        need(1, f"{verb} <team> [note]")
+        team = find_team(state, line.args[0])
+        payload = ev.StatusChanged(status=STATUS_CODES[verb], note=line.rest_after[1])
+        return event(EventType.TEAM_STATUS_CHANGED, team, payload)
+    if verb == "CI":
+        need(1, "CI <team> [what the team said]")
+        team = find_team(state, line.args[0])
+        return event(EventType.TEAM_CHECKED_IN, team, ev.CheckedIn(note=line.rest_after[1]))
+    if verb == "CL":
+        need(2, "CL <incident> <code> [note]")
+        incident = find_incident(state, line.args[0])
+        code = line.args[1].upper()
+        if code not in DISPOSITION_CODES:
+            raise CommandError(
+                f"unknown disposition {code!r}; use one of {', '.join(DISPOSITION_CODES)}"
+            )
+        payload = ev.Closed(disposition=DISPOSITION_CODES[code], note=line.rest_after[2])
+        return event(EventType.INCIDENT_CLOSED, incident, payload)
+    if verb == "RD":
+        need(3, "RD <incident> LAPD|LAFD <reason>")
+        incident = find_incident(state, line.args[0])
+        agency = line.args[1].upper()
+        if agency not in Agency.__members__.values():
+            raise CommandError("redirect to LAPD or LAFD")
+        payload = ev.Redirected(agency=Agency(agency), reason=line.rest_after[2])
+        return event(EventType.INCIDENT_REDIRECTED, incident, payload)
+    if verb == "RO":
+        need(2, "RO <incident> <reason>")
+        incident = find_incident(state, line.args[0])
+        return event(EventType.INCIDENT_REOPENED, incident, ev.Reopened(reason=line.rest_after[1]))
+    if verb == "N":
+        need(2, "N <incident> <text>")
+        incident = find_incident(state, line.args[0])
+        return event(EventType.INCIDENT_NOTE_ADDED, incident, ev.NoteAdded(text=line.rest_after[1]))
+    raise CommandError(f"unknown command {verb!r}; press F1 for the list")

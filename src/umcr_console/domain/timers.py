@@ -1,0 +1,104 @@
+"""Timers and thresholds: how late is an incident, how overdue is a team.
+
+Pure functions of an entity, ``now`` and the configured thresholds, so the
+queue colours, the alerts and the tests all read the same clock the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum
+
+from .config import Thresholds
+from .enums import IncidentState, TeamStatus
+from .model import Incident, Team
+
+
+class Level(IntEnum):
+    """How much attention a row asks for; higher is worse."""
+
+    NORMAL = 0
+    WARNING = 1
+    ALARM = 2
+
+
+def incident_age(incident: Incident, now: datetime) -> timedelta:
+    """Time since the call was received (until closed, then the final figure)."""
+    end = incident.times.closed_at or now
+    return max(end - incident.received_at, timedelta(0))
+
+
+def time_in_state(incident: Incident, now: datetime) -> timedelta:
+    """Time since the incident entered its current state."""
+    times = incident.times
+    if incident.state == IncidentState.CLOSED and times.closed_at:
+        start = times.closed_at
+    elif incident.state == IncidentState.ASSIGNED and times.dispatched_at:
+        start = times.on_scene_at or times.en_route_at or times.dispatched_at
+    else:
+        start = incident.received_at
+    return max(now - start, timedelta(0))
+
+
+def incident_level(incident: Incident, now: datetime, thresholds: Thresholds) -> Level:
+    """Aging colour of a queue row.
+
+    Pending: warning and alarm after the configured minutes waiting. Assigned
+    but no team on scene yet: warning at 80% of the response target, alarm
+    past it. On scene or closed: normal.
+    """
+    if not incident.is_open or incident.times.on_scene_at is not None:
+        return Level.NORMAL
+    minutes = incident_age(incident, now).total_seconds() / 60
+    if incident.state == IncidentState.PENDING:
+        if minutes >= thresholds.pending_alarm_min:
+            return Level.ALARM
+        if minutes >= thresholds.pending_warning_min:
+            return Level.WARNING
+        return Level.NORMAL
+    if minutes >= thresholds.response_target_min:
+        return Level.ALARM
+    if minutes >= 0.8 * thresholds.response_target_min:
+        return Level.WARNING
+    return Level.NORMAL
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A team past its status limit or safety check-in."""
+
+    team_id: str
+    reason: str
+    since: datetime  # when it became overdue
+
+    def escalation_due(self, now: datetime, thresholds: Thresholds) -> bool:
+        """Unacknowledged this long, the alert goes to the supervisors."""
+        return now - self.since >= timedelta(minutes=thresholds.escalate_after_min)
+
+
+def team_overdue(team: Team, now: datetime, thresholds: Thresholds) -> Overdue | None:
+    """Overdue if on scene without a check-in for the interval, or past its status limit."""
+    if team.status == TeamStatus.ON_SCENE:
+        last = max(team.last_check_in or team.status_since, team.status_since)
+        due = last + timedelta(minutes=thresholds.check_in_interval_min)
+        if now >= due:
+            return Overdue(team.id, f"{team.call_sign}: no check-in since {last:%H:%M}", due)
+        return None
+    limit = thresholds.status_limit(team.status)
+    if limit is not None and now >= team.status_since + limit:
+        minutes = int(limit.total_seconds() // 60)
+        return Overdue(
+            team.id,
+            f"{team.call_sign}: {team.status.label.lower()} over {minutes} min",
+            team.status_since + limit,
+        )
+    return None
+
+
+def format_elapsed(delta: timedelta) -> str:
+    """``m:ss`` under an hour, ``h:mm:ss`` above, as dispatch screens show it."""
+    total = int(max(delta.total_seconds(), 0))
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
