@@ -10,7 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from .enums import Agency, CallType, Disposition, EventType, Priority, Source, TeamStatus
 from .ids import canonical_uuid, uuid7
@@ -18,7 +26,9 @@ from .model import Caller, Location, Safety
 
 MAX_TEXT = 10_000
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-RequiredText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)]
+RequiredText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)
+]
 Name = Annotated[str, StringConstraints(max_length=200)]
 # A UUID in any accepted spelling, normalised to lower-case hyphenated form.
 UuidStr = Annotated[str, StringConstraints(max_length=64), AfterValidator(canonical_uuid)]
@@ -56,6 +66,17 @@ class IncidentUpdated(Payload):
     safety: Safety | None = None
     narrative: Text | None = None
     person: Text | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> IncidentUpdated:
+        # None means "not given"; an explicit null would write None into a
+        # required field of the incident (model_copy does not validate).
+        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        if nulls:
+            raise ValueError(
+                f"{', '.join(nulls)}: null is not a value; leave a field out to keep it"
+            )
+        return self
 
     def changes(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.model_fields_set}
