@@ -1,8 +1,9 @@
 """What the wall role (a screen in a room) may see: no personal data.
 
 Personal data of callers and persons in crisis: caller name and phone, the
-person, the narrative, notes and free-text reasons. The wall sees where, what
-and when, never who or what was said.
+person, the narrative, notes and free-text reasons, and a team's status note
+(what the team said on the radio). The wall sees where, what and when, never
+who or what was said.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from .enums import EventType
 from .events import Event
-from .model import Caller, Incident
+from .model import Caller, Incident, Team
 
 # Payload keys that may carry personal data, for every event type.
 PERSONAL_PAYLOAD_KEYS = frozenset(
@@ -47,6 +48,12 @@ def redact_incident(incident: Incident) -> Incident:
             ),
         }
     )
+
+
+def redact_team(team: Team) -> Team:
+    # A status or check-in note is free text from the field ("sitting with the
+    # mother at 12 Elm St"): the same kind of data as an incident note.
+    return team.model_copy(update={"status_note": ""})
 
 
 def redact_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
