@@ -1,0 +1,379 @@
+"""New-call intake: a keyboard-first form with the eligibility/safety screen.
+
+The form never loses what was typed: a bad field is marked with a message
+next to it and the form stays open; closing a filled form asks first. A call
+the safety screen flags (weapons, violence, medical emergency, crime in
+progress) is recommended for redirect; keeping it for an unarmed team needs a
+reason, and redirecting needs one too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import events as ev
+from ..domain.enums import Agency, CallType, EventType, Priority, Source
+from ..domain.ids import uuid7
+from ..domain.model import Caller, Location, Safety
+
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
+DERIVE_DIVISION = "(from coordinates)"
+
+SOURCE_LABELS = {
+    Source.LAPD_911: "LAPD 911 diversion",
+    Source.TRANSFER_988: "988 transfer",
+    Source.DIRECT_LINE: "Direct line",
+    Source.POLICE_REQUEST: "Police request",
+    Source.TEAM_INITIATED: "Team-initiated",
+    Source.FOLLOW_UP: "Scheduled follow-up",
+}
+PRIORITY_LABELS = {
+    Priority.URGENT: "1 urgent",
+    Priority.HIGH: "2 high",
+    Priority.ROUTINE: "3 routine",
+}
+
+
+class IntakeDialog(QDialog):
+    """Emits ``submitted`` with the events of one call: created, and redirected if chosen."""
+
+    submitted = Signal(list)
+    draft_kept = Signal()  # closed with unsaved input; it will be shown again
+
+    def __init__(
+        self,
+        *,
+        divisions: Sequence[str],
+        workstation_id: str,
+        clock: Callable[[], datetime],
+        division_at: Callable[[float, float], str | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New call")
+        self.setObjectName("IntakeDialog")
+        self._workstation_id = workstation_id
+        self._clock = clock
+        self._division_at = division_at
+        self._received_at = clock()
+        self._errors: dict[str, QLabel] = {}
+        self._clean_close = False
+        self._build(divisions)
+
+    # ---- layout -----------------------------------------------------------
+    def _build(self, divisions: Sequence[str]) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self.source = QComboBox()
+        for source, label in SOURCE_LABELS.items():
+            self.source.addItem(label, source)
+        self.call_type = QComboBox()
+        for call_type in CallType:
+            self.call_type.addItem(call_type.label, call_type)
+        self.priority = QComboBox()
+        for priority, label in PRIORITY_LABELS.items():
+            self.priority.addItem(label, priority)
+        self.priority.setCurrentIndex(1)
+        self.address = QLineEdit(placeholderText="street address or cross streets")
+        self.lat = QLineEdit(placeholderText="34.0522")
+        self.lon = QLineEdit(placeholderText="-118.2437")
+        coords = QHBoxLayout()
+        coords.addWidget(self.lat)
+        coords.addWidget(self.lon)
+        self.division = QComboBox()
+        self.division.addItem(DERIVE_DIVISION, None)
+        for name in divisions:
+            self.division.addItem(name, name)
+        self.caller_name = QLineEdit()
+        self.phone = QLineEdit(placeholderText="callback number")
+        self.language = QLineEdit(placeholderText="English")
+        self.person = QLineEdit(placeholderText="who is the person in crisis; what helped before")
+        self.narrative = QPlainTextEdit()
+        self.narrative.setTabChangesFocus(True)
+        self.narrative.setPlaceholderText("what the caller says; safety notes")
+
+        rows: list[tuple[str, str, QWidget | QHBoxLayout]] = [
+            ("source", "&Source", self.source),
+            ("call_type", "Call &type", self.call_type),
+            ("priority", "&Priority", self.priority),
+            ("address", "&Address", self.address),
+            ("coords", "Lat / l&on", coords),
+            ("division", "&Division", self.division),
+            ("caller", "&Caller", self.caller_name),
+            ("phone", "Call&back", self.phone),
+            ("language", "&Language", self.language),
+            ("person", "P&erson", self.person),
+        ]
+        for key, label, field in rows:
+            error = QLabel()
+            error.setObjectName(f"error_{key}")
+            error.setStyleSheet("color: #ff6b6b;")
+            error.hide()
+            self._errors[key] = error
+            box = QVBoxLayout()
+            box.setSpacing(1)
+            if isinstance(field, QHBoxLayout):
+                box.addLayout(field)
+            else:
+                box.addWidget(field)
+            box.addWidget(error)
+            # A QLabel with a buddy makes the &-mnemonic jump to its field (Alt+letter).
+            form.addRow(QLabel(label, buddy=self.lat if key == "coords" else field), box)
+
+        screen = QGroupBox("Safety screen: any of these means not for an unarmed team")
+        screen_layout = QVBoxLayout(screen)
+        checks = QHBoxLayout()
+        self.weapons = QCheckBox("&Weapons")
+        self.violence = QCheckBox("&Violence in progress")
+        self.medical = QCheckBox("&Medical emergency")
+        self.crime = QCheckBox("C&rime in progress")
+        for box in (self.weapons, self.violence, self.medical, self.crime):
+            checks.addWidget(box)
+            box.toggled.connect(self._update_screen)
+        screen_layout.addLayout(checks)
+        self.recommendation = QLabel()
+        self.recommendation.setWordWrap(True)
+        self.recommendation.setObjectName("recommendation")
+        self.recommendation.hide()
+        screen_layout.addWidget(self.recommendation)
+        choice = QHBoxLayout()
+        self.screen_choice = QComboBox()
+        self.screen_choice.addItem("Redirect to LAPD", Agency.LAPD)
+        self.screen_choice.addItem("Redirect to LAFD / EMS", Agency.LAFD)
+        self.screen_choice.addItem("Keep for an unarmed team", None)
+        self.screen_reason = QLineEdit(placeholderText="reason (required)")
+        choice.addWidget(self.screen_choice)
+        choice.addWidget(self.screen_reason, 1)
+        self._screen_row = QWidget()
+        self._screen_row.setLayout(choice)
+        self._screen_row.hide()
+        screen_layout.addWidget(self._screen_row)
+        self._errors["screen"] = QLabel(objectName="error_screen", styleSheet="color: #ff6b6b;")
+        self._errors["screen"].hide()
+        screen_layout.addWidget(self._errors["screen"])
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = QPushButton("Save call (Ctrl+Enter)")
+        self.save_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.discard_button = self.buttons.addButton(
+            "Discard call", QDialogButtonBox.ButtonRole.DestructiveRole
+        )
+        self.later_button = self.buttons.addButton(
+            "Keep as draft (Esc)", QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.save_button.clicked.connect(self.try_submit)
+        self.discard_button.clicked.connect(self.discard)
+        self.later_button.clicked.connect(self.close)
+        for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
+            QShortcut(QKeySequence(keys), self, activated=self.try_submit)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("&Narrative", buddy=self.narrative))
+        layout.addWidget(self.narrative, 1)
+        self._errors["narrative"] = QLabel(
+            objectName="error_narrative", styleSheet="color: #ff6b6b;"
+        )
+        self._errors["narrative"].hide()
+        layout.addWidget(self._errors["narrative"])
+        layout.addWidget(screen)
+        layout.addWidget(self.buttons)
+        self.resize(640, 720)
+        self.address.setFocus()
+
+    def _update_screen(self) -> None:
+        flags = self._safety()
+        flagged = flags.any_flag
+        self._screen_row.setVisible(flagged)
+        self.recommendation.setVisible(flagged)
+        if flagged:
+            agency = (
+                "LAFD / EMS" if flags.medical and not (flags.weapons or flags.crime) else "LAPD"
+            )
+            self.screen_choice.setCurrentIndex(1 if agency.startswith("LAFD") else 0)
+            self.recommendation.setText(
+                f"Recommended: redirect to {agency}. To keep the call for an unarmed team, "
+                "choose so and give the reason."
+            )
+
+    # ---- reading and checking the form -------------------------------------
+    def _safety(self) -> Safety:
+        return Safety(
+            weapons=self.weapons.isChecked(),
+            violence=self.violence.isChecked(),
+            medical=self.medical.isChecked(),
+            crime=self.crime.isChecked(),
+        )
+
+    def _show_error(self, key: str, message: str) -> None:
+        self._errors[key].setText(message)
+        self._errors[key].show()
+
+    def _clear_errors(self) -> None:
+        for label in self._errors.values():
+            label.clear()
+            label.hide()
+
+    def errors(self) -> dict[str, str]:
+        """The messages shown next to fields, for tests and accessibility."""
+        return {key: label.text() for key, label in self._errors.items() if label.text()}
+
+    def _coordinate(self, field: QLineEdit, low: float, high: float, name: str) -> float | None:
+        text = field.text().strip()
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            self._show_error(
+                "coords", f"{name} must be a number, for example {field.placeholderText()}"
+            )
+            return None
+        if not low <= value <= high:
+            self._show_error("coords", f"{name} must be between {low} and {high}")
+            return None
+        return value
+
+    def build_events(self) -> list[ev.Event] | None:
+        """The events this form makes, or None after marking every bad field."""
+        self._clear_errors()
+        address = self.address.text().strip()
+        if not address:
+            self._show_error("address", "an address or cross streets is needed to send a team")
+        if len(address) > 200:
+            self._show_error("address", "at most 200 characters")
+        lat = self._coordinate(self.lat, -90, 90, "latitude")
+        lon = self._coordinate(self.lon, -180, 180, "longitude")
+        if (lat is None) != (lon is None) and "coords" not in self.errors():
+            self._show_error("coords", "give both latitude and longitude, or neither")
+        division = self.division.currentData()
+        if division is None and lat is not None and lon is not None and self._division_at:
+            division = self._division_at(lat, lon)
+            if division is None:
+                self._show_error("coords", "this point is outside the City of Los Angeles")
+        phone = self.phone.text().strip()
+        if phone and not PHONE_PATTERN.match(phone):
+            self._show_error("phone", "digits, spaces, + ( ) - only; 7 to 25 characters")
+        if len(self.caller_name.text()) > 200:
+            self._show_error("caller", "at most 200 characters")
+        if len(self.language.text()) > 200:
+            self._show_error("language", "at most 200 characters")
+        if len(self.narrative.toPlainText()) > ev.MAX_TEXT:
+            self._show_error(
+                "narrative", f"at most {ev.MAX_TEXT:,} characters; move detail to notes"
+            )
+        if len(self.person.text()) > ev.MAX_TEXT:
+            self._show_error("person", f"at most {ev.MAX_TEXT:,} characters")
+        safety = self._safety()
+        reason = self.screen_reason.text().strip()
+        redirect_to: Agency | None = None
+        if safety.any_flag:
+            redirect_to = self.screen_choice.currentData()
+            if not reason:
+                self._show_error("screen", "give the reason for this choice")
+        if self.errors():
+            return None
+
+        now = self._clock()
+        incident_id = uuid7()
+        created = ev.IncidentCreated(
+            received_at=self._received_at,
+            source=self.source.currentData(),
+            call_type=self.call_type.currentData(),
+            priority=self.priority.currentData(),
+            location=Location(address=address, lat=lat, lon=lon, division=division),
+            caller=Caller(name=self.caller_name.text().strip(), phone=phone),
+            language=self.language.text().strip(),
+            safety=safety,
+            narrative=self.narrative.toPlainText().strip(),
+            person=self.person.text().strip(),
+            screen_override_reason=reason if safety.any_flag else "",
+        )
+        events = [
+            ev.make_event(
+                EventType.INCIDENT_CREATED,
+                incident_id,
+                created,
+                workstation_id=self._workstation_id,
+                occurred_at=now,
+            )
+        ]
+        if redirect_to is not None:
+            events.append(
+                ev.make_event(
+                    EventType.INCIDENT_REDIRECTED,
+                    incident_id,
+                    ev.Redirected(agency=redirect_to, reason=reason),
+                    workstation_id=self._workstation_id,
+                    occurred_at=now,
+                )
+            )
+        return events
+
+    def try_submit(self) -> bool:
+        events = self.build_events()
+        if events is None:
+            return False
+        self.submitted.emit(events)
+        self._clean_close = True
+        self.accept()
+        return True
+
+    def has_input(self) -> bool:
+        return any(
+            field.text().strip()
+            for field in (
+                self.address,
+                self.lat,
+                self.lon,
+                self.caller_name,
+                self.phone,
+                self.person,
+            )
+        ) or bool(self.narrative.toPlainText().strip())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing keeps what was typed: the window that owns the form keeps this
+        # instance and shows it again on the next "new call" until it is saved or
+        # discarded. No modal question, so nothing blocks the event loop.
+        if not self._clean_close and self.has_input():
+            self.draft_kept.emit()
+        event.accept()
+
+    def discard(self) -> None:
+        """Drop the typed call on purpose and close."""
+        self._clean_close = True
+        self.close()
+
+    def reject(self) -> None:
+        # Escape goes through close(), so a filled form is never dropped by one key.
+        self.close()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
