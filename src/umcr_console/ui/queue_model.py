@@ -1,0 +1,307 @@
+"""The call queue as a Qt table model.
+
+The model keeps every incident it is given and shows the ones that pass the
+filters, sorted by urgency then age (open before closed, priority 1 first,
+oldest first). Changes arrive incident by incident and move, insert or remove
+single rows (``beginMoveRows`` keeps the selection on its incident when rows
+move); only a change of filter resets the layout. One 1 Hz ``tick`` repaints
+the timer columns; elapsed times come from the injected clock.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..domain.config import Thresholds
+from ..domain.enums import IncidentState
+from ..domain.model import Incident, Team
+from ..domain.timers import Level, format_elapsed, incident_age, incident_level, time_in_state
+from .theme import PENDING_MARK, level_colour
+
+COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_LOCATION = range(5)
+COL_STATE, COL_TEAM, COL_AGE, COL_IN_STATE = range(5, 9)
+HEADERS = ("Number", "P", "Call type", "Division", "Location", "State", "Team", "Age", "In state")
+TIMER_COLUMNS = (COL_AGE, COL_IN_STATE)
+
+INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
+PENDING_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which incidents the queue shows. Empty sets and None mean "all"."""
+
+    states: frozenset[IncidentState] = frozenset({IncidentState.PENDING, IncidentState.ASSIGNED})
+    divisions: frozenset[str] = frozenset()
+    provider: str | None = None
+    mine_user: str | None = None  # show only incidents created by this user
+    text: str = ""
+
+    def accepts(self, incident: Incident, teams: dict[str, Team]) -> bool:
+        if self.states and incident.state not in self.states:
+            return False
+        if self.divisions and incident.location.division not in self.divisions:
+            return False
+        if self.mine_user is not None and incident.created_by != self.mine_user:
+            return False
+        if self.provider is not None and not any(
+            (team := teams.get(t)) is not None and team.provider == self.provider
+            for t in incident.team_ids
+        ):
+            return False
+        if self.text:
+            haystack = f"{incident.number} {incident.location.address} {incident.call_type.label}"
+            if self.text.lower() not in haystack.lower():
+                return False
+        return True
+
+
+def sort_key(incident: Incident) -> tuple:
+    return (not incident.is_open, int(incident.priority), incident.received_at, incident.id)
+
+
+@dataclass
+class _Rows:
+    keys: list[tuple] = field(default_factory=list)  # sorted; row i shows keys[i][-1]
+    row_of: dict[str, int] = field(default_factory=dict)
+
+    def reindex(self, start: int = 0) -> None:
+        for row in range(start, len(self.keys)):
+            self.row_of[self.keys[row][-1]] = row
+
+
+class IncidentQueueModel(QAbstractTableModel):
+    def __init__(self, thresholds: Thresholds, clock: Callable[[], datetime], parent=None) -> None:
+        super().__init__(parent)
+        self.thresholds = thresholds
+        self.clock = clock
+        self._incidents: dict[str, Incident] = {}
+        self._teams: dict[str, Team] = {}
+        self._pending: set[str] = set()
+        self._filter = QueueFilter()
+        self._rows = _Rows()
+        self._now = clock()
+
+    # ---- Qt model interface ----------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows.keys)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role not in _SERVED_ROLES:
+            return None
+        incident = self._incidents[self._rows.keys[index.row()][-1]]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(incident, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return level_colour(incident_level(incident, self._now, self.thresholds))
+        if role == INCIDENT_ID_ROLE:
+            return incident.id
+        if role == LEVEL_ROLE:
+            return int(incident_level(incident, self._now, self.thresholds))
+        if role == PENDING_ROLE:
+            return incident.id in self._pending
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if incident.id in self._pending:
+                return "Not yet confirmed by the server"
+            return incident.location.address or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_PRIORITY, *TIMER_COLUMNS):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _display(self, incident: Incident, column: int) -> str:
+        if column == COL_NUMBER:
+            mark = f" {PENDING_MARK}" if incident.id in self._pending else ""
+            return incident.number + mark
+        if column == COL_PRIORITY:
+            return str(int(incident.priority))
+        if column == COL_TYPE:
+            return incident.call_type.label
+        if column == COL_DIVISION:
+            return incident.location.division or "?"
+        if column == COL_LOCATION:
+            return incident.location.address
+        if column == COL_STATE:
+            if incident.disposition is not None:
+                return incident.disposition.value.replace("_", " ")
+            return incident.state.value
+        if column == COL_TEAM:
+            return ", ".join(
+                self._teams[t].call_sign if t in self._teams else "?" for t in incident.team_ids
+            )
+        if column == COL_AGE:
+            return format_elapsed(incident_age(incident, self._now))
+        if column == COL_IN_STATE:
+            return format_elapsed(time_in_state(incident, self._now))
+        return ""
+
+    # ---- feeding the model ------------------------------------------------
+    def reset(
+        self, incidents: Iterable[Incident], teams: Iterable[Team], pending: set[str]
+    ) -> None:
+        self.beginResetModel()
+        self._incidents = {i.id: i for i in incidents}
+        self._teams = {t.id: t for t in teams}
+        self._pending = set(pending)
+        self._rebuild_rows()
+        self.endResetModel()
+
+    def set_filter(self, queue_filter: QueueFilter) -> None:
+        if queue_filter == self._filter:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_rows = self._rows
+        persistent = self.persistentIndexList()
+        ids = [
+            old_rows.keys[p.row()][-1] if p.row() < len(old_rows.keys) else None for p in persistent
+        ]
+        self._filter = queue_filter
+        self._rebuild_rows()
+        for old, incident_id in zip(persistent, ids, strict=True):
+            row = self._rows.row_of.get(incident_id) if incident_id else None
+            new = QModelIndex() if row is None else self.index(row, old.column())
+            self.changePersistentIndex(old, new)
+        self.layoutChanged.emit()
+
+    @property
+    def queue_filter(self) -> QueueFilter:
+        return self._filter
+
+    def _rebuild_rows(self) -> None:
+        keys = [
+            sort_key(i) for i in self._incidents.values() if self._filter.accepts(i, self._teams)
+        ]
+        keys.sort()
+        self._rows = _Rows(keys)
+        self._rows.reindex()
+
+    def update_incidents(self, incidents: Iterable[Incident], pending: set[str]) -> None:
+        """New values for some incidents (created or changed); rows move one by one."""
+        pending_changed = pending != self._pending
+        old_pending = self._pending
+        self._pending = set(pending)
+        for incident in incidents:
+            self._place(incident)
+        if pending_changed:
+            for incident_id in old_pending ^ self._pending:
+                self._changed_row(incident_id)
+
+    def update_teams(self, teams: Iterable[Team]) -> None:
+        changed = []
+        for team in teams:
+            old = self._teams.get(team.id)
+            self._teams[team.id] = team
+            if old is None or old.call_sign != team.call_sign or old.provider != team.provider:
+                changed.append(team.id)
+        if changed:
+            for incident in self._incidents.values():
+                if any(t in changed for t in incident.team_ids):
+                    self._changed_row(incident.id)
+
+    def remove_incidents(self, incident_ids: Iterable[str]) -> None:
+        for incident_id in incident_ids:
+            self._hide(incident_id)
+            self._incidents.pop(incident_id, None)
+
+    def _changed_row(self, incident_id: str) -> None:
+        row = self._rows.row_of.get(incident_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    def _hide(self, incident_id: str) -> None:
+        row = self._rows.row_of.pop(incident_id, None)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows.keys[row]
+        self._rows.reindex(row)
+        self.endRemoveRows()
+
+    def _place(self, incident: Incident) -> None:
+        self._incidents[incident.id] = incident
+        visible = self._filter.accepts(incident, self._teams)
+        row = self._rows.row_of.get(incident.id)
+        if not visible:
+            self._hide(incident.id)
+            return
+        key = sort_key(incident)
+        keys = self._rows.keys
+        if row is None:
+            target = bisect.bisect_left(keys, key)
+            self.beginInsertRows(QModelIndex(), target, target)
+            keys.insert(target, key)
+            self._rows.reindex(target)
+            self.endInsertRows()
+            return
+        # Where the new key falls in the list that still holds the old one; that is
+        # also Qt's destination, which is given in the coordinates before the move.
+        target = bisect.bisect_left(keys, key)
+        if target in (row, row + 1):
+            keys[row] = key
+            self._changed_row(incident.id)
+            return
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target)
+        del keys[row]
+        new_row = target if target < row else target - 1
+        keys.insert(new_row, key)
+        self._rows.reindex(min(row, new_row))
+        self.endMoveRows()
+        self._changed_row(incident.id)
+
+    # ---- time -------------------------------------------------------------
+    def tick(self) -> None:
+        """Called once a second: timers and aging colours move on."""
+        self._now = self.clock()
+        if self._rows.keys:
+            last = len(self._rows.keys) - 1
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(last, len(HEADERS) - 1),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, LEVEL_ROLE],
+            )
+
+    def incident_at(self, row: int) -> Incident:
+        return self._incidents[self._rows.keys[row][-1]]
+
+    def row_of(self, incident_id: str) -> int | None:
+        return self._rows.row_of.get(incident_id)
+
+    def levels(self) -> dict[str, Level]:
+        """Aging level of every visible incident (for alerts)."""
+        return {
+            key[-1]: incident_level(self._incidents[key[-1]], self._now, self.thresholds)
+            for key in self._rows.keys
+        }
+
+
+_SERVED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        INCIDENT_ID_ROLE,
+        LEVEL_ROLE,
+        PENDING_ROLE,
+    }
+)
