@@ -2,7 +2,38 @@
 
 import os
 
+import pytest
+
 # Qt must find its platform before the first Qt import anywhere in the run.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 POSTGRES_URL_ENV = "UMCR_TEST_POSTGRES_URL"
+
+
+# --- Central server fixtures (tests/support/server.py) ---------------------
+
+
+@pytest.fixture
+def postgres_url():
+    """A PostgreSQL URL with a fresh, empty schema of its own; dropped after the test.
+
+    From ``$UMCR_TEST_POSTGRES_URL`` (CI: postgresql+psycopg://postgres@127.0.0.1:5432/test).
+    """
+    base = os.environ.get(POSTGRES_URL_ENV)
+    if not base:
+        pytest.skip(
+            f"PostgreSQL tests need {POSTGRES_URL_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+        )
+    from tests.support.server import postgres_schema_url
+
+    with postgres_schema_url(base) as url:
+        yield url
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """A started ``umcr-server serve`` on a temporary SQLite file, stopped after the test."""
+    from tests.support.server import ServerProcess
+
+    with ServerProcess(tmp_path) as server:
+        yield server

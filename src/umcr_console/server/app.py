@@ -1,0 +1,336 @@
+"""The FastAPI application factory: every endpoint of protocol.md, plus extensions.
+
+Blocking work (database, Argon2) runs in the thread pool; the event loop only
+routes requests and feeds the SSE streams.
+"""
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import __version__
+from ..domain.config import Deployment
+from ..domain.enums import Role
+from ..domain.events import Event
+from ..domain.ids import canonical_uuid
+from ..domain.model import Incident, Team
+from ..domain.permissions import may_write
+from ..domain.privacy import redact_event, redact_incident, redact_team
+from ..protocol import (
+    API_PREFIX,
+    BatchResult,
+    EventBatch,
+    EventPage,
+    Health,
+    Problem,
+    Snapshot,
+    TokenRequest,
+    TokenResponse,
+)
+from . import auth, eventlog
+from .auth import Principal
+from .broadcast import Broadcaster
+from .db import make_engine
+from .inputs import MAX_SEQ, batch_problem
+from .migrate import upgrade
+from .problems import BodyLimitMiddleware, install_error_handlers
+from .schemas import IncidentTimeline, Me
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PAGE = 1000
+MAX_PAGE = 5000
+# Events read from the log per step of an SSE stream.
+_STREAM_CHUNK = 500
+
+_PROBLEMS = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}}
+    for code in (401, 403, 422)
+}
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    """The server app for ``settings``; ``engine`` overrides the one made from its URL."""
+    engine = engine or make_engine(settings.database_url)
+    broadcaster = Broadcaster()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        broadcaster.bind()
+        await anyio.to_thread.run_sync(upgrade, engine)
+        seeded = await anyio.to_thread.run_sync(
+            lambda: eventlog.seed_roster(engine, settings.deployment, now=settings.clock())
+        )
+        if seeded.accepted:
+            log.info("roster: %d team(s) added from the configuration", len(seeded.accepted))
+        try:
+            yield
+        finally:
+            broadcaster.close()
+            engine.dispose()
+
+    app = FastAPI(
+        title="UMCR central server",
+        version=__version__,
+        description="The event log every dispatch console syncs with. See docs/server.md.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.broadcaster = broadcaster
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.include_router(_router(settings, engine, broadcaster))
+    return app
+
+
+def _router(settings: Settings, engine: Engine, broadcaster: Broadcaster) -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+    def current_principal(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:
+        if credentials is None:
+            raise HTTPException(
+                401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+            )
+        principal = auth.authenticate(engine, credentials.credentials, now=settings.clock())
+        if principal is None:
+            raise HTTPException(
+                401,
+                "the token is unknown, revoked or expired: sign in again",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return principal
+
+    User = Annotated[Principal, Depends(current_principal)]
+
+    @router.post(
+        "/auth/token",
+        response_model=TokenResponse,
+        tags=["auth"],
+        responses={423: {"model": Problem}, **_PROBLEMS},
+    )
+    def sign_in(body: TokenRequest) -> TokenResponse:
+        """Exchange a user name and password for a bearer token (valid for a shift)."""
+        try:
+            issued = auth.sign_in(
+                engine,
+                body.username,
+                body.password,
+                now=settings.clock(),
+                ttl=settings.token_ttl,
+            )
+        except auth.Locked as locked:
+            wait = max(1, int((locked.until - settings.clock()).total_seconds()) + 1)
+            raise HTTPException(
+                423,
+                f"account locked after {auth.LOCKOUT_ATTEMPTS} failed sign-ins within "
+                f"{int(auth.LOCKOUT_WINDOW.total_seconds() // 60)} minutes; try again after "
+                f"{locked.until:%H:%M:%S} UTC",
+                headers={"Retry-After": str(wait)},
+            ) from None
+        except auth.BadCredentials:
+            raise HTTPException(
+                401, "wrong user name or password", headers={"WWW-Authenticate": "Bearer"}
+            ) from None
+        p = issued.principal
+        return TokenResponse(
+            access_token=issued.token,
+            role=p.role,
+            expires_at=p.expires_at,
+            username=p.username,
+            team_id=p.team_id,
+        )
+
+    @router.delete("/auth/token", status_code=204, tags=["auth"], responses=_PROBLEMS)
+    def sign_out(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        _user: User,
+    ) -> Response:
+        """Extension: revoke the token of this request (end of shift)."""
+        assert credentials is not None
+        auth.revoke(engine, credentials.credentials)
+        return Response(status_code=204)
+
+    @router.get("/health", response_model=Health, tags=["state"])
+    def health() -> Health:
+        """Liveness and the last seq; needs no token."""
+        return Health(
+            version=__version__, seq=eventlog.read_last_seq(engine), time=settings.clock()
+        )
+
+    @router.get("/me", response_model=Me, tags=["auth"], responses=_PROBLEMS)
+    def me(user: User) -> Me:
+        """Extension: who the token belongs to."""
+        return Me(
+            username=user.username,
+            role=user.role,
+            team_id=user.team_id,
+            provider=user.provider,
+            expires_at=user.expires_at,
+        )
+
+    @router.get("/deployment", response_model=Deployment, tags=["state"], responses=_PROBLEMS)
+    def deployment(_user: User) -> Deployment:
+        """Extension: the deployment configuration (thresholds, teams, service areas)."""
+        return settings.deployment
+
+    @router.get("/snapshot", response_model=Snapshot, tags=["state"], responses=_PROBLEMS)
+    def snapshot(user: User) -> Snapshot:
+        """The state after event ``seq``: open incidents, those closed in the last 24 h, all teams."""
+        data = eventlog.read_snapshot(engine, now=settings.clock())
+        return Snapshot(
+            seq=data.seq,
+            incidents=[_incident_for(user, i) for i in data.incidents],
+            teams=[_team_for(user, t) for t in data.teams],
+        )
+
+    @router.post(
+        "/events",
+        response_model=BatchResult,
+        tags=["events"],
+        responses={413: {"model": Problem}, 503: {"model": Problem}, **_PROBLEMS},
+    )
+    async def post_events(batch: EventBatch, user: User) -> BatchResult:
+        """Submit 1..500 events; one result per event, in order, applied in order."""
+        if not may_write(user.role):
+            raise HTTPException(403, f"the {user.role} role is read-only")
+        if problem := batch_problem(batch.events):
+            raise HTTPException(422, problem)
+        outcome = await run_in_threadpool(
+            eventlog.submit_batch, engine, user, batch.events, clock=settings.clock
+        )
+        if outcome.accepted:
+            broadcaster.notify()
+        return BatchResult(results=outcome.results)
+
+    @router.get("/events", response_model=EventPage, tags=["events"], responses=_PROBLEMS)
+    def get_events(
+        user: User,
+        after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    ) -> EventPage:
+        """Accepted events with seq > ``after``, ascending; ``last_seq`` is the server's newest."""
+        found, last = eventlog.read_events(engine, after, limit)
+        return EventPage(events=[_event_for(user, e) for e in found], last_seq=last)
+
+    @router.get(
+        "/events/stream",
+        tags=["events"],
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/event-stream": {}}}, **_PROBLEMS},
+    )
+    async def stream_events(
+        request: Request,
+        user: User,
+        after: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
+        last_event_id: Annotated[str | None, Header()] = None,
+    ) -> StreamingResponse:
+        """Server-Sent Events: every accepted event after the cursor, then live.
+
+        The cursor is the ``Last-Event-ID`` header (a reconnect), else
+        ``?after=N``, else the current end of the log.
+        """
+        cursor = _cursor(last_event_id, after)
+        if cursor is None:
+            cursor = await run_in_threadpool(eventlog.read_last_seq, engine)
+        return StreamingResponse(
+            _sse(user, cursor),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    async def _sse(user: Principal, cursor: int) -> AsyncIterator[str]:
+        keepalive = settings.keepalive
+        # Tell EventSource clients how soon to reconnect, and open the stream at once.
+        yield f"retry: 1000\n: stream after seq {cursor}\n\n"
+        last_sent = time.monotonic()
+        while not broadcaster.closed and user.expires_at > settings.clock():
+            waiter = broadcaster.waiter()
+            try:
+                found, _last = await anyio.to_thread.run_sync(
+                    eventlog.read_events, engine, cursor, _STREAM_CHUNK
+                )
+            except SQLAlchemyError as exc:
+                # The client reconnects with Last-Event-ID; nothing is lost.
+                log.warning("event stream ends: database error: %s", exc)
+                return
+            if found:
+                yield "".join(_sse_message(_event_for(user, e)) for e in found)
+                cursor = found[-1].seq or cursor
+                last_sent = time.monotonic()
+                continue
+            quiet = time.monotonic() - last_sent
+            if quiet >= keepalive:
+                yield ": keep-alive\n\n"
+                last_sent = time.monotonic()
+                continue
+            # Woken by a commit of this process, or re-read the log at the
+            # keep-alive for commits of other processes.
+            await broadcaster.wait(waiter, keepalive - quiet)
+
+    @router.get(
+        "/incidents/{incident_id}/events",
+        response_model=IncidentTimeline,
+        tags=["events"],
+        responses={404: {"model": Problem}, **_PROBLEMS},
+    )
+    def incident_events(incident_id: str, user: User) -> IncidentTimeline:
+        """Extension: one incident's accepted events in order, for its timeline."""
+        try:
+            canonical = canonical_uuid(incident_id)
+        except ValueError:
+            raise HTTPException(404, f"no incident {incident_id[:64]!r}") from None
+        found = eventlog.read_incident_events(engine, canonical)
+        if found is None:
+            raise HTTPException(404, f"no incident {canonical}")
+        return IncidentTimeline(incident_id=canonical, events=[_event_for(user, e) for e in found])
+
+    return router
+
+
+def _cursor(last_event_id: str | None, after: int | None) -> int | None:
+    """The stream's start: Last-Event-ID wins, since a reconnect sends the newest cursor."""
+    if last_event_id is not None and last_event_id.strip():
+        try:
+            value = int(last_event_id.strip())
+        except ValueError:
+            raise HTTPException(422, "Last-Event-ID must be a seq (a whole number)") from None
+        if not 0 <= value <= MAX_SEQ:
+            raise HTTPException(422, "Last-Event-ID is out of range")
+        return value
+    return after
+
+
+def _sse_message(event: Event) -> str:
+    # model_dump_json has no newlines, so one data: line carries the event.
+    return f"id: {event.seq}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
+
+
+# The wall role (a screen in a room) never gets personal data, from any endpoint.
+def _incident_for(user: Principal, incident: Incident) -> Incident:
+    return redact_incident(incident) if user.role == Role.WALL else incident
+
+
+def _team_for(user: Principal, team: Team) -> Team:
+    return redact_team(team) if user.role == Role.WALL else team
+
+
+def _event_for(user: Principal, event: Event) -> Event:
+    return redact_event(event) if user.role == Role.WALL else event

@@ -1,0 +1,240 @@
+"""Users, password hashes, bearer tokens and the login lockout.
+
+Passwords: Argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile),
+memory-hard so a stolen users table is expensive to crack. Tokens: 32 random
+bytes, URL-safe; only their sha256 is stored, so a copy of the database does
+not hand out sessions. Lockout: 5 failed sign-ins for one user within 10
+minutes lock the account for 10 minutes, even for the right password.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.enums import Role
+from ..domain.ids import name_id
+from .db import login_failures, tokens, users, utc_now
+
+DEFAULT_TOKEN_TTL = timedelta(hours=12)  # a shift
+LOCKOUT_ATTEMPTS = 5
+LOCKOUT_WINDOW = timedelta(minutes=10)
+LOCKOUT_DURATION = timedelta(minutes=10)
+USERNAME_MAX = 100
+
+_hasher = PasswordHasher()
+# Each Argon2 hash takes 64 MiB: bound how many run at once so a burst of
+# sign-ins cannot exhaust memory.
+_hash_slots = threading.BoundedSemaphore(2)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against for unknown users, so their answer takes as long as a real one."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    with _hash_slots:
+        return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    with _hash_slots:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def valid_username(name: str) -> bool:
+    """Printable, no NUL (PostgreSQL text cannot hold it), not too long."""
+    return 0 < len(name) <= USERNAME_MAX and name.isprintable() and name == name.strip()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts for: the user of its bearer token."""
+
+    username: str
+    role: Role
+    team_id: str | None
+    provider: str | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    principal: Principal
+
+
+class Locked(Exception):
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"locked until {until.isoformat()}")
+        self.until = until
+
+
+class BadCredentials(Exception):
+    pass
+
+
+def add_user(
+    engine: Engine,
+    username: str,
+    role: Role | str,
+    password: str,
+    *,
+    team_call_sign: str | None = None,
+    provider: str | None = None,
+    password_hash: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Create a user, or replace the role and password of an existing one.
+
+    ``password_hash`` lets tests reuse one slow hash for many users.
+    """
+    role = Role(role)
+    if not valid_username(username):
+        raise ValueError(f"invalid user name {username!r}")
+    if role == Role.FIELD and not team_call_sign:
+        raise ValueError("a field user needs --team CALLSIGN")
+    if not password and password_hash is None:
+        raise ValueError("empty password")
+    team_id = name_id("team", team_call_sign) if team_call_sign else None
+    row = {
+        "role": role.value,
+        "password_hash": password_hash or hash_password(password),
+        "team_id": team_id,
+        "provider": provider,
+        "disabled": False,
+    }
+    with engine.begin() as conn:
+        updated = conn.execute(
+            sa.update(users).where(users.c.username == username).values(**row)
+        ).rowcount
+        if not updated:
+            conn.execute(
+                sa.insert(users).values(username=username, created_at=now or utc_now(), **row)
+            )
+        # New credentials end every session of the old ones.
+        conn.execute(sa.update(tokens).where(tokens.c.username == username).values(revoked=True))
+
+
+def _locked_until(conn: Connection, username: str, now: datetime) -> datetime | None:
+    """The end of the lock on ``username`` if it is locked at ``now``."""
+    since = now - LOCKOUT_WINDOW - LOCKOUT_DURATION
+    times = list(
+        conn.execute(
+            sa.select(login_failures.c.at)
+            .where(login_failures.c.username == username, login_failures.c.at > since)
+            .order_by(login_failures.c.at)
+        ).scalars()
+    )
+    until = None
+    n = LOCKOUT_ATTEMPTS
+    for i in range(n - 1, len(times)):
+        # n failures within the window lock the account from the n-th on.
+        if times[i] - times[i - n + 1] <= LOCKOUT_WINDOW:
+            end = times[i] + LOCKOUT_DURATION
+            until = end if until is None or end > until else until
+    return until if until is not None and until > now else None
+
+
+def sign_in(
+    engine: Engine, username: str, password: str, *, now: datetime, ttl: timedelta
+) -> IssuedToken:
+    """Check the password and issue a token; raises Locked or BadCredentials."""
+    if not valid_username(username):
+        raise BadCredentials()
+    with engine.connect() as conn:
+        until = _locked_until(conn, username, now)
+        if until is not None:
+            raise Locked(until)
+        row = conn.execute(sa.select(users).where(users.c.username == username)).one_or_none()
+    # Verify outside any transaction: it takes a while and needs no lock.
+    if row is None:
+        verify_password(_dummy_hash(), password)
+        ok = False
+    else:
+        ok = verify_password(row.password_hash, password) and not row.disabled
+    if not ok:
+        with engine.begin() as conn:
+            conn.execute(sa.insert(login_failures).values(username=username, at=now))
+            until = _locked_until(conn, username, now)
+        # This failure may be the one that locks the account: say so at once.
+        if until is not None:
+            raise Locked(until)
+        raise BadCredentials()
+    assert row is not None
+    with engine.begin() as conn:
+        conn.execute(sa.delete(login_failures).where(login_failures.c.username == username))
+        token = secrets.token_urlsafe(32)
+        expires_at = now + ttl
+        conn.execute(
+            sa.insert(tokens).values(
+                token_hash=token_hash(token), username=username, expires_at=expires_at
+            )
+        )
+        # Expired tokens are of no use: clear them now and then.
+        conn.execute(sa.delete(tokens).where(tokens.c.expires_at < now - timedelta(days=1)))
+    principal = Principal(
+        username=username,
+        role=Role(row.role),
+        team_id=row.team_id,
+        provider=row.provider,
+        expires_at=expires_at,
+    )
+    return IssuedToken(token=token, principal=principal)
+
+
+def authenticate(engine: Engine, token: str, *, now: datetime) -> Principal | None:
+    """The principal of a bearer token, or None if unknown, revoked or expired."""
+    if not token or len(token) > 200:
+        return None
+    query = (
+        sa.select(
+            users.c.username,
+            users.c.role,
+            users.c.team_id,
+            users.c.provider,
+            tokens.c.expires_at,
+        )
+        .select_from(tokens.join(users, users.c.username == tokens.c.username))
+        .where(
+            tokens.c.token_hash == token_hash(token),
+            tokens.c.revoked.is_(False),
+            users.c.disabled.is_(False),
+        )
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).one_or_none()
+    if row is None or row.expires_at <= now:
+        return None
+    return Principal(
+        username=row.username,
+        role=Role(row.role),
+        team_id=row.team_id,
+        provider=row.provider,
+        expires_at=row.expires_at,
+    )
+
+
+def revoke(engine: Engine, token: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(tokens).where(tokens.c.token_hash == token_hash(token)).values(revoked=True)
+        )

@@ -1,0 +1,216 @@
+"""``umcr-server``: run the central server, add users, migrate the database.
+
+    umcr-server serve [--host 127.0.0.1] [--port 8765] [--database URL] [--deployment NAME|PATH]
+    umcr-server user add NAME --role ROLE [--team CALLSIGN] [--database URL]
+    umcr-server migrate [--database URL]
+
+Scripts and operators rely on these exact forms (issue 2). Logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import getpass
+import logging
+import logging.config
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import platformdirs
+import sqlalchemy as sa
+import uvicorn
+
+from ..config import load_deployment
+from ..domain.enums import Role
+from . import auth
+from .db import make_engine, teams
+from .migrate import upgrade
+
+DATA_DIR_ENV = "UMCR_DATA_DIR"
+DATABASE_ENV = "UMCR_DATABASE_URL"
+PASSWORD_ENV = "UMCR_PASSWORD"
+DATABASE_FILE = "server.sqlite3"
+STARTUP_FAILED = 3
+
+log = logging.getLogger("umcr_console.server")
+
+
+def default_database_url() -> str:
+    """``$UMCR_DATABASE_URL``, else a SQLite file in the user data directory."""
+    if url := os.environ.get(DATABASE_ENV):
+        return url
+    data_dir = Path(
+        os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir("umcr-console", appauthor=False)
+    )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / DATABASE_FILE}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="umcr-server", description="UMCR central server")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def database_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--database",
+            metavar="URL",
+            help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
+            f"(default: ${DATABASE_ENV}, else a SQLite file in the user data directory, "
+            f"or in ${DATA_DIR_ENV})",
+        )
+
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    database_option(serve)
+    serve.add_argument(
+        "--deployment",
+        metavar="NAME|PATH",
+        help="deployment configuration: a shipped name or a JSON file "
+        "(default: $UMCR_DEPLOYMENT, else pilot)",
+    )
+
+    user = commands.add_parser("user", help="manage users")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser(
+        "add", help=f"add a user, or reset one's role and password (password from ${PASSWORD_ENV})"
+    )
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--team", metavar="CALLSIGN", help="the team of a field user")
+    database_option(add)
+
+    migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
+    database_option(migrate)
+    return parser
+
+
+def _configure_logging() -> dict[str, Any]:
+    """Everything to stderr, uvicorn's access log included (it defaults to stdout)."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    for handler in config["handlers"].values():
+        handler["stream"] = "ext://sys.stderr"
+    config["loggers"]["umcr_console"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    return config
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server that also ends the SSE streams when told to stop.
+
+    Without that, a graceful shutdown would wait for every console's endless
+    stream to finish; the consoles reconnect to the next server anyway.
+    """
+
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_exit = on_exit
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._on_exit()
+        super().handle_exit(sig, frame)
+
+
+def serve(host: str, port: int, database_url: str, deployment: str | None) -> int:
+    from .app import create_app
+    from .settings import Settings
+
+    log_config = _configure_logging()
+    logging.config.dictConfig(log_config)
+    settings = Settings.from_env(database_url, deployment)
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=log_config,
+        timeout_graceful_shutdown=int(settings.graceful_shutdown),
+        lifespan="on",
+    )
+    server = _Server(config, on_exit=app.state.broadcaster.close_threadsafe)
+    log.info("database: %s", sa.make_url(database_url).render_as_string(hide_password=True))
+
+    # uvicorn re-raises the stop signal after its graceful shutdown, to the
+    # handler that was installed before it ran: make that one a no-op, so a
+    # SIGTERM or Ctrl+C ends with exit status 0 after a clean shutdown.
+    def _after_shutdown(_sig: int, _frame: FrameType | None) -> None:
+        return None
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _after_shutdown)
+    server.run()
+    if not server.started:
+        log.error("the server did not start")
+        return STARTUP_FAILED
+    log.info("stopped")
+    return 0
+
+
+def _resolve_team(engine: sa.Engine, call_sign: str) -> None:
+    """A field user's team must exist: on the roster, or in the deployment configuration."""
+    with engine.connect() as conn:
+        on_roster = any(
+            data.get("call_sign") == call_sign
+            for data in conn.execute(sa.select(teams.c.data)).scalars()
+        )
+    if not on_roster and call_sign not in {t.call_sign for t in load_deployment().teams}:
+        raise ValueError(f"no team with call sign {call_sign!r}")
+
+
+def _password() -> str:
+    if (password := os.environ.get(PASSWORD_ENV)) is not None:
+        return password
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise ValueError("the passwords differ")
+    return first
+
+
+def user_add(name: str, role: str, team: str | None, database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        if team:
+            _resolve_team(engine, team)
+        auth.add_user(engine, name, role, _password(), team_call_sign=team)
+    finally:
+        engine.dispose()
+    print(f"user {name} ({role}) saved", file=sys.stderr)
+    return 0
+
+
+def migrate(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print("database schema is up to date", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    database_url = args.database or default_database_url()
+    try:
+        if args.command == "serve":
+            return serve(args.host, args.port, database_url, args.deployment)
+        if args.command == "user":
+            return user_add(args.name, args.role, args.team, database_url)
+        return migrate(database_url)
+    except (ValueError, sa.exc.SQLAlchemyError, OSError) as exc:
+        print(f"umcr-server: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The server's database: schema, engine factory and transaction helpers.
+
+One schema for SQLite (the default, a file) and PostgreSQL (by URL). The event
+log (``events``) is the record; ``incidents`` and ``teams`` hold the current
+state that the rules read, kept in the same transaction as the log so they can
+never disagree with it. ``server_state`` is a single row whose lock serialises
+writers so that ``seq`` rises by exactly one per accepted event (docs/server.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+metadata = sa.MetaData()
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """An aware UTC datetime on every database.
+
+    SQLite has no time zone type, so the value is stored as naive UTC there and
+    given its zone back on read; PostgreSQL stores ``timestamptz``.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("entity_id", sa.String(36), nullable=False, index=True),
+    # The incident an event belongs to (a team event: the team's incident), for timelines.
+    sa.Column("incident_id", sa.String(36), nullable=True, index=True),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("workstation_id", sa.String(100), nullable=False),
+    sa.Column("expected_version", sa.Integer, nullable=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+)
+
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("number", sa.String(20), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("closed_at", UtcDateTime, nullable=True, index=True),
+    sa.Column("division", sa.String(200), nullable=True),
+    sa.Column("data", sa.JSON, nullable=False),
+)
+
+teams = sa.Table(
+    "teams",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(100), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("team_id", sa.String(36), nullable=True),
+    sa.Column("provider", sa.String(200), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    # sha256 hex of the token: a stolen database does not hand out sessions.
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, index=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(100), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Index("ix_login_failures_username_at", "username", "at"),
+)
+
+server_state = sa.Table(
+    "server_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+)
+
+# Execution option that makes a connection's next transaction a write transaction.
+WRITE_OPTION = "umcr_write"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite with WAL and real transactions, or PostgreSQL."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    # READ COMMITTED on purpose: after the server_state row lock is taken, each
+    # statement sees what the writer before us committed (docs/server.md).
+    return sa.create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        isolation_level="READ COMMITTED",
+    )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = sa.create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy's documented recipe (SQLite dialect, "Enabling Non-Legacy
+        # SQLite Transactional Modes"): stop pysqlite from issuing its own
+        # BEGIN (it skips SELECTs, so reads would not be repeatable) ...
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            # FULL: a commit is on disk before we answer, so SIGKILL loses nothing accepted.
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # ... and emit our own. A write transaction takes the write lock at once
+        # (IMMEDIATE), so two writers can never both read the same last_seq.
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the writer lock (server_state row) until commit.
+
+    SQLite: BEGIN IMMEDIATE takes the database write lock. PostgreSQL: SELECT
+    ... FOR UPDATE on the single server_state row, which serialises writers
+    across every server process on the database.
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            if not is_sqlite(engine):
+                lock = sa.select(server_state.c.id).where(server_state.c.id == 1).with_for_update()
+                conn.execute(lock).scalar_one()
+            yield conn
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction whose statements all see one snapshot."""
+    with engine.connect() as conn:
+        if not is_sqlite(engine):
+            # REPEATABLE READ: the seq and the rows read after it agree.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
+
+
+def last_seq(conn: Connection) -> int:
+    return int(
+        conn.execute(sa.select(server_state.c.last_seq).where(server_state.c.id == 1)).scalar_one()
+    )
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,416 @@
+"""The event log: judging and storing event batches, and reading them back.
+
+Every batch is judged and stored in ONE write transaction that holds the
+writer lock (``db.write_transaction``): the server_state row on PostgreSQL,
+the database write lock on SQLite. So seq is handed out by exactly one writer
+at a time, rises by one per accepted event with no gap, and a reader never
+sees seq N+1 committed before seq N. The rules are the shared pure
+``domain.rules.decide``; this module only feeds it the stored state.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.config import Deployment
+from ..domain.enums import EventType, IncidentState, RejectCode, Role
+from ..domain.events import Event, TeamCreated
+from ..domain.ids import name_id
+from ..domain.model import Incident, Team
+from ..domain.permissions import may_submit
+from ..domain.rules import Changes, Rejection, decide
+from ..protocol import EventResult, ResultStatus
+from .auth import Principal
+from .db import (
+    events,
+    incidents,
+    last_seq,
+    read_transaction,
+    server_state,
+    teams,
+    utc_now,
+    write_transaction,
+)
+
+SYSTEM_ACTOR = "system"
+SYSTEM_WORKSTATION = "server"
+RECENTLY_CLOSED = timedelta(hours=24)
+# SQLite allows 32766 bound parameters; stay far below for IN lists.
+_IN_CHUNK = 500
+
+# Writers of this process queue here instead of spinning in SQLite's busy
+# handler or holding pooled connections while they wait for the row lock.
+_process_write_lock = threading.Lock()
+
+
+def system_principal() -> Principal:
+    return Principal(
+        username=SYSTEM_ACTOR,
+        role=Role.ADMIN,
+        team_id=None,
+        provider=None,
+        expires_at=datetime.max.replace(tzinfo=UTC),
+    )
+
+
+class DbStateView:
+    """``StateView`` over the incidents and teams tables, plus this batch's changes.
+
+    Rows are read once and cached: the write lock is held for the whole
+    batch, so nobody else can change them meanwhile.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._incidents: dict[str, Incident | None] = {}
+        self._teams: dict[str, Team | None] = {}
+        # Ids that have a row in the database (UPDATE rather than INSERT).
+        self.stored_incidents: set[str] = set()
+        self.stored_teams: set[str] = set()
+        self.dirty_incidents: dict[str, Incident] = {}
+        self.dirty_teams: dict[str, Team] = {}
+
+    def incident(self, incident_id: str) -> Incident | None:
+        if incident_id not in self._incidents:
+            data = self._conn.execute(
+                sa.select(incidents.c.data).where(incidents.c.id == incident_id)
+            ).scalar_one_or_none()
+            if data is not None:
+                self.stored_incidents.add(incident_id)
+            self._incidents[incident_id] = None if data is None else Incident.model_validate(data)
+        return self._incidents[incident_id]
+
+    def team(self, team_id: str) -> Team | None:
+        if team_id not in self._teams:
+            data = self._conn.execute(
+                sa.select(teams.c.data).where(teams.c.id == team_id)
+            ).scalar_one_or_none()
+            if data is not None:
+                self.stored_teams.add(team_id)
+            self._teams[team_id] = None if data is None else Team.model_validate(data)
+        return self._teams[team_id]
+
+    def apply(self, changes: Changes) -> None:
+        for incident in changes.incidents.values():
+            self._incidents[incident.id] = incident
+            self.dirty_incidents[incident.id] = incident
+        for team in changes.teams.values():
+            self._teams[team.id] = team
+            self.dirty_teams[team.id] = team
+
+    def flush(self) -> None:
+        """Write every changed incident and team row."""
+        new_incidents = [
+            i for i in self.dirty_incidents.values() if i.id not in self.stored_incidents
+        ]
+        old_incidents = [i for i in self.dirty_incidents.values() if i.id in self.stored_incidents]
+        if new_incidents:
+            self._conn.execute(sa.insert(incidents), [_incident_row(i) for i in new_incidents])
+        if old_incidents:
+            self._conn.execute(
+                sa.update(incidents).where(incidents.c.id == sa.bindparam("b_id")),
+                [{"b_id": i.id, **_incident_row(i, with_id=False)} for i in old_incidents],
+            )
+        new_teams = [t for t in self.dirty_teams.values() if t.id not in self.stored_teams]
+        old_teams = [t for t in self.dirty_teams.values() if t.id in self.stored_teams]
+        if new_teams:
+            self._conn.execute(sa.insert(teams), [_team_row(t) for t in new_teams])
+        if old_teams:
+            self._conn.execute(
+                sa.update(teams).where(teams.c.id == sa.bindparam("b_id")),
+                [{"b_id": t.id, **_team_row(t, with_id=False)} for t in old_teams],
+            )
+        self.stored_incidents.update(i.id for i in new_incidents)
+        self.stored_teams.update(t.id for t in new_teams)
+        self.dirty_incidents.clear()
+        self.dirty_teams.clear()
+
+
+def _incident_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]:
+    row = {
+        "number": incident.number,
+        "state": incident.state.value,
+        "version": incident.version,
+        "received_at": incident.received_at,
+        "closed_at": incident.times.closed_at,
+        "division": incident.location.division,
+        "data": incident.model_dump(mode="json"),
+    }
+    if with_id:
+        row["id"] = incident.id
+    return row
+
+
+def _team_row(team: Team, *, with_id: bool = True) -> dict[str, Any]:
+    row: dict[str, Any] = {"version": team.version, "data": team.model_dump(mode="json")}
+    if with_id:
+        row["id"] = team.id
+    return row
+
+
+def _utc_incident(incident: Incident) -> Incident:
+    """The server stores and returns UTC; ``received_at`` comes from the client's payload."""
+    return incident.model_copy(update={"received_at": incident.received_at.astimezone(UTC)})
+
+
+def _related_incident(event: Event, changes: Changes) -> str | None:
+    """The incident an accepted event belongs to, for an incident's timeline."""
+    if event.type.startswith("incident."):
+        return event.entity_id
+    if changes.incidents:
+        return next(iter(changes.incidents))
+    team = changes.teams.get(event.entity_id)
+    return team.incident_id if team else None
+
+
+@dataclass
+class BatchOutcome:
+    results: list[EventResult]
+    accepted: list[Event] = field(default_factory=list)
+
+
+def submit_batch(
+    engine: Engine,
+    principal: Principal,
+    batch: Sequence[Event],
+    *,
+    clock: Callable[[], datetime] = utc_now,
+) -> BatchOutcome:
+    """Judge and store ``batch`` in order, in one durable transaction.
+
+    The server, not the client, sets ``actor`` (the token's user),
+    ``recorded_at`` and ``seq``; whatever a client sent there is dropped.
+    """
+    outcome = BatchOutcome(results=[])
+    with _process_write_lock, write_transaction(engine) as conn:
+        # Read the clock under the lock, so recorded_at rises with seq.
+        now = clock()
+        seq = last_seq(conn)
+        known = _known_event_ids(conn, {e.event_id for e in batch})
+        view = DbStateView(conn)
+        rows: list[dict[str, Any]] = []
+        for sent in batch:
+            if sent.event_id in known:
+                outcome.results.append(
+                    EventResult(
+                        event_id=sent.event_id,
+                        status=ResultStatus.DUPLICATE,
+                        seq=known[sent.event_id],
+                    )
+                )
+                continue
+            reason = may_submit(principal.role, sent.type, sent.entity_id, principal.team_id)
+            if reason is not None:
+                outcome.results.append(_rejected(sent, Rejection(RejectCode.FORBIDDEN, reason)))
+                continue
+            try:
+                occurred_at = sent.occurred_at.astimezone(UTC)
+            except OverflowError:
+                outcome.results.append(
+                    _rejected(
+                        sent,
+                        Rejection(RejectCode.INVALID_PAYLOAD, "occurred_at: out of range in UTC"),
+                    )
+                )
+                continue
+            event = sent.model_copy(
+                update={
+                    "occurred_at": occurred_at,
+                    "actor": principal.username,
+                    "recorded_at": now,
+                    "seq": None,
+                }
+            )
+            decision = decide(view, event, now=now, seq=seq + 1)
+            if isinstance(decision, Rejection):
+                outcome.results.append(_rejected(sent, decision))
+                continue
+            try:
+                decision.incidents = {k: _utc_incident(v) for k, v in decision.incidents.items()}
+            except OverflowError:
+                outcome.results.append(
+                    _rejected(
+                        sent,
+                        Rejection(RejectCode.INVALID_PAYLOAD, "received_at: out of range in UTC"),
+                    )
+                )
+                continue
+            seq += 1
+            view.apply(decision)
+            known[event.event_id] = seq
+            stored = event.model_copy(update={"seq": seq})
+            rows.append(_event_row(stored, _related_incident(stored, decision)))
+            outcome.accepted.append(stored)
+            outcome.results.append(
+                EventResult(event_id=event.event_id, status=ResultStatus.ACCEPTED, seq=seq)
+            )
+        if rows:
+            conn.execute(sa.insert(events), rows)
+            view.flush()
+            conn.execute(sa.update(server_state).where(server_state.c.id == 1).values(last_seq=seq))
+    # Leaving the block committed the transaction (durably: synchronous=FULL on
+    # SQLite, fsync on PostgreSQL) before anyone is told "accepted".
+    return outcome
+
+
+def _rejected(event: Event, rejection: Rejection) -> EventResult:
+    return EventResult(
+        event_id=event.event_id,
+        status=ResultStatus.REJECTED,
+        code=rejection.code,
+        detail=rejection.detail,
+    )
+
+
+def _known_event_ids(conn: Connection, event_ids: Iterable[str]) -> dict[str, int]:
+    ids = list(event_ids)
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        for event_id, seq in conn.execute(
+            sa.select(events.c.event_id, events.c.seq).where(events.c.event_id.in_(chunk))
+        ):
+            found[event_id] = seq
+    return found
+
+
+def _event_row(event: Event, incident_id: str | None) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "event_id": event.event_id,
+        "type": event.type,
+        "entity_id": event.entity_id,
+        "incident_id": incident_id,
+        "occurred_at": event.occurred_at,
+        "recorded_at": event.recorded_at,
+        "actor": event.actor,
+        "workstation_id": event.workstation_id,
+        "expected_version": event.expected_version,
+        "payload": event.payload,
+    }
+
+
+def _event_of(row: Any) -> Event:
+    return Event(
+        event_id=row.event_id,
+        type=row.type,
+        entity_id=row.entity_id,
+        occurred_at=row.occurred_at,
+        workstation_id=row.workstation_id,
+        expected_version=row.expected_version,
+        payload=row.payload,
+        seq=row.seq,
+        recorded_at=row.recorded_at,
+        actor=row.actor,
+    )
+
+
+_EVENT_COLUMNS = [c for c in events.c if c.name != "incident_id"]
+
+
+def read_events(engine: Engine, after: int, limit: int) -> tuple[list[Event], int]:
+    """Accepted events with seq > ``after`` in ascending order, and the last seq."""
+    with read_transaction(engine) as conn:
+        rows = conn.execute(
+            sa.select(*_EVENT_COLUMNS)
+            .where(events.c.seq > after)
+            .order_by(events.c.seq)
+            .limit(limit)
+        ).all()
+        return [_event_of(r) for r in rows], last_seq(conn)
+
+
+def read_incident_events(engine: Engine, incident_id: str) -> list[Event] | None:
+    """The accepted events of one incident in order; None if there is no such incident."""
+    with read_transaction(engine) as conn:
+        exists = conn.execute(
+            sa.select(incidents.c.id).where(incidents.c.id == incident_id)
+        ).scalar_one_or_none()
+        if exists is None:
+            return None
+        rows = conn.execute(
+            sa.select(*_EVENT_COLUMNS)
+            .where(events.c.incident_id == incident_id)
+            .order_by(events.c.seq)
+        ).all()
+        return [_event_of(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class SnapshotData:
+    seq: int
+    incidents: list[Incident]
+    teams: list[Team]
+
+
+def read_snapshot(engine: Engine, *, now: datetime) -> SnapshotData:
+    """The state after event ``seq``: open incidents, those closed in the last 24 h, all teams."""
+    with read_transaction(engine) as conn:
+        seq = last_seq(conn)
+        incident_rows = conn.execute(
+            sa.select(incidents.c.data)
+            .where(
+                sa.or_(
+                    incidents.c.state != IncidentState.CLOSED.value,
+                    incidents.c.closed_at >= now - RECENTLY_CLOSED,
+                )
+            )
+            .order_by(incidents.c.received_at, incidents.c.id)
+        ).scalars()
+        found_incidents = [Incident.model_validate(d) for d in incident_rows]
+        team_rows = conn.execute(sa.select(teams.c.data)).scalars()
+        found_teams = sorted((Team.model_validate(d) for d in team_rows), key=lambda t: t.call_sign)
+    return SnapshotData(seq=seq, incidents=found_incidents, teams=found_teams)
+
+
+def read_last_seq(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return last_seq(conn)
+
+
+def team_created_event(team_call_sign: str, *, now: datetime, **fields: Any) -> Event:
+    """The event that puts a team of the configuration on the roster.
+
+    Its event_id is derived from the call sign, so every server process (and
+    every restart) makes the same one, and a second try is a duplicate.
+    """
+    payload = TeamCreated(call_sign=team_call_sign, **fields)
+    return Event(
+        event_id=name_id("team-created", team_call_sign),
+        type=EventType.TEAM_CREATED,
+        entity_id=name_id("team", team_call_sign),
+        occurred_at=now,
+        workstation_id=SYSTEM_WORKSTATION,
+        payload=payload.model_dump(mode="json"),
+    )
+
+
+def seed_roster(engine: Engine, deployment: Deployment, *, now: datetime) -> BatchOutcome:
+    """Add each team of the deployment that the database does not know yet.
+
+    Adding a team is a configuration change: a ``team.created`` event through
+    the normal write path, so consoles learn of it like of any other change.
+    """
+    with engine.connect() as conn:
+        present = set(conn.execute(sa.select(teams.c.id)).scalars())
+    batch = [
+        team_created_event(
+            t.call_sign,
+            now=now,
+            provider=t.provider,
+            division=t.division,
+            languages=t.languages,
+        )
+        for t in deployment.teams
+        if t.id not in present
+    ]
+    if not batch:
+        return BatchOutcome(results=[])
+    return submit_batch(engine, system_principal(), batch, clock=lambda: now)
