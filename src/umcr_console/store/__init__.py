@@ -1,0 +1,30 @@
+"""The console's local store: SQLite file (``LocalStore``) and the view on it (``Workspace``).
+
+No Qt here: the UI adapts ``Workspace``'s plain-Python signals. docs/client.md
+describes the API.
+"""
+
+from .db import LocalStore, StoreError, StoreLocked, StoreTooNew
+from .signals import Signal
+from .workspace import (
+    ApplyResult,
+    Counts,
+    PendingItem,
+    RejectionNotice,
+    StateDiverged,
+    Workspace,
+)
+
+__all__ = [
+    "ApplyResult",
+    "Counts",
+    "LocalStore",
+    "PendingItem",
+    "RejectionNotice",
+    "Signal",
+    "StateDiverged",
+    "StoreError",
+    "StoreLocked",
+    "StoreTooNew",
+    "Workspace",
+]

@@ -1,0 +1,454 @@
+"""The console's local SQLite file: confirmed state, cursor, event log, outbox, rejections.
+
+Every method that changes more than one row does it in one transaction, so a
+``kill -9`` at any instant leaves either the old or the new content. The file
+runs in WAL mode with ``synchronous=FULL``: a commit is on disk (fsync of the
+WAL) before ``commit`` returns, which is what lets ``enqueue`` tell the
+dispatcher "done". ``locking_mode=EXCLUSIVE`` keeps a second console process
+from opening the same file (two processes draining one outbox would show two
+different views); the operating system drops the lock when a process dies.
+
+This class is SQL only: it knows nothing of the view or of the network. It is
+used from one thread (the console's event loop thread).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+
+from ..domain.events import Event
+from ..domain.model import Incident, Team
+from ..domain.state import State
+from . import schema
+from .schema import (
+    confirmed_incident,
+    confirmed_team,
+    event_log,
+    meta,
+    outbox,
+    rejection,
+)
+
+CURSOR_SEQ = "cursor_seq"
+CURSOR_EVENT_ID = "cursor_event_id"
+
+
+class StoreError(Exception):
+    """The local store cannot be opened or used."""
+
+
+class StoreLocked(StoreError):
+    """Another process has this store open."""
+
+
+class StoreTooNew(StoreError):
+    """The file was written by a newer version of the console."""
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    local_seq: int
+    event: Event
+    enqueued_at: datetime
+    accepted_seq: int | None
+
+
+@dataclass(frozen=True)
+class NewRejection:
+    """A rejection to record; the store adds its id."""
+
+    event: Event
+    code: str
+    detail: str
+    summary: str
+    entity_kind: str
+    entity_id: str
+    rejected_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredRejection:
+    id: int
+    event: Event
+    code: str
+    detail: str
+    summary: str
+    entity_kind: str
+    entity_id: str
+    rejected_at: datetime
+    acknowledged_at: datetime | None
+
+
+def sqlite_pragmas(dbapi_connection: sqlite3.Connection) -> None:
+    """The settings of every store connection (the benchmark's bare SQLite uses them too)."""
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA locking_mode=EXCLUSIVE")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat()
+
+
+def _team_id_of(ev: Event) -> str | None:
+    team_id = ev.payload.get("team_id")
+    return team_id if isinstance(team_id, str) else None
+
+
+class LocalStore:
+    """One open store file. Use as a context manager or call ``close``."""
+
+    def __init__(self, path: str | Path, *, migrations: Sequence[str] = schema.MIGRATIONS) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._engine: Engine = create_engine(
+            f"sqlite:///{self.path}",
+            poolclass=NullPool,
+            # Short: another process holding the exclusive lock will not let go.
+            connect_args={"timeout": 0.5},
+        )
+        event.listen(self._engine, "connect", self._on_connect)
+        # We issue BEGIN ourselves (pysqlite's implicit transactions do not
+        # cover DDL and start lazily); IMMEDIATE takes the write lock at once.
+        event.listen(self._engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        try:
+            self._conn: Connection = self._engine.connect()
+            self._migrate(migrations)
+        except OperationalError as exc:
+            self._engine.dispose()
+            if "locked" in str(exc):
+                raise StoreLocked(f"{self.path} is open in another console process") from exc
+            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        except StoreError:
+            self._engine.dispose()
+            raise
+
+    @staticmethod
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        sqlite_pragmas(dbapi_connection)
+
+    def _migrate(self, migrations: Sequence[str]) -> None:
+        with self._conn.begin():
+            version = self._conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+            if version > len(migrations):
+                raise StoreTooNew(
+                    f"{self.path} has schema version {version}; this console knows "
+                    f"{len(migrations)}: install the newer console or use another data folder"
+                )
+            for number in range(version, len(migrations)):
+                for statement in schema.split_statements(migrations[number]):
+                    self._conn.exec_driver_sql(statement)
+            if version != len(migrations):
+                self._conn.exec_driver_sql(f"PRAGMA user_version = {len(migrations)}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+    def close(self) -> None:
+        self._conn.close()
+        self._engine.dispose()
+
+    def __enter__(self) -> LocalStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta -----------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        value = self._conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+        self._conn.rollback()
+        return default if value is None else value
+
+    def set_meta(self, values: Mapping[str, str]) -> None:
+        with self._conn.begin():
+            self._put_meta(values)
+
+    def _put_meta(self, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            self._conn.exec_driver_sql(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def cursor(self) -> tuple[int, str | None]:
+        """The seq of the newest confirmed event and its event id (None after a snapshot)."""
+        rows = dict(
+            self._conn.execute(
+                select(meta.c.key, meta.c.value).where(
+                    meta.c.key.in_([CURSOR_SEQ, CURSOR_EVENT_ID])
+                )
+            ).all()
+        )
+        self._conn.rollback()
+        event_id = rows.get(CURSOR_EVENT_ID) or None
+        return int(rows.get(CURSOR_SEQ, 0)), event_id
+
+    # -- confirmed state --------------------------------------------------
+
+    def load_confirmed(self) -> State:
+        incidents = [
+            Incident.model_validate_json(data)
+            for data in self._conn.execute(select(confirmed_incident.c.data)).scalars()
+        ]
+        teams = [
+            Team.model_validate_json(data)
+            for data in self._conn.execute(select(confirmed_team.c.data)).scalars()
+        ]
+        self._conn.rollback()
+        return State.of(incidents, teams, self.cursor()[0])
+
+    def commit_server_events(
+        self,
+        events: Sequence[Event],
+        incidents: Iterable[Incident],
+        teams: Iterable[Team],
+    ) -> None:
+        """Record accepted events in seq order with the entities they changed.
+
+        Outbox rows of the same event ids leave in the same transaction: from
+        now on the confirmed state holds them.
+        """
+        if not events:
+            return
+        with self._conn.begin():
+            self._upsert_entities(incidents, teams)
+            self._conn.execute(
+                insert(event_log).prefix_with("OR IGNORE"),
+                [
+                    {
+                        "seq": ev.seq,
+                        "event_id": ev.event_id,
+                        "type": ev.type,
+                        "entity_id": ev.entity_id,
+                        "team_id": _team_id_of(ev),
+                        "data": ev.model_dump_json(),
+                    }
+                    for ev in events
+                ],
+            )
+            self._conn.execute(
+                delete(outbox).where(outbox.c.event_id.in_([ev.event_id for ev in events]))
+            )
+            last = events[-1]
+            self._put_meta({CURSOR_SEQ: str(last.seq), CURSOR_EVENT_ID: last.event_id})
+
+    def _upsert_entities(self, incidents: Iterable[Incident], teams: Iterable[Team]) -> None:
+        for table, entities in ((confirmed_incident, incidents), (confirmed_team, teams)):
+            rows = [{"id": e.id, "data": e.model_dump_json()} for e in entities]
+            if rows:
+                self._conn.execute(insert(table).prefix_with("OR REPLACE"), rows)
+
+    def replace_confirmed(
+        self,
+        state: State,
+        *,
+        cursor_event_id: str | None,
+        forget_acceptance: bool,
+        clear_log: bool,
+    ) -> None:
+        """Replace the confirmed state by a snapshot at ``state.seq``.
+
+        Outbox rows the server accepted at or before that seq are in the
+        snapshot and leave. With ``forget_acceptance`` (another server
+        database) no acceptance is trusted: every row is sent again.
+        """
+        with self._conn.begin():
+            self._conn.execute(delete(confirmed_incident))
+            self._conn.execute(delete(confirmed_team))
+            self._upsert_entities(state.incidents.values(), state.teams.values())
+            if clear_log:
+                self._conn.execute(delete(event_log))
+            else:
+                self._conn.execute(delete(event_log).where(event_log.c.seq > state.seq))
+            if forget_acceptance:
+                self._conn.execute(update(outbox).values(accepted_seq=None))
+            else:
+                self._conn.execute(
+                    delete(outbox).where(
+                        outbox.c.accepted_seq.is_not(None), outbox.c.accepted_seq <= state.seq
+                    )
+                )
+            self._put_meta({CURSOR_SEQ: str(state.seq), CURSOR_EVENT_ID: cursor_event_id or ""})
+
+    def set_cursor_event_id(self, seq: int, event_id: str) -> None:
+        """Learn the event id at the cursor (after a snapshot), if the cursor is still ``seq``."""
+        with self._conn.begin():
+            current = self._conn.execute(
+                select(meta.c.value).where(meta.c.key == CURSOR_SEQ)
+            ).scalar()
+            if current is not None and int(current) == seq:
+                self._put_meta({CURSOR_EVENT_ID: event_id})
+
+    def log_events(self, entity_id: str) -> list[Event]:
+        """Confirmed events about an incident or a team (also assignments naming the team)."""
+        rows = self._conn.execute(
+            select(event_log.c.data)
+            .where((event_log.c.entity_id == entity_id) | (event_log.c.team_id == entity_id))
+            .order_by(event_log.c.seq)
+        ).scalars()
+        events = [Event.model_validate_json(data) for data in rows]
+        self._conn.rollback()
+        return events
+
+    # -- outbox -----------------------------------------------------------
+
+    def enqueue(self, ev: Event, *, enqueued_at: datetime) -> int:
+        """Append ``ev`` to the outbox, durably, and return its local seq.
+
+        When this returns, the event is on disk: a crash or power loss after
+        this point cannot lose it.
+        """
+        with self._conn.begin():
+            result = self._conn.execute(
+                insert(outbox),
+                {
+                    "event_id": ev.event_id,
+                    "data": ev.model_dump_json(),
+                    "enqueued_at": _iso(enqueued_at),
+                },
+            )
+        return int(result.inserted_primary_key[0])
+
+    def load_outbox(self) -> list[OutboxRow]:
+        rows = self._conn.execute(
+            select(
+                outbox.c.local_seq, outbox.c.data, outbox.c.enqueued_at, outbox.c.accepted_seq
+            ).order_by(outbox.c.local_seq)
+        ).all()
+        self._conn.rollback()
+        return [
+            OutboxRow(
+                local_seq=row.local_seq,
+                event=Event.model_validate_json(row.data),
+                enqueued_at=datetime.fromisoformat(row.enqueued_at),
+                accepted_seq=row.accepted_seq,
+            )
+            for row in rows
+        ]
+
+    def outbox_count(self) -> int:
+        count = self._conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
+        self._conn.rollback()
+        return int(count)
+
+    def commit_results(
+        self,
+        *,
+        accepted: Mapping[str, int],
+        confirmed: Iterable[str],
+        rejected: Sequence[NewRejection],
+    ) -> list[int]:
+        """Apply the server's answers to a batch in one transaction.
+
+        ``accepted``: event id -> seq, kept until the stream brings them;
+        ``confirmed``: event ids already in the confirmed state, leave now;
+        ``rejected``: leave the outbox and enter the rejection table.
+        Returns the ids of the new rejection rows.
+        """
+        ids: list[int] = []
+        with self._conn.begin():
+            if accepted:
+                self._conn.execute(
+                    update(outbox)
+                    .where(outbox.c.event_id == bindparam("eid"))
+                    .values(accepted_seq=bindparam("seq")),
+                    [{"eid": eid, "seq": seq} for eid, seq in accepted.items()],
+                )
+            gone = [*confirmed, *(r.event.event_id for r in rejected)]
+            if gone:
+                self._conn.execute(delete(outbox).where(outbox.c.event_id.in_(gone)))
+            for r in rejected:
+                result = self._conn.execute(
+                    insert(rejection),
+                    {
+                        "event_id": r.event.event_id,
+                        "event_type": r.event.type,
+                        "entity_kind": r.entity_kind,
+                        "entity_id": r.entity_id,
+                        "data": r.event.model_dump_json(),
+                        "code": r.code,
+                        "detail": r.detail,
+                        "summary": r.summary,
+                        "rejected_at": _iso(r.rejected_at),
+                    },
+                )
+                ids.append(int(result.inserted_primary_key[0]))
+        return ids
+
+    # -- rejections -------------------------------------------------------
+
+    def rejections(self, *, include_acknowledged: bool = False) -> list[StoredRejection]:
+        query = select(rejection).order_by(rejection.c.id)
+        if not include_acknowledged:
+            query = query.where(rejection.c.acknowledged_at.is_(None))
+        rows = self._conn.execute(query).all()
+        self._conn.rollback()
+        return [
+            StoredRejection(
+                id=row.id,
+                event=Event.model_validate_json(row.data),
+                code=row.code,
+                detail=row.detail,
+                summary=row.summary,
+                entity_kind=row.entity_kind,
+                entity_id=row.entity_id,
+                rejected_at=datetime.fromisoformat(row.rejected_at),
+                acknowledged_at=(
+                    datetime.fromisoformat(row.acknowledged_at) if row.acknowledged_at else None
+                ),
+            )
+            for row in rows
+        ]
+
+    def acknowledge(self, rejection_id: int, *, at: datetime) -> bool:
+        """Mark a rejection as seen by the dispatcher; False if unknown or already seen."""
+        with self._conn.begin():
+            result = self._conn.execute(
+                update(rejection)
+                .where(rejection.c.id == rejection_id, rejection.c.acknowledged_at.is_(None))
+                .values(acknowledged_at=_iso(at))
+            )
+        return bool(result.rowcount)
+
+    # -- diagnostics ------------------------------------------------------
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own consistency check; ``["ok"]`` when the file is sound."""
+        rows = [r[0] for r in self._conn.exec_driver_sql("PRAGMA integrity_check").all()]
+        self._conn.rollback()
+        return rows
+
+    def dump(self) -> dict[str, Any]:
+        """Every table as plain rows, for tests and support."""
+        out: dict[str, Any] = {}
+        for table in schema.metadata.sorted_tables:
+            out[table.name] = [dict(r._mapping) for r in self._conn.execute(select(table)).all()]
+        self._conn.rollback()
+        return json.loads(json.dumps(out, default=str))
