@@ -1,0 +1,565 @@
+"""Incident detail: every field editable, notes, the timeline and the timers.
+
+Edits start from the version on screen. When a colleague's change to the same
+incident arrives while the dispatcher is editing, fields the dispatcher did
+not touch take the new value, and fields both changed are listed side by side
+("theirs" and "yours") for the dispatcher to choose: nothing is silently
+overwritten, in either direction. The update is sent with the version it was
+based on, so the server refuses it if yet another change came in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import events as ev
+from ..domain.enums import CallType, EventType, IncidentState, Priority, Source
+from ..domain.events import Event
+from ..domain.model import Caller, Incident, Location, Safety, Team
+from ..domain.timers import format_elapsed, incident_age
+from .intake import PHONE_PATTERN, PRIORITY_LABELS, SOURCE_LABELS
+
+
+@dataclass(frozen=True)
+class _Field:
+    key: str
+    label: str
+    get: Callable[[Incident], Any]
+
+
+FIELDS = (
+    _Field("priority", "Priority", lambda i: i.priority),
+    _Field("call_type", "Call type", lambda i: i.call_type),
+    _Field("source", "Source", lambda i: i.source),
+    _Field("address", "Address", lambda i: i.location.address),
+    _Field("lat", "Latitude", lambda i: i.location.lat),
+    _Field("lon", "Longitude", lambda i: i.location.lon),
+    _Field("division", "Division", lambda i: i.location.division),
+    _Field("caller_name", "Caller", lambda i: i.caller.name),
+    _Field("phone", "Callback", lambda i: i.caller.phone),
+    _Field("language", "Language", lambda i: i.language),
+    _Field("person", "Person", lambda i: i.person),
+    _Field("narrative", "Narrative", lambda i: i.narrative),
+    _Field("weapons", "Weapons", lambda i: i.safety.weapons),
+    _Field("violence", "Violence", lambda i: i.safety.violence),
+    _Field("medical", "Medical", lambda i: i.safety.medical),
+    _Field("crime", "Crime", lambda i: i.safety.crime),
+)
+_BY_KEY = {f.key: f for f in FIELDS}
+
+
+def describe_event(event: Event, teams: dict[str, Team]) -> str:
+    """One timeline line: when, who, from where, what."""
+    when = f"{event.occurred_at.astimezone():%H:%M:%S}"
+    who = event.actor or "you (pending)"
+    payload = event.payload
+    what = event.type.split(".", 1)[1].replace("_", " ")
+    team = (
+        teams.get(payload.get("team_id", "")) if isinstance(payload.get("team_id"), str) else None
+    )
+    if team is not None:
+        what += f" {team.call_sign}"
+    for key in ("status", "disposition", "agency"):
+        if key in payload:
+            what += f" {str(payload[key]).replace('_', ' ')}"
+    for key in ("text", "note", "reason"):
+        if payload.get(key):
+            what += f": {payload[key]}"
+    if event.type == EventType.INCIDENT_UPDATED:
+        what += " (" + ", ".join(sorted(payload)) + ")"
+    seq = f"#{event.seq}" if event.seq is not None else "pending"
+    return f"{when}  {who} @ {event.workstation_id}  {what}  [{seq}]"
+
+
+class IncidentDetailWidget(QWidget):
+    """Emits the events the dispatcher makes, and action requests for dialogs."""
+
+    event_made = Signal(object)  # Event
+    action_requested = Signal(str, str)  # action name, incident id
+
+    def __init__(
+        self,
+        *,
+        divisions: list[str],
+        workstation_id: str,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("IncidentDetail")
+        self._workstation_id = workstation_id
+        self._clock = clock
+        self._incident: Incident | None = None  # the current value in the view
+        self._base: Incident | None = None  # the value the edits started from
+        self._loading = False
+        self._dirty: set[str] = set()
+        self._theirs: dict[str, Any] = {}
+        self._build(divisions)
+        self.show_incident(None, [], {})
+
+    # ---- layout -----------------------------------------------------------
+    def _build(self, divisions: list[str]) -> None:
+        self.title = QLabel(objectName="detail_title")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.timers = QLabel(objectName="detail_timers")
+        self.teams_label = QLabel(objectName="detail_teams", wordWrap=True)
+
+        self.priority = QComboBox()
+        for priority, label in PRIORITY_LABELS.items():
+            self.priority.addItem(label, priority)
+        self.call_type = QComboBox()
+        for call_type in CallType:
+            self.call_type.addItem(call_type.label, call_type)
+        self.source = QComboBox()
+        for source, label in SOURCE_LABELS.items():
+            self.source.addItem(label, source)
+        self.address = QLineEdit()
+        self.lat = QLineEdit()
+        self.lon = QLineEdit()
+        self.division = QComboBox()
+        self.division.addItem("(none)", None)
+        for name in divisions:
+            self.division.addItem(name, name)
+        self.caller_name = QLineEdit()
+        self.phone = QLineEdit()
+        self.language = QLineEdit()
+        self.person = QLineEdit()
+        self.narrative = QPlainTextEdit()
+        self.narrative.setTabChangesFocus(True)
+        self.narrative.setFixedHeight(80)
+        self.weapons, self.violence = QCheckBox("Weapons"), QCheckBox("Violence")
+        self.medical, self.crime = QCheckBox("Medical"), QCheckBox("Crime")
+        self.error = QLabel(objectName="detail_error", wordWrap=True)
+        self.error.setStyleSheet("color: #ff6b6b;")
+        self.error.hide()
+
+        form = QFormLayout()
+        for key, widget in (
+            ("priority", self.priority),
+            ("call_type", self.call_type),
+            ("source", self.source),
+            ("address", self.address),
+            ("lat", self.lat),
+            ("lon", self.lon),
+            ("division", self.division),
+            ("caller_name", self.caller_name),
+            ("phone", self.phone),
+            ("language", self.language),
+            ("person", self.person),
+            ("narrative", self.narrative),
+        ):
+            form.addRow(_BY_KEY[key].label, widget)
+        safety = QHBoxLayout()
+        for box in (self.weapons, self.violence, self.medical, self.crime):
+            safety.addWidget(box)
+        form.addRow("Safety", safety)
+        for widget in self._widgets().values():
+            signal = (
+                getattr(widget, "currentIndexChanged", None)
+                or getattr(widget, "textChanged", None)
+                or widget.toggled
+            )
+            signal.connect(self._edited)
+
+        self.conflict_box = QGroupBox("Changed by someone else while you were editing")
+        self.conflict_box.setObjectName("conflict_box")
+        self.conflict_grid = QGridLayout(self.conflict_box)
+        self.conflict_box.hide()
+
+        self.save_button = QPushButton("Save changes")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.clicked.connect(self.revert)
+        edit_buttons = QHBoxLayout()
+        edit_buttons.addWidget(self.save_button)
+        edit_buttons.addWidget(self.revert_button)
+        edit_buttons.addStretch(1)
+
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.addLayout(form)
+        details_layout.addWidget(self.error)
+        details_layout.addWidget(self.conflict_box)
+        details_layout.addLayout(edit_buttons)
+        details_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+
+        self.notes = QListWidget(objectName="notes")
+        self.note_input = QLineEdit(placeholderText="add a note and press Enter")
+        self.note_input.returnPressed.connect(self.add_note)
+        notes_page = QWidget()
+        notes_layout = QVBoxLayout(notes_page)
+        notes_layout.addWidget(self.notes)
+        notes_layout.addWidget(self.note_input)
+
+        self.timeline = QListWidget(objectName="timeline")
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, "Details")
+        self.tabs.addTab(notes_page, "Notes")
+        self.tabs.addTab(self.timeline, "Timeline")
+
+        actions = QHBoxLayout()
+        self.action_buttons: dict[str, QPushButton] = {}
+        for name, label in (
+            ("assign", "Assign team…"),
+            ("release", "Release…"),
+            ("redirect", "Redirect…"),
+            ("close", "Close…"),
+            ("reopen", "Reopen…"),
+        ):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, n=name: self._request(n))
+            actions.addWidget(button)
+            self.action_buttons[name] = button
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.timers)
+        layout.addWidget(self.teams_label)
+        layout.addLayout(actions)
+        layout.addWidget(self.tabs, 1)
+
+    def _widgets(self) -> dict[str, QWidget]:
+        return {
+            "priority": self.priority,
+            "call_type": self.call_type,
+            "source": self.source,
+            "address": self.address,
+            "lat": self.lat,
+            "lon": self.lon,
+            "division": self.division,
+            "caller_name": self.caller_name,
+            "phone": self.phone,
+            "language": self.language,
+            "person": self.person,
+            "narrative": self.narrative,
+            "weapons": self.weapons,
+            "violence": self.violence,
+            "medical": self.medical,
+            "crime": self.crime,
+        }
+
+    # ---- reading and writing widgets -------------------------------------
+    def _read(self, key: str) -> Any:
+        widget = self._widgets()[key]
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText().strip()
+        text = widget.text().strip()  # type: ignore[attr-defined]
+        if key in ("lat", "lon"):
+            if not text:
+                return None
+            try:
+                return float(text)
+            except ValueError:
+                return text  # kept as typed; save() reports it
+        return text
+
+    def _write(self, key: str, value: Any) -> None:
+        widget = self._widgets()[key]
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(widget.findData(value), 0))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value or "")
+        else:
+            widget.setText("" if value is None else str(value))  # type: ignore[attr-defined]
+
+    def _edited(self) -> None:
+        if self._loading or self._base is None:
+            return
+        self._dirty = {f.key for f in FIELDS if not _equal(self._read(f.key), f.get(self._base))}
+
+    # ---- showing ------------------------------------------------------------
+    @property
+    def incident_id(self) -> str | None:
+        return self._incident.id if self._incident else None
+
+    @property
+    def dirty(self) -> set[str]:
+        return set(self._dirty)
+
+    def show_incident(
+        self, incident: Incident | None, timeline: list[Event], teams: dict[str, Team]
+    ) -> None:
+        """Show ``incident`` (another one, or a new value of the same one)."""
+        same = (
+            incident is not None and self._incident is not None and incident.id == self._incident.id
+        )
+        self._incident = incident
+        self._teams = teams
+        self.setEnabled(incident is not None)
+        if incident is None:
+            self.title.setText("No incident selected")
+            self.timers.clear()
+            self.teams_label.clear()
+            self._base = None
+            self._dirty = set()
+            return
+        if not same or not self._dirty:
+            self._load(incident)
+        else:
+            self._merge(incident)
+        self._show_lists(incident, timeline)
+        self.refresh_header()
+
+    def _load(self, incident: Incident) -> None:
+        self._loading = True
+        try:
+            for f in FIELDS:
+                self._write(f.key, f.get(incident))
+        finally:
+            self._loading = False
+        self._base = incident
+        self._dirty = set()
+        self._theirs = {}
+        self.error.hide()
+        self._show_conflicts()
+
+    def _merge(self, incident: Incident) -> None:
+        """A colleague changed the incident while we edit: merge, never overwrite."""
+        assert self._base is not None
+        self._loading = True
+        try:
+            for f in FIELDS:
+                theirs, base = f.get(incident), f.get(self._base)
+                if _equal(theirs, base):
+                    continue
+                if f.key in self._dirty:
+                    if not _equal(theirs, self._read(f.key)):
+                        self._theirs[f.key] = theirs
+                else:
+                    self._write(f.key, theirs)
+        finally:
+            self._loading = False
+        self._base = incident
+        self._dirty = {f.key for f in FIELDS if not _equal(self._read(f.key), f.get(incident))}
+        self._show_conflicts()
+
+    def _show_conflicts(self) -> None:
+        while self.conflict_grid.count():
+            item = self.conflict_grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.conflict_box.setVisible(bool(self._theirs))
+        for row, (key, theirs) in enumerate(sorted(self._theirs.items())):
+            label = _BY_KEY[key].label
+            self.conflict_grid.addWidget(QLabel(f"<b>{label}</b>"), row, 0)
+            self.conflict_grid.addWidget(QLabel(f"theirs: {_shown(theirs)}"), row, 1)
+            self.conflict_grid.addWidget(QLabel(f"yours: {_shown(self._read(key))}"), row, 2)
+            take = QPushButton("Take theirs")
+            take.setObjectName(f"take_theirs_{key}")
+            take.clicked.connect(lambda _=False, k=key: self.resolve(k, take_theirs=True))
+            keep = QPushButton("Keep yours")
+            keep.setObjectName(f"keep_yours_{key}")
+            keep.clicked.connect(lambda _=False, k=key: self.resolve(k, take_theirs=False))
+            self.conflict_grid.addWidget(take, row, 3)
+            self.conflict_grid.addWidget(keep, row, 4)
+
+    def conflicts(self) -> dict[str, tuple[Any, Any]]:
+        """Field -> (theirs, yours) still to be chosen."""
+        return {key: (theirs, self._read(key)) for key, theirs in self._theirs.items()}
+
+    def resolve(self, key: str, *, take_theirs: bool) -> None:
+        theirs = self._theirs.pop(key)
+        if take_theirs:
+            self._loading = True
+            try:
+                self._write(key, theirs)
+            finally:
+                self._loading = False
+            self._edited()
+        self._show_conflicts()
+
+    def _show_lists(self, incident: Incident, timeline: list[Event]) -> None:
+        self.notes.clear()
+        for note in incident.notes:
+            self.notes.addItem(
+                f"{note.at.astimezone():%H:%M} {note.author or 'you'} @ {note.workstation_id}: {note.text}"
+            )
+        self.timeline.clear()
+        for event in timeline:
+            item = QListWidgetItem(describe_event(event, self._teams))
+            if event.seq is None:
+                item.setForeground(Qt.GlobalColor.gray)
+            self.timeline.addItem(item)
+
+    def refresh_header(self) -> None:
+        """Title and timers; called on every tick too."""
+        incident = self._incident
+        if incident is None:
+            return
+        now = self._clock()
+        times = incident.times
+        state = incident.state.value
+        if incident.disposition:
+            state += f" ({incident.disposition.value.replace('_', ' ')})"
+        self.title.setText(
+            f"{incident.number}  P{int(incident.priority)}  {incident.call_type.label}  [{state}]"
+        )
+        parts = [f"since received {format_elapsed(incident_age(incident, now))}"]
+        if times.dispatched_at:
+            parts.append(
+                f"to dispatch {format_elapsed(times.dispatched_at - incident.received_at)}"
+            )
+        if times.on_scene_at:
+            parts.append(f"to on scene {format_elapsed(times.on_scene_at - incident.received_at)}")
+            end = times.closed_at or now
+            parts.append(f"on scene {format_elapsed(end - times.on_scene_at)}")
+        self.timers.setText("   ".join(parts))
+        teams = [self._teams[t] for t in incident.team_ids if t in self._teams]
+        self.teams_label.setText(
+            "Teams: " + (", ".join(f"{t.call_sign} ({t.status.label})" for t in teams) or "none")
+        )
+        is_open = incident.state != IncidentState.CLOSED
+        self.action_buttons["assign"].setEnabled(is_open)
+        self.action_buttons["release"].setEnabled(is_open and bool(incident.team_ids))
+        self.action_buttons["redirect"].setEnabled(is_open)
+        self.action_buttons["close"].setEnabled(is_open)
+        self.action_buttons["reopen"].setEnabled(not is_open)
+        self.save_button.setEnabled(is_open)
+
+    # ---- making events -----------------------------------------------------
+    def _request(self, action: str) -> None:
+        if self._incident is not None:
+            self.action_requested.emit(action, self._incident.id)
+
+    def _event(self, event_type: EventType, payload: ev.Payload, version: int | None) -> Event:
+        assert self._incident is not None
+        return ev.make_event(
+            event_type,
+            self._incident.id,
+            payload,
+            workstation_id=self._workstation_id,
+            occurred_at=self._clock(),
+            expected_version=version,
+        )
+
+    def save(self) -> Event | None:
+        """Send the changed fields; None (with a message) when there is nothing to send."""
+        self.error.hide()
+        if self._incident is None or self._base is None:
+            return None
+        if self._theirs:
+            self._fail("Choose theirs or yours for each field changed by someone else first.")
+            return None
+        if not self._dirty:
+            self._fail("Nothing changed.")
+            return None
+        values = {key: self._read(key) for key in _BY_KEY}
+        for key in ("lat", "lon"):
+            if isinstance(values[key], str):
+                self._fail(f"{_BY_KEY[key].label} must be a number.")
+                return None
+        if (values["lat"] is None) != (values["lon"] is None):
+            self._fail("Give both latitude and longitude, or neither.")
+            return None
+        if values["phone"] and not PHONE_PATTERN.match(values["phone"]):
+            self._fail("Callback: digits, spaces, + ( ) - only; 7 to 25 characters.")
+            return None
+        changes: dict[str, Any] = {}
+        for key in self._dirty & {
+            "priority",
+            "call_type",
+            "source",
+            "language",
+            "person",
+            "narrative",
+        }:
+            changes[key] = values[key]
+        if self._dirty & {"address", "lat", "lon", "division"}:
+            try:
+                changes["location"] = Location(
+                    address=values["address"],
+                    lat=values["lat"],
+                    lon=values["lon"],
+                    division=values["division"],
+                )
+            except ValueError as exc:
+                self._fail(f"Location: {exc.errors()[0]['msg']}")  # type: ignore[attr-defined]
+                return None
+        if self._dirty & {"caller_name", "phone"}:
+            changes["caller"] = Caller(name=values["caller_name"], phone=values["phone"])
+        if self._dirty & {"weapons", "violence", "medical", "crime"}:
+            changes["safety"] = Safety(
+                weapons=values["weapons"],
+                violence=values["violence"],
+                medical=values["medical"],
+                crime=values["crime"],
+            )
+        try:
+            payload = ev.IncidentUpdated(**changes)
+        except ValueError as exc:
+            self._fail(str(exc))
+            return None
+        event = self._event(EventType.INCIDENT_UPDATED, payload, self._base.version)
+        self.event_made.emit(event)
+        return event
+
+    def _fail(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def revert(self) -> None:
+        if self._incident is not None:
+            self._load(self._incident)
+
+    def add_note(self) -> None:
+        text = self.note_input.text().strip()
+        if not text or self._incident is None:
+            return
+        if len(text) > ev.MAX_TEXT:
+            self._fail(f"A note has at most {ev.MAX_TEXT:,} characters.")
+            return
+        self.event_made.emit(
+            self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
+        )
+        self.note_input.clear()
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and b is None:
+        return a == ""
+    if isinstance(b, str) and a is None:
+        return b == ""
+    return a == b
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Priority):
+        return PRIORITY_LABELS[value]
+    if isinstance(value, CallType):
+        return value.label
+    if isinstance(value, Source):
+        return SOURCE_LABELS[value]
+    return "(empty)" if value in (None, "") else str(value)

@@ -1,0 +1,645 @@
+"""The dispatcher's main window: queue, detail, teams, notices, command line.
+
+Widgets read Qt models fed by the ``WorkspaceBridge`` and hand every action to
+``Workspace.submit`` (durable first, shown at once, synced later). Docks can
+be arranged; the arrangement and the theme are kept in QSettings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..domain.alerts import AlertBook
+from ..domain.commands import COMMAND_HELP, CommandError, parse_command
+from ..domain.config import Deployment
+from ..domain.enums import IncidentState
+from ..domain.events import Event
+from ..domain.model import Incident, Team
+from ..store.workspace import Counts, RejectionNotice, Workspace
+from . import action_dialogs as dialogs
+from .bridge import WorkspaceBridge
+from .incident_detail import IncidentDetailWidget
+from .intake import IntakeDialog
+from .notices import Notice, NoticesWidget
+from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
+from .team_model import TEAM_ID_ROLE, TeamTableModel
+from .theme import apply_theme, current_theme
+
+ROW_HEIGHT = 24
+STATE_FILTERS = {
+    "Open": frozenset({IncidentState.PENDING, IncidentState.ASSIGNED}),
+    "Pending": frozenset({IncidentState.PENDING}),
+    "Assigned": frozenset({IncidentState.ASSIGNED}),
+    "Closed": frozenset({IncidentState.CLOSED}),
+    "All": frozenset(),
+}
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+N", "New call (intake); shows a kept draft again"),
+    ("F2", "Command line"),
+    ("F3", "Call queue"),
+    ("F4", "Team board"),
+    ("Ctrl+D", "Assign a team to the selected incident"),
+    ("Ctrl+Shift+R", "Release a team from the selected incident"),
+    ("Ctrl+Shift+D", "Redirect the selected incident to LAPD / LAFD"),
+    ("Ctrl+L", "Close the selected incident with a disposition"),
+    ("Ctrl+Shift+O", "Reopen the selected incident"),
+    ("Ctrl+T", "Add a note to the selected incident"),
+    ("Ctrl+Shift+S", "Set the selected team's status"),
+    ("Ctrl+K", "Safety check-in for the selected team"),
+    ("Ctrl+Shift+K", "Acknowledge the selected notice"),
+    ("Ctrl+Shift+L", "Switch dark / light theme"),
+    ("F1", "This help"),
+)
+
+
+class StatusBarWidgets:
+    """Connection, counts, clock offset, user and workstation in the status bar."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.connection = QLabel("connecting…", objectName="status_connection")
+        self.counts = QLabel(objectName="status_counts")
+        self.offset = QLabel(objectName="status_offset")
+        self.identity = QLabel(objectName="status_identity")
+        bar = window.statusBar()
+        for label in (self.connection, self.counts, self.offset):
+            bar.addWidget(label)
+        bar.addPermanentWidget(self.identity)
+
+    def set_connection(self, text: str, ok: bool) -> None:
+        self.connection.setText(text)
+        self.connection.setStyleSheet("" if ok else "color: #ff7b72; font-weight: bold;")
+
+    def set_counts(self, counts: Counts) -> None:
+        text = f"{counts.unsent} queued to send, {counts.pending} unconfirmed"
+        if counts.rejected:
+            text += f", {counts.rejected} rejected"
+        self.counts.setText(text)
+        self.counts.setStyleSheet("color: #d29922;" if counts.rejected else "")
+
+    def set_offset(self, seconds: float | None) -> None:
+        self.offset.setText(
+            "clock offset ?" if seconds is None else f"clock offset {seconds:+.1f} s"
+        )
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        deployment: Deployment,
+        *,
+        settings: QSettings,
+        username: str,
+        clock: Callable[[], datetime],
+        division_at: Callable[[float, float], str | None] | None = None,
+        sound: bool = False,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(f"UMCR Dispatch — {deployment.name}")
+        self.setObjectName("MainWindow")
+        self.workspace = workspace
+        self.deployment = deployment
+        self.settings = settings
+        self.username = username
+        self.clock = clock
+        self.division_at = division_at
+        self.sound = sound
+        self.bridge = WorkspaceBridge(workspace, self)
+        self.alerts = AlertBook(deployment.thresholds)
+        self._intake: IntakeDialog | None = None
+        self._open_dialogs: list[QDialog] = []
+
+        self.queue_model = IncidentQueueModel(deployment.thresholds, clock, self)
+        self.team_model = TeamTableModel(deployment.thresholds, clock, parent=self)
+        self._build_central()
+        self._build_docks()
+        self._build_menus()
+        self.status = StatusBarWidgets(self)
+        self.status.identity.setText(f"{username} @ {workspace.workstation_id}")
+        self.status.set_counts(workspace.counts)
+        self.status.set_offset(None)
+
+        self.bridge.incidents_changed.connect(self._incidents_changed)
+        self.bridge.teams_changed.connect(self._teams_changed)
+        self.bridge.rejection_added.connect(self._rejection_added)
+        self.bridge.counts_changed.connect(self.status.set_counts)
+        self.bridge.reloaded.connect(lambda _seq: self.reload())
+        self.reload()
+        for notice in workspace.rejected:
+            self._rejection_added(notice)
+
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.tick)
+        self.ticker.start()
+        self._restore_layout()
+
+    # ---- building -----------------------------------------------------------
+    def _build_central(self) -> None:
+        self.command = QLineEdit(objectName="command_line")
+        self.command.setPlaceholderText(
+            "F2  command: D 123 PL-1 · OS PL-1 · CL 123 RES · F1 for all"
+        )
+        self.command.returnPressed.connect(self.run_command)
+        self.command_result = QLabel(objectName="command_result")
+
+        self.state_filter = QComboBox(objectName="filter_state")
+        self.state_filter.addItems(list(STATE_FILTERS))
+        self.division_filter = QComboBox(objectName="filter_division")
+        self.division_filter.addItem("All divisions", None)
+        for division in self.deployment.divisions:
+            self.division_filter.addItem(division, division)
+        self.provider_filter = QComboBox(objectName="filter_provider")
+        self.provider_filter.addItem("All providers", None)
+        for provider in self.deployment.providers:
+            self.provider_filter.addItem(provider, provider)
+        self.mine_filter = QCheckBox("Mine", objectName="filter_mine")
+        self.search = QLineEdit(
+            placeholderText="search number, address, type", objectName="filter_text"
+        )
+        for widget, signal in (
+            (self.state_filter, "currentIndexChanged"),
+            (self.division_filter, "currentIndexChanged"),
+            (self.provider_filter, "currentIndexChanged"),
+            (self.mine_filter, "toggled"),
+            (self.search, "textChanged"),
+        ):
+            getattr(widget, signal).connect(self.apply_filter)
+
+        self.queue_view = QTableView(objectName="queue_view")
+        self.queue_view.setModel(self.queue_model)
+        self._configure_table(self.queue_view)
+        self.queue_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.queue_view.selectionModel().currentRowChanged.connect(self._queue_current_changed)
+
+        filters = QHBoxLayout()
+        for widget in (
+            self.state_filter,
+            self.division_filter,
+            self.provider_filter,
+            self.mine_filter,
+        ):
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        command_row = QHBoxLayout()
+        command_row.addWidget(QLabel("Command"))
+        command_row.addWidget(self.command, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(command_row)
+        layout.addWidget(self.command_result)
+        layout.addLayout(filters)
+        layout.addWidget(self.queue_view, 1)
+        self.setCentralWidget(central)
+
+    @staticmethod
+    def _configure_table(view: QTableView) -> None:
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().setVisible(False)
+        # Fixed row heights: a ticking table must never measure its contents.
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setWordWrap(False)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState needs stable names
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.detail = IncidentDetailWidget(
+            divisions=list(self.deployment.divisions),
+            workstation_id=self.workspace.workstation_id,
+            clock=self.clock,
+        )
+        self.detail.event_made.connect(self.submit)
+        self.detail.action_requested.connect(self.open_action)
+        self.detail_dock = self._dock(
+            "Incident", "dock_detail", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+
+        self.team_view = QTableView(objectName="team_view")
+        self.team_view.setModel(self.team_model)
+        self._configure_table(self.team_view)
+        self.team_view.doubleClicked.connect(lambda _i: self.open_team_action("status"))
+        self.teams_dock = self._dock(
+            "Teams", "dock_teams", self.team_view, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+
+        self.notices = NoticesWidget()
+        self.notices.acknowledged.connect(self._notice_acknowledged)
+        self.notices.activated.connect(self._notice_activated)
+        self.notices_dock = self._dock(
+            "Notices", "dock_notices", self.notices, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+
+    def _action(self, menu, text: str, shortcut: str | None, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New call…", "Ctrl+N", self.new_call)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
+        incident_menu = bar.addMenu("&Incident")
+        for text, key, name in (
+            ("&Assign team…", "Ctrl+D", "assign"),
+            ("&Release team…", "Ctrl+Shift+R", "release"),
+            ("Re&direct…", "Ctrl+Shift+D", "redirect"),
+            ("&Close…", "Ctrl+L", "close"),
+            ("Re&open…", "Ctrl+Shift+O", "reopen"),
+        ):
+            self._action(incident_menu, text, key, lambda _=False, n=name: self.open_action(n))
+        self._action(incident_menu, "Add &note", "Ctrl+T", self._focus_note)
+        team_menu = bar.addMenu("&Team")
+        self._action(
+            team_menu, "Set &status…", "Ctrl+Shift+S", lambda: self.open_team_action("status")
+        )
+        self._action(
+            team_menu, "Safety &check-in…", "Ctrl+K", lambda: self.open_team_action("check_in")
+        )
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Command line", "F2", self._focus_command)
+        self._action(view_menu, "Call &queue", "F3", self.queue_view.setFocus)
+        self._action(view_menu, "&Team board", "F4", self.team_view.setFocus)
+        self._action(view_menu, "Switch dark / light theme", "Ctrl+Shift+L", self.toggle_theme)
+        self._action(
+            view_menu, "Acknowledge notice", "Ctrl+Shift+K", self.notices.acknowledge_selected
+        )
+        for dock in (self.detail_dock, self.teams_dock, self.notices_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard and commands", "F1", self.show_help)
+        self._action(help_menu, "&About", None, self.show_about)
+
+    # ---- layout persistence ------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 950)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/theme", current_theme())
+        self.ticker.stop()
+        self.closed.emit()
+        super().closeEvent(event)
+
+    def toggle_theme(self) -> None:
+        apply_theme(QApplication.instance(), "light" if current_theme() == "dark" else "dark")
+        self.queue_view.viewport().update()
+
+    # ---- feeding the models -------------------------------------------------
+    def _pending_ids(self) -> set[str]:
+        view = self.workspace.view
+        return {i for i in view.incidents if self.workspace.is_pending(i)} | {
+            t for t in view.teams if self.workspace.is_pending(t)
+        }
+
+    def reload(self) -> None:
+        view = self.workspace.view
+        pending = self._pending_ids()
+        self.queue_model.reset(view.incidents.values(), view.teams.values(), pending)
+        self.team_model.reset(view.teams.values(), view.incidents.values(), pending)
+        self._refresh_detail()
+
+    def _incidents_changed(self, ids: frozenset[str]) -> None:
+        view = self.workspace.view
+        changed = [view.incidents[i] for i in ids if i in view.incidents]
+        gone = [i for i in ids if i not in view.incidents]
+        pending = self._pending_ids()
+        self.queue_model.update_incidents(changed, pending)
+        if gone:
+            self.queue_model.remove_incidents(gone)
+        self.team_model.update_incident_numbers(changed)
+        if self.detail.incident_id in ids:
+            self._refresh_detail()
+
+    def _teams_changed(self, ids: frozenset[str]) -> None:
+        view = self.workspace.view
+        teams = [view.teams[t] for t in ids if t in view.teams]
+        pending = self._pending_ids()
+        self.queue_model.update_teams(teams)
+        self.team_model.update_teams(teams, pending)
+        incident_id = self.detail.incident_id
+        if incident_id and any(t.incident_id == incident_id for t in teams):
+            self._refresh_detail()
+
+    def _refresh_detail(self) -> None:
+        incident_id = self.selected_incident_id()
+        view = self.workspace.view
+        incident = view.incidents.get(incident_id) if incident_id else None
+        timeline = self.workspace.timeline(incident_id) if incident else []
+        self.detail.show_incident(incident, timeline, view.teams)
+
+    def _queue_current_changed(self, *_args) -> None:
+        self._refresh_detail()
+
+    def apply_filter(self) -> None:
+        self.queue_model.set_filter(
+            QueueFilter(
+                states=STATE_FILTERS[self.state_filter.currentText()],
+                divisions=frozenset({d})
+                if (d := self.division_filter.currentData())
+                else frozenset(),
+                provider=self.provider_filter.currentData(),
+                mine_user=self.username if self.mine_filter.isChecked() else None,
+                text=self.search.text().strip(),
+            )
+        )
+
+    # ---- selection ------------------------------------------------------------
+    def selected_incident_id(self) -> str | None:
+        index = self.queue_view.currentIndex()
+        return index.data(INCIDENT_ID_ROLE) if index.isValid() else None
+
+    def selected_incident(self) -> Incident | None:
+        incident_id = self.selected_incident_id()
+        return self.workspace.view.incidents.get(incident_id) if incident_id else None
+
+    def select_incident(self, incident_id: str) -> bool:
+        row = self.queue_model.row_of(incident_id)
+        if row is None:
+            # Not shown under the current filter: show everything, then select.
+            self.state_filter.setCurrentText("All")
+            self.division_filter.setCurrentIndex(0)
+            self.provider_filter.setCurrentIndex(0)
+            self.mine_filter.setChecked(False)
+            self.search.clear()
+            row = self.queue_model.row_of(incident_id)
+            if row is None:
+                return False
+        index = self.queue_model.index(row, 0)
+        self.queue_view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.queue_view.scrollTo(index)
+        return True
+
+    def selected_team(self) -> Team | None:
+        index = self.team_view.currentIndex()
+        team_id = index.data(TEAM_ID_ROLE) if index.isValid() else None
+        return self.workspace.view.teams.get(team_id) if team_id else None
+
+    def select_team(self, team_id: str) -> bool:
+        row = self.team_model.row_of(team_id)
+        if row is None:
+            return False
+        self.team_view.selectionModel().setCurrentIndex(
+            self.team_model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        return True
+
+    # ---- actions --------------------------------------------------------------
+    def submit(self, event: Event) -> None:
+        """Every action ends here: durable in the outbox, shown at once, synced later."""
+        conflict = self.workspace.check(event)
+        self.workspace.submit(event)
+        what = event.type.replace(".", " ").replace("_", " ")
+        if conflict is not None:
+            self.command_result.setText(
+                f"Saved {what}, but the rules say: {conflict.detail}. The server will decide."
+            )
+        else:
+            self.command_result.setText(f"Saved: {what}")
+
+    def new_call(self) -> None:
+        if self._intake is None:
+            self._intake = IntakeDialog(
+                divisions=list(self.deployment.divisions),
+                workstation_id=self.workspace.workstation_id,
+                clock=self.clock,
+                division_at=self.division_at,
+                parent=self,
+            )
+            self._intake.submitted.connect(self._intake_submitted)
+        self._intake.show()
+        self._intake.raise_()
+        self._intake.activateWindow()
+
+    def _intake_submitted(self, events: list[Event]) -> None:
+        for event in events:
+            self.submit(event)
+        self._intake = None  # the next call starts from an empty form
+        self.select_incident(events[0].entity_id)
+
+    def _common(self) -> dict:
+        return {
+            "workstation_id": self.workspace.workstation_id,
+            "clock": self.clock,
+            "parent": self,
+        }
+
+    def _show_dialog(self, dialog: dialogs._EventDialog) -> None:
+        dialog.event_made.connect(self.submit)
+        self._open_dialogs.append(dialog)
+        dialog.finished.connect(lambda _r, d=dialog: self._open_dialogs.remove(d))
+        dialog.open()
+
+    def open_action(self, action: str, incident_id: str | None = None) -> None:
+        incident = (
+            self.workspace.view.incidents.get(incident_id)
+            if incident_id
+            else self.selected_incident()
+        )
+        if incident is None:
+            self.command_result.setText("Select an incident first.")
+            return
+        view = self.workspace.view
+        if action == "assign":
+            dialog = dialogs.AssignTeamDialog(incident, list(view.teams.values()), **self._common())
+        elif action == "release":
+            dialog = dialogs.ReleaseTeamDialog(incident, view.teams, **self._common())
+        elif action == "redirect":
+            dialog = dialogs.RedirectDialog(incident, **self._common())
+        elif action == "close":
+            dialog = dialogs.CloseDialog(incident, **self._common())
+        elif action == "reopen":
+            dialog = dialogs.ReopenDialog(incident, **self._common())
+        else:
+            raise ValueError(f"unknown action {action!r}")
+        self._show_dialog(dialog)
+
+    def open_team_action(self, action: str) -> None:
+        team = self.selected_team()
+        if team is None:
+            self.command_result.setText("Select a team first (F4).")
+            return
+        if action == "status":
+            dialog = dialogs.TeamStatusDialog(team, **self._common())
+        else:
+            dialog = dialogs.CheckInDialog(team, **self._common())
+        self._show_dialog(dialog)
+
+    def _focus_note(self) -> None:
+        self.detail.tabs.setCurrentIndex(1)
+        self.detail.note_input.setFocus()
+
+    def _focus_command(self) -> None:
+        self.command.setFocus()
+        self.command.selectAll()
+
+    def run_command(self) -> None:
+        text = self.command.text()
+        try:
+            event = parse_command(
+                text,
+                self.workspace.view,
+                workstation_id=self.workspace.workstation_id,
+                now=self.clock(),
+            )
+        except CommandError as exc:
+            self.command_result.setText(f"✗ {exc}")
+            self.command_result.setStyleSheet("color: #ff7b72;")
+            return  # the typed line stays for correction
+        self.command_result.setStyleSheet("")
+        self.submit(event)
+        self.command.clear()
+
+    # ---- notices and alerts -------------------------------------------------
+    def _rejection_added(self, notice: RejectionNotice) -> None:
+        self.notices.add(
+            Notice(
+                key=f"rejection:{notice.id}",
+                kind="rejection",
+                text=notice.summary,
+                at=notice.rejected_at,
+                incident_id=notice.incident_id,
+                team_id=notice.team_id,
+                rejection_id=notice.id,
+            )
+        )
+        self.notices_dock.show()
+        self.notices_dock.raise_()
+
+    def _notice_acknowledged(self, notice: Notice) -> None:
+        if notice.rejection_id is not None:
+            self.workspace.acknowledge(notice.rejection_id)
+        elif notice.kind in ("alert", "escalation"):
+            self.alerts.acknowledge(notice.key.split("|", 1)[-1])
+
+    def _notice_activated(self, notice: Notice) -> None:
+        if notice.incident_id:
+            self.select_incident(notice.incident_id)
+        if notice.team_id:
+            self.select_team(notice.team_id)
+
+    def tick(self) -> None:
+        """Once a second: timers, aging colours and alerts move on."""
+        self.queue_model.tick()
+        self.team_model.tick()
+        self.detail.refresh_header()
+        view = self.workspace.view
+        new, ended, escalate = self.alerts.update(
+            view.incidents.values(), view.teams.values(), self.clock()
+        )
+        for key in ended:
+            self.notices.remove(f"alert|{key}")
+            self.notices.remove(f"escalation|{key}")
+        for alert in new:
+            self.notices.add(
+                Notice(
+                    f"alert|{alert.key}",
+                    "alert",
+                    alert.text,
+                    alert.since,
+                    alert.incident_id,
+                    alert.team_id,
+                )
+            )
+        for alert in escalate:
+            self.notices.add(
+                Notice(
+                    f"escalation|{alert.key}",
+                    "escalation",
+                    f"ESCALATED to supervisors (not acknowledged): {alert.text}",
+                    self.clock(),
+                    alert.incident_id,
+                    alert.team_id,
+                )
+            )
+        if new or escalate:
+            self.notices_dock.show()
+            QApplication.alert(self)
+            if self.sound:
+                QApplication.beep()
+
+    # ---- help -----------------------------------------------------------------
+    def show_help(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+        commands = "".join(
+            f"<tr><td><code>{k}</code></td><td>{v}</td></tr>" for k, v in COMMAND_HELP
+        )
+        browser = QTextBrowser()
+        browser.setHtml(
+            f"<h3>Keyboard</h3><table>{rows}</table><h3>Command line (F2)</h3><table>{commands}</table>"
+        )
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard and commands")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        QVBoxLayout(dialog).addWidget(browser)
+        dialog.resize(720, 640)
+        dialog.open()
+        self.help_dialog = dialog
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About UMCR Dispatch")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<b>UMCR Dispatch Console</b> {__version__}<br>"
+            f"Deployment: {self.deployment.name}<br><br>"
+            "Map data: LAPD division boundaries and police station locations, "
+            "City of Los Angeles open data (LA GeoHub); see resources/geo/SOURCES.md."
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
