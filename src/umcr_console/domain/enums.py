@@ -109,7 +109,10 @@ class Agency(StrEnum):
     LAFD = "LAFD"
 
 
-REDIRECT_DISPOSITION = {Agency.LAPD: Disposition.REDIRECTED_LAPD, Agency.LAFD: Disposition.REDIRECTED_LAFD}
+REDIRECT_DISPOSITION = {
+    Agency.LAPD: Disposition.REDIRECTED_LAPD,
+    Agency.LAFD: Disposition.REDIRECTED_LAFD,
+}
 
 
 class Role(StrEnum):

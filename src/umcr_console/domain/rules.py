@@ -119,7 +119,9 @@ def decide(view: StateView, event: ev.Event, *, now: datetime, seq: int | None =
         try:
             event_type = EventType(event.type)
         except ValueError:
-            raise _Rejected(RejectCode.INVALID_PAYLOAD, f"unknown event type {event.type!r}") from None
+            raise _Rejected(
+                RejectCode.INVALID_PAYLOAD, f"unknown event type {event.type!r}"
+            ) from None
         if event.occurred_at > now + MAX_FUTURE_SKEW:
             raise _Rejected(
                 RejectCode.INVALID_PAYLOAD,
@@ -382,7 +384,9 @@ def _status_changed(ctx: _Context, p: ev.StatusChanged) -> Changes:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
             f"team {team.call_sign} cannot go from {team.status} to {new}"
-            + (" (assign it to an incident to dispatch it)" if new == TeamStatus.DISPATCHED else ""),
+            + (
+                " (assign it to an incident to dispatch it)" if new == TeamStatus.DISPATCHED else ""
+            ),
         )
     if new in INCIDENT_BOUND_STATUSES and team.incident_id is None:
         raise _Rejected(
