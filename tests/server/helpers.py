@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -152,8 +153,12 @@ class Api:
         return self.client.get(f"{API}{path}", headers=self.headers(username), **kwargs)
 
     def post_raw(self, username: str, body: Any, **kwargs: Any) -> httpx.Response:
+        # json.dumps, not httpx's json=: ASCII escapes let tests send lone surrogates.
         return self.client.post(
-            f"{API}/events", headers=self.headers(username), json=body, **kwargs
+            f"{API}/events",
+            headers={**self.headers(username), "Content-Type": "application/json"},
+            content=json.dumps(body),
+            **kwargs,
         )
 
     def post(self, username: str, *events: dict[str, Any]) -> list[dict[str, Any]]:
@@ -188,6 +193,31 @@ class Api:
         return int(answer.json()["seq"])
 
 
+class _ErrorLog(logging.Handler):
+    """Collects errors the server logs: a test fails if the server hit one."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def server_errors_fail_the_test() -> Iterator[None]:
+    handler = _ErrorLog()
+    loggers = [logging.getLogger(name) for name in ("umcr_console", "uvicorn.error")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    assert not handler.records, [r.getMessage() for r in handler.records]
+
+
 @contextlib.contextmanager
 def asgi_api(database_url: str, database: str, *, keepalive: float = 0.2) -> Iterator[Api]:
     """The app in-process, behind fastapi's TestClient (lifespan included)."""
@@ -201,7 +231,7 @@ def asgi_api(database_url: str, database: str, *, keepalive: float = 0.2) -> Ite
     )
     app = create_app(settings)
     # raise_server_exceptions=False: a 500 must show as a response the test can assert on.
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with server_errors_fail_the_test(), TestClient(app, raise_server_exceptions=False) as client:
         yield Api("asgi", database, client, clock=clock, app=app)
 
 
@@ -212,6 +242,14 @@ def process_api(
     server = ServerProcess(tmp_path, database_url=database_url, keepalive=keepalive)
     with server, server.client(timeout=30.0) as client:
         yield Api("process", database, client, server=server)
+    assert_clean_log(server)
+
+
+def assert_clean_log(server: ServerProcess) -> None:
+    """No error, no traceback, no 500 in what the server process logged."""
+    text = server.log_text()
+    for sign in ("Traceback", "ERROR", " 500 "):
+        assert sign not in text, text[-5000:]
 
 
 # -- Server-Sent Events ---------------------------------------------------------
@@ -348,11 +386,17 @@ async def read_stream_asgi(
         "server": ("testserver", 80),
         "state": {},
     }
-    task = asyncio.ensure_future(app(scope, receive, send))
+    app_task = asyncio.ensure_future(app(scope, receive, send))
+    done_task = asyncio.ensure_future(done.wait())
     try:
-        await asyncio.wait_for(done.wait(), timeout)
+        await asyncio.wait(
+            {app_task, done_task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
     finally:
+        done_task.cancel()
         disconnect.set()
-        await asyncio.wait_for(task, 10)
+        await asyncio.wait_for(app_task, 10)
     assert status == [200]
+    if not done.is_set():
+        raise AssertionError(f"the stream did not deliver in time: {parser.messages}")
     return parser

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from umcr_console.server import auth
 from umcr_console.server.db import make_engine
@@ -49,10 +50,16 @@ START_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 
 
+# Test users get Argon2id hashes with small parameters: the server verifies any
+# Argon2 hash by the parameters stored in it, and the production cost (64 MiB,
+# about 0.15 s per sign-in) would dominate the test run. Users made by
+# `umcr-server user add` always get the full-strength default.
+_test_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 @functools.cache
 def _password_hash(password: str) -> str:
-    # Argon2 is slow on purpose; hash each test password once per test run.
-    return auth.hash_password(password)
+    return _test_hasher.hash(password)
 
 
 def prepare_database(
@@ -180,11 +187,11 @@ class ServerProcess:
                     raise RuntimeError(f"the server did not answer in time:\n{self.log_text()}")
                 time.sleep(0.05)
 
-    def stop(self) -> int | None:
-        """SIGTERM, then wait for a clean exit; the exit status."""
+    def stop(self, sig: int = signal.SIGTERM) -> int | None:
+        """SIGTERM (or ``sig``), then wait for a clean exit; the exit status."""
         if self.process is None:
             return self.returncode
-        self.process.send_signal(signal.SIGTERM)
+        self.process.send_signal(sig)
         try:
             self.returncode = self.process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:

@@ -1,0 +1,153 @@
+"""The SSE stream: every accepted event once, in order, across reconnects; keep-alives."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from tests.server.helpers import (
+    API,
+    PL1,
+    SECRETS,
+    Api,
+    SseParser,
+    assigned,
+    created,
+    note,
+    read_stream_asgi,
+    read_stream_http,
+    status,
+)
+
+_pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
+
+
+def open_stream(
+    api: Api,
+    username: str,
+    *,
+    after: int | None = None,
+    last_event_id: int | str | None = None,
+    until: Callable[[SseParser], bool],
+    timeout: float = 15.0,
+) -> concurrent.futures.Future[SseParser]:
+    """Read a stream in the background until ``until`` holds."""
+    headers = api.headers(username)
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = str(last_event_id)
+    params: dict[str, Any] = {} if after is None else {"after": after}
+    if api.kind == "asgi":
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        reader = functools.partial(
+            read_stream_asgi, api.app, headers, query=query, until=until, timeout=timeout
+        )
+        return api.client.portal.start_task_soon(reader)
+    return _pool.submit(
+        read_stream_http, api.client, headers, params=params, until=until, timeout=timeout
+    )
+
+
+def _events(n: int) -> Callable[[SseParser], bool]:
+    return lambda parser: len(parser.events) >= n
+
+
+def test_events_arrive_live_in_order_with_id_type_and_data(api: Api) -> None:
+    start = api.last_seq()
+    reading = open_stream(api, "dispatcher1", after=start, until=_events(3))
+    incident = created()
+    seqs = api.accept("dispatcher1", incident, assigned(incident["entity_id"], PL1))
+    seqs += api.accept("dispatcher2", status(PL1, "en_route"))
+    parser = reading.result(timeout=20)
+    got = parser.events[:3]
+    assert [int(m.id) for m in got] == seqs == [start + 1, start + 2, start + 3]
+    assert [m.event for m in got] == [
+        "incident.created",
+        "incident.team_assigned",
+        "team.status_changed",
+    ]
+    data = got[0].json
+    assert data["seq"] == start + 1 and data["event_id"] == incident["event_id"]
+    assert data["actor"] == "dispatcher1" and data["recorded_at"]
+    # The dispatcher sees the call as taken.
+    assert data["payload"]["narrative"] == SECRETS["narrative"]
+
+
+def test_resume_after_last_event_id_skips_nothing_and_repeats_nothing(api: Api) -> None:
+    start = api.last_seq()
+    batch = [created() for _ in range(5)]
+    seqs = api.accept("dispatcher1", *batch)
+    # A first connection read up to the second event, then dropped.
+    first = open_stream(api, "dispatcher1", after=start, until=_events(2)).result(timeout=20)
+    cursor = int(first.events[1].id)
+    assert cursor == seqs[1]
+    # Reconnect as EventSource does: Last-Event-ID wins over the original ?after=.
+    reading = open_stream(api, "dispatcher1", after=start, last_event_id=cursor, until=_events(5))
+    more = [created() for _ in range(2)]
+    seqs += api.accept("dispatcher2", *more)
+    second = reading.result(timeout=20)
+    ids = [int(m.id) for m in second.events]
+    assert ids == seqs[2:], "each event exactly once, in order"
+    seen = [int(m.id) for m in first.events[:2]] + ids
+    assert seen == list(range(start + 1, start + 8))
+
+
+def test_keep_alive_comments_on_a_quiet_stream(api: Api) -> None:
+    parser = open_stream(
+        api,
+        "wall",
+        after=api.last_seq(),
+        until=lambda p: p.comments.count("keep-alive") >= 2,
+    ).result(timeout=20)
+    assert parser.events == []
+
+
+def test_without_a_cursor_the_stream_starts_at_the_end(api: Api) -> None:
+    api.accept("dispatcher1", created())
+    before = api.last_seq()
+    reading = open_stream(
+        api, "dispatcher1", until=lambda p: any("stream after seq" in c for c in p.comments)
+    )
+    opened = reading.result(timeout=20)
+    assert f"stream after seq {before}" in opened.comments
+
+
+def test_the_wall_stream_carries_no_personal_data(api: Api) -> None:
+    start = api.last_seq()
+    reading = open_stream(api, "wall", after=start, until=_events(4))
+    incident = created()
+    incident_id = incident["entity_id"]
+    api.accept(
+        "dispatcher1",
+        incident,
+        assigned(incident_id, PL1),
+        status(PL1, "en_route", note=SECRETS["status_note"]),
+        note(incident_id, SECRETS["note"]),
+    )
+    parser = reading.result(timeout=20)
+    text = json.dumps([m.data for m in parser.events])
+    for secret in SECRETS.values():
+        assert secret not in text
+    created_event = parser.events[0].json
+    assert created_event["payload"]["location"]["address"] == ""
+    assert created_event["payload"]["call_type"] == "welfare_check"
+
+
+def test_many_subscribers_all_get_every_event(api: Api) -> None:
+    start = api.last_seq()
+    readers = [
+        open_stream(api, user, after=start, until=_events(6))
+        for user in ("dispatcher1", "dispatcher2", "supervisor", "wall")
+    ]
+    seqs = []
+    for _ in range(3):
+        seqs += api.accept("dispatcher1", created(), created())
+    for reading in readers:
+        assert [int(m.id) for m in reading.result(timeout=20).events[:6]] == seqs
+
+
+def test_streams_need_a_token(api: Api) -> None:
+    answer = api.client.get(f"{API}/events/stream")
+    assert answer.status_code == 401
