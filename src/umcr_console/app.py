@@ -1,8 +1,326 @@
-"""Composition root of the desktop console: builds the store, sync and windows."""
+"""Composition root of the desktop console: login, store, sync engine, windows.
+
+``umcr-console`` opens the login dialog (or, with ``--demo``, starts a local
+server with a simulator and logs in by itself), opens the local store of that
+server, builds the ``Workspace``, the main window and the sync engine, and
+runs them on one asyncio loop driven by Qt (qasync) until the window closes.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
-def main() -> int:
-    """Entry point of ``umcr-console``."""
-    raise SystemExit("umcr-console: the desktop console is not built yet (issue 4)")
+import httpx
+
+from . import __version__
+from .config import load_deployment
+from .domain.config import Deployment
+from .offline_login import OfflineVerifiers
+from .paths import data_dir, log_dir
+from .protocol import API_PREFIX, TokenResponse
+
+log = logging.getLogger("umcr_console")
+
+DEPLOYMENT_META = "deployment_json"
+PASSWORD_ENV = "UMCR_PASSWORD"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="umcr-console", description="UMCR dispatch console")
+    parser.add_argument("--server", help="server URL; the login form remembers the last one")
+    parser.add_argument(
+        "--user", help=f"log in as this user without the form (password from ${PASSWORD_ENV})"
+    )
+    parser.add_argument("--demo", action="store_true", help="local server, demo data, simulator")
+    parser.add_argument("--wall", action="store_true", help="supervisor wall display (read-only)")
+    parser.add_argument("--theme", choices=("dark", "light"), help="colour theme")
+    parser.add_argument("--data-dir", help="where the local store, settings and logs go")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="offscreen: embedded server, create, dispatch and close an incident, exit 0 if all worked",
+    )
+    parser.add_argument("--version", action="version", version=f"umcr-console {__version__}")
+    return parser.parse_args(argv)
+
+
+def setup_logging() -> Path:
+    """Log to a rotating file in the per-user log folder and to stderr."""
+    path = log_dir() / "console.log"
+    handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    stderr = logging.StreamHandler()
+    stderr.setLevel(logging.WARNING)
+    root.addHandler(stderr)
+    return path
+
+
+@dataclass(frozen=True)
+class Session:
+    url: str
+    username: str
+    password: str
+    role: str
+    token: str | None  # None when started offline
+    offline: bool = False
+
+
+class LoginFailed(Exception):
+    """A message for the login form."""
+
+
+async def request_token(url: str, username: str, password: str) -> TokenResponse:
+    """Log in at the server; LoginFailed with a reason, or httpx.TransportError if unreachable."""
+    async with httpx.AsyncClient(base_url=url + API_PREFIX, timeout=10.0) as client:
+        response = await client.post(
+            "/auth/token", json={"username": username, "password": password}
+        )
+    if response.status_code == 200:
+        return TokenResponse.model_validate(response.json())
+    try:
+        detail = response.json().get("detail", "")
+    except ValueError:
+        detail = ""
+    if response.status_code == 401:
+        raise LoginFailed("Wrong user name or password.")
+    raise LoginFailed(detail or f"The server answered {response.status_code}.")
+
+
+async def log_in(url: str, username: str, password: str, verifiers: OfflineVerifiers) -> Session:
+    """Online if the server answers; offline for a user who logged in here before."""
+    try:
+        token = await request_token(url, username, password)
+    except httpx.TransportError as exc:
+        identity = verifiers.verify(url, username, password)
+        if identity is None:
+            raise LoginFailed(
+                f"The server cannot be reached ({type(exc).__name__}). Only a user who has "
+                "logged in on this workstation before can start offline."
+            ) from exc
+        log.warning("server unreachable: %s logged in offline", username)
+        return Session(url, username, password, identity.role, None, offline=True)
+    verifiers.remember(url, username, password, token.role)
+    return Session(url, username, password, token.role, token.access_token)
+
+
+async def fetch_deployment(session: Session) -> Deployment | None:
+    if session.token is None:
+        return None
+    try:
+        async with httpx.AsyncClient(base_url=session.url + API_PREFIX, timeout=10.0) as client:
+            response = await client.get(
+                "/deployment", headers={"Authorization": f"Bearer {session.token}"}
+            )
+        response.raise_for_status()
+        return Deployment.model_validate(response.json())
+    except (httpx.HTTPError, ValueError) as exc:
+        log.warning("could not read the deployment from the server: %s", exc)
+        return None
+
+
+def store_path(base: Path, url: str) -> Path:
+    """One local store per server (its outbox belongs to that server's log)."""
+    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return base / "stores" / f"{digest}.sqlite3"
+
+
+class Console:
+    """Runs one console session: from login to the window closing."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from PySide6.QtCore import QSettings
+
+        self.args = args
+        self.data = data_dir()
+        self.settings = QSettings(str(self.data / "settings.ini"), QSettings.Format.IniFormat)
+        self.verifiers = OfflineVerifiers(self.data / "offline-login.json")
+        self.demo = None
+        self.exit_code = 0
+
+    async def run(self) -> int:
+        from PySide6.QtWidgets import QApplication
+
+        from .ui.theme import apply_theme
+
+        apply_theme(
+            QApplication.instance(),
+            self.args.theme or str(self.settings.value("window/theme", "dark")),
+        )
+        try:
+            session = await self._session()
+            if session is None:
+                return 1
+            return await self._run_session(session)
+        finally:
+            if self.demo is not None:
+                await asyncio.get_running_loop().run_in_executor(None, self.demo.stop)
+
+    async def _session(self) -> Session | None:
+        if self.args.demo or (self.args.self_test and not self.args.user):
+            from .demo import DemoServer
+
+            self.demo = DemoServer(speed=60.0) if self.args.demo else DemoServer(rate_per_day=0.0)
+            await asyncio.get_running_loop().run_in_executor(None, self.demo.start)
+            return await log_in(
+                self.demo.url, self.demo.username, self.demo.password, self.verifiers
+            )
+        if self.args.user:
+            password = os.environ.get(PASSWORD_ENV)
+            if password is None:
+                raise SystemExit(f"--user needs the password in ${PASSWORD_ENV}")
+            url = (self.args.server or str(self.settings.value("login/server", ""))).rstrip("/")
+            return await log_in(url, self.args.user, password, self.verifiers)
+        return await self._login_dialog()
+
+    async def _login_dialog(self) -> Session | None:
+        from .ui.login import LoginDialog
+
+        dialog = LoginDialog(self.settings)
+        if self.args.server:
+            dialog.server.setText(self.args.server)
+        done: asyncio.Future[Session | None] = asyncio.get_running_loop().create_future()
+        attempts: set[asyncio.Task[None]] = set()
+
+        async def attempt(url: str, user: str, password: str) -> None:
+            try:
+                session = await log_in(url, user, password, self.verifiers)
+            except LoginFailed as exc:
+                dialog.show_error(str(exc))
+                return
+            if not done.done():
+                done.set_result(session)
+
+        def requested(url: str, user: str, password: str) -> None:
+            task = asyncio.ensure_future(attempt(url, user, password))
+            attempts.add(task)  # keep a reference until it ends
+            task.add_done_callback(attempts.discard)
+
+        dialog.login_requested.connect(requested)
+        dialog.rejected.connect(lambda: done.done() or done.set_result(None))
+        dialog.open()
+        try:
+            return await done
+        finally:
+            dialog.hide()
+            dialog.deleteLater()
+
+    async def _run_session(self, session: Session) -> int:
+        from .store.db import LocalStore
+        from .store.workspace import Workspace
+        from .sync.engine import SyncEngine
+
+        base = Path(tempfile.mkdtemp(prefix="umcr-demo-store-")) if self.demo else self.data
+        store = LocalStore(store_path(base, session.url))
+        try:
+            workspace = Workspace(store, actor=session.username)
+            deployment = await fetch_deployment(session)
+            if deployment is not None:
+                store.set_meta({DEPLOYMENT_META: deployment.model_dump_json()})
+            else:
+                cached = store.get_meta(DEPLOYMENT_META)
+                deployment = (
+                    Deployment.model_validate(json.loads(cached)) if cached else load_deployment()
+                )
+            engine = SyncEngine(
+                session.url,
+                workspace,
+                username=session.username,
+                password=session.password,
+                token=session.token,
+            )
+            window = self._window(session, workspace, deployment, engine)
+            sync_task = engine.start()
+            closed = asyncio.Event()
+            window.closed.connect(closed.set)
+            if self.args.self_test:
+                from .selftest import run_self_test
+
+                self.exit_code = await run_self_test(window, workspace, engine)
+                window.close()
+            await closed.wait()
+            await engine.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sync_task
+            return self.exit_code
+        finally:
+            store.close()
+
+    def _window(self, session: Session, workspace, deployment: Deployment, engine):
+        from .ui.main_window import MainWindow
+
+        window = MainWindow(
+            workspace,
+            deployment,
+            settings=self.settings,
+            username=session.username,
+            clock=utcnow,
+            division_at=_division_lookup(),
+            sound=bool(self.settings.value("alerts/sound", False, type=bool)),
+        )
+        window.attach_sync(engine)
+        if session.offline:
+            window.status.set_connection("offline (logged in on this workstation)", False)
+        window.show()
+        return window
+
+
+def _division_lookup():
+    """Point -> division from the shipped boundaries, if they are installed."""
+    try:
+        from .geodata import division_at
+    except ImportError:
+        return None
+    return division_at
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.data_dir:
+        os.environ["UMCR_DATA_DIR"] = args.data_dir
+    if args.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    log_path = setup_logging()
+    log.info("umcr-console %s starting; log at %s", __version__, log_path)
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from .ui import crash
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("UMCR Dispatch")
+    app.setOrganizationName("UMCR")
+    # The session coroutine decides when the console ends (it closes the store
+    # and the HTTP client first); Qt must not stop the loop under it.
+    app.setQuitOnLastWindowClosed(False)
+    crash.install()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    console = Console(args)
+    with loop:
+        code = loop.run_until_complete(console.run())
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -613,6 +613,42 @@ class MainWindow(QMainWindow):
             if self.sound:
                 QApplication.beep()
 
+    # ---- sync -----------------------------------------------------------------
+    def attach_sync(self, engine) -> None:
+        """Show the engine's link state and notices; ask for the password on 401."""
+        self.engine = engine
+        engine.status_changed.connect(self.show_sync_status)
+        engine.notice.connect(
+            lambda text: self.notices.add(Notice(f"sync:{text}", "rejection", text, self.clock()))
+        )
+        engine.login_required.connect(self._login_again)
+        self.show_sync_status(engine.status)
+
+    def show_sync_status(self, status) -> None:
+        ok = status.link == "online" and not status.login_required
+        text = status.text
+        if status.last_sync is not None:
+            text += f" · last sync {status.last_sync.astimezone():%H:%M:%S}"
+        self.status.set_connection(text, ok)
+        self.status.set_offset(status.clock_offset)
+
+    def _login_again(self, reason: str) -> None:
+        from .login import LoginDialog
+
+        dialog = LoginDialog(self.settings, self)
+        dialog.setWindowTitle("Log in again")
+        dialog.server.setEnabled(False)
+        dialog.show_error(f"The server asks you to log in again: {reason}")
+
+        def given(_url: str, user: str, password: str) -> None:
+            self.engine.login(user, password)
+            dialog.accept()
+
+        dialog.login_requested.connect(given)
+        dialog.open()
+        self._open_dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self._open_dialogs.remove(dialog))
+
     # ---- help -----------------------------------------------------------------
     def show_help(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
