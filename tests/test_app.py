@@ -29,7 +29,7 @@ def run_console(
 
 
 def test_self_test_against_a_live_server(live_server, tmp_path) -> None:
-    role, password = DEFAULT_USERS["dispatcher1"]
+    _role, password = DEFAULT_USERS["dispatcher1"]
     result = run_console(
         ["--self-test", "--server", live_server.url, "--user", "dispatcher1"], tmp_path, password
     )
