@@ -1,0 +1,173 @@
+"""Two consoles, one real server process, the real sync engine, in one Qt loop.
+
+Intake on console A appears on console B; an assignment changes the team's
+status on both; intake while offline syncs on reconnect; a rejection is shown
+and the row returns to the server's truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+
+from tests.support.faultproxy import FaultProxy
+from tests.support.server import DEFAULT_USERS
+from umcr_console.config import load_deployment
+from umcr_console.domain import events as ev
+from umcr_console.domain.enums import EventType, IncidentState, TeamStatus
+from umcr_console.store.db import LocalStore
+from umcr_console.store.workspace import Workspace
+from umcr_console.sync.engine import LinkState, SyncEngine
+from umcr_console.ui.main_window import MainWindow
+from umcr_console.ui.queue_model import COL_TEAM
+
+DEADLINE_S = 20.0
+
+
+class Console:
+    def __init__(self, name: str, url: str, user: str, tmp_path, qtbot) -> None:
+        self.store = LocalStore(tmp_path / f"{name}.sqlite3")
+        self.workspace = Workspace(self.store, actor=user)
+        self.engine = SyncEngine(
+            url, self.workspace, username=user, password=DEFAULT_USERS[user][1], keepalive=1.0
+        )
+        settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
+        self.window = MainWindow(
+            self.workspace,
+            load_deployment(),
+            settings=settings,
+            username=user,
+            clock=lambda: datetime.now(UTC),
+        )
+        self.window.attach_sync(self.engine)
+        qtbot.addWidget(self.window)
+        self.window.show()
+
+    def team(self, call_sign: str):
+        return next(t for t in self.workspace.view.teams.values() if t.call_sign == call_sign)
+
+    async def close(self) -> None:
+        await self.engine.stop()
+        self.window.close()
+        self.store.close()
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def run(qapp):
+    """Run a coroutine on a qasync loop driven by the test's QApplication."""
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    yield loop.run_until_complete
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+def test_intake_assignment_and_offline_intake_reach_the_other_console(
+    live_server, tmp_path, qtbot, run
+) -> None:
+    proxy = FaultProxy(live_server.port).start()
+
+    async def scenario() -> None:
+        a = Console("a", proxy.url, "dispatcher1", tmp_path, qtbot)
+        b = Console("b", live_server.url, "dispatcher2", tmp_path, qtbot)
+        tasks = [a.engine.start(), b.engine.start()]
+        try:
+            await until(
+                lambda: len(a.workspace.view.teams) == 6 and len(b.workspace.view.teams) == 6,
+                "teams",
+            )
+            # Intake on A appears on B.
+            a.window.new_call()
+            qtbot.keyClicks(a.window._intake.address, "1200 W 7th St")
+            a.window._intake.division.setCurrentIndex(a.window._intake.division.findData("Olympic"))
+            assert a.window._intake.try_submit()
+            (incident_id,) = a.workspace.view.incidents
+            await until(lambda: incident_id in b.workspace.view.incidents, "the call on B")
+            assert b.window.queue_model.row_of(incident_id) is not None
+            number = b.workspace.view.incidents[incident_id].number
+            assert number.startswith("U")
+            # B dispatches EX-2 by command line; A sees the team dispatched.
+            b.window.command.setText(f"D {number} EX-2")
+            b.window.run_command()
+            await until(
+                lambda: (
+                    a.team("EX-2").status == TeamStatus.DISPATCHED
+                    and not a.workspace.is_pending(incident_id)
+                ),
+                "EX-2 dispatched on A",
+            )
+            row = a.window.queue_model.row_of(incident_id)
+            assert a.window.queue_model.index(row, COL_TEAM).data() == "EX-2"
+
+            # A goes offline (the link is blackholed) and takes a call meanwhile.
+            proxy.blackhole()
+            proxy.reset()
+            await until(lambda: a.engine.status.link == LinkState.OFFLINE, "A offline")
+            assert "offline" in a.window.status.connection.text()
+            offline_id = a.workspace.new_event(
+                EventType.INCIDENT_CREATED,
+                "01900000-0000-7000-8000-0000000000aa",
+                {
+                    "received_at": datetime.now(UTC).isoformat(),
+                    "source": "direct_line",
+                    "call_type": "welfare_check",
+                    "priority": 2,
+                    "location": {"address": "Sherman Way & Topanga Cyn", "division": "West Valley"},
+                },
+            )
+            a.window.submit(offline_id)
+            assert a.workspace.view.incidents[offline_id.entity_id].number == "pending"
+            assert a.workspace.counts.unsent == 1
+            proxy.pass_through()
+            await until(
+                lambda: offline_id.entity_id in b.workspace.view.incidents, "offline call reaches B"
+            )
+            await until(lambda: a.workspace.counts.pending == 0, "A's outbox drained")
+            assert a.workspace.view.incidents[offline_id.entity_id].number.startswith("U")
+
+            # Both assign AC-1 to different calls; exactly one wins, the other sees why.
+            ac1 = a.team("AC-1").id
+            a.window.submit(
+                a.workspace.new_event(
+                    EventType.INCIDENT_TEAM_ASSIGNED, incident_id, ev.TeamAssigned(team_id=ac1)
+                )
+            )
+            await until(lambda: a.workspace.counts.pending == 0, "A's assignment settled")
+            b_event = b.workspace.new_event(
+                EventType.INCIDENT_TEAM_ASSIGNED, offline_id.entity_id, ev.TeamAssigned(team_id=ac1)
+            )
+            # B has not heard of A's assignment yet only if it is slow; force the race by
+            # judging on B's view as it is: the server decides either way.
+            b.workspace.submit(b_event)
+            await until(lambda: b.workspace.counts.pending == 0, "B's assignment settled")
+            truth = b.workspace.view.incidents[offline_id.entity_id]
+            assert truth.state == IncidentState.PENDING and ac1 not in truth.team_ids
+            notices = [n for n in b.window.notices.notices() if n.kind == "rejection"]
+            assert notices and "AC-1" in notices[0].text
+            row = b.window.queue_model.row_of(offline_id.entity_id)
+            assert b.window.queue_model.index(row, COL_TEAM).data() == ""
+            assert a.workspace.view.incidents == b.workspace.view.incidents
+        finally:
+            await a.close()
+            await b.close()
+            for task in tasks:
+                assert task.done()
+
+    try:
+        run(scenario())
+    finally:
+        proxy.stop()
