@@ -1,0 +1,606 @@
+"""The sync engine: one long-lived asyncio task with one ``httpx.AsyncClient``.
+
+A session (repeated after every failure, with backoff and full jitter):
+
+1. sign in (``POST /auth/token``) unless a token is held; a 401 there means
+   "log in again": the engine waits for ``login()``;
+2. ``GET /health``: the clock offset, and the server's seq. A seq behind our
+   cursor, or another event at our cursor, means another server database:
+   say so and reload from its snapshot, sending every pending event again;
+3. ``GET /snapshot`` when the store has no cursor yet;
+4. two loops until one fails: follow ``GET /events/stream`` from the cursor
+   (``Last-Event-ID``; a seq gap is filled from ``GET /events?after=``; no
+   byte for ``dead_after`` seconds means a dead stream), and push the outbox
+   in order (``POST /events``, batches of up to 500; a resend is harmless
+   because the server answers ``duplicate`` for a known event id).
+
+State the UI shows comes out as ``status_changed(SyncStatus)``. No Qt here;
+the engine runs on the loop of the thread that owns the ``Workspace``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from .. import __version__
+from ..domain.config import Deployment
+from ..domain.enums import RejectCode
+from ..domain.events import Event
+from ..protocol import (
+    API_PREFIX,
+    KEEPALIVE_SECONDS,
+    MAX_BATCH,
+    BatchResult,
+    EventPage,
+    EventResult,
+    Health,
+    ResultStatus,
+    Snapshot,
+    TokenResponse,
+)
+from ..store.signals import Signal
+from ..store.workspace import Counts, StateDiverged, Workspace
+from .backoff import Backoff
+from .sse import SSEParser
+
+log = logging.getLogger(__name__)
+
+# A stream with no byte for this many keep-alive intervals is dead.
+DEAD_STREAM_FACTOR = 2.5
+# A backlog at least this long shows progress while it is pushed.
+PROGRESS_THRESHOLD = 50
+PAGE_LIMIT = 1000
+# Fields the server sets; a client never sends them.
+_SERVER_FIELDS = frozenset({"seq", "recorded_at", "actor"})
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class LinkState(StrEnum):
+    CONNECTING = "connecting"  # first contact, not yet known to work
+    ONLINE = "online"  # following the stream
+    OFFLINE = "offline"  # lost; retrying with backoff (see offline_since)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """Everything the status bar needs, as one value."""
+
+    link: LinkState = LinkState.CONNECTING
+    offline_since: datetime | None = None
+    pending: int = 0  # events in the outbox
+    unsent: int = 0  # of those, not yet accepted
+    rejected: int = 0  # rejection notices not yet acknowledged
+    last_sync: datetime | None = None  # last time the server was heard from
+    clock_offset: float | None = None  # seconds: server clock minus ours
+    login_required: bool = False
+    login_detail: str = ""
+    progress: tuple[int, int] | None = None  # (pushed, total) while a backlog replays
+    server_seq: int | None = None
+    last_error: str = ""
+
+    @property
+    def text(self) -> str:
+        """A short line for a status bar: "offline since 14:02:11, 12 queued"."""
+        if self.login_required:
+            head = "log in again"
+        elif self.link == LinkState.OFFLINE and self.offline_since is not None:
+            head = f"offline since {self.offline_since.astimezone():%H:%M:%S}"
+        else:
+            head = str(self.link)
+        parts = [head]
+        if self.progress is not None:
+            parts.append(f"sending {self.progress[0]}/{self.progress[1]}")
+        elif self.unsent:
+            parts.append(f"{self.unsent} queued")
+        if self.rejected:
+            parts.append(f"{self.rejected} rejected")
+        return ", ".join(parts)
+
+
+class _LoginRequired(Exception):
+    pass
+
+
+class _Unauthorized(Exception):
+    pass
+
+
+class LinkError(Exception):
+    """The server answered, but not in a way that lets the session go on."""
+
+
+class StreamDead(LinkError):
+    """No event and no keep-alive within the allowed time."""
+
+
+class NotSignedIn(Exception):
+    """A request needs a session the engine does not have yet."""
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+        if isinstance(body, dict) and isinstance(body.get("detail"), str):
+            return str(body["detail"])
+    except ValueError:
+        pass
+    return response.text[:200] or response.reason_phrase
+
+
+def _lenient(model: type[BaseModel], data: Any) -> Any:
+    """Drop top-level fields this version does not know (a newer server may add some)."""
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if k in model.model_fields}
+    return data
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, LinkError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class SyncEngine:
+    """Keeps a ``Workspace`` in sync with the central server.
+
+    Signals: ``status_changed(SyncStatus)``, ``events_applied(list[Event])``
+    (server events newly in the confirmed state), ``notice(str)`` (things the
+    dispatcher should read, e.g. "the server's database changed"),
+    ``login_required(str)`` (the reason; answer with ``login``).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        workspace: Workspace,
+        *,
+        username: str,
+        password: str | None = None,
+        token: str | None = None,
+        workstation_id: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        keepalive: float = KEEPALIVE_SECONDS,
+        dead_after: float | None = None,
+        request_timeout: float = 15.0,
+        connect_timeout: float = 5.0,
+        backoff: Backoff | None = None,
+        batch_size: int = MAX_BATCH,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if workstation_id is not None and workstation_id != workspace.workstation_id:
+            raise ValueError(
+                f"workstation {workstation_id!r} does not own this store "
+                f"({workspace.workstation_id!r})"
+            )
+        self.base_url = base_url.rstrip("/")
+        self.workspace = workspace
+        self._username = username
+        self._password = password
+        self._token = token
+        self.role: str | None = None
+        self._clock = clock
+        self.keepalive = keepalive
+        self.dead_after = dead_after if dead_after is not None else DEAD_STREAM_FACTOR * keepalive
+        self.request_timeout = request_timeout
+        self.connect_timeout = connect_timeout
+        self._backoff = backoff or Backoff(base=0.25, cap=8.0)
+        self._max_batch = min(batch_size, MAX_BATCH)
+        self._batch_size = self._max_batch
+        self._transport = transport
+
+        self.status_changed: Signal[SyncStatus] = Signal("status_changed")
+        self.events_applied: Signal[list[Event]] = Signal("events_applied")
+        self.notice: Signal[str] = Signal("notice")
+        self.login_required: Signal[str] = Signal("login_required")
+
+        counts = workspace.counts
+        self._status = SyncStatus(
+            pending=counts.pending, unsent=counts.unsent, rejected=counts.rejected
+        )
+        self._client: httpx.AsyncClient | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: int | None = None
+        self._wake: asyncio.Event | None = None
+        self._credentials: asyncio.Event | None = None
+        self._progress_done = 0
+        self._unauthorized_streak = 0
+
+    # -- public -------------------------------------------------------------
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def start(self) -> asyncio.Task[None]:
+        """Run in a task of the running loop; keep the returned task."""
+        self._task = asyncio.get_running_loop().create_task(self.run(), name="umcr-sync")
+        return self._task
+
+    async def run(self) -> None:
+        """Sync until ``stop``; never returns on its own."""
+        if self._client is not None:
+            raise RuntimeError("this engine runs already")
+        self._task = self._task or asyncio.current_task()
+        self._loop = asyncio.get_running_loop()
+        self._thread = threading.get_ident()
+        self._wake = asyncio.Event()
+        self._credentials = asyncio.Event()
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url + API_PREFIX,
+            transport=self._transport,
+            timeout=httpx.Timeout(self.request_timeout, connect=self.connect_timeout),
+            headers={"User-Agent": f"umcr-console/{__version__} ({self.workspace.workstation_id})"},
+        )
+        self.workspace.submitted.connect(self._on_submitted)
+        self.workspace.counts_changed.connect(self._on_counts)
+        try:
+            while True:
+                try:
+                    await self._session()
+                except _LoginRequired as exc:
+                    await self._wait_for_login(str(exc))
+                except _Unauthorized as exc:
+                    # The token expired or was revoked: sign in again at once,
+                    # but only once in a row before backing off.
+                    self._token = None
+                    self._unauthorized_streak += 1
+                    if self._unauthorized_streak > 1:
+                        await self._offline(exc)
+                except (httpx.HTTPError, LinkError, ValidationError, ValueError) as exc:
+                    await self._offline(exc)
+                except Exception as exc:  # a bug must not end syncing for the shift
+                    log.exception("sync session failed unexpectedly")
+                    await self._offline(exc)
+        finally:
+            self.workspace.submitted.disconnect(self._on_submitted)
+            self.workspace.counts_changed.disconnect(self._on_counts)
+            client, self._client = self._client, None
+            await client.aclose()
+            self._set(
+                link=LinkState.OFFLINE,
+                offline_since=self._status.offline_since or self._clock(),
+                progress=None,
+                last_error="sync stopped",
+            )
+
+    async def stop(self) -> None:
+        """End the task and close the HTTP client (before the loop stops)."""
+        task = self._task
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+            await asyncio.wait({task})
+        self._task = None
+
+    def login(self, username: str, password: str) -> None:
+        """New credentials (after ``login_required``, or a change of user)."""
+        if username != self._username:
+            self._token = None
+        self._username = username
+        self._password = password
+        if self._status.login_required:
+            self._token = None
+        self._call_in_loop(self._credentials_given)
+
+    async def fetch_timeline(self, incident_id: str) -> list[Event]:
+        """All accepted events of one incident, from the server (older than this console)."""
+        response = await self._request("GET", f"/incidents/{incident_id}/events")
+        self._raise_for_status(response)
+        return [Event.model_validate(e) for e in response.json()["events"]]
+
+    async def fetch_deployment(self) -> Deployment:
+        """The deployment configuration the server runs (teams, thresholds)."""
+        response = await self._request("GET", "/deployment")
+        self._raise_for_status(response)
+        return Deployment.model_validate(response.json())
+
+    # -- session ------------------------------------------------------------
+
+    async def _session(self) -> None:
+        await self._sign_in()
+        await self._check_server()
+        self._unauthorized_streak = 0
+        stream = asyncio.create_task(self._follow_stream(), name="umcr-sync-stream")
+        push = asyncio.create_task(self._push_loop(), name="umcr-sync-push")
+        try:
+            done, _ = await asyncio.wait({stream, push}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # raises what ended it
+            raise LinkError("the server ended the event stream")
+        finally:
+            for task in (stream, push):
+                task.cancel()
+            await asyncio.gather(stream, push, return_exceptions=True)
+
+    async def _sign_in(self) -> None:
+        if self._token:
+            return
+        if not self._password:
+            raise _LoginRequired("sign in to sync with the server")
+        assert self._client is not None
+        response = await self._client.post(
+            "/auth/token", json={"username": self._username, "password": self._password}
+        )
+        if response.status_code in (401, 423, 429):
+            # Wrong password or a locked account: retrying would only lock it longer.
+            self._password = None
+            raise _LoginRequired(_detail(response))
+        self._raise_for_status(response)
+        token = TokenResponse.model_validate(_lenient(TokenResponse, response.json()))
+        self._token = token.access_token
+        self.role = token.role
+        self.workspace.actor = token.username
+        self._set(login_required=False, login_detail="")
+
+    async def _check_server(self) -> None:
+        """Clock offset, and which database the server runs: reload if it is not ours."""
+        sent = self._clock()
+        response = await self._request("GET", "/health")
+        received = self._clock()
+        self._raise_for_status(response)
+        health = Health.model_validate(_lenient(Health, response.json()))
+        midpoint = sent + (received - sent) / 2
+        self._set(clock_offset=(health.time - midpoint).total_seconds(), server_seq=health.seq)
+
+        cursor = self.workspace.cursor
+        if cursor == 0:
+            await self._bootstrap(server_changed=False)
+            return
+        if health.seq < cursor:
+            self._notify(
+                f"The server's event log ends at {health.seq}, before this console's "
+                f"{cursor}: it runs another or a restored database. The console reloads "
+                "its state and sends its pending actions again."
+            )
+            await self._bootstrap(server_changed=True)
+            return
+        page = await self._page(cursor - 1, 1)
+        at_cursor = page.events[0] if page.events else None
+        known = self.workspace.cursor_event_id
+        if at_cursor is None or at_cursor.seq != cursor or (known and at_cursor.event_id != known):
+            self._notify(
+                f"The server's event {cursor} is not the one this console has: it runs "
+                "another database. The console reloads its state and sends its pending "
+                "actions again."
+            )
+            await self._bootstrap(server_changed=True)
+        elif known is None:
+            self.workspace.note_cursor_event_id(cursor, at_cursor.event_id)
+
+    async def _bootstrap(self, *, server_changed: bool) -> None:
+        response = await self._request("GET", "/snapshot")
+        self._raise_for_status(response)
+        snapshot = Snapshot.model_validate(_lenient(Snapshot, response.json()))
+        event_id = None
+        if snapshot.seq > 0:
+            page = await self._page(snapshot.seq - 1, 1)
+            if page.events and page.events[0].seq == snapshot.seq:
+                event_id = page.events[0].event_id
+        self.workspace.load_snapshot(
+            snapshot, cursor_event_id=event_id, server_changed=server_changed
+        )
+        self._set(server_seq=max(snapshot.seq, self._status.server_seq or 0))
+
+    async def _page(self, after: int, limit: int = PAGE_LIMIT) -> EventPage:
+        response = await self._request(
+            "GET", "/events", params={"after": max(after, 0), "limit": limit}
+        )
+        self._raise_for_status(response)
+        return EventPage.model_validate(_lenient(EventPage, response.json()))
+
+    # -- stream -------------------------------------------------------------
+
+    async def _follow_stream(self) -> None:
+        assert self._client is not None
+        headers = {
+            "Authorization": f"Bearer {self._token}",
+            "Last-Event-ID": str(self.workspace.cursor),
+            "Accept": "text/event-stream",
+            "Cache-Control": "no-cache",
+        }
+        # httpx's own read timeout is a backstop; the watchdog below is the rule.
+        timeout = httpx.Timeout(self.dead_after + 5, connect=self.connect_timeout)
+        async with self._client.stream(
+            "GET", "/events/stream", headers=headers, timeout=timeout
+        ) as response:
+            if response.status_code == 401:
+                await response.aread()
+                raise _Unauthorized(_detail(response))
+            if response.status_code != 200:
+                await response.aread()
+                raise LinkError(f"event stream: HTTP {response.status_code}: {_detail(response)}")
+            self._set(link=LinkState.ONLINE, offline_since=None, last_error="")
+            parser = SSEParser()
+            chunks = response.aiter_bytes()
+            while True:
+                try:
+                    async with asyncio.timeout(self.dead_after):
+                        chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    raise LinkError("the server ended the event stream") from None
+                except TimeoutError:
+                    raise StreamDead(
+                        f"no event or keep-alive for {self.dead_after:g} s: reconnecting"
+                    ) from None
+                messages = parser.feed(chunk)
+                self._heard_from_server()
+                if not messages:
+                    if not self.workspace.counts.unsent:
+                        self._backoff.reset()
+                    continue
+                events = [Event.model_validate_json(m.data) for m in messages]
+                await self._apply(events)
+
+    async def _apply(self, events: list[Event]) -> None:
+        """Add server events to the confirmed state, filling a gap from the log first."""
+        top = max((e.seq or 0) for e in events)
+        while True:
+            before = self.workspace.cursor
+            try:
+                result = self.workspace.apply_server_events(events)
+            except StateDiverged as exc:
+                log.warning("reloading the snapshot: %s", exc)
+                self._applied_since(before, events)
+                await self._bootstrap(server_changed=False)
+                return
+            self._applied_since(before, events)
+            if result.gap_after is None:
+                return
+            # A seq is missing: read the log from our cursor up to the newest we were given.
+            while self.workspace.cursor < top:
+                cursor = self.workspace.cursor
+                page = await self._page(cursor, min(PAGE_LIMIT, top - cursor))
+                if not page.events:
+                    raise LinkError(f"the server streamed seq {top} but has nothing after {cursor}")
+                await self._apply(page.events)
+
+    def _applied_since(self, before: int, events: list[Event]) -> None:
+        after = self.workspace.cursor
+        if after > before:
+            self.events_applied.emit([e for e in events if e.seq and before < e.seq <= after])
+            self._set(server_seq=max(after, self._status.server_seq or 0))
+
+    # -- push ---------------------------------------------------------------
+
+    async def _push_loop(self) -> None:
+        assert self._wake is not None
+        while True:
+            self._wake.clear()
+            batch = self.workspace.unsent(self._batch_size)
+            if not batch:
+                self._progress_done = 0
+                self._set(progress=None)
+                await self._wake.wait()
+                continue
+            total_unsent = self.workspace.counts.unsent
+            if self._status.progress is None and total_unsent >= PROGRESS_THRESHOLD:
+                self._progress_done = 0
+                self._set(progress=(0, total_unsent))
+            results = await self._post(batch)
+            self.workspace.handle_results(results)
+            if results:
+                self._backoff.reset()
+                self._heard_from_server()
+                self._batch_size = min(self._max_batch, self._batch_size * 2)
+            if self._status.progress is not None:
+                self._progress_done += len(results)
+                remaining = self.workspace.counts.unsent
+                self._set(progress=(self._progress_done, self._progress_done + remaining))
+
+    async def _post(self, batch: list[Event]) -> list[EventResult]:
+        body = {"events": [e.model_dump(mode="json", exclude=_SERVER_FIELDS) for e in batch]}
+        response = await self._request("POST", "/events", json=body)
+        if response.status_code == 200:
+            return BatchResult.model_validate(_lenient(BatchResult, response.json())).results
+        if response.status_code == 403:
+            # Our role may not write at all: every event is refused for the same reason.
+            return [_refused(e, RejectCode.FORBIDDEN, _detail(response)) for e in batch]
+        if response.status_code in (413, 422):
+            if len(batch) > 1:
+                # Find the event the server cannot take: halve until it stands alone.
+                self._batch_size = max(1, len(batch) // 2)
+                return []
+            return [_refused(batch[0], RejectCode.INVALID_PAYLOAD, _detail(response))]
+        self._raise_for_status(response)
+        raise LinkError(f"POST /events: unexpected HTTP {response.status_code}")
+
+    # -- plumbing -----------------------------------------------------------
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self._client is None or not self._token:
+            raise NotSignedIn("the sync engine is not signed in")
+        headers = {"Authorization": f"Bearer {self._token}"}
+        response = await self._client.request(method, path, headers=headers, **kwargs)
+        if response.status_code == 401:
+            raise _Unauthorized(_detail(response))
+        return response
+
+    @staticmethod
+    def _raise_for_status(response: httpx.Response) -> None:
+        if response.status_code >= 400:
+            raise LinkError(
+                f"{response.request.method} {response.request.url.path}: "
+                f"HTTP {response.status_code}: {_detail(response)}"
+            )
+
+    async def _offline(self, exc: BaseException) -> None:
+        text = _describe(exc)
+        if self._status.link != LinkState.OFFLINE:
+            log.info("sync offline: %s", text)
+        self._set(
+            link=LinkState.OFFLINE,
+            offline_since=self._status.offline_since or self._clock(),
+            last_error=text,
+        )
+        await asyncio.sleep(self._backoff.next_delay())
+
+    async def _wait_for_login(self, detail: str) -> None:
+        assert self._credentials is not None
+        self._credentials.clear()
+        self._set(
+            login_required=True,
+            login_detail=detail,
+            link=LinkState.OFFLINE,
+            offline_since=self._status.offline_since or self._clock(),
+        )
+        self.login_required.emit(detail)
+        await self._credentials.wait()
+
+    def _credentials_given(self) -> None:
+        if self._credentials is not None:
+            self._credentials.set()
+
+    def _heard_from_server(self) -> None:
+        now = self._clock()
+        last = self._status.last_sync
+        # Once a second is enough for a status bar.
+        if last is None or (now - last).total_seconds() >= 1.0:
+            self._set(last_sync=now)
+
+    def _on_submitted(self, _event: Event) -> None:
+        if self._wake is not None:
+            self._call_in_loop(self._wake.set)
+
+    def _on_counts(self, counts: Counts) -> None:
+        self._call_in_loop(
+            lambda: self._set(
+                pending=counts.pending, unsent=counts.unsent, rejected=counts.rejected
+            )
+        )
+
+    def _call_in_loop(self, fn: Callable[[], object]) -> None:
+        if self._loop is None or threading.get_ident() == self._thread:
+            fn()
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                self._loop.call_soon_threadsafe(fn)
+
+    def _notify(self, text: str) -> None:
+        log.warning("%s", text)
+        self.notice.emit(text)
+
+    def _set(self, **changes: Any) -> None:
+        status = replace(self._status, **changes)
+        if status != self._status:
+            self._status = status
+            self.status_changed.emit(status)
+
+
+def _refused(event: Event, code: RejectCode, detail: str) -> EventResult:
+    return EventResult(
+        event_id=event.event_id, status=ResultStatus.REJECTED, code=code, detail=detail
+    )

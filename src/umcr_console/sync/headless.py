@@ -1,0 +1,164 @@
+"""A console without a window: local store, workspace and sync engine, driven by generated actions.
+
+For load tests, crash tests and benchmarks (and a quick check of a server):
+
+    python -m umcr_console.sync.headless --db /tmp/c1.db --url http://127.0.0.1:8000 \\
+        --username dispatcher1 --password ... --actions 100 --rate 5 --drain
+
+Writes one JSON object per line to stdout, flushed at once:
+
+    {"ready": workstation_id, "pending": n}        the store is open, syncing starts
+    {"ack": event_id, "t0": unix_s, "t": unix_s}   an action is durable (t0: submit began)
+    {"seen": event_id, "seq": n, "t": unix_s}      a server event reached the view (--print-seen)
+    {"link": state, "t": unix_s}                   each change of the connection state
+    {"rejected": event_id, "code": c, "detail": d} the server refused one of our actions
+    {"done": {...}}                                 drained (--drain), then it exits 0
+
+An "ack" line is printed only after ``Workspace.submit`` returned, i.e. after
+the action was committed to disk: a test killing this process may count on
+every acknowledged action reaching the server exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from ..domain.events import Event
+from ..store import LocalStore, RejectionNotice, Workspace
+from .backoff import Backoff
+from .engine import LinkState, SyncEngine, SyncStatus
+from .traffic import ALL_KINDS, Traffic
+
+
+def _out(**fields: Any) -> None:
+    sys.stdout.write(json.dumps(fields, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="umcr-headless", description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True, help="the local store file")
+    parser.add_argument("--url", required=True, help="the server's base URL")
+    parser.add_argument("--username", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--workstation", default=None, help="workstation id (new store only)")
+    parser.add_argument("--actions", type=int, default=0, help="how many actions to make")
+    parser.add_argument("--rate", type=float, default=0.0, help="actions per second (0: at once)")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument(
+        "--kinds", default=",".join(ALL_KINDS), help=f"comma-separated, of {','.join(ALL_KINDS)}"
+    )
+    parser.add_argument("--drain", action="store_true", help="exit when all is sent and confirmed")
+    parser.add_argument("--print-seen", action="store_true", help="print every server event seen")
+    parser.add_argument("--keepalive", type=float, default=5.0, help="the server's keep-alive (s)")
+    parser.add_argument("--backoff-cap", type=float, default=8.0)
+    parser.add_argument(
+        "--start-signal",
+        action="store_true",
+        help="wait for a line on stdin before making actions (benchmarks start all clients at once)",
+    )
+    return parser.parse_args(argv)
+
+
+async def run(args: argparse.Namespace) -> int:
+    store = LocalStore(args.db)
+    workspace = Workspace(store, actor=args.username, workstation_id=args.workstation)
+    engine = SyncEngine(
+        args.url,
+        workspace,
+        username=args.username,
+        password=args.password,
+        keepalive=args.keepalive,
+        backoff=Backoff(base=0.1, cap=args.backoff_cap),
+    )
+    last_link: list[LinkState] = []
+
+    def on_status(status: SyncStatus) -> None:
+        if not last_link or last_link[-1] != status.link:
+            last_link.append(status.link)
+            _out(link=str(status.link), t=time.time())
+
+    def on_applied(events: list[Event]) -> None:
+        now = time.time()
+        for event in events:
+            _out(seen=event.event_id, seq=event.seq, t=now)
+
+    def on_rejected(notice: RejectionNotice) -> None:
+        _out(rejected=notice.event.event_id, code=notice.code, detail=notice.detail)
+
+    engine.status_changed.connect(on_status)
+    if args.print_seen:
+        engine.events_applied.connect(on_applied)
+    workspace.rejection_added.connect(on_rejected)
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+
+    sync_task = engine.start()
+    _out(ready=workspace.workstation_id, pending=workspace.pending_count)
+    try:
+        if args.start_signal:
+            await loop.run_in_executor(None, sys.stdin.readline)
+        traffic = Traffic(
+            random.Random(args.seed),
+            workspace.workstation_id,
+            kinds=[k for k in args.kinds.split(",") if k],
+        )
+        interval = 1.0 / args.rate if args.rate > 0 else 0.0
+        started = loop.time()
+        for number in range(args.actions):
+            if stopping.is_set():
+                break
+            if interval:
+                delay = started + number * interval - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            else:
+                await asyncio.sleep(0)  # let the sync task run between actions
+            event = traffic.next(workspace.view)
+            t0 = time.time()
+            workspace.submit(event)
+            _out(ack=event.event_id, t0=t0, t=time.time())
+        if args.drain:
+            while not stopping.is_set():
+                status = engine.status
+                drained = (
+                    workspace.pending_count == 0
+                    and status.link == LinkState.ONLINE
+                    and status.server_seq is not None
+                    and workspace.cursor >= status.server_seq
+                )
+                if drained:
+                    break
+                await asyncio.sleep(0.05)
+            _out(
+                done={
+                    "cursor": workspace.cursor,
+                    "pending": workspace.pending_count,
+                    "rejected": len(store.rejections(include_acknowledged=True)),
+                }
+            )
+        else:
+            await stopping.wait()
+    finally:
+        await engine.stop()
+        await asyncio.wait({sync_task})
+        store.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return asyncio.run(run(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
