@@ -39,8 +39,10 @@ class Console:
         request_timeout: float = 4.0,
         backoff_cap: float = 1.0,
         token: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.name = name
+        self.transport = transport
         self.db_path = tmp_path / f"{name}.db"
         self.url = url
         self.username = username
@@ -98,6 +100,7 @@ class Console:
             request_timeout=self.request_timeout,
             connect_timeout=2.0,
             backoff=Backoff(base=0.05, cap=self.backoff_cap),
+            transport=self.transport,
         )
         self.engine.status_changed.connect(self.statuses.append)
         self.engine.notice.connect(self.notices.append)

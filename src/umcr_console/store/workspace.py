@@ -52,7 +52,7 @@ from ..domain.enums import EventType
 from ..domain.events import PAYLOAD_MODELS, Event, make_event
 from ..domain.ids import uuid7
 from ..domain.model import Incident, Team
-from ..domain.privacy import PERSONAL_PAYLOAD_KEYS
+from ..domain.privacy import PERSONAL_PAYLOAD_KEYS, redact_incident, redact_team
 from ..domain.rules import Changes, Rejection, decide
 from ..domain.state import State
 from ..protocol import EventResult, ResultStatus, Snapshot
@@ -308,6 +308,9 @@ class Workspace:
         self.store = store
         self._clock = clock
         self._actor = actor
+        # Set for a user the server sends redacted data (the wall): the confirmed
+        # state is redacted the same way, so it equals the server's snapshots.
+        self.redact = False
         stored_ws = store.get_meta(WORKSTATION_ID)
         self.workstation_id = workstation_id or stored_ws or f"ws-{uuid7()}"
         if self.workstation_id != stored_ws:
@@ -505,6 +508,9 @@ class Workspace:
                 break
             overlay.commit(outcome)
             applied.append(ev)
+        if self.redact:
+            overlay.incidents = {k: redact_incident(v) for k, v in overlay.incidents.items()}
+            overlay.teams = {k: redact_team(v) for k, v in overlay.teams.items()}
         if applied:
             self.store.commit_server_events(
                 applied, overlay.incidents.values(), overlay.teams.values()
@@ -638,7 +644,8 @@ class Workspace:
             state,
             cursor_event_id=cursor_event_id,
             forget_acceptance=server_changed,
-            clear_log=server_changed,
+            # A redacted user must not find earlier, unredacted events in the log.
+            clear_log=server_changed or self.redact,
         )
         self.confirmed = state
         self._cursor_event_id = cursor_event_id

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import __version__
 from ..domain.config import Deployment
-from ..domain.enums import RejectCode
+from ..domain.enums import RejectCode, Role
 from ..domain.events import Event
 from ..protocol import (
     API_PREFIX,
@@ -219,6 +219,7 @@ class SyncEngine:
         self._credentials: asyncio.Event | None = None
         self._progress_done = 0
         self._unauthorized_streak = 0
+        self._reload = False
 
     # -- public -------------------------------------------------------------
 
@@ -344,6 +345,11 @@ class SyncEngine:
         self._token = token.access_token
         self.role = token.role
         self.workspace.actor = token.username
+        redact = token.role == Role.WALL
+        if self.workspace.redact != redact:
+            # What this user may see differs from what the store holds: reload it.
+            self.workspace.redact = redact
+            self._reload = True
         self._set(login_required=False, login_detail="")
 
     async def _check_server(self) -> None:
@@ -357,14 +363,15 @@ class SyncEngine:
         self._set(clock_offset=(health.time - midpoint).total_seconds(), server_seq=health.seq)
 
         cursor = self.workspace.cursor
-        if cursor == 0:
+        if cursor == 0 or self._reload:
             await self._bootstrap(server_changed=False)
+            self._reload = False
             return
         if health.seq < cursor:
             self._notify(
                 f"The server's event log ends at {health.seq}, before this console's "
-                f"{cursor}: it runs another or a restored database. The console reloads "
-                "its state and sends its pending actions again."
+                f"{cursor}: it runs another database (or a restored one). The console "
+                "reloads its state and sends its pending actions again."
             )
             await self._bootstrap(server_changed=True)
             return
