@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, inspect
 from umcr_console.domain.enums import EventType
 from umcr_console.domain.events import NoteAdded, make_event
 from umcr_console.domain.ids import uuid7
-from umcr_console.store import LocalStore, StoreLocked, StoreTooNew, schema
+from umcr_console.store import LocalStore, StoreError, StoreLocked, StoreTooNew, schema
 from umcr_console.store.db import NewRejection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +91,7 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     LocalStore(path).close()
     broken = "ALTER TABLE outbox ADD COLUMN attempts INTEGER; ALTER TABLE nowhere ADD COLUMN x"
-    with pytest.raises(Exception, match="nowhere"):
+    with pytest.raises(StoreError, match="nowhere"):
         LocalStore(path, migrations=(*schema.MIGRATIONS, broken))
     with LocalStore(path) as store:
         assert store.schema_version == schema.SCHEMA_VERSION

@@ -135,14 +135,18 @@ class LocalStore:
         event.listen(self._engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         try:
             self._conn: Connection = self._engine.connect()
-            self._migrate(migrations)
         except OperationalError as exc:
             self._engine.dispose()
             if "locked" in str(exc):
                 raise StoreLocked(f"{self.path} is open in another console process") from exc
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
-        except StoreError:
-            self._engine.dispose()
+        try:
+            self._migrate(migrations)
+        except BaseException as exc:
+            # Release the file (and its exclusive lock) before reporting.
+            self.close()
+            if isinstance(exc, OperationalError):
+                raise StoreError(f"cannot upgrade {self.path}: {exc}") from exc
             raise
 
     @staticmethod
