@@ -76,6 +76,17 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
+def visible_rows(view: QTableView) -> range:
+    """The rows a table view shows now (what a 1 Hz tick needs to repaint)."""
+    first = view.rowAt(0)
+    if first < 0:
+        return range(0)
+    last = view.rowAt(view.viewport().height() - 1)
+    if last < 0:
+        last = view.model().rowCount() - 1
+    return range(first, last + 1)
+
+
 class StatusBarWidgets:
     """Connection, counts, clock offset, user and workstation in the status bar."""
 
@@ -575,7 +586,7 @@ class MainWindow(QMainWindow):
 
     def tick(self) -> None:
         """Once a second: timers, aging colours and alerts move on."""
-        self.queue_model.tick()
+        self.queue_model.tick(visible_rows(self.queue_view))
         self.team_model.tick()
         self.detail.refresh_header()
         view = self.workspace.view
