@@ -127,6 +127,7 @@ class Api:
     kind: str  # "asgi" or "process"
     database: str  # "sqlite" or "postgres"
     client: httpx.Client
+    database_url: str
     users: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT_USERS))
     clock: FakeClock | None = None
     server: ServerProcess | None = None
@@ -232,7 +233,7 @@ def asgi_api(database_url: str, database: str, *, keepalive: float = 0.2) -> Ite
     app = create_app(settings)
     # raise_server_exceptions=False: a 500 must show as a response the test can assert on.
     with server_errors_fail_the_test(), TestClient(app, raise_server_exceptions=False) as client:
-        yield Api("asgi", database, client, clock=clock, app=app)
+        yield Api("asgi", database, client, database_url, clock=clock, app=app)
 
 
 @contextlib.contextmanager
@@ -241,7 +242,7 @@ def process_api(
 ) -> Iterator[Api]:
     server = ServerProcess(tmp_path, database_url=database_url, keepalive=keepalive)
     with server, server.client(timeout=30.0) as client:
-        yield Api("process", database, client, server=server)
+        yield Api("process", database, client, database_url, server=server)
     assert_clean_log(server)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.server.helpers import (
     API,
     EX1,
@@ -39,7 +41,7 @@ def _assert_problem(answer, status_code: int) -> dict:
     return body
 
 
-def test_health_needs_no_token_and_the_roster_is_seeded(api: Api) -> None:
+def test_health_roster_tokens_and_roles(api: Api) -> None:
     health = api.client.get(f"{API}/health")
     assert health.status_code == 200
     body = health.json()
@@ -54,8 +56,6 @@ def test_health_needs_no_token_and_the_roster_is_seeded(api: Api) -> None:
     assert [e["type"] for e in log["events"]] == ["team.created"] * ROSTER_SIZE
     assert {e["actor"] for e in log["events"]} == {"system"}
 
-
-def test_tokens_and_roles(api: Api) -> None:
     signed_in = api.sign_in("dispatcher1")
     assert signed_in.status_code == 200
     body = signed_in.json()
@@ -165,7 +165,10 @@ def test_resending_is_safe_and_rejections_are_judged_afresh(api: Api) -> None:
     assert api.post("dispatcher1", attempt)[0]["status"] == "accepted"
 
 
-def test_results_follow_the_batch_order_and_the_client_cannot_choose_actor_or_seq(api: Api) -> None:
+def test_results_follow_the_batch_order_and_the_client_cannot_choose_actor_or_seq(
+    asgi: Api,
+) -> None:
+    api = asgi
     start = api.last_seq()
     incident = created()
     incident_id = incident["entity_id"]
@@ -211,7 +214,8 @@ def test_results_follow_the_batch_order_and_the_client_cannot_choose_actor_or_se
     assert not stored[1]["recorded_at"].startswith("2001")
 
 
-def test_field_users_change_only_their_own_team(api: Api) -> None:
+def test_field_users_change_only_their_own_team(asgi: Api) -> None:
+    api = asgi
     incident = created()
     api.accept("dispatcher1", incident, assigned(incident["entity_id"], PL1))
     assert api.post("field1", status(PL1, "en_route"))[0]["status"] == "accepted"
@@ -238,14 +242,15 @@ def test_closed_incidents_leave_the_snapshot_after_a_day(asgi: Api) -> None:
     api.accept("dispatcher1", incident, closed(incident["entity_id"], "cancelled"))
     assert _incident(api.snapshot(), incident["entity_id"]) is not None
     assert api.clock is not None
-    api.clock.advance(__import__("datetime").timedelta(hours=24, minutes=1))
+    api.clock.advance(timedelta(hours=24, minutes=1))
     # The token outlived the shift: sign in again.
     api._tokens.clear()
     assert _incident(api.snapshot(), incident["entity_id"]) is None
     assert api.get("dispatcher1", f"/incidents/{incident['entity_id']}/events").status_code == 200
 
 
-def test_openapi_and_docs(api: Api) -> None:
+def test_openapi_and_docs(asgi: Api) -> None:
+    api = asgi
     assert api.client.get("/docs").status_code == 200
     schema = api.client.get("/openapi.json").json()
     for path in (

@@ -7,7 +7,6 @@ import time
 from datetime import datetime, timedelta
 
 import httpx
-import pytest
 import sqlalchemy as sa
 
 from tests.server.helpers import API, Api
@@ -88,11 +87,9 @@ def test_a_token_expires_on_a_real_server(tmp_path) -> None:
             assert client.get(f"{API}/me", headers=bearer).status_code == 401
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_only_hashes_are_stored(tmp_path, database_url: str) -> None:
-    with ServerProcess(tmp_path, database_url=database_url) as server:
-        token = server.token("dispatcher1")
-    engine = make_engine(database_url)
+def test_only_hashes_are_stored(asgi: Api) -> None:
+    token = asgi.token("dispatcher1")
+    engine = make_engine(asgi.database_url)
     try:
         with engine.connect() as conn:
             stored = conn.execute(sa.select(tokens.c.token_hash)).scalars().all()

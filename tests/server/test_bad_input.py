@@ -147,7 +147,8 @@ def test_bodies_that_are_not_json(api: Api) -> None:
     assert api.last_seq() == before
 
 
-def test_events_that_cannot_apply_are_rejected_one_by_one(api: Api) -> None:
+def test_events_that_cannot_apply_are_rejected_one_by_one(asgi: Api) -> None:
+    api = asgi
     cases = _rejected_events()
     good_before = created()
     good_after = created()
@@ -161,7 +162,8 @@ def test_events_that_cannot_apply_are_rejected_one_by_one(api: Api) -> None:
         assert result["detail"] and len(result["detail"]) < 2000, name
 
 
-def test_sql_metacharacters_are_stored_verbatim(api: Api) -> None:
+def test_sql_metacharacters_are_stored_verbatim(asgi: Api) -> None:
+    api = asgi
     nasty = "Robert'); DROP TABLE events;-- \" % _ \\ ` ; /* */ $1 ?"
     incident = created(
         narrative=nasty, person=nasty, location={"address": nasty, "division": nasty}
@@ -196,7 +198,8 @@ def test_bad_query_parameters(asgi: Api, params: dict[str, Any]) -> None:
     _problem(asgi.get("dispatcher1", "/events", params=params), 422)
 
 
-def test_bad_sign_in_and_stream_requests(api: Api) -> None:
+def test_bad_sign_in_and_stream_requests(asgi: Api) -> None:
+    api = asgi
     _problem(api.client.post(f"{API}/auth/token", json={"username": 5, "password": "x"}), 422)
     _problem(api.client.post(f"{API}/auth/token", json={"username": "a"}), 422)
     _problem(api.client.post(f"{API}/auth/token", content=b"nope"), 422)

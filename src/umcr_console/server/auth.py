@@ -61,8 +61,10 @@ def token_hash(token: str) -> str:
 
 
 def valid_username(name: str) -> bool:
-    """Printable, no NUL (PostgreSQL text cannot hold it), not too long."""
-    return 0 < len(name) <= USERNAME_MAX and name.isprintable() and name == name.strip()
+    """Printable, no spaces, no NUL (PostgreSQL text cannot hold it), not too long."""
+    return (
+        0 < len(name) <= USERNAME_MAX and name.isprintable() and not any(c.isspace() for c in name)
+    )
 
 
 @dataclass(frozen=True)

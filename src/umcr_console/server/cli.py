@@ -3,6 +3,8 @@
     umcr-server serve [--host 127.0.0.1] [--port 8765] [--database URL] [--deployment NAME|PATH]
     umcr-server user add NAME --role ROLE [--team CALLSIGN] [--database URL]
     umcr-server migrate [--database URL]
+    umcr-server simulate --url URL --user NAME [--rate CALLS_PER_DAY] [--speed FACTOR]
+                         [--duration SECONDS] [--seed N]   (docs/simulator.md)
 
 Scripts and operators rely on these exact forms (issue 2). Logs go to stderr.
 """
@@ -28,6 +30,7 @@ import uvicorn
 
 from ..config import load_deployment
 from ..domain.enums import Role
+from ..simulator import cli as simulator_cli
 from . import auth
 from .db import make_engine, teams
 from .migrate import upgrade
@@ -88,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     database_option(migrate)
+    # A client of the public API, hosted here for operators (docs/simulator.md).
+    simulator_cli.add_parser(commands)
     return parser
 
 
@@ -120,6 +125,21 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
+class DatabaseUnavailable(Exception):
+    def __init__(self, url: str, error: sa.exc.SQLAlchemyError) -> None:
+        shown = sa.make_url(url).render_as_string(hide_password=True)
+        # The driver's own first line says why (refused, unknown host, bad password).
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        super().__init__(f"cannot use the database {shown}: {reason}")
+
+
+def _upgrade(engine: sa.Engine, database_url: str) -> None:
+    try:
+        upgrade(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseUnavailable(database_url, exc) from exc
+
+
 def serve(host: str, port: int, database_url: str, deployment: str | None) -> int:
     from .app import create_app
     from .settings import Settings
@@ -127,7 +147,16 @@ def serve(host: str, port: int, database_url: str, deployment: str | None) -> in
     log_config = _configure_logging()
     logging.config.dictConfig(log_config)
     settings = Settings.from_env(database_url, deployment)
-    app = create_app(settings)
+    log.info("database: %s", sa.make_url(database_url).render_as_string(hide_password=True))
+    engine = make_engine(database_url)
+    # Migrate before uvicorn starts, so an unreachable database or a failed
+    # migration is one clear line and exit status 1, not a startup traceback.
+    try:
+        _upgrade(engine, database_url)
+    except DatabaseUnavailable:
+        engine.dispose()
+        raise
+    app = create_app(settings, engine=engine)
     config = uvicorn.Config(
         app,
         host=host,
@@ -137,7 +166,6 @@ def serve(host: str, port: int, database_url: str, deployment: str | None) -> in
         lifespan="on",
     )
     server = _Server(config, on_exit=app.state.broadcaster.close_threadsafe)
-    log.info("database: %s", sa.make_url(database_url).render_as_string(hide_password=True))
 
     # uvicorn re-raises the stop signal after its graceful shutdown, to the
     # handler that was installed before it ran: make that one a no-op, so a
@@ -178,7 +206,7 @@ def _password() -> str:
 def user_add(name: str, role: str, team: str | None, database_url: str) -> int:
     engine = make_engine(database_url)
     try:
-        upgrade(engine)
+        _upgrade(engine, database_url)
         if team:
             _resolve_team(engine, team)
         auth.add_user(engine, name, role, _password(), team_call_sign=team)
@@ -191,7 +219,7 @@ def user_add(name: str, role: str, team: str | None, database_url: str) -> int:
 def migrate(database_url: str) -> int:
     engine = make_engine(database_url)
     try:
-        upgrade(engine)
+        _upgrade(engine, database_url)
     finally:
         engine.dispose()
     print("database schema is up to date", file=sys.stderr)
@@ -200,6 +228,8 @@ def migrate(database_url: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "simulate":
+        return simulator_cli.run(args)
     database_url = args.database or default_database_url()
     try:
         if args.command == "serve":
@@ -207,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "user":
             return user_add(args.name, args.role, args.team, database_url)
         return migrate(database_url)
-    except (ValueError, sa.exc.SQLAlchemyError, OSError) as exc:
+    except (ValueError, DatabaseUnavailable, sa.exc.SQLAlchemyError, OSError) as exc:
         print(f"umcr-server: error: {exc}", file=sys.stderr)
         return 1
 
