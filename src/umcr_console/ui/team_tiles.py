@@ -1,0 +1,153 @@
+"""Team tiles: one coloured tile per team, readable with 6 teams and with 60.
+
+One widget paints every tile itself (no child widget per team), so a board
+of 60 teams costs one paint per second. The tiles read the ``TeamTableModel``
+(the same data as the table), flash while a team is overdue, and scale their
+font to the space: large on a wall, compact on a console.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ..domain.model import Team
+from .team_model import (
+    COL_IN_STATUS,
+    COL_INCIDENT,
+    OVERDUE_ROLE,
+    TeamTableModel,
+)
+from .theme import STATUS_COLOURS
+
+TILE_ASPECT = 2.2  # width / height
+
+
+class TeamTilesWidget(QWidget):
+    team_clicked = Signal(str)  # team id
+
+    def __init__(
+        self, model: TeamTableModel, *, min_tile_width: int = 150, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("TeamTiles")
+        self.model = model
+        self.min_tile_width = min_tile_width
+        self.selected_team_id: str | None = None
+        self._flash_on = False
+        self._rects: list[tuple[QRectF, str]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)
+        for signal in (model.dataChanged, model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self.update)
+        model.dataChanged.connect(self._data_changed)
+
+    def _data_changed(self, top: QModelIndex, *_args: object) -> None:
+        # The 1 Hz tick touches the timer column: the flash phase follows it.
+        if top.column() <= COL_IN_STATUS:
+            self._flash_on = not self._flash_on
+
+    def sizeHint(self) -> QSize:
+        return QSize(4 * self.min_tile_width, 2 * int(self.min_tile_width / TILE_ASPECT))
+
+    def _grid(self) -> tuple[int, int, float, float]:
+        """(columns, rows, tile width, tile height): the layout with the tallest tiles."""
+        count = max(self.model.rowCount(), 1)
+        width, height = max(self.width(), 1), max(self.height(), 1)
+        best = (1, count, float(width), 0.0)
+        for columns in range(1, count + 1):
+            rows = math.ceil(count / columns)
+            tile_w = width / columns
+            tile_h = min(tile_w / TILE_ASPECT, height / rows)
+            if tile_h > best[3]:
+                best = (columns, rows, tile_w, tile_h)
+        return best
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        columns, _rows, tile_w, tile_h = self._grid()
+        self._rects = []
+        big = QFont(self.font())
+        big.setBold(True)
+        big.setPixelSize(max(int(tile_h * 0.26), 9))
+        small = QFont(self.font())
+        small.setPixelSize(max(int(tile_h * 0.15), 8))
+        for row in range(self.model.rowCount()):
+            team = self.model.team_at(row)
+            rect = QRectF(
+                (row % columns) * tile_w + 3, (row // columns) * tile_h + 3, tile_w - 6, tile_h - 6
+            )
+            self._rects.append((rect, team.id))
+            overdue = self.model.index(row, 0).data(OVERDUE_ROLE)
+            colour = QColor(STATUS_COLOURS[team.status])
+            if overdue and self._flash_on:
+                colour = QColor("#ff1f3d")
+            painter.setBrush(colour)
+            outline = QColor("#ffffff") if team.id == self.selected_team_id else colour.darker(150)
+            painter.setPen(QPen(outline, 3 if team.id == self.selected_team_id else 1))
+            painter.drawRoundedRect(rect, 6, 6)
+            self._paint_text(painter, rect, team, row, big, small, bool(overdue))
+        painter.end()
+
+    def _paint_text(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        team: Team,
+        row: int,
+        big: QFont,
+        small: QFont,
+        overdue: bool,
+    ) -> None:
+        painter.setPen(QColor("#ffffff"))
+        pad = rect.height() * 0.08
+        inner = rect.adjusted(pad, pad, -pad, -pad)
+        painter.setFont(big)
+        painter.drawText(
+            inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, team.call_sign
+        )
+        painter.drawText(
+            inner,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+            self.model.index(row, COL_IN_STATUS).data() or "",
+        )
+        painter.setFont(small)
+        metrics = QFontMetrics(small)
+        incident = self.model.index(row, COL_INCIDENT).data() or ""
+        status = team.status.label + (" — OVERDUE" if overdue else "")
+        for text, align in (
+            (f"{status}  {incident}".strip(), Qt.AlignmentFlag.AlignVCenter),
+            (f"{team.division} · {team.provider}", Qt.AlignmentFlag.AlignBottom),
+        ):
+            elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(inner.width()))
+            painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | align, elided)
+
+    def team_at(self, x: float, y: float) -> str | None:
+        for rect, team_id in self._rects:
+            if rect.contains(x, y):
+                return team_id
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        team_id = self.team_at(event.position().x(), event.position().y())
+        if team_id is not None:
+            self.selected_team_id = team_id
+            self.update()
+            self.team_clicked.emit(team_id)
+        super().mousePressEvent(event)
+
+    def select(self, team_id: str | None) -> None:
+        self.selected_team_id = team_id
+        self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        team_id = self.team_at(event.position().x(), event.position().y())
+        if team_id is None:
+            self.setToolTip("")
+            return
+        row = self.model.row_of(team_id)
+        self.setToolTip(self.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) or "")
