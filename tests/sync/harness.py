@@ -40,9 +40,13 @@ class Console:
         backoff_cap: float = 1.0,
         token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        check_view: bool = False,
     ) -> None:
         self.name = name
         self.transport = transport
+        # Compare the incremental view with a full recompute after every change.
+        self.check_view = check_view
+        self.view_errors: list[str] = []
         self.db_path = tmp_path / f"{name}.db"
         self.url = url
         self.username = username
@@ -107,7 +111,27 @@ class Console:
         self.engine.events_applied.connect(self.applied.extend)
         self.engine.login_required.connect(self.login_requests.append)
         self.workspace.rejection_added.connect(self.rejections.append)
+        if self.check_view:
+            self.workspace.counts_changed.connect(self._check_view)
+            self.workspace.incidents_changed.connect(self._check_view)
+            self.workspace.teams_changed.connect(self._check_view)
         self._task = self.engine.start()
+
+    def _check_view(self, _change: object) -> None:
+        ws = self.workspace
+        expected = ws.full_recompute()
+        if ws.view != expected:
+            wrong = [
+                k
+                for k in ws.view.incidents.keys() | expected.incidents.keys()
+                if ws.view.incidents.get(k) != expected.incidents.get(k)
+            ]
+            wrong += [
+                k
+                for k in ws.view.teams.keys() | expected.teams.keys()
+                if ws.view.teams.get(k) != expected.teams.get(k)
+            ]
+            self.view_errors.append(f"view differs from a full recompute for {wrong[:3]}")
 
     def stop(self) -> None:
         if self._loop is None or self._thread is None:
