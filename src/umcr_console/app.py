@@ -283,6 +283,33 @@ class Console:
         window.show()
         return window
 
+    def _wall(self, workspace, deployment: Deployment, engine):
+        from .ui.wall import WallWindow
+
+        wall = WallWindow(
+            workspace,
+            deployment,
+            clock=utcnow,
+            map_widget=_map_widget(workspace, deployment),
+            rotate_seconds=float(self.settings.value("wall/rotate_seconds", 20)),
+        )
+        engine.status_changed.connect(wall.show_sync_status)
+        wall.show_sync_status(engine.status)
+        if self.args.self_test:
+            wall.show()
+        else:
+            wall.showFullScreen()
+        return wall
+
+
+def _map_widget(workspace, deployment: Deployment):
+    """The division map for the wall, when the map module is installed."""
+    try:
+        from .ui.map_widget import DivisionMapWidget
+    except ImportError:
+        return None
+    return DivisionMapWidget.for_workspace(workspace, deployment, read_only=True)
+
 
 def _division_lookup():
     """Point -> division from the shipped boundaries, if they are installed."""

@@ -1,0 +1,344 @@
+"""The supervisor wall display: large, read-only, no personal data.
+
+Logged in with the ``wall`` role, for which the server strips personal data
+before anything leaves it; this window shows only numbers, divisions, call
+types, teams and ages anyway. Pages rotate (or not), a red banner says
+"stale since hh:mm" as soon as the data stops being live, and everything
+updates in place so it can run for days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.config import Deployment
+from ..domain.enums import IncidentState, TeamStatus
+from ..domain.reports import figures, in_period, response_minutes
+from ..store.workspace import Workspace
+from .bridge import WorkspaceBridge
+from .queue_model import (
+    COL_AGE,
+    COL_DIVISION,
+    COL_NUMBER,
+    COL_PRIORITY,
+    COL_TYPE,
+    HEADERS,
+    IncidentQueueModel,
+    QueueFilter,
+)
+from .team_model import TeamTableModel
+from .team_tiles import TeamTilesWidget
+
+STALE_AFTER_S = 12.0  # a little more than two keep-alive intervals
+WALL_COLUMNS = (COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_AGE)
+
+
+def _big(widget: QWidget, pixels: int, bold: bool = False) -> None:
+    font = QFont(widget.font())
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+class FigureTile(QLabel):
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setStyleSheet("background: #161b22; border-radius: 8px; padding: 6px;")
+        self.set_value("–")
+
+    def set_value(self, value: str, note: str = "", alarm: bool = False) -> None:
+        colour = "#ff7b72" if alarm else "#f2f4f7"
+        self.setText(
+            f"<div style='font-size:22px;color:#8b949e'>{self.title}</div>"
+            f"<div style='font-size:64px;font-weight:bold;color:{colour}'>{value}</div>"
+            f"<div style='font-size:20px;color:#8b949e'>{note}</div>"
+        )
+
+
+class WallWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        deployment: Deployment,
+        *,
+        clock: Callable[[], datetime],
+        map_widget: QWidget | None = None,
+        rotate_seconds: float = 0,
+        month_redirect_rate: Callable[[], float | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(f"UMCR wall — {deployment.name}")
+        self.setObjectName("WallWindow")
+        self.workspace = workspace
+        self.deployment = deployment
+        self.clock = clock
+        self.month_redirect_rate = month_redirect_rate
+        self._last_live: datetime | None = None
+        self._live = False
+        self.bridge = WorkspaceBridge(workspace, self)
+
+        self.queue_model = IncidentQueueModel(deployment.thresholds, clock, self)
+        self.queue_model.set_filter(QueueFilter(states=frozenset({IncidentState.PENDING})))
+        self.team_model = TeamTableModel(deployment.thresholds, clock, parent=self)
+
+        self.banner = QLabel(objectName="stale_banner")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setStyleSheet("background: #a31515; color: white; padding: 8px;")
+        _big(self.banner, 36, bold=True)
+        self.banner.hide()
+        self.clock_label = QLabel(objectName="wall_clock")
+        _big(self.clock_label, 28, bold=True)
+
+        self.tiles = TeamTilesWidget(self.team_model, min_tile_width=260)
+        self.pending_view = QTableView(objectName="wall_pending")
+        self.pending_view.setModel(self.queue_model)
+        for column in range(len(HEADERS)):
+            self.pending_view.setColumnHidden(column, column not in WALL_COLUMNS)
+        _big(self.pending_view, 26)
+        self.pending_view.verticalHeader().setVisible(False)
+        self.pending_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.pending_view.verticalHeader().setDefaultSectionSize(40)
+        header = self.pending_view.horizontalHeader()
+        _big(header, 22, bold=True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(COL_TYPE, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (COL_NUMBER, 150),
+            (COL_PRIORITY, 50),
+            (COL_DIVISION, 210),
+            (COL_AGE, 110),
+        ):
+            header.resizeSection(column, width)
+        self.pending_view.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        self.pending_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.figures = {
+            name: FigureTile(title)
+            for name, title in (
+                ("calls_today", "Calls today"),
+                ("pending", "Pending now"),
+                ("response", "Response today (mean / median)"),
+                ("redirected", "Redirected to police, this month"),
+                ("free", "Teams free now"),
+            )
+        }
+        figure_row = QGridLayout()
+        for column, tile in enumerate(self.figures.values()):
+            figure_row.addWidget(tile, 0, column)
+
+        pg.setConfigOptions(antialias=True)
+        self.hourly_plot = pg.PlotWidget()
+        self.hourly_bars = pg.BarGraphItem(
+            x=np.arange(24), height=np.zeros(24), width=0.8, brush="#3a86ff"
+        )
+        self.hourly_plot.addItem(self.hourly_bars)
+        self.hourly_plot.setLabel("bottom", "hour of day (right: this hour)")
+        self.response_plot = pg.PlotWidget()
+        self.response_bars = pg.BarGraphItem(
+            x=np.arange(0, 90, 5) + 2.5, height=np.zeros(18), width=4.5, brush="#2e9e44"
+        )
+        self.response_plot.addItem(self.response_bars)
+        self.target_line = pg.InfiniteLine(
+            pos=deployment.thresholds.response_target_min,
+            angle=90,
+            pen=pg.mkPen("#ff7b72", width=3),
+            label="target",
+            labelOpts={"position": 0.9, "color": "#ff7b72"},
+        )
+        self.response_plot.addItem(self.target_line)
+        tick_font = QFont()
+        tick_font.setPixelSize(20)
+        for plot, title in (
+            (self.hourly_plot, "Calls per hour, last 24 h"),
+            (self.response_plot, "Response time today (minutes, received to on scene)"),
+        ):
+            plot.setTitle(title, size="20pt")
+            plot.setMouseEnabled(False, False)
+            plot.hideButtons()
+            plot.setLimits(yMin=0)
+            for axis in ("bottom", "left"):
+                plot.getAxis(axis).setStyle(tickFont=tick_font)
+
+        self.pages = QStackedWidget()
+        overview = QWidget()
+        overview_layout = QGridLayout(overview)
+        if map_widget is not None:
+            overview_layout.addWidget(map_widget, 0, 0, 2, 1)
+            overview_layout.addWidget(self.tiles, 0, 1)
+            overview_layout.addWidget(self.pending_view, 1, 1)
+            overview_layout.setColumnStretch(0, 3)
+            overview_layout.setColumnStretch(1, 2)
+        else:
+            overview_layout.addWidget(self.tiles, 0, 0)
+            overview_layout.addWidget(self.pending_view, 0, 1)
+        self.pages.addWidget(overview)
+        charts = QWidget()
+        charts_layout = QGridLayout(charts)
+        charts_layout.addWidget(self.hourly_plot, 0, 0)
+        charts_layout.addWidget(self.response_plot, 0, 1)
+        self.pages.addWidget(charts)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        header = QGridLayout()
+        title = QLabel(deployment.name)
+        _big(title, 28, bold=True)
+        header.addWidget(title, 0, 0)
+        header.addWidget(self.clock_label, 0, 1, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.banner)
+        layout.addLayout(header)
+        layout.addLayout(figure_row)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.setStyleSheet("QMainWindow { background: #0d1117; }")
+
+        self.bridge.incidents_changed.connect(lambda _ids: self.reload())
+        self.bridge.teams_changed.connect(lambda _ids: self.reload())
+        self.bridge.reloaded.connect(lambda _seq: self.reload())
+        self.reload()
+
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.tick)
+        self.ticker.start()
+        self.rotator = QTimer(self)
+        self.rotator.timeout.connect(self.next_page)
+        if rotate_seconds > 0:
+            self.rotator.start(int(rotate_seconds * 1000))
+
+    # ---- data ---------------------------------------------------------------
+    def reload(self) -> None:
+        view = self.workspace.view
+        self.queue_model.reset(view.incidents.values(), view.teams.values(), set())
+        self.team_model.reset(view.teams.values(), view.incidents.values(), set())
+        self.update_figures()
+
+    def update_figures(self) -> None:
+        now = self.clock()
+        local_now = now.astimezone()
+        midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        incidents = list(self.workspace.view.incidents.values())
+        today = in_period(incidents, midnight, now + timedelta(seconds=1))
+        today_figures = figures(today, self.deployment.costs)
+        target = self.deployment.thresholds.response_target_min
+        self.figures["calls_today"].set_value(str(today_figures.calls))
+        pending = sum(1 for i in incidents if i.state == IncidentState.PENDING)
+        self.figures["pending"].set_value(
+            str(pending), alarm=pending > 0 and self._free_teams() == 0
+        )
+        response = today_figures.response
+        if response.count:
+            self.figures["response"].set_value(
+                f"{response.mean_min:.0f} / {response.median_min:.0f}",
+                f"min · target {target:.0f} · {response.count} calls",
+                alarm=(response.mean_min or 0) > target,
+            )
+        else:
+            self.figures["response"].set_value("–", f"target {target:.0f} min")
+        rate = self.month_redirect_rate() if self.month_redirect_rate else None
+        if rate is None:
+            # Without the server's monthly report, the last 24 h the console holds.
+            rate = figures(
+                in_period(incidents, now - timedelta(hours=24), now), self.deployment.costs
+            ).redirect_rate
+            note = "last 24 h"
+        else:
+            note = "this month"
+        self.figures["redirected"].set_value("–" if rate is None else f"{rate * 100:.1f}%", note)
+        self.figures["free"].set_value(
+            str(self._free_teams()), f"of {len(self.workspace.view.teams)}"
+        )
+
+        # 24 bars, oldest hour left, this hour right, labelled with the clock hour.
+        this_hour = local_now.replace(minute=0, second=0, microsecond=0)
+        hours = np.zeros(24)
+        first_hour = this_hour - timedelta(hours=23)
+        for incident in incidents:
+            slot = int((incident.received_at - first_hour).total_seconds() // 3600)
+            if 0 <= slot < 24:
+                hours[slot] += 1
+        self.hourly_bars.setOpts(height=hours)
+        labels = [(x, f"{(this_hour - timedelta(hours=23 - x)).hour:02d}") for x in range(0, 24, 3)]
+        self.hourly_plot.getAxis("bottom").setTicks([labels])
+        minutes = response_minutes(today)
+        counts, _edges = (
+            np.histogram(minutes, bins=np.arange(0, 95, 5)) if minutes else (np.zeros(18), None)
+        )
+        self.response_bars.setOpts(height=counts)
+
+    def _free_teams(self) -> int:
+        return sum(
+            1 for t in self.workspace.view.teams.values() if t.status == TeamStatus.AVAILABLE
+        )
+
+    # ---- liveness -------------------------------------------------------------
+    def show_sync_status(self, status) -> None:
+        self._live = str(status.link) == "online" and not status.login_required
+        if status.last_sync is not None:
+            self._last_live = status.last_sync
+        self._update_banner()
+
+    def _update_banner(self) -> None:
+        now = self.clock()
+        fresh = (
+            self._live
+            and self._last_live is not None
+            and (now - self._last_live).total_seconds() <= STALE_AFTER_S
+        )
+        if fresh:
+            self.banner.hide()
+            return
+        since = self._last_live.astimezone().strftime("%H:%M") if self._last_live else "start"
+        self.banner.setText(f"STALE since {since} — not live, reconnecting")
+        self.banner.show()
+
+    @property
+    def is_stale(self) -> bool:
+        return not self.banner.isHidden()
+
+    def tick(self) -> None:
+        self.clock_label.setText(self.clock().astimezone().strftime("%a %d %b  %H:%M:%S"))
+        self.queue_model.tick()
+        self.team_model.tick()
+        self._update_banner()
+        if self.clock().second % 10 == 0:
+            self.update_figures()
+
+    def closeEvent(self, event) -> None:
+        self.ticker.stop()
+        self.rotator.stop()
+        self.closed.emit()
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        # Read-only: the only keys a wall knows are page turning and leaving full screen.
+        if event.key() in (Qt.Key.Key_Right, Qt.Key.Key_Space):
+            self.next_page()
+        elif event.key() == Qt.Key.Key_Escape and self.isFullScreen():
+            self.showNormal()
+        else:
+            super().keyPressEvent(event)
+
+    def next_page(self) -> None:
+        self.pages.setCurrentIndex((self.pages.currentIndex() + 1) % self.pages.count())
