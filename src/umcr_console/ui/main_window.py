@@ -45,6 +45,7 @@ from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
 from .notices import Notice, NoticesWidget
 from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
+from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
 from .theme import apply_theme, current_theme
 
@@ -265,8 +266,10 @@ class MainWindow(QMainWindow):
         self.team_view.setModel(self.team_model)
         self._configure_table(self.team_view)
         self.team_view.doubleClicked.connect(lambda _i: self.open_team_action("status"))
+        self.team_board = TeamBoardWidget(self.team_model, self.team_view, self.deployment)
+        self.team_board.team_selected.connect(self.select_team)
         self.teams_dock = self._dock(
-            "Teams", "dock_teams", self.team_view, Qt.DockWidgetArea.BottomDockWidgetArea
+            "Teams", "dock_teams", self.team_board, Qt.DockWidgetArea.BottomDockWidgetArea
         )
 
         self.notices = NoticesWidget()
@@ -443,6 +446,7 @@ class MainWindow(QMainWindow):
         row = self.team_model.row_of(team_id)
         if row is None:
             return False
+        self.team_board.tiles.select(team_id)
         self.team_view.selectionModel().setCurrentIndex(
             self.team_model.index(row, 0),
             QItemSelectionModel.SelectionFlag.ClearAndSelect

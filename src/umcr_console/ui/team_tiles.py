@@ -9,6 +9,7 @@ font to the space: large on a wall, compact on a console.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
@@ -39,6 +40,7 @@ class TeamTilesWidget(QWidget):
         self.selected_team_id: str | None = None
         self._flash_on = False
         self._rects: list[tuple[QRectF, str]] = []
+        self._shown: Callable[[Team], bool] = lambda _team: True
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
         for signal in (model.dataChanged, model.modelReset, model.rowsInserted, model.rowsRemoved):
@@ -53,9 +55,17 @@ class TeamTilesWidget(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(4 * self.min_tile_width, 2 * int(self.min_tile_width / TILE_ASPECT))
 
+    def set_filter(self, shown: Callable[[Team], bool]) -> None:
+        """Show only the teams for which ``shown(team)`` is true."""
+        self._shown = shown
+        self.update()
+
+    def _visible_rows(self) -> list[int]:
+        return [r for r in range(self.model.rowCount()) if self._shown(self.model.team_at(r))]
+
     def _grid(self) -> tuple[int, int, float, float]:
         """(columns, rows, tile width, tile height): the layout with the tallest tiles."""
-        count = max(self.model.rowCount(), 1)
+        count = max(len(self._visible_rows()), 1)
         width, height = max(self.width(), 1), max(self.height(), 1)
         best = (1, count, float(width), 0.0)
         for columns in range(1, count + 1):
@@ -76,10 +86,13 @@ class TeamTilesWidget(QWidget):
         big.setPixelSize(max(int(tile_h * 0.26), 9))
         small = QFont(self.font())
         small.setPixelSize(max(int(tile_h * 0.15), 8))
-        for row in range(self.model.rowCount()):
+        for position, row in enumerate(self._visible_rows()):
             team = self.model.team_at(row)
             rect = QRectF(
-                (row % columns) * tile_w + 3, (row // columns) * tile_h + 3, tile_w - 6, tile_h - 6
+                (position % columns) * tile_w + 3,
+                (position // columns) * tile_h + 3,
+                tile_w - 6,
+                tile_h - 6,
             )
             self._rects.append((rect, team.id))
             overdue = self.model.index(row, 0).data(OVERDUE_ROLE)
