@@ -274,6 +274,7 @@ class SseParser:
     """Incremental parser of a text/event-stream (the WHATWG format)."""
 
     def __init__(self) -> None:
+        self.ended = False
         self._buffer = ""
         self._current = SseMessage()
         self.messages: list[SseMessage] = []
@@ -343,8 +344,12 @@ async def read_stream_asgi(
     query: str = "",
     until: Callable[[SseParser], bool],
     timeout: float = 15.0,
+    allow_end: bool = False,
 ) -> SseParser:
     """Read an SSE stream straight from the ASGI app until ``until`` holds.
+
+    With ``allow_end`` the server ending the stream is an answer too
+    (``parser.ended``), not a failure.
 
     httpx's ASGITransport and TestClient wait for the whole body, which an
     endless stream never ends; so this drives the app with the ASGI protocol.
@@ -393,11 +398,13 @@ async def read_stream_asgi(
         await asyncio.wait(
             {app_task, done_task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
         )
+        # Before we disconnect: did the server end the stream by itself?
+        parser.ended = app_task.done()
     finally:
         done_task.cancel()
         disconnect.set()
         await asyncio.wait_for(app_task, 10)
     assert status == [200]
-    if not done.is_set():
+    if not done.is_set() and not (allow_end and parser.ended):
         raise AssertionError(f"the stream did not deliver in time: {parser.messages}")
     return parser

@@ -5,7 +5,9 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import json
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from tests.server.helpers import (
@@ -161,3 +163,30 @@ def test_streams_need_a_token(asgi: Api) -> None:
     api = asgi
     answer = api.client.get(f"{API}/events/stream")
     assert answer.status_code == 401
+
+
+def test_a_stream_ends_when_its_token_expires(asgi: Api) -> None:
+    clock = asgi.clock
+    assert clock is not None
+    headers = asgi.headers("dispatcher1")
+
+    def expire_once_open(parser: SseParser) -> bool:
+        # Runs on the server's loop as data arrives: once the stream is open,
+        # the shift ends.
+        if parser.comments and clock.shift < timedelta(hours=13):
+            clock.advance(timedelta(hours=13))
+        return False
+
+    started = time.monotonic()
+    reading = asgi.client.portal.start_task_soon(
+        functools.partial(
+            read_stream_asgi,
+            asgi.app,
+            headers,
+            query=f"after={asgi.last_seq()}",
+            until=expire_once_open,
+            allow_end=True,
+        )
+    )
+    parser = reading.result(timeout=20)
+    assert parser.ended and time.monotonic() - started < 10
