@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from umcr_console.domain.enums import EventType, IncidentState, TeamStatus
 from umcr_console.domain.events import (
+    Closed,
     Event,
     NoteAdded,
     StatusChanged,
@@ -421,3 +423,33 @@ def test_a_foreign_change_rejudges_only_the_entries_that_touch_it(
 
     assert counter.calls == 1  # a's one note on that incident, nothing else
     assert a.view == a.full_recompute()
+
+
+def test_incidents_closed_a_day_ago_leave_the_local_state(
+    tmp_path: Path, server: FakeServer, traffic: Traffic
+) -> None:
+    now = [datetime.now(UTC)]
+    ws = Workspace(LocalStore(tmp_path / "a.db"), actor="d", clock=lambda: now[0])
+    old, kept, still_open = create(ws, traffic), create(ws, traffic), create(ws, traffic)
+    for event in (old, kept):
+        ws.submit(
+            ws.new_event(
+                EventType.INCIDENT_CLOSED, event.entity_id, Closed(disposition="resolved_on_scene")
+            )
+        )
+    sync(ws, server)
+    now[0] += timedelta(hours=25)
+    # A late note on one of them is pending: that one stays until it is confirmed.
+    ws.submit(ws.new_event(EventType.INCIDENT_NOTE_ADDED, kept.entity_id, NoteAdded(text="late")))
+    changed: list[frozenset[str]] = []
+    ws.incidents_changed.connect(changed.append)
+
+    assert ws.prune_closed() == 1
+    assert old.entity_id not in ws.view.incidents and old.entity_id not in ws.confirmed.incidents
+    assert {kept.entity_id, still_open.entity_id} <= set(ws.view.incidents)
+    assert changed == [frozenset({old.entity_id})]
+    assert ws.store.log_events(old.entity_id) == []
+    ws.store.close()
+    again = Workspace(LocalStore(tmp_path / "a.db"), actor="d", clock=lambda: now[0])
+    assert old.entity_id not in again.view.incidents
+    assert kept.entity_id in again.view.incidents

@@ -301,6 +301,16 @@ class LocalStore:
                 )
             self._put_meta({CURSOR_SEQ: str(state.seq), CURSOR_EVENT_ID: cursor_event_id or ""})
 
+    def forget_incidents(self, incident_ids: Sequence[str]) -> None:
+        """Drop confirmed incidents and their logged events (closed long ago)."""
+        with self._conn.begin():
+            for start in range(0, len(incident_ids), 500):
+                chunk = incident_ids[start : start + 500]
+                self._conn.execute(
+                    delete(confirmed_incident).where(confirmed_incident.c.id.in_(chunk))
+                )
+                self._conn.execute(delete(event_log).where(event_log.c.entity_id.in_(chunk)))
+
     def set_cursor_event_id(self, seq: int, event_id: str) -> None:
         """Learn the event id at the cursor (after a snapshot), if the cursor is still ``seq``."""
         with self._conn.begin():

@@ -43,12 +43,12 @@ from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from ..domain.enums import EventType
+from ..domain.enums import EventType, IncidentState
 from ..domain.events import PAYLOAD_MODELS, Event, make_event
 from ..domain.ids import uuid7
 from ..domain.model import Incident, Team
@@ -68,6 +68,8 @@ _END = sys.maxsize
 _MISSING: Any = object()
 _FORCE: Key = ("", "")  # heap marker: judge this entry again whatever its inputs
 REDACTED = "(redacted)"
+# Incidents closed longer ago leave the local state, as they leave the server's snapshot.
+KEEP_CLOSED = timedelta(hours=24)
 
 WORKSTATION_ID = "workstation_id"
 
@@ -343,6 +345,7 @@ class Workspace:
             )
         # No listener is connected yet: this only fills the view.
         self._reload_view()
+        self.prune_closed()
 
     # -- reading ----------------------------------------------------------
 
@@ -659,6 +662,32 @@ class Workspace:
                 self._remove_entry(entry)
         self._reload_view()
         self.reloaded.emit(state.seq)
+
+    def prune_closed(self, older_than: timedelta = KEEP_CLOSED) -> int:
+        """Forget confirmed incidents closed more than ``older_than`` ago; how many.
+
+        The server's snapshot leaves them out too, so the local state stays
+        the size of a shift, not of the program's history. Incidents that a
+        pending event touches stay. Called when the workspace opens; the app
+        may call it again (hourly, say).
+        """
+        cutoff = self._clock() - older_than
+        old = [
+            incident.id
+            for incident in self.confirmed.incidents.values()
+            if incident.state == IncidentState.CLOSED
+            and incident.times.closed_at is not None
+            and incident.times.closed_at < cutoff
+            and (INCIDENT, incident.id) not in self._touchers
+            and not self._refcount[incident.id]
+        ]
+        if not old:
+            return 0
+        self.store.forget_incidents(old)
+        for incident_id in old:
+            del self.confirmed.incidents[incident_id]
+        self._finish({(INCIDENT, incident_id) for incident_id in old})
+        return len(old)
 
     def note_cursor_event_id(self, seq: int, event_id: str) -> None:
         """Remember the id of the event at ``seq`` if it is still the cursor."""
