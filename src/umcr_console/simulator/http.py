@@ -134,8 +134,9 @@ class HttpFloor:
     async def open(self) -> None:
         """Sign in, read the deployment and the snapshot."""
         await self._dispatcher.sign_in()
-        for session in self._field:
-            token = await session.sign_in()
+        # Sign-ins are slow by design (Argon2): do the teams' at once.
+        tokens = await asyncio.gather(*(s.sign_in() for s in self._field))
+        for session, token in zip(self._field, tokens, strict=True):
             if token.team_id is None:
                 raise SimulatorError(f"{session.credentials.username!r} is not a team's field user")
             self._by_team[token.team_id] = session

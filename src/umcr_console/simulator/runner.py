@@ -18,6 +18,9 @@ from .params import Parameters
 
 log = logging.getLogger(__name__)
 
+# Seconds a stopping run may take to finish its step before it is cancelled.
+GRACE_S = 1.0
+
 
 async def simulate(
     url: str,
@@ -136,11 +139,13 @@ class SimulatorThread:
             # RuntimeError: the loop has closed already, the thread is ending.
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._set_stop)
-            thread.join(timeout / 2)
+            # The run ends at its next step; a request in flight (or the
+            # sign-in) does not look at the flag, so cancel it soon.
+            thread.join(min(GRACE_S, timeout))
         if thread.is_alive():
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._cancel)
-            thread.join(timeout / 2)
+            thread.join(max(0.0, timeout - GRACE_S))
         return not thread.is_alive()
 
     def _set_stop(self) -> None:
