@@ -14,6 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from tests.server.conftest import DATABASES
 from tests.server.helpers import created
 from umcr_console.domain.events import Event
+from umcr_console.domain.rules import Changes, Rejection, decide
+from umcr_console.domain.state import State
 from umcr_console.server import eventlog
 from umcr_console.server.db import (
     events,
@@ -142,3 +144,15 @@ def test_utc_columns_round_trip(engines) -> None:
     found, _ = eventlog.read_events(engine, 0, 10)
     assert found[0].occurred_at == datetime(2024, 5, 1, 17, 0, tzinfo=UTC)
     assert found[0].occurred_at.utcoffset().total_seconds() == 0
+
+
+def test_an_accepted_change_that_could_not_be_read_back_is_refused() -> None:
+    """model_copy does not validate: the server checks what it is about to store."""
+    event = Event.model_validate(created())
+    changes = decide(State(), event, now=datetime.now(UTC), seq=1)
+    assert isinstance(changes, Changes)
+    incident = changes.incidents[event.entity_id]
+    assert eventlog._checked(changes) is None
+    broken = Changes(incidents={incident.id: incident.model_copy(update={"priority": 7})})
+    refused = eventlog._checked(broken)
+    assert isinstance(refused, Rejection) and refused.code == "invalid_payload"

@@ -17,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.config import Deployment
@@ -160,6 +162,31 @@ def _utc_incident(incident: Incident) -> Incident:
     return incident.model_copy(update={"received_at": incident.received_at.astimezone(UTC)})
 
 
+def _checked(changes: Changes) -> Rejection | None:
+    """Make the changed entities exactly what will be stored, or say why they cannot be.
+
+    The rules build entities with ``model_copy``, which does not validate; a
+    value that could not be read back would poison every later snapshot. So
+    each entity goes through its stored JSON form and back before it counts.
+    """
+    try:
+        changes.incidents = {
+            k: Incident.model_validate(_utc_incident(v).model_dump(mode="json", warnings="error"))
+            for k, v in changes.incidents.items()
+        }
+        changes.teams = {
+            k: Team.model_validate(v.model_dump(mode="json", warnings="error"))
+            for k, v in changes.teams.items()
+        }
+    except OverflowError:
+        return Rejection(RejectCode.INVALID_PAYLOAD, "received_at: out of range in UTC")
+    except (ValidationError, PydanticSerializationError, ValueError) as exc:
+        return Rejection(
+            RejectCode.INVALID_PAYLOAD, f"the change would leave an invalid record: {exc}"[:500]
+        )
+    return None
+
+
 def _related_incident(event: Event, changes: Changes) -> str | None:
     """The incident an accepted event belongs to, for an incident's timeline."""
     if event.type.startswith("incident."):
@@ -232,15 +259,9 @@ def submit_batch(
             if isinstance(decision, Rejection):
                 outcome.results.append(_rejected(sent, decision))
                 continue
-            try:
-                decision.incidents = {k: _utc_incident(v) for k, v in decision.incidents.items()}
-            except OverflowError:
-                outcome.results.append(
-                    _rejected(
-                        sent,
-                        Rejection(RejectCode.INVALID_PAYLOAD, "received_at: out of range in UTC"),
-                    )
-                )
+            problem = _checked(decision)
+            if problem is not None:
+                outcome.results.append(_rejected(sent, problem))
                 continue
             seq += 1
             view.apply(decision)
