@@ -320,12 +320,20 @@ class Simulator:
     # -- dispatch --------------------------------------------------------------
 
     def _waiting(self) -> list[Incident]:
+        """Own calls ready for a team and without one, most urgent first, then oldest."""
         found = []
-        for plan in self.plans.values():
-            if not plan.ready:
+        for incident_id, plan in list(self.plans.items()):
+            incident = self.floor.state.incident(incident_id)
+            if incident is not None and not incident.is_open:
+                # Done with: a demo that runs for hours keeps only open calls.
+                del self.plans[incident_id]
                 continue
-            incident = self.floor.state.incident(plan.incident_id)
-            if incident and incident.state == IncidentState.PENDING and not incident.team_ids:
+            if (
+                plan.ready
+                and incident
+                and incident.state == IncidentState.PENDING
+                and not incident.team_ids
+            ):
                 found.append(incident)
         return sorted(found, key=lambda i: (i.priority, i.received_at))
 
@@ -334,7 +342,6 @@ class Simulator:
         self._dispatch_needed = False
         waiting = self._waiting()
         self.stats.max_waiting = max(self.stats.max_waiting, len(waiting))
-        # Drop calls that were closed in the meantime from the plan book.
         for incident in waiting:
             for _attempt in range(3):
                 team = self._choose_team(incident)
@@ -488,7 +495,11 @@ class Simulator:
                 team_id, key, TeamStatus.TRANSPORTING, "to the crisis stabilization unit"
             )
         else:
-            await self._close(plan.incident_id, plan.disposition, _CLOSE_NOTES[plan.disposition])
+            await self._close(
+                plan.incident_id,
+                plan.disposition,
+                _CLOSE_NOTES.get(plan.disposition, "Closed by the team."),
+            )
 
     async def _transport_end(self, team_id: str, key: PhaseKey) -> None:
         team = self._current(team_id, key)
