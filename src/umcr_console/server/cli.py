@@ -19,6 +19,7 @@ import logging.config
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
@@ -173,8 +174,9 @@ def serve(host: str, port: int, database_url: str, deployment: str | None) -> in
     def _after_shutdown(_sig: int, _frame: FrameType | None) -> None:
         return None
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _after_shutdown)
+    if threading.current_thread() is threading.main_thread():  # signals live there only
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, _after_shutdown)
     server.run()
     if not server.started:
         log.error("the server did not start")
