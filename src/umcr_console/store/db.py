@@ -25,7 +25,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    bindparam,
     create_engine,
     delete,
     event,
@@ -243,31 +242,40 @@ class LocalStore:
             return
         with self._conn.begin():
             self._upsert_entities(incidents, teams)
-            self._conn.execute(
-                insert(event_log).prefix_with("OR IGNORE"),
+            # Plain executemany: SQLAlchemy's expanding IN and per-row dict
+            # parameters cost more than SQLite itself for 500-event batches.
+            self._conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO event_log (seq, event_id, type, entity_id, team_id, data) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    {
-                        "seq": ev.seq,
-                        "event_id": ev.event_id,
-                        "type": ev.type,
-                        "entity_id": ev.entity_id,
-                        "team_id": _team_id_of(ev),
-                        "data": ev.model_dump_json(),
-                    }
+                    (
+                        ev.seq,
+                        ev.event_id,
+                        ev.type,
+                        ev.entity_id,
+                        _team_id_of(ev),
+                        ev.model_dump_json(),
+                    )
                     for ev in events
                 ],
             )
-            self._conn.execute(
-                delete(outbox).where(outbox.c.event_id.in_([ev.event_id for ev in events]))
-            )
+            self._delete_outbox([ev.event_id for ev in events])
             last = events[-1]
             self._put_meta({CURSOR_SEQ: str(last.seq), CURSOR_EVENT_ID: last.event_id})
 
+    def _delete_outbox(self, event_ids: Sequence[str]) -> None:
+        if event_ids:
+            self._conn.exec_driver_sql(
+                "DELETE FROM outbox WHERE event_id = ?", [(eid,) for eid in event_ids]
+            )
+
     def _upsert_entities(self, incidents: Iterable[Incident], teams: Iterable[Team]) -> None:
-        for table, entities in ((confirmed_incident, incidents), (confirmed_team, teams)):
-            rows = [{"id": e.id, "data": e.model_dump_json()} for e in entities]
+        for table, entities in (("confirmed_incident", incidents), ("confirmed_team", teams)):
+            rows = [(e.id, e.model_dump_json()) for e in entities]
             if rows:
-                self._conn.execute(insert(table).prefix_with("OR REPLACE"), rows)
+                self._conn.exec_driver_sql(
+                    f"INSERT OR REPLACE INTO {table} (id, data) VALUES (?, ?)", rows
+                )
 
     def replace_confirmed(
         self,
@@ -389,15 +397,11 @@ class LocalStore:
         ids: list[int] = []
         with self._conn.begin():
             if accepted:
-                self._conn.execute(
-                    update(outbox)
-                    .where(outbox.c.event_id == bindparam("eid"))
-                    .values(accepted_seq=bindparam("seq")),
-                    [{"eid": eid, "seq": seq} for eid, seq in accepted.items()],
+                self._conn.exec_driver_sql(
+                    "UPDATE outbox SET accepted_seq = ? WHERE event_id = ?",
+                    [(seq, eid) for eid, seq in accepted.items()],
                 )
-            gone = [*confirmed, *(r.event.event_id for r in rejected)]
-            if gone:
-                self._conn.execute(delete(outbox).where(outbox.c.event_id.in_(gone)))
+            self._delete_outbox([*confirmed, *(r.event.event_id for r in rejected)])
             for r in rejected:
                 result = self._conn.execute(
                     insert(rejection),
