@@ -1,0 +1,416 @@
+"""Build-time helpers of ``umcr-console.spec`` (imported by the spec, not shipped).
+
+Not named ``packaging``-anything on purpose: this folder is put on
+``sys.path`` by the spec, and a module called ``packaging`` would shadow the
+PyPI library that PyInstaller itself imports.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+DIST_NAME = "umcr-console"
+PRODUCT = "UMCR Dispatch Console"
+COMPANY = "UMCR"
+
+# What the project's files need to build its wheel (pyproject.toml's
+# readme, package-dir and packages); copied so stale setuptools output in the
+# checkout's build/ can never leak into the bundle.
+_WHEEL_INPUTS = ("pyproject.toml", "README.md", "src", "resources")
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+
+# Qt modules the console does not use. PyInstaller only collects modules that
+# something imports, but pyqtgraph tries QtSvg, QtOpenGLWidgets and QtTest at
+# import time (it runs without them), and each one drags in its Qt libraries
+# and plugins. The rest are listed so a stray import cannot add tens of MB
+# unnoticed; docs/packaging.md says how to take one back.
+UNUSED_QT = (
+    "Qt3DAnimation",
+    "Qt3DCore",
+    "Qt3DExtras",
+    "Qt3DInput",
+    "Qt3DLogic",
+    "Qt3DRender",
+    "QtBluetooth",
+    "QtCharts",
+    "QtConcurrent",
+    "QtDataVisualization",
+    "QtDBus",
+    "QtDesigner",
+    "QtGraphs",
+    "QtHelp",
+    "QtHttpServer",
+    "QtLabsStyleKit",
+    "QtLocation",
+    "QtMultimedia",
+    "QtMultimediaWidgets",
+    "QtNetwork",
+    "QtNetworkAuth",
+    "QtNfc",
+    "QtOpenGL",
+    "QtOpenGLWidgets",
+    "QtPdf",
+    "QtPdfWidgets",
+    "QtPositioning",
+    "QtPrintSupport",
+    "QtQml",
+    "QtQmlFeatures",
+    "QtQuick",
+    "QtQuick3D",
+    "QtQuickControls2",
+    "QtQuickTest",
+    "QtQuickWidgets",
+    "QtRemoteObjects",
+    "QtScxml",
+    "QtSensors",
+    "QtSerialBus",
+    "QtSerialPort",
+    "QtSpatialAudio",
+    "QtSql",
+    "QtStateMachine",
+    "QtSvg",
+    "QtSvgWidgets",
+    "QtTest",
+    "QtTextToSpeech",
+    "QtUiTools",
+    "QtWebChannel",
+    "QtWebEngineCore",
+    "QtWebEngineQuick",
+    "QtWebEngineWidgets",
+    "QtWebSockets",
+    "QtWebView",
+    "QtXml",
+)
+
+# Qt plugins the console does not need, by file name without "lib" and the
+# extension. Dropped before PyInstaller resolves their libraries, so what only
+# they link (QtSvg, QtDBus, GTK and EGL stacks) stays out too. Kept: the
+# platforms a workstation uses (windows, xcb, wayland) plus offscreen and
+# minimal, the image formats of icons (png is built in, ico, jpeg, gif), the
+# compose input context (dead keys) and the styles.
+UNUSED_QT_PLUGINS = frozenset(
+    {
+        # image formats and icon engines the console never loads
+        "qsvg",
+        "qsvgicon",
+        "qpdf",
+        "qtiff",
+        "qwebp",
+        "qicns",
+        "qtga",
+        "qwbmp",
+        # embedded and remote platforms
+        "qeglfs",
+        "qlinuxfb",
+        "qminimalegl",
+        "qvnc",
+        "qvkkhrdisplay",
+        "qdirectfb",
+        "qbsdfb",
+        # desktop themes over D-Bus and GTK, and the IBus input method (D-Bus)
+        "qgtk3",
+        "qxdgdesktopportal",
+        "ibusplatforminputcontextplugin",
+        # touch screens and raw input devices of kiosk systems
+        "qevdevkeyboardplugin",
+        "qevdevmouseplugin",
+        "qevdevtabletplugin",
+        "qevdevtouchplugin",
+        "qtuiotouchplugin",
+    }
+)
+
+
+def unwanted_qt_plugin(path: str) -> bool:
+    """True for a plugin file of ``UNUSED_QT_PLUGINS`` (``libqsvg.so``, ``qsvg.dll``)."""
+    stem = Path(path).name.split(".")[0]
+    stem = stem.removeprefix("lib")
+    # eglfs has a family of device integrations: qeglfs-kms-integration, ...
+    return stem in UNUSED_QT_PLUGINS or stem.startswith("qeglfs-")
+
+
+# Python packages that may sit in the build environment (test tools, the
+# PostgreSQL driver of the test extra, other Qt bindings) but that the console
+# and its embedded SQLite server never import.
+EXCLUDES = (
+    *(f"PySide6.{name}" for name in UNUSED_QT),
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "tkinter",
+    "_tkinter",
+    "IPython",
+    "matplotlib",
+    "scipy",
+    "PIL",
+    "OpenGL",
+    "pyqtgraph.opengl",  # 3-D views; needs PyOpenGL, unused
+    "pyqtgraph.examples",
+    "pytest",
+    "_pytest",
+    "pytestqt",
+    "hypothesis",
+    "importlinter",
+    "grimp",
+    "psycopg",
+    "psycopg_binary",
+    "psycopg2",
+    "asyncpg",
+    "pymysql",
+    "MySQLdb",
+)
+
+# Data files under these bundle paths are dropped after the analysis: Qt's
+# own translations of its standard dialogs (the console is English only).
+DROPPED_DATA_PREFIXES = (
+    "PySide6/Qt/translations/",
+    "PySide6/translations/",
+)
+
+
+def stage_package(root: Path, dest: Path) -> Path:
+    """Install the project into ``dest`` the way its wheel lays it out, without dependencies.
+
+    PyInstaller cannot see an editable install (setuptools' import finder),
+    and ``umcr_console.resources`` only exists as a package in the wheel's
+    layout, so the bundle is analysed from this folder, not from ``src/``.
+    """
+    if dest.exists():
+        shutil.rmtree(dest)
+    with tempfile.TemporaryDirectory(prefix="umcr-stage-src-") as tmp:
+        source = Path(tmp)
+        for name in _WHEEL_INPUTS:
+            path = root / name
+            if path.is_dir():
+                shutil.copytree(path, source / name, ignore=_IGNORED)
+            else:
+                shutil.copy2(path, source / name)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-compile",
+                "--disable-pip-version-check",
+                "--target",
+                str(dest),
+                str(source),
+            ],
+            check=True,
+        )
+    return dest
+
+
+def staged_version(staged: Path) -> str:
+    """The version in the staged package's metadata (what ``__version__`` reports)."""
+    for dist in importlib.metadata.distributions(path=[str(staged)]):
+        if dist.metadata["Name"] == DIST_NAME:
+            return dist.version
+    raise LookupError(f"no {DIST_NAME} metadata in {staged}")
+
+
+def release_tuple(version: str) -> tuple[int, int, int, int]:
+    """``0.1.0.dev3+g12ab`` -> ``(0, 1, 0, 0)``: Windows wants four 16-bit numbers."""
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    if match is None:
+        raise ValueError(f"not a PEP 440 release: {version!r}")
+    numbers = [int(part) for part in match.group(0).split(".")][:4]
+    numbers += [0] * (4 - len(numbers))
+    if any(n > 0xFFFF for n in numbers):
+        raise ValueError(f"a Windows version number must be below 65536: {version!r}")
+    return numbers[0], numbers[1], numbers[2], numbers[3]
+
+
+def windows_version_text(version: str, exe_name: str) -> str:
+    """The version resource, in the text form PyInstaller's ``EXE(version=...)`` reads."""
+    numbers = release_tuple(version)
+    # VS_FF_PRERELEASE for dev, alpha, beta and rc builds, so Explorer says so.
+    prerelease = re.search(r"(dev|a|b|rc)\d*", version.split("+")[0]) is not None
+    strings = {
+        "CompanyName": COMPANY,
+        "FileDescription": PRODUCT,
+        "FileVersion": version,
+        "InternalName": exe_name,
+        "LegalCopyright": f"Copyright {COMPANY}",
+        "OriginalFilename": f"{exe_name}.exe",
+        "ProductName": PRODUCT,
+        "ProductVersion": version,
+    }
+    table = ",\n".join(f"        StringStruct({k!r}, {v!r})" for k, v in strings.items())
+    return f"""# Generated by packaging/bundle_support.py from the package version {version}.
+VSVersionInfo(
+  ffi=FixedFileInfo(
+    filevers={numbers!r},
+    prodvers={numbers!r},
+    mask=0x3f,
+    flags={"0x2" if prerelease else "0x0"},
+    OS=0x40004,
+    fileType=0x1,
+    subtype=0x0,
+    date=(0, 0),
+  ),
+  kids=[
+    StringFileInfo([
+      StringTable('040904B0', [
+{table},
+      ]),
+    ]),
+    VarFileInfo([VarStruct('Translation', [1033, 1200])]),
+  ],
+)
+"""
+
+
+def write_windows_version_file(version: str, exe_name: str, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(windows_version_text(version, exe_name), encoding="utf-8")
+    return path
+
+
+def installer_defines(version: str, bundle: Path, icon: Path) -> str:
+    """What packaging/installer.iss includes: the version and where the build put things."""
+    numeric = ".".join(str(n) for n in release_tuple(version))
+    # ISPP strings have no escapes; a double quote cannot occur in these.
+    return (
+        f"; Generated by packaging/bundle_support.py for version {version}.\n"
+        f'#define AppVersion "{version}"\n'
+        f'#define AppVersionNumeric "{numeric}"\n'
+        f'#define BundleDir "{bundle}"\n'
+        f'#define IconFile "{icon}"\n'
+    )
+
+
+def write_installer_defines(version: str, bundle: Path, icon: Path, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(installer_defines(version, bundle, icon), encoding="utf-8")
+    return path
+
+
+# -- the application icon -----------------------------------------------------
+#
+# Drawn here rather than committed as a binary: a beacon (white ring, amber
+# centre) on a deep-blue rounded square, the floor theme's colours. Written as
+# a classic .ico (32-bit DIBs up to 64 px, PNG at 128 and 256 px), which
+# Windows, PyInstaller and Inno Setup all read; no imaging library needed.
+
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+_BACKGROUND = (0x13, 0x4E, 0x6F)
+_RING = (0xFF, 0xFF, 0xFF)
+_DOT = (0xF4, 0xA2, 0x59)
+
+RGB = tuple[int, int, int]
+
+
+def _shape_at(u: float, v: float) -> RGB | None:
+    """The colour of the topmost shape at (u, v) in the unit square, or None."""
+    du, dv = u - 0.5, v - 0.5
+    r2 = du * du + dv * dv
+    if r2 <= 0.12**2:
+        return _DOT
+    if 0.22**2 <= r2 <= 0.32**2:
+        return _RING
+    # Rounded square: 3 % margin, corner radius 20 % of the side.
+    half, corner = 0.47, 0.2
+    qx = max(abs(du) - (half - corner), 0.0)
+    qy = max(abs(dv) - (half - corner), 0.0)
+    if abs(du) <= half and abs(dv) <= half and qx * qx + qy * qy <= corner * corner:
+        return _BACKGROUND
+    return None
+
+
+def render_icon(size: int, shape_at: Callable[[float, float], RGB | None] = _shape_at) -> bytes:
+    """RGBA rows, top row first, anti-aliased by supersampling."""
+    n = 4 if size <= 64 else 2
+    out = bytearray()
+    for y in range(size):
+        for x in range(size):
+            r = g = b = hits = 0
+            for sy in range(n):
+                for sx in range(n):
+                    color = shape_at((x + (sx + 0.5) / n) / size, (y + (sy + 0.5) / n) / size)
+                    if color is not None:
+                        r, g, b, hits = r + color[0], g + color[1], b + color[2], hits + 1
+            if hits:
+                out += bytes((r // hits, g // hits, b // hits, round(255 * hits / (n * n))))
+            else:
+                out += b"\0\0\0\0"
+    return bytes(out)
+
+
+def _png(size: int, rgba: bytes) -> bytes:
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + tag
+            + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        )
+
+    stride = size * 4
+    raw = b"".join(b"\0" + rgba[y * stride : (y + 1) * stride] for y in range(size))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _dib(size: int, rgba: bytes) -> bytes:
+    """A 32-bit BGRA DIB with its AND mask, bottom row first, as in an .ico entry."""
+    stride = size * 4
+    pixels = bytearray()
+    mask_stride = (size + 31) // 32 * 4
+    mask = bytearray()
+    for y in reversed(range(size)):
+        row = rgba[y * stride : (y + 1) * stride]
+        mask_row = bytearray(mask_stride)
+        for x in range(size):
+            red, green, blue, alpha = row[x * 4 : x * 4 + 4]
+            pixels += bytes((blue, green, red, alpha))
+            if alpha == 0:
+                mask_row[x // 8] |= 0x80 >> (x % 8)
+        mask += mask_row
+    header = struct.pack(
+        "<IiiHHIIiiII", 40, size, size * 2, 1, 32, 0, len(pixels) + len(mask), 0, 0, 0, 0
+    )
+    return header + bytes(pixels) + bytes(mask)
+
+
+def icon_bytes(sizes: Iterable[int] = ICON_SIZES) -> bytes:
+    images = []
+    for size in sizes:
+        rgba = render_icon(size)
+        images.append((size, _png(size, rgba) if size >= 128 else _dib(size, rgba)))
+    offset = 6 + 16 * len(images)
+    directory = struct.pack("<HHH", 0, 1, len(images))
+    for size, data in images:
+        side = 0 if size >= 256 else size  # 0 means 256 in an icon directory
+        directory += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(data), offset)
+        offset += len(data)
+    return directory + b"".join(data for _size, data in images)
+
+
+def write_icon(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(icon_bytes())
+    return path
+
+
+def write_icon_png(path: Path, size: int = 256) -> Path:
+    """The same artwork as a PNG (docs, the installer's wizard image if wanted)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_png(size, render_icon(size)))
+    return path
