@@ -183,3 +183,33 @@ def test_kill_9_at_random_moments_loses_no_committed_operation(tmp_path: Path) -
             locals_ = [r["local_seq"] for r in dump["outbox"]]
             assert locals_ == sorted(locals_)
     assert len(enqueued) > 100 and moved_to_log and rejected
+
+
+def test_only_the_confirmed_state_is_written_without_fsync(tmp_path: Path) -> None:
+    """enqueue and answers commit at synchronous=FULL; server events at NORMAL."""
+    statements: list[str] = []
+    with LocalStore(tmp_path / "s.db") as store:
+        store._dbapi.set_trace_callback(statements.append)
+        event = note()
+        store.enqueue(event, enqueued_at=NOW)  # type: ignore[arg-type]
+        confirmed = event.model_copy(update={"seq": 1, "actor": "d"})  # type: ignore[attr-defined]
+        store.commit_server_events([confirmed], [], [])
+        store.enqueue(note(), enqueued_at=NOW)  # type: ignore[arg-type]
+        store.commit_results(accepted={}, confirmed=[], rejected=[])
+
+    def level_at(marker: str, nth: int = 0) -> str:
+        """The synchronous level in force at the nth statement containing ``marker``."""
+        level = "FULL"
+        seen = 0
+        for statement in statements:
+            if statement.startswith("PRAGMA synchronous="):
+                level = statement.split("=", 1)[1]
+            elif marker in statement:
+                if seen == nth:
+                    return level
+                seen += 1
+        raise AssertionError(f"no statement with {marker!r}")
+
+    assert level_at("INSERT INTO outbox", 0) == "FULL"
+    assert level_at("INSERT OR IGNORE INTO event_log") == "NORMAL"
+    assert level_at("INSERT INTO outbox", 1) == "FULL"

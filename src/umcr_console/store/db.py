@@ -4,7 +4,9 @@ Every method that changes more than one row does it in one transaction, so a
 ``kill -9`` at any instant leaves either the old or the new content. The file
 runs in WAL mode with ``synchronous=FULL``: a commit is on disk (fsync of the
 WAL) before ``commit`` returns, which is what lets ``enqueue`` tell the
-dispatcher "done". ``locking_mode=EXCLUSIVE`` keeps a second console process
+dispatcher "done". Only the writes of the confirmed state (a copy of the
+server's) run at ``synchronous=NORMAL`` (see ``_transaction``).
+``locking_mode=EXCLUSIVE`` keeps a second console process
 from opening the same file (two processes draining one outbox would show two
 different views); the operating system drops the lock when a process dies.
 
@@ -14,9 +16,10 @@ used from one thread (the console's event loop thread).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,6 +142,8 @@ class LocalStore:
             if "locked" in str(exc):
                 raise StoreLocked(f"{self.path} is open in another console process") from exc
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        self._dbapi: sqlite3.Connection = self._conn.connection.dbapi_connection  # type: ignore[assignment]
+        self._sync = "FULL"
         try:
             self._migrate(migrations)
         except BaseException as exc:
@@ -148,13 +153,33 @@ class LocalStore:
                 raise StoreError(f"cannot upgrade {self.path}: {exc}") from exc
             raise
 
+    @contextlib.contextmanager
+    def _transaction(self, *, durable: bool = True) -> Iterator[None]:
+        """A write transaction; ``durable``: on disk (fsync) before it returns.
+
+        Only the confirmed state's writes are not durable: it is a copy of
+        the server's, and WAL keeps the file consistent when a power cut
+        loses the last of them (the cursor goes back, the events come
+        again). Losing one cannot reorder anything: a later durable commit
+        flushes the whole WAL before it. A ``kill -9`` loses nothing either
+        way (the OS holds the written WAL).
+        """
+        level = "FULL" if durable else "NORMAL"
+        if level != self._sync:
+            # Not allowed inside a transaction; run it on the bare connection
+            # so SQLAlchemy does not open one first.
+            self._dbapi.execute(f"PRAGMA synchronous={level}")
+            self._sync = level
+        with self._conn.begin():
+            yield
+
     @staticmethod
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None
         sqlite_pragmas(dbapi_connection)
 
     def _migrate(self, migrations: Sequence[str]) -> None:
-        with self._conn.begin():
+        with self._transaction():
             version = self._conn.exec_driver_sql("PRAGMA user_version").scalar_one()
             if version > len(migrations):
                 raise StoreTooNew(
@@ -169,7 +194,9 @@ class LocalStore:
 
     @property
     def schema_version(self) -> int:
-        return int(self._conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+        version = int(self._conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+        self._conn.rollback()
+        return version
 
     def close(self) -> None:
         self._conn.close()
@@ -189,7 +216,7 @@ class LocalStore:
         return default if value is None else value
 
     def set_meta(self, values: Mapping[str, str]) -> None:
-        with self._conn.begin():
+        with self._transaction():
             self._put_meta(values)
 
     def _put_meta(self, values: Mapping[str, str]) -> None:
@@ -240,7 +267,7 @@ class LocalStore:
         """
         if not events:
             return
-        with self._conn.begin():
+        with self._transaction(durable=False):
             self._upsert_entities(incidents, teams)
             # Plain executemany: SQLAlchemy's expanding IN and per-row dict
             # parameters cost more than SQLite itself for 500-event batches.
@@ -291,7 +318,7 @@ class LocalStore:
         snapshot and leave. With ``forget_acceptance`` (another server
         database) no acceptance is trusted: every row is sent again.
         """
-        with self._conn.begin():
+        with self._transaction():
             self._conn.execute(delete(confirmed_incident))
             self._conn.execute(delete(confirmed_team))
             self._upsert_entities(state.incidents.values(), state.teams.values())
@@ -311,7 +338,7 @@ class LocalStore:
 
     def forget_incidents(self, incident_ids: Sequence[str]) -> None:
         """Drop confirmed incidents and their logged events (closed long ago)."""
-        with self._conn.begin():
+        with self._transaction():
             for start in range(0, len(incident_ids), 500):
                 chunk = incident_ids[start : start + 500]
                 self._conn.execute(
@@ -321,7 +348,7 @@ class LocalStore:
 
     def set_cursor_event_id(self, seq: int, event_id: str) -> None:
         """Learn the event id at the cursor (after a snapshot), if the cursor is still ``seq``."""
-        with self._conn.begin():
+        with self._transaction():
             current = self._conn.execute(
                 select(meta.c.value).where(meta.c.key == CURSOR_SEQ)
             ).scalar()
@@ -347,7 +374,7 @@ class LocalStore:
         When this returns, the event is on disk: a crash or power loss after
         this point cannot lose it.
         """
-        with self._conn.begin():
+        with self._transaction():
             result = self._conn.execute(
                 insert(outbox),
                 {
@@ -395,7 +422,7 @@ class LocalStore:
         Returns the ids of the new rejection rows.
         """
         ids: list[int] = []
-        with self._conn.begin():
+        with self._transaction():
             if accepted:
                 self._conn.exec_driver_sql(
                     "UPDATE outbox SET accepted_seq = ? WHERE event_id = ?",
@@ -447,7 +474,7 @@ class LocalStore:
 
     def acknowledge(self, rejection_id: int, *, at: datetime) -> bool:
         """Mark a rejection as seen by the dispatcher; False if unknown or already seen."""
-        with self._conn.begin():
+        with self._transaction():
             result = self._conn.execute(
                 update(rejection)
                 .where(rejection.c.id == rejection_id, rejection.c.acknowledged_at.is_(None))
