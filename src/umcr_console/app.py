@@ -321,6 +321,12 @@ def _division_lookup():
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A frozen bundle has one executable: it is also the demo's server child.
+    from .demo import run_child_if_requested
+
+    child_status = run_child_if_requested(argv)
+    if child_status is not None:
+        return child_status
     args = parse_args(argv)
     if args.data_dir:
         os.environ["UMCR_DATA_DIR"] = args.data_dir
