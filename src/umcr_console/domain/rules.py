@@ -40,7 +40,7 @@ from .enums import (
     RejectCode,
     TeamStatus,
 )
-from .model import Incident, IncidentTimes, Note, Team
+from .model import Incident, Note, Team
 
 # How far ahead of the judge's clock an event's time may be (clock skew).
 MAX_FUTURE_SKEW = timedelta(minutes=5)
