@@ -114,9 +114,11 @@ def test_the_demo_serves_a_live_floor_and_leaves_nothing(tmp_path: Path) -> None
 
 
 def test_the_demo_is_a_context_manager_and_refuses_a_second_start() -> None:
-    with DemoServer(seed=1, warmup_calls=0) as demo:
+    # Rate 0 (the console's --self-test): a still floor, no simulator at all.
+    with DemoServer(rate_per_day=0) as demo:
         pid = demo.pid
         assert pid is not None and demo.running
+        assert not any(t.name == "umcr-simulator" for t in threading.enumerate())
         try:
             demo.start()
         except RuntimeError as exc:

@@ -126,7 +126,9 @@ class DemoServer:
             simulator_password = secrets.token_urlsafe(16)
             field_users = self._create_users(database_url, simulator_password)
             self._start_server(database_url)
-            self._start_simulator(simulator_password, field_users)
+            # Rate 0 (the console's --self-test): a still floor, no simulator at all.
+            if self.rate_per_day > 0:
+                self._start_simulator(simulator_password, field_users)
         except BaseException:
             self.stop()
             raise

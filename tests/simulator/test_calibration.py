@@ -157,6 +157,9 @@ def test_teams_check_in_about_every_15_minutes_on_scene(places: DivisionPlaces) 
 def test_the_rate_scales_the_calls(places: DivisionPlaces) -> None:
     cal = calibrate(places, days=10, seed=4, params=Parameters().with_rate(54))
     assert within(cal.calls_per_day, 54, 5)
+    assert calibrate(places, days=10, seed=4, params=Parameters().with_rate(0)).incidents == []
+    with pytest.raises(ValueError):
+        Parameters().with_rate(-1)
 
 
 def test_a_miscalibrated_model_fails_the_check(places: DivisionPlaces) -> None:

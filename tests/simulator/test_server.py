@@ -256,3 +256,50 @@ def test_the_server_cli_has_the_simulate_command(capsys: pytest.CaptureFixture[s
         ["simulate", "--url", "http://127.0.0.1:9", "--user", "x", "--clock", "backdated"]
     )
     assert status == 2 and "--duration" in capsys.readouterr().err
+
+
+def test_with_no_calls_the_teams_still_answer_a_person(
+    live_server: ServerProcess, places: DivisionPlaces
+) -> None:
+    """Rate 0: no calls of its own, but a team a person dispatches sets off within a second."""
+    ac1 = name_id("team", "AC-1")
+    incident_id = uuid7()
+
+    async def scenario() -> object:
+        run = asyncio.create_task(
+            simulate(
+                live_server.url,
+                credentials(SIM_USER),
+                rate=0,
+                speed=1200,
+                duration=3,
+                seed=1,
+                places=places,
+            )
+        )
+        await asyncio.sleep(0.3)  # the simulator is running and idle by now
+        lat, lon = places.sample("Wilshire", random.Random(4))
+        created = ev.IncidentCreated(
+            received_at=datetime.now(UTC),
+            source=Source.DIRECT_LINE,
+            call_type=CallType.MENTAL_HEALTH,
+            priority=Priority.URGENT,
+            location=Location(address="by a person", lat=lat, lon=lon, division="Wilshire"),
+        )
+        await asyncio.to_thread(
+            post,
+            live_server,
+            HUMAN,
+            human_event(EventType.INCIDENT_CREATED, incident_id, created),
+            human_event(
+                EventType.INCIDENT_TEAM_ASSIGNED, incident_id, ev.TeamAssigned(team_id=ac1)
+            ),
+        )
+        return await run
+
+    stats = asyncio.run(scenario())
+    assert stats.created == 0 and stats.rejected == {}  # type: ignore[attr-defined]
+    with live_server.client(HUMAN) as client:
+        incident = client.get(f"{API}/snapshot").json()["incidents"][0]
+    assert incident["id"] == incident_id and incident["state"] == "assigned"
+    assert incident["times"]["en_route_at"] and incident["times"]["on_scene_at"]

@@ -118,6 +118,7 @@ class Simulator:
         profile: CallProfile | None = None,
         seed: int | str | None = None,
         workstation_id: str = "simulator",
+        poll_every: timedelta | None = None,
     ) -> None:
         self.floor = floor
         self.pacer = pacer
@@ -145,6 +146,10 @@ class Simulator:
         self._dispatch_needed = False
         self._arrivals_until: datetime | None = None
         self.now = pacer.origin
+        # On a shared floor people act between the simulator's steps: look at
+        # least this often (simulated time), so a team a person dispatches
+        # sets off at once, not at the next call.
+        self.poll_every = poll_every
 
     # -- the run ---------------------------------------------------------------
 
@@ -173,6 +178,8 @@ class Simulator:
             self._at(burst, lambda: self._arrival(chain=False))
         if (first := self._next_arrival(start)) is not None:
             self._at(first, lambda: self._arrival(chain=True))
+        if self.poll_every is not None:
+            self._after(self.poll_every.total_seconds() / 60, self._poll)
         while self._agenda:
             step = self._agenda[0]
             if until is not None and step.at > until:
@@ -208,6 +215,8 @@ class Simulator:
         with the weight of its local hour over the peak weight.
         """
         per_minute = self.params.calls_per_day * self._max_weight / 60.0
+        if per_minute <= 0:
+            return None  # teams only: no calls of its own
         t = after
         while True:
             t += timedelta(minutes=self._rng_arrivals.expovariate(per_minute))
@@ -304,6 +313,11 @@ class Simulator:
             plan.received + timedelta(minutes=self.params.max_wait_min),
             lambda: self._abandon(plan),
         )
+
+    async def _poll(self) -> None:
+        # The loop refreshes the view before every step; this step is only that.
+        assert self.poll_every is not None
+        self._after(self.poll_every.total_seconds() / 60, self._poll)
 
     async def _ready(self, plan: CallPlan) -> None:
         plan.ready = True

@@ -125,8 +125,10 @@ class Parameters:
     warmup_calls: int = 0
 
     def with_rate(self, calls_per_day: float) -> Parameters:
+        """The same model at another rate; 0: no calls, the teams only answer
+        what people at consoles dispatch them to."""
         from dataclasses import replace
 
-        if not calls_per_day > 0:
-            raise ValueError("the rate must be positive")
+        if not calls_per_day >= 0 or calls_per_day == float("inf"):
+            raise ValueError("the rate must be 0 or more calls a day")
         return replace(self, calls_per_day=calls_per_day)

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 # Seconds a stopping run may take to finish its step before it is cancelled.
 GRACE_S = 1.0
+# Real seconds between looks at the floor when the simulator has nothing to do.
+POLL_S = 0.5
 
 
 async def simulate(
@@ -66,6 +68,7 @@ async def simulate(
             params=params,
             seed=seed,
             workstation_id=f"simulator-{dispatcher.username}"[:100],
+            poll_every=timedelta(seconds=POLL_S * speed),
         )
         until = pacer.origin + timedelta(seconds=duration * speed) if duration else None
         log.info(
