@@ -9,7 +9,9 @@ Writes one JSON object per line to stdout, flushed at once:
 
     {"ready": workstation_id, "pending": n}        the store is open, syncing starts
     {"ack": event_id, "t0": unix_s, "t": unix_s}   an action is durable (t0: submit began)
-    {"seen": event_id, "seq": n, "t": unix_s}      a server event reached the view (--print-seen)
+    {"seen": event_id, "seq": n, "t": unix_s, "recorded": unix_s}
+                                                   a server event reached the view (--print-seen);
+                                                   "recorded": the server's recorded_at
     {"link": state, "t": unix_s}                   each change of the connection state
     {"rejected": event_id, "code": c, "detail": d} the server refused one of our actions
     {"done": {...}}                                 drained (--drain), then it exits 0
@@ -89,7 +91,8 @@ async def run(args: argparse.Namespace) -> int:
     def on_applied(events: list[Event]) -> None:
         now = time.time()
         for event in events:
-            _out(seen=event.event_id, seq=event.seq, t=now)
+            recorded = event.recorded_at.timestamp() if event.recorded_at else None
+            _out(seen=event.event_id, seq=event.seq, t=now, recorded=recorded)
 
     def on_rejected(notice: RejectionNotice) -> None:
         _out(rejected=notice.event.event_id, code=notice.code, detail=notice.detail)
