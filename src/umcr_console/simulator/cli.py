@@ -45,7 +45,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a team's field user that reports its team's status (repeatable; password from "
         f"${FIELD_PASSWORD_ENV}, else the dispatcher's)",
     )
-    p.add_argument("--rate", type=float, default=18.0, metavar="CALLS_PER_DAY")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=18.0,
+        metavar="CALLS_PER_DAY",
+        help="simulated calls a day (the pilot: 18); 0: teams only answer people's dispatches",
+    )
     p.add_argument(
         "--speed", type=float, default=60.0, metavar="FACTOR", help="simulated seconds per second"
     )
