@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -140,6 +140,38 @@ def test_event_from_the_future_is_rejected_but_clock_skew_is_tolerated(world: Wo
         world.check_in(team, occurred_at=world.now + timedelta(days=1)), RejectCode.INVALID_PAYLOAD
     )
     world.accept(world.check_in(team, occurred_at=world.now + MAX_FUTURE_SKEW))
+
+
+def test_a_call_received_in_the_future_is_rejected(world: World) -> None:
+    # Behaviour addition: received_at is held to the same clock-skew rule as occurred_at.
+    late = world.now + MAX_FUTURE_SKEW + timedelta(seconds=1)
+    rejection = world.reject(
+        world.event(
+            EventType.INCIDENT_CREATED, uuid7(), incident_payload(received_at=late.isoformat())
+        ),
+        RejectCode.INVALID_PAYLOAD,
+    )
+    assert "received_at" in rejection.detail
+    earlier = (world.now - timedelta(hours=3)).isoformat()  # entered after the fact: fine
+    world.accept(
+        world.event(EventType.INCIDENT_CREATED, uuid7(), incident_payload(received_at=earlier))
+    )
+
+
+@pytest.mark.parametrize("field", ["received_at", "occurred_at"])
+def test_times_without_a_utc_form_are_rejected(world: World, field: str) -> None:
+    # Behaviour addition: 0001-01-01T00:00+05:00 cannot be stored in UTC.
+    ancient = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+    if field == "received_at":
+        event = world.event(
+            EventType.INCIDENT_CREATED, uuid7(), incident_payload(received_at=ancient.isoformat())
+        )
+    else:
+        event = world.event(
+            EventType.INCIDENT_CREATED, uuid7(), incident_payload(), occurred_at=ancient
+        )
+    rejection = world.reject(event, RejectCode.INVALID_PAYLOAD)
+    assert field in rejection.detail and "UTC" in rejection.detail
 
 
 def test_oversize_text_is_rejected_and_the_limit_itself_accepted(world: World) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -127,13 +127,23 @@ def decide(view: StateView, event: ev.Event, *, now: datetime, seq: int | None =
                 RejectCode.INVALID_PAYLOAD,
                 f"occurred_at {event.occurred_at.isoformat()} is in the future",
             )
+        _check_utc(event.occurred_at, "occurred_at")
         try:
             payload = ev.PAYLOAD_MODELS[event_type].model_validate(event.payload)
         except ValidationError as exc:
             raise _Rejected(RejectCode.INVALID_PAYLOAD, _describe(exc)) from None
-        return _HANDLERS[event_type](_Context(view, event, seq), payload)
+        return _HANDLERS[event_type](_Context(view, event, seq, now), payload)
     except _Rejected as rejected:
         return rejected.rejection
+
+
+def _check_utc(value: datetime, name: str) -> None:
+    # Times are stored in UTC; 0001-01-01T00:00+05:00 has no UTC form, and an
+    # accepted event that cannot be stored would be lost or poison the log.
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise _Rejected(RejectCode.INVALID_PAYLOAD, f"{name}: out of range in UTC") from None
 
 
 def _describe(exc: ValidationError) -> str:
@@ -149,6 +159,7 @@ class _Context:
     view: StateView
     event: ev.Event
     seq: int | None
+    now: datetime
     changes: Changes = field(default_factory=Changes)
 
     @property
@@ -214,6 +225,11 @@ class _Context:
 def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
     if ctx.view.incident(ctx.event.entity_id) is not None:
         raise _Rejected(RejectCode.DUPLICATE_ENTITY, "an incident with this id exists")
+    _check_utc(p.received_at, "received_at")
+    if p.received_at > ctx.now + MAX_FUTURE_SKEW:
+        raise _Rejected(
+            RejectCode.INVALID_PAYLOAD, f"received_at {p.received_at.isoformat()} is in the future"
+        )
     if p.safety.any_flag and not p.screen_override_reason.strip():
         raise _Rejected(
             RejectCode.INVALID_PAYLOAD,
