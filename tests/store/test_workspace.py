@@ -48,6 +48,10 @@ def create(ws: Workspace, traffic: Traffic) -> Event:
     return event
 
 
+def event_seq(server: FakeServer, event: Event) -> int:
+    return server.seq_of[event.event_id]
+
+
 def team_id(server: FakeServer, call_sign: str) -> str:
     return next(t.id for t in server.state.teams.values() if t.call_sign == call_sign)
 
@@ -453,3 +457,25 @@ def test_incidents_closed_a_day_ago_leave_the_local_state(
     again = Workspace(LocalStore(tmp_path / "a.db"), actor="d", clock=lambda: now[0])
     assert old.entity_id not in again.view.incidents
     assert kept.entity_id in again.view.incidents
+
+
+def test_an_accepted_event_missing_from_a_restored_server_is_sent_again(
+    tmp_path: Path, server: FakeServer, traffic: Traffic
+) -> None:
+    ws = open_ws(tmp_path, "a")
+    sync(ws, server)
+    event = create(ws, traffic)
+    ws.handle_results(push(ws, server))
+    assert ws.counts.unsent == 0
+    # The server is restored from a backup taken before our event, then goes on.
+    restored = FakeServer(seed_teams=False)
+    restored.post(server.log[: event_seq(server, event) - 1], actor="admin")
+    restored.post([traffic.create() for _ in range(3)], actor="dispatcher2")
+    assert restored.seq >= server.seq
+    deliver(ws, restored)
+
+    assert ws.counts.unsent == 1 and ws.is_pending(event.entity_id)
+    assert ws.store.load_outbox()[0].accepted_seq is None  # durable: a restart sends it too
+    sync(ws, restored)
+    assert view_dump(ws) == server_dump(restored)
+    assert event.event_id in restored.seq_of

@@ -385,6 +385,14 @@ class LocalStore:
             )
         return int(result.inserted_primary_key[0])
 
+    def forget_acceptance(self, event_ids: Sequence[str]) -> None:
+        """These events are not in the server's history after all: send them again."""
+        with self._transaction():
+            self._conn.exec_driver_sql(
+                "UPDATE outbox SET accepted_seq = NULL WHERE event_id = ?",
+                [(eid,) for eid in event_ids],
+            )
+
     def load_outbox(self) -> list[OutboxRow]:
         rows = self._conn.execute(
             select(

@@ -535,6 +535,7 @@ class Workspace:
                         seeds.append(((kind, entity_id), -1))
             self.confirmed.seq = self.view.seq = applied[-1].seq or 0
             self._cursor_event_id = applied[-1].event_id
+            self._resend_missing()
             changed_keys = self._propagate(seeds)
             self._finish(changed_keys | {key for key, _ in seeds})
         if diverged is not None:
@@ -696,6 +697,32 @@ class Workspace:
             self._cursor_event_id = event_id
 
     # -- internals --------------------------------------------------------
+
+    def _resend_missing(self) -> None:
+        """Entries accepted at a seq the confirmed state passed without them: send again.
+
+        The event at that seq would have removed them, so the server's
+        history no longer holds them (a database restored from a backup).
+        Accepted entries are a prefix of the outbox (pushed in order), so
+        the scan stops at the first one not accepted.
+        """
+        missing: list[_Entry] = []
+        for entry in self._entries.values():
+            if entry.accepted_seq is None:
+                break
+            if entry.accepted_seq <= self.confirmed.seq:
+                missing.append(entry)
+        if not missing:
+            return
+        log.warning(
+            "%d accepted event(s) are not in the server's history: sending them again",
+            len(missing),
+        )
+        self.store.forget_acceptance([e.event.event_id for e in missing])
+        for entry in missing:
+            entry.accepted_seq = None
+            self._unsent += 1
+            self._marks |= entry.refs
 
     def _base(self, key: Key, pos: int) -> Entity | None:
         """The value of ``key`` as the entry at ``pos`` sees it."""

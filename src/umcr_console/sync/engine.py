@@ -583,11 +583,12 @@ class SyncEngine:
             self._call_in_loop(self._wake.set)
 
     def _on_counts(self, counts: Counts) -> None:
-        self._call_in_loop(
-            lambda: self._set(
-                pending=counts.pending, unsent=counts.unsent, rejected=counts.rejected
-            )
-        )
+        def update() -> None:
+            self._set(pending=counts.pending, unsent=counts.unsent, rejected=counts.rejected)
+            if counts.unsent and self._wake is not None:
+                self._wake.set()  # e.g. accepted events the server lost are to be sent again
+
+        self._call_in_loop(update)
 
     def _call_in_loop(self, fn: Callable[[], object]) -> None:
         if self._loop is None or threading.get_ident() == self._thread:
