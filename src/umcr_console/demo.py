@@ -47,7 +47,8 @@ DEMO_USER = "demo"
 SIMULATOR_USER = "simulator"
 DEPLOYMENT = "pilot"
 # The argument that makes a frozen (PyInstaller) console run the server child;
-# app.py calls run_child_if_requested() first thing (see below).
+# the bundle's entry point, packaging/umcr_console_entry.py, calls
+# run_child_if_requested() before anything else (see below).
 CHILD_FLAG = "--umcr-demo-server"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -342,8 +343,9 @@ def _exit_with_parent() -> None:
 def run_child_if_requested(argv: Sequence[str] | None = None) -> int | None:
     """If ``argv`` asks for the demo's server child, run it and return its exit status.
 
-    For a frozen console, whose executable cannot run ``-m``: app.py calls
-    this first and exits with the status when it is not None.
+    For a frozen console, whose executable cannot run ``-m``: the bundle's
+    entry point (packaging/umcr_console_entry.py) calls this first and exits
+    with the status when it is not None.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] != CHILD_FLAG:
