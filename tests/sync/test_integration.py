@@ -8,6 +8,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
+
 from tests.support.faultproxy import FaultProxy
 from tests.support.server import ServerProcess
 from umcr_console.domain.enums import EventType
@@ -41,6 +43,10 @@ def test_two_consoles_see_each_others_actions(
     assert_matches_server(a, live_server.url, token)
     assert_matches_server(b, live_server.url, token)
     assert a.links() == [LinkState.CONNECTING, LinkState.ONLINE]
+    status = a.status
+    # One machine, one clock: the measured offset is small, and the last contact recent.
+    assert status.clock_offset is not None and abs(status.clock_offset) < 0.5
+    assert status.last_sync is not None and status.pending == status.unsent == 0
     logged = [e.event_id for e in server_log(live_server.url, token)]
     assert Counter(logged)[made[0].event_id] == 1
 
@@ -136,8 +142,9 @@ def test_two_cut_off_consoles_take_the_same_team_one_wins_and_the_other_is_told(
     assert a.view_dump() == b.view_dump()
 
 
-def test_the_server_killed_mid_sync_loses_and_repeats_nothing(
-    live_server: ServerProcess, console_for: Callable[..., Console]
+@pytest.mark.parametrize("how", ["kill", "restart"])
+def test_the_server_going_down_mid_sync_loses_and_repeats_nothing(
+    how: str, live_server: ServerProcess, console_for: Callable[..., Console]
 ) -> None:
     console = console_for(live_server.url, "burst")
     console.wait_drained()
@@ -145,7 +152,10 @@ def test_the_server_killed_mid_sync_loses_and_repeats_nothing(
     made = console.act(traffic, 3000)
     # Mid-push: some batches are in, the rest are not.
     console.wait_until(lambda: 0 < console.workspace.counts.unsent < 3000, 30, "push started")
-    live_server.kill()
+    if how == "kill":
+        live_server.kill()  # SIGKILL: requests in flight get no answer
+    else:
+        live_server.stop()  # SIGTERM: a clean shutdown that ends the streams
     console.wait_until(lambda: console.engine.status.link == LinkState.OFFLINE, 10, "offline")
     made += console.act(traffic, 50)  # the dispatcher goes on meanwhile
     live_server.start()
