@@ -204,6 +204,15 @@ class IntakeDialog(QDialog):
         self.resize(640, 720)
         self.address.setFocus()
 
+    def set_location(self, lat: float, lon: float) -> None:
+        """Coordinates picked on the map; the division follows from them."""
+        self.lat.setText(f"{lat:.5f}")
+        self.lon.setText(f"{lon:.5f}")
+        self.division.setCurrentIndex(0)  # derive from the coordinates
+        if self._division_at is not None:
+            division = self._division_at(lat, lon)
+            self.setWindowTitle(f"New call — {division or 'outside the city'}")
+
     def _update_screen(self) -> None:
         flags = self._safety()
         flagged = flags.any_flag

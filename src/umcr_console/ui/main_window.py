@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
+from .. import __version__, geodata
 from ..domain.alerts import AlertBook
 from ..domain.commands import COMMAND_HELP, CommandError, parse_command
 from ..domain.config import Deployment
@@ -43,6 +43,7 @@ from . import action_dialogs as dialogs
 from .bridge import WorkspaceBridge
 from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
+from .map_widget import DivisionMapWidget
 from .notices import Notice, NoticesWidget
 from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
 from .team_board import TeamBoardWidget
@@ -272,6 +273,17 @@ class MainWindow(QMainWindow):
             "Teams", "dock_teams", self.team_board, Qt.DockWidgetArea.BottomDockWidgetArea
         )
 
+        self.map = DivisionMapWidget(
+            geodata.drawing_geography(), geodata.stations(), self.deployment, clock=self.clock
+        )
+        self.map.team_clicked.connect(self.select_team)
+        self.map.incident_clicked.connect(self.select_incident)
+        self.map.location_picked.connect(self._map_location_picked)
+        self.map.setMinimumWidth(280)
+        self.map_dock = self._dock(
+            "Map", "dock_map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+
         self.notices = NoticesWidget()
         self.notices.acknowledged.connect(self._notice_acknowledged)
         self.notices.activated.connect(self._notice_activated)
@@ -319,7 +331,8 @@ class MainWindow(QMainWindow):
         self._action(
             view_menu, "Acknowledge notice", "Ctrl+Shift+K", self.notices.acknowledge_selected
         )
-        for dock in (self.detail_dock, self.teams_dock, self.notices_dock):
+        self._action(view_menu, "&Fit map to served area", "Ctrl+0", self.map.fit_served_area)
+        for dock in (self.detail_dock, self.teams_dock, self.map_dock, self.notices_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard and commands", "F1", self.show_help)
@@ -335,6 +348,14 @@ class MainWindow(QMainWindow):
             self.resize(1600, 950)
         if state is not None:
             self.restoreState(state)
+        else:
+            # First run: the map and the detail get room beside the queue (once
+            # the window is laid out, or Qt ignores the sizes).
+            QTimer.singleShot(0, self._default_dock_sizes)
+
+    def _default_dock_sizes(self) -> None:
+        self.resizeDocks([self.map_dock, self.detail_dock], [520, 430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.teams_dock], [270], Qt.Orientation.Vertical)
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -360,6 +381,7 @@ class MainWindow(QMainWindow):
         pending = self._pending_ids()
         self.queue_model.reset(view.incidents.values(), view.teams.values(), pending)
         self.team_model.reset(view.teams.values(), view.incidents.values(), pending)
+        self.map.set_state(view.incidents.values(), view.teams.values())
         self._refresh_detail()
 
     def _incidents_changed(self, ids: frozenset[str]) -> None:
@@ -371,6 +393,9 @@ class MainWindow(QMainWindow):
         if gone:
             self.queue_model.remove_incidents(gone)
         self.team_model.update_incident_numbers(changed)
+        self.map.update_incidents(changed)
+        if gone:
+            self.map.remove_incidents(gone)
         if self.detail.incident_id in ids:
             self._refresh_detail()
 
@@ -380,6 +405,7 @@ class MainWindow(QMainWindow):
         pending = self._pending_ids()
         self.queue_model.update_teams(teams)
         self.team_model.update_teams(teams, pending)
+        self.map.update_teams(teams)
         incident_id = self.detail.incident_id
         if incident_id and any(t.incident_id == incident_id for t in teams):
             self._refresh_detail()
@@ -435,6 +461,9 @@ class MainWindow(QMainWindow):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.queue_view.scrollTo(index)
+        # The row may have been current already (no change signal): show it anyway.
+        self.map.select("incident", incident_id)
+        self._refresh_detail()
         return True
 
     def selected_team(self) -> Team | None:
@@ -447,6 +476,7 @@ class MainWindow(QMainWindow):
         if row is None:
             return False
         self.team_board.tiles.select(team_id)
+        self.map.select("team", team_id)
         self.team_view.selectionModel().setCurrentIndex(
             self.team_model.index(row, 0),
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -480,6 +510,12 @@ class MainWindow(QMainWindow):
         self._intake.show()
         self._intake.raise_()
         self._intake.activateWindow()
+
+    def _map_location_picked(self, lat: float, lon: float) -> None:
+        """A click on the map places the call being taken (a new form if none is open)."""
+        self.new_call()
+        assert self._intake is not None
+        self._intake.set_location(lat, lon)
 
     def _intake_submitted(self, events: list[Event]) -> None:
         for event in events:
@@ -593,6 +629,7 @@ class MainWindow(QMainWindow):
         self.queue_model.tick(visible_rows(self.queue_view))
         self.team_model.tick()
         self.detail.refresh_header()
+        self.map.tick()
         view = self.workspace.view
         new, ended, escalate = self.alerts.update(
             view.incidents.values(), view.teams.values(), self.clock()

@@ -1,0 +1,365 @@
+"""The division map: LAPD divisions, teams by status, incidents by priority and age.
+
+Drawn with pyqtgraph in kilometres east/north of the city's middle
+(``LocalProjection``: longitude scaled by cos(latitude)) with a locked aspect,
+so shapes are true. Every item is made once and updated in place with
+``setData`` / ``setBrush``: all outlines are one curve, all teams one scatter,
+all incidents one scatter, so an update costs a few array copies whatever the
+number of events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QToolButton, QVBoxLayout, QWidget
+
+from ..domain.config import Deployment
+from ..domain.coverage import coverage
+from ..domain.enums import Priority, TeamStatus
+from ..domain.geography import Geography, LocalProjection, Station
+from ..domain.model import Incident, Team
+from ..domain.timers import Level, incident_level
+from .theme import STATUS_COLOURS
+
+AREA_COLOURS = ("#1f6feb", "#8957e5", "#3fb950", "#d29922", "#db61a2", "#39c5cf")
+PRIORITY_SYMBOLS = {Priority.URGENT: "t", Priority.HIGH: "s", Priority.ROUTINE: "o"}
+LEVEL_COLOURS = {Level.NORMAL: "#e6edf3", Level.WARNING: "#f2cc60", Level.ALARM: "#ff4d4d"}
+# Teams working a call are shown where the call is; others at their station.
+AT_INCIDENT = frozenset({TeamStatus.ON_SCENE, TeamStatus.TRANSPORTING})
+
+
+class DivisionMapWidget(QWidget):
+    team_clicked = Signal(str)
+    incident_clicked = Signal(str)
+    location_picked = Signal(float, float)  # lat, lon of a click on the map itself
+
+    def __init__(
+        self,
+        drawing: Geography,
+        stations: Iterable[Station],
+        deployment: Deployment,
+        *,
+        clock: Callable[[], datetime],
+        read_only: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("DivisionMap")
+        self.deployment = deployment
+        self.clock = clock
+        self.read_only = read_only
+        self.stations = {s.division: s for s in stations}
+        self.projection: LocalProjection = drawing.projection
+        self._teams: dict[str, Team] = {}
+        self._incidents: dict[str, Incident] = {}
+        self._team_ids: list[str] = []
+        self._incident_ids: list[str] = []
+        self._selected: tuple[str, str] | None = None  # ("team" | "incident", id)
+
+        self.plot = pg.PlotWidget(background="#0d1117")
+        self.plot.setAspectLocked(True)
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.plot.setMenuEnabled(False)
+        self.view_box = self.plot.getViewBox()
+
+        self._area_of = {
+            d: i for i, area in enumerate(deployment.service_areas) for d in area.divisions
+        }
+        self._fills: dict[str, QGraphicsPathItem] = {}
+        self._division_bbox: dict[str, tuple[float, float, float, float]] = {}
+        xs, ys = [], []
+        for division in drawing.divisions:
+            path = QPainterPath()
+            for ring in division.rings:
+                points = [self._xy(lat, lon) for lon, lat in ring]
+                path.moveTo(QPointF(*points[0]))
+                for point in points[1:]:
+                    path.lineTo(QPointF(*point))
+                path.closeSubpath()
+                xs.extend([p[0] for p in points] + [np.nan])
+                ys.extend([p[1] for p in points] + [np.nan])
+            item = QGraphicsPathItem(path)
+            item.setPen(QPen(Qt.PenStyle.NoPen))
+            item.setZValue(-10)
+            self.plot.addItem(item)
+            self._fills[division.name] = item
+            self._division_bbox[division.name] = division.bbox
+            lat, lon = division.label_point()
+            label = pg.TextItem(division.name, color="#c9d1d9", anchor=(0.5, 0.5))
+            label.setPos(*self._xy(lat, lon))
+            label.setZValue(-5)
+            label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.plot.addItem(label)
+        # All outlines as one curve: NaN breaks the line between rings.
+        self.outlines = pg.PlotDataItem(
+            np.array(xs), np.array(ys), connect="finite", pen=pg.mkPen("#8b949e", width=1)
+        )
+        self.plot.addItem(self.outlines)
+
+        self.incident_scatter = pg.ScatterPlotItem(size=14, hoverable=True, tip=None)
+        self.team_scatter = pg.ScatterPlotItem(size=18, hoverable=True, tip=None, symbol="o")
+        self.highlight = pg.ScatterPlotItem(
+            size=30, symbol="o", brush=None, pen=pg.mkPen("#ffffff", width=3)
+        )
+        for item in (self.incident_scatter, self.team_scatter, self.highlight):
+            self.plot.addItem(item)
+        # The selection ring must not swallow clicks meant for the marker under it.
+        self.highlight.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.team_labels: dict[str, pg.TextItem] = {}
+        self.team_scatter.sigClicked.connect(self._team_clicked)
+        self.incident_scatter.sigClicked.connect(self._incident_clicked)
+        self.team_scatter.sigHovered.connect(self._hovered)
+        self.incident_scatter.sigHovered.connect(self._hovered)
+        self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
+
+        self.fit_button = QToolButton(text="Fit served area", objectName="map_fit")
+        self.fit_button.clicked.connect(self.fit_served_area)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.fit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.refresh_fills()
+        self.fit_served_area()
+
+    # ---- geometry -----------------------------------------------------------
+    def _xy(self, lat: float, lon: float) -> tuple[float, float]:
+        return self.projection.to_xy(lat, lon)
+
+    def fit_served_area(self) -> None:
+        boxes = [
+            self._division_bbox[d] for d in self.deployment.divisions if d in self._division_bbox
+        ]
+        if not boxes:
+            return
+        min_lon, min_lat, max_lon, max_lat = _union(boxes)
+        x0, y0 = self._xy(min_lat, min_lon)
+        x1, y1 = self._xy(max_lat, max_lon)
+        self.view_box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.05)
+
+    def team_position(self, team: Team) -> tuple[float, float] | None:
+        """(lat, lon): at its call while there, else at its base or its division's station."""
+        if team.status in AT_INCIDENT and team.incident_id in self._incidents:
+            location = self._incidents[team.incident_id].location
+            if location.lat is not None and location.lon is not None:
+                return location.lat, location.lon
+        if team.base_lat is not None and team.base_lon is not None:
+            return team.base_lat, team.base_lon
+        station = self.stations.get(team.division)
+        return (station.lat, station.lon) if station else None
+
+    # ---- data ---------------------------------------------------------------
+    def set_state(self, incidents: Iterable[Incident], teams: Iterable[Team]) -> None:
+        self._incidents = {i.id: i for i in incidents if i.is_open}
+        self._teams = {t.id: t for t in teams}
+        self.refresh()
+
+    def update_incidents(self, incidents: Iterable[Incident]) -> None:
+        for incident in incidents:
+            if incident.is_open:
+                self._incidents[incident.id] = incident
+            else:
+                self._incidents.pop(incident.id, None)
+        self.refresh()
+
+    def remove_incidents(self, incident_ids: Iterable[str]) -> None:
+        for incident_id in incident_ids:
+            self._incidents.pop(incident_id, None)
+        self.refresh()
+
+    def update_teams(self, teams: Iterable[Team]) -> None:
+        for team in teams:
+            self._teams[team.id] = team
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.refresh_teams()
+        self.refresh_incidents()
+        self.refresh_fills()
+        self._refresh_highlight()
+
+    def refresh_teams(self) -> None:
+        """Recolour and move every team marker with one ``setData``."""
+        ids, xs, ys, brushes = [], [], [], []
+        at_station: dict[tuple[float, float], int] = {}
+        for team in sorted(self._teams.values(), key=lambda t: t.call_sign):
+            position = self.team_position(team)
+            if position is None:
+                continue
+            x, y = self._xy(*position)
+            # Teams at the same spot fan out so each stays clickable.
+            n = at_station.get((x, y), 0)
+            at_station[(x, y)] = n + 1
+            ids.append(team.id)
+            xs.append(x + 0.45 * n)
+            ys.append(y - 0.35 * n)
+            brushes.append(pg.mkBrush(STATUS_COLOURS[team.status]))
+        self._team_ids = ids
+        self.team_scatter.setData(
+            x=np.array(xs), y=np.array(ys), brush=brushes, data=ids, pen=pg.mkPen("#0d1117")
+        )
+        for team_id in list(self.team_labels):
+            if team_id not in self._teams:
+                self.plot.removeItem(self.team_labels.pop(team_id))
+        for team_id, x, y in zip(ids, xs, ys, strict=True):
+            label = self.team_labels.get(team_id)
+            if label is None:
+                label = pg.TextItem(color="#ffffff", anchor=(-0.15, 0.5))
+                # Labels are read, not clicked: a click goes to the marker beneath.
+                label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                self.plot.addItem(label)
+                self.team_labels[team_id] = label
+            label.setText(self._teams[team_id].call_sign)
+            label.setPos(x, y)
+
+    def refresh_incidents(self) -> None:
+        now = self.clock()
+        thresholds = self.deployment.thresholds
+        ids, xs, ys, brushes, symbols = [], [], [], [], []
+        for incident in self._incidents.values():
+            lat, lon = incident.location.lat, incident.location.lon
+            if lat is None or lon is None:
+                continue
+            x, y = self._xy(lat, lon)
+            ids.append(incident.id)
+            xs.append(x)
+            ys.append(y)
+            brushes.append(pg.mkBrush(LEVEL_COLOURS[incident_level(incident, now, thresholds)]))
+            symbols.append(PRIORITY_SYMBOLS[incident.priority])
+        self._incident_ids = ids
+        self.incident_scatter.setData(
+            x=np.array(xs),
+            y=np.array(ys),
+            brush=brushes,
+            symbol=symbols,
+            data=ids,
+            pen=pg.mkPen("#0d1117"),
+        )
+
+    def refresh_fills(self) -> None:
+        """Served divisions tinted by service area; those without a free team hatched red."""
+        result = coverage(self._teams.values(), self.deployment)
+        uncovered = set(result.uncovered)
+        for name, item in self._fills.items():
+            if name in uncovered:
+                brush = QBrush(QColor(255, 60, 60, 110), Qt.BrushStyle.BDiagPattern)
+            elif name in self._area_of:
+                colour = QColor(AREA_COLOURS[self._area_of[name] % len(AREA_COLOURS)])
+                colour.setAlpha(70)
+                brush = QBrush(colour)
+            else:
+                brush = QBrush(QColor(255, 255, 255, 12))
+            item.setBrush(brush)
+        self.uncovered = uncovered
+
+    def tick(self) -> None:
+        """Incident colours age with time."""
+        self.refresh_incidents()
+
+    # ---- selection ------------------------------------------------------------
+    def select(self, kind: str, entity_id: str | None) -> None:
+        self._selected = (kind, entity_id) if entity_id else None
+        self._refresh_highlight()
+
+    def _refresh_highlight(self) -> None:
+        point = None
+        if self._selected is not None:
+            kind, entity_id = self._selected
+            scatter, ids = (
+                (self.team_scatter, self._team_ids)
+                if kind == "team"
+                else (self.incident_scatter, self._incident_ids)
+            )
+            if entity_id in ids:
+                x, y = scatter.getData()
+                i = ids.index(entity_id)
+                point = (x[i], y[i])
+        if point is None:
+            self.highlight.setData(x=[], y=[])
+        else:
+            self.highlight.setData(x=[point[0]], y=[point[1]])
+
+    def _team_clicked(self, _scatter, points, *_args) -> None:
+        if len(points):
+            team_id = points[0].data()
+            self.select("team", team_id)
+            self.team_clicked.emit(team_id)
+
+    def _incident_clicked(self, _scatter, points, *_args) -> None:
+        if len(points):
+            incident_id = points[0].data()
+            self.select("incident", incident_id)
+            self.incident_clicked.emit(incident_id)
+
+    def _scene_clicked(self, event) -> None:
+        if event.isAccepted() or self.read_only or event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.team_scatter.pointsAt(self.view_box.mapSceneToView(event.scenePos())).size:
+            return
+        point = self.view_box.mapSceneToView(event.scenePos())
+        lat, lon = self.projection.to_latlon(point.x(), point.y())
+        self.location_picked.emit(lat, lon)
+
+    def _hovered(self, _scatter, points, *_args) -> None:
+        if not len(points):
+            self.plot.setToolTip("")
+            return
+        entity_id = points[0].data()
+        if entity_id in self._teams:
+            team = self._teams[entity_id]
+            text = f"{team.call_sign} ({team.provider})\n{team.status.label} · {team.division}"
+        else:
+            incident = self._incidents[entity_id]
+            text = (
+                f"{incident.number} P{int(incident.priority)} {incident.call_type.label}\n"
+                f"{incident.state.value} · {incident.location.division or '?'}"
+            )
+        self.plot.setToolTip(text)
+
+    # ---- wiring ----------------------------------------------------------------
+    @classmethod
+    def for_workspace(
+        cls,
+        workspace,
+        deployment: Deployment,
+        *,
+        clock: Callable[[], datetime],
+        read_only: bool = False,
+    ) -> DivisionMapWidget:
+        """A map that follows a Workspace by itself (the wall uses this)."""
+        from .. import geodata
+        from .bridge import WorkspaceBridge
+
+        widget = cls(
+            geodata.drawing_geography(),
+            geodata.stations(),
+            deployment,
+            clock=clock,
+            read_only=read_only,
+        )
+        bridge = WorkspaceBridge(workspace, widget)
+
+        def reload(*_args: object) -> None:
+            view = workspace.view
+            widget.set_state(view.incidents.values(), view.teams.values())
+
+        for signal in (bridge.incidents_changed, bridge.teams_changed, bridge.reloaded):
+            signal.connect(reload)
+        reload()
+        return widget
+
+
+def _union(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    boxes = list(boxes)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
