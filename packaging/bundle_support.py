@@ -29,10 +29,10 @@ _WHEEL_INPUTS = ("pyproject.toml", "README.md", "src", "resources")
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
 
 # Qt modules the console does not use. PyInstaller only collects modules that
-# something imports, but pyqtgraph tries QtSvg, QtOpenGLWidgets and QtTest at
-# import time (it runs without them), and each one drags in its Qt libraries
-# and plugins. The rest are listed so a stray import cannot add tens of MB
-# unnoticed; docs/packaging.md says how to take one back.
+# something imports, but pyqtgraph tries QtSvg and QtTest at import time (it
+# runs without them), and each one drags in its Qt libraries and plugins. The
+# rest are listed so a stray import cannot add tens of MB unnoticed;
+# docs/packaging.md says how to take one back.
 UNUSED_QT = (
     "Qt3DAnimation",
     "Qt3DCore",
@@ -56,8 +56,6 @@ UNUSED_QT = (
     "QtNetwork",
     "QtNetworkAuth",
     "QtNfc",
-    "QtOpenGL",
-    "QtOpenGLWidgets",
     "QtPdf",
     "QtPdfWidgets",
     "QtPositioning",
@@ -137,6 +135,11 @@ def unwanted_qt_plugin(path: str) -> bool:
     # eglfs has a family of device integrations: qeglfs-kms-integration, ...
     return stem in UNUSED_QT_PLUGINS or stem.startswith("qeglfs-")
 
+
+# pyqtgraph (0.14) imports these with importlib.import_module when it is
+# imported (its OpenGL drawing path for curves), which the analysis cannot
+# see; without them the main window's map fails to import in the bundle.
+HIDDEN_IMPORTS = ("PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets")
 
 # Python packages that may sit in the build environment (test tools, the
 # PostgreSQL driver of the test extra, other Qt bindings) but that the console
