@@ -15,6 +15,8 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -179,11 +181,17 @@ class Console:
         if self.args.demo or (self.args.self_test and not self.args.user):
             from .demo import DemoServer
 
-            self.demo = DemoServer(speed=60.0) if self.args.demo else DemoServer(rate_per_day=0.0)
-            await asyncio.get_running_loop().run_in_executor(None, self.demo.start)
-            return await log_in(
-                self.demo.url, self.demo.username, self.demo.password, self.verifiers
+            # 54 calls a simulated day keep the six pilot teams busy but not swamped
+            # (at 18 a day, the real rate, an accelerated demo would look idle).
+            self.demo = (
+                DemoServer(speed=60.0, rate_per_day=54.0)
+                if self.args.demo
+                else DemoServer(rate_per_day=0.0)
             )
+            await asyncio.get_running_loop().run_in_executor(None, self.demo.start)
+            # The wall logs in with the wall role, so the server strips personal data.
+            user = "demo-wall" if self.args.wall else self.demo.username
+            return await log_in(self.demo.url, user, self.demo.password, self.verifiers)
         if self.args.user:
             password = os.environ.get(PASSWORD_ENV)
             if password is None:
@@ -229,8 +237,9 @@ class Console:
         from .store.workspace import Workspace
         from .sync.engine import SyncEngine
 
-        base = Path(tempfile.mkdtemp(prefix="umcr-demo-store-")) if self.demo else self.data
-        store = LocalStore(store_path(base, session.url))
+        # A demo's server lives in a temporary folder; so does its local store.
+        demo_dir = Path(tempfile.mkdtemp(prefix="umcr-demo-store-")) if self.demo else None
+        store = LocalStore(store_path(demo_dir or self.data, session.url))
         try:
             workspace = Workspace(store, actor=session.username)
             deployment = await fetch_deployment(session)
@@ -264,8 +273,12 @@ class Console:
             return self.exit_code
         finally:
             store.close()
+            if demo_dir is not None:
+                shutil.rmtree(demo_dir, ignore_errors=True)
 
     def _window(self, session: Session, workspace, deployment: Deployment, engine):
+        if self.args.wall:
+            return self._wall(workspace, deployment, engine)
         from .ui.main_window import MainWindow
 
         window = MainWindow(
@@ -303,20 +316,14 @@ class Console:
 
 
 def _map_widget(workspace, deployment: Deployment):
-    """The division map for the wall, when the map module is installed."""
-    try:
-        from .ui.map_widget import DivisionMapWidget
-    except ImportError:
-        return None
-    return DivisionMapWidget.for_workspace(workspace, deployment, read_only=True)
+    from .ui.map_widget import DivisionMapWidget
+
+    return DivisionMapWidget.for_workspace(workspace, deployment, clock=utcnow, read_only=True)
 
 
 def _division_lookup():
-    """Point -> division from the shipped boundaries, if they are installed."""
-    try:
-        from .geodata import division_at
-    except ImportError:
-        return None
+    from .geodata import division_at
+
     return division_at
 
 
@@ -336,6 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("umcr-console %s starting; log at %s", __version__, log_path)
 
     import qasync
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from .ui import crash
@@ -347,6 +355,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # and the HTTP client first); Qt must not stop the loop under it.
     app.setQuitOnLastWindowClosed(False)
     crash.install()
+    # Ctrl+C or a service stop closes the windows; the session then shuts down in
+    # order (sync stopped, store closed) instead of dying under the event loop.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: QTimer.singleShot(0, app.closeAllWindows))
+    # Python only sees a signal when it runs: a light timer lets it in while Qt waits.
+    heartbeat = QTimer()
+    heartbeat.start(250)
+    heartbeat.timeout.connect(lambda: None)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     console = Console(args)

@@ -115,7 +115,7 @@ def test_safety_override_reason_is_kept_as_a_note_with_author_and_workstation(
     incident = world.state.incidents[incident_id]
     assert incident.safety.weapons
     (note,) = incident.notes
-    assert note.text == "Safety screen overridden: kitchen knife, already handed to the neighbour"
+    assert note.text == "Safety screen (weapons): kitchen knife, already handed to the neighbour"
     assert note.author == ACTOR
     assert note.workstation_id == WORKSTATION
     assert note.at == world.now

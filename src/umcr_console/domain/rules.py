@@ -255,9 +255,13 @@ def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
         updated_at=ctx.at,
     )
     if p.screen_override_reason:
-        incident = incident.model_copy(
-            update={"notes": (_note(ctx, f"Safety screen overridden: {p.screen_override_reason}"),)}
-        )
+        # Neutral wording: the same reason serves a call kept for a team and one
+        # redirected right after (the redirect event carries its own reason).
+        flags = [
+            name for name in ("weapons", "violence", "medical", "crime") if getattr(p.safety, name)
+        ]
+        text = f"Safety screen ({', '.join(flags) or 'no flag'}): {p.screen_override_reason}"
+        incident = incident.model_copy(update={"notes": (_note(ctx, text),)})
     ctx.changes.incidents[incident.id] = incident
     return ctx.changes
 

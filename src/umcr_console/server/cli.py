@@ -21,22 +21,20 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import platformdirs
 import sqlalchemy as sa
 import uvicorn
 
 from ..config import load_deployment
 from ..domain.enums import Role
+from ..paths import DATA_DIR_ENV, data_dir
 from ..simulator import cli as simulator_cli
 from . import auth
 from .db import make_engine, teams
 from .migrate import upgrade
 
-DATA_DIR_ENV = "UMCR_DATA_DIR"
 DATABASE_ENV = "UMCR_DATABASE_URL"
 PASSWORD_ENV = "UMCR_PASSWORD"
 DATABASE_FILE = "server.sqlite3"
@@ -49,11 +47,9 @@ def default_database_url() -> str:
     """``$UMCR_DATABASE_URL``, else a SQLite file in the user data directory."""
     if url := os.environ.get(DATABASE_ENV):
         return url
-    data_dir = Path(
-        os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir("umcr-console", appauthor=False)
-    )
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / DATABASE_FILE}"
+    # The same per-user folder as the console's (paths.data_dir), so one
+    # machine keeps one place for UMCR data.
+    return f"sqlite:///{data_dir() / DATABASE_FILE}"
 
 
 def _parser() -> argparse.ArgumentParser:

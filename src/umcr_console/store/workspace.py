@@ -252,16 +252,21 @@ def _fill_redacted(event: Event) -> Event:
 
     The wall role receives events without personal fields; a required one
     (a note's text, a redirect's reason) gets a placeholder so the rules can
-    still move the state forward.
+    still move the state forward. So does the safety screen's reason, which
+    the rules require whenever a safety flag is set.
     """
     try:
         model = PAYLOAD_MODELS[EventType(event.type)]
     except ValueError:
         return event
+    safety = event.payload.get("safety")
+    flagged = isinstance(safety, dict) and any(safety.values())
     missing = {
         name: REDACTED
         for name, info in model.model_fields.items()
-        if name in PERSONAL_PAYLOAD_KEYS and info.is_required() and name not in event.payload
+        if name in PERSONAL_PAYLOAD_KEYS
+        and name not in event.payload
+        and (info.is_required() or (flagged and name == "screen_override_reason"))
     }
     if not missing:
         return event
