@@ -222,7 +222,9 @@ def bench_replay(count: int = 10_000) -> dict[str, Any]:
 class _Client:
     """One headless console process and the lines it prints."""
 
-    def __init__(self, server: ServerProcess, tmp: Path, number: int, actions: int, rate: float):
+    def __init__(
+        self, server: ServerProcess, tmp: Path, number: int, actions: int, rate: float, phase: float
+    ):
         user = "dispatcher1" if number % 2 == 0 else "dispatcher2"
         self.name = f"c{number:02d}"
         self.lines: queue.Queue[dict[str, Any]] = queue.Queue()
@@ -245,6 +247,8 @@ class _Client:
                 str(actions),
                 "--rate",
                 str(rate),
+                "--phase",
+                str(phase),
                 "--seed",
                 str(number),
                 "--kinds",
@@ -302,10 +306,12 @@ def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 def bench_propagation(
-    clients: int = 20, seconds: float = 30.0, total_rate: float = 20.0
+    clients: int = 20, seconds: float = 30.0, total_rate: float = 20.0, senders: int | None = None
 ) -> dict[str, Any]:
+    """``senders``: how many of the consoles make the actions (all by default)."""
     tmp = Path(tempfile.mkdtemp(prefix="umcr-bench-prop-"))
-    per_client = total_rate / clients
+    senders = senders or clients
+    per_client = total_rate / senders
     actions = int(seconds * per_client)
     with ServerProcess(tmp) as server:
         with httpx.Client(base_url=server.url) as http:
@@ -314,7 +320,11 @@ def bench_propagation(
                 started = time.perf_counter()
                 http.get("/api/v1/health").raise_for_status()
                 rtt.append(time.perf_counter() - started)
-        procs = [_Client(server, tmp, n, actions, per_client) for n in range(clients)]
+        procs = [
+            # Spread over the interval: dispatchers do not act in lockstep.
+            _Client(server, tmp, n, actions if n < senders else 0, per_client, n / total_rate)
+            for n in range(clients)
+        ]
         # The same round trip, sampled while the consoles run.
         loaded_rtt: list[float] = []
         sampling = threading.Event()
@@ -336,7 +346,7 @@ def bench_propagation(
                 p.proc.stdin.flush()
             sampler.start()
             _wait(
-                lambda: all(p.acks() >= actions for p in procs),
+                lambda: all(p.acks() >= actions for p in procs[:senders]),
                 seconds * 3 + 60,
                 "all actions made",
             )

@@ -56,6 +56,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=0.0, help="actions per second (0: at once)")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument(
+        "--phase", type=float, default=0.0, help="seconds to wait before the first action"
+    )
+    parser.add_argument(
         "--kinds", default=",".join(ALL_KINDS), help=f"comma-separated, of {','.join(ALL_KINDS)}"
     )
     parser.add_argument("--drain", action="store_true", help="exit when all is sent and confirmed")
@@ -117,7 +120,7 @@ async def run(args: argparse.Namespace) -> int:
             kinds=[k for k in args.kinds.split(",") if k],
         )
         interval = 1.0 / args.rate if args.rate > 0 else 0.0
-        started = loop.time()
+        started = loop.time() + args.phase
         for number in range(args.actions):
             if stopping.is_set():
                 break
