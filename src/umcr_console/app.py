@@ -184,7 +184,7 @@ class Console:
             # 54 calls a simulated day keep the six pilot teams busy but not swamped
             # (at 18 a day, the real rate, an accelerated demo would look idle).
             self.demo = (
-                DemoServer(speed=60.0, rate_per_day=54.0)
+                DemoServer(speed=60.0, rate_per_day=54.0, history_hours=8.0)
                 if self.args.demo
                 else DemoServer(rate_per_day=0.0)
             )

@@ -55,6 +55,8 @@ STOP_TIMEOUT = 10.0
 PORT_ATTEMPTS = 3
 # Calls in the first simulated minutes, so the floor has incidents within seconds.
 WARMUP_CALLS = 6
+# Real seconds spent replaying the demo's backdated history.
+HISTORY_REPLAY_SECONDS = 4.0
 
 
 def free_port() -> int:
@@ -92,8 +94,12 @@ class DemoServer:
         seed: int | None = None,
         *,
         warmup_calls: int = WARMUP_CALLS,
+        history_hours: float = 0.0,
     ) -> None:
         self.speed = speed
+        # Hours of past floor to replay first (backdated), so figures and charts
+        # have a real day behind them instead of starting empty.
+        self.history_hours = history_hours
         self.rate_per_day = rate_per_day
         self.seed = seed
         self.warmup_calls = warmup_calls
@@ -129,6 +135,8 @@ class DemoServer:
             self._start_server(database_url)
             # Rate 0 (the console's --self-test): a still floor, no simulator at all.
             if self.rate_per_day > 0:
+                if self.history_hours > 0:
+                    self._replay_history(simulator_password, field_users)
                 self._start_simulator(simulator_password, field_users)
         except BaseException:
             self.stop()
@@ -277,6 +285,27 @@ class DemoServer:
         _end_process(process)
         self.process = None
         raise RuntimeError(f"the demo server did not answer in time:\n{self.log_text()[-4000:]}")
+
+    def _replay_history(self, password: str, field_users: Sequence[str]) -> None:
+        """Simulate the last ``history_hours`` with backdated times, compressed into seconds."""
+        import asyncio
+
+        from .simulator.http import Credentials
+        from .simulator.pacing import ClockMode
+        from .simulator.runner import simulate
+
+        asyncio.run(
+            simulate(
+                self.url,
+                Credentials(SIMULATOR_USER, password),
+                field_users=[Credentials(name, password) for name in field_users],
+                rate=self.rate_per_day,
+                speed=self.history_hours * 3600 / HISTORY_REPLAY_SECONDS,
+                duration=HISTORY_REPLAY_SECONDS,
+                seed=self.seed,
+                clock=ClockMode.BACKDATED,
+            )
+        )
 
     def _start_simulator(self, password: str, field_users: Sequence[str]) -> None:
         from .simulator.http import Credentials

@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._default_dock_sizes)
 
     def _default_dock_sizes(self) -> None:
-        self.resizeDocks([self.map_dock, self.detail_dock], [520, 430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.map_dock, self.detail_dock], [440, 380], Qt.Orientation.Horizontal)
         self.resizeDocks([self.teams_dock], [270], Qt.Orientation.Vertical)
 
     def closeEvent(self, event) -> None:
