@@ -12,9 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from .domain.config import Costs
 from .domain.enums import RejectCode, Role
 from .domain.events import Event
 from .domain.model import Incident, Team
+from .domain.reports import DurationStats, Figures, Report
 
 API_PREFIX = "/api/v1"
 MAX_BATCH = 500
@@ -88,6 +90,94 @@ class Problem(Wire):
     detail: str
 
 
+# --- Extension: program reports (GET /api/v1/reports, docs/server.md) -------
+
+
+class ReportDurations(Wire):
+    """Minutes; ``None`` when no incident of the group has the duration."""
+
+    count: int
+    mean_min: float | None
+    median_min: float | None
+    p90_min: float | None
+
+    @classmethod
+    def of(cls, stats: DurationStats) -> ReportDurations:
+        return cls(
+            count=stats.count,
+            mean_min=stats.mean_min,
+            median_min=stats.median_min,
+            p90_min=stats.p90_min,
+        )
+
+
+class ReportFigures(Wire):
+    """The figures of one group of calls, as ``domain.reports.figures`` defines them."""
+
+    calls: int
+    handled: int
+    redirected: int
+    redirect_rate: float | None
+    open_now: int
+    response: ReportDurations
+    on_scene: ReportDurations
+    dispositions: dict[str, int]
+    interventions: int
+    cost_unarmed: float
+    cost_police: float
+    cost_avoided: float
+
+    @classmethod
+    def of(cls, figures: Figures) -> ReportFigures:
+        return cls(
+            calls=figures.calls,
+            handled=figures.handled,
+            redirected=figures.redirected,
+            redirect_rate=figures.redirect_rate,
+            open_now=figures.open_now,
+            response=ReportDurations.of(figures.response),
+            on_scene=ReportDurations.of(figures.on_scene),
+            dispositions=dict(figures.dispositions),
+            interventions=figures.interventions,
+            cost_unarmed=figures.cost_unarmed,
+            cost_police=figures.cost_police,
+            cost_avoided=figures.cost_avoided,
+        )
+
+
+class ProgramReport(Wire):
+    """``GET /api/v1/reports``: calls received in [start, end), as of event ``seq``.
+
+    Aggregates only: no incident, caller or person appears, so the wall role
+    may read it too.
+    """
+
+    start: datetime
+    end: datetime
+    seq: int
+    costs: Costs
+    total: ReportFigures
+    by_division: dict[str, ReportFigures]
+    by_call_type: dict[str, ReportFigures]
+    by_provider: dict[str, ReportFigures]
+
+    @classmethod
+    def of(cls, report: Report, *, seq: int, costs: Costs) -> ProgramReport:
+        def table(groups: dict[str, Figures]) -> dict[str, ReportFigures]:
+            return {name: ReportFigures.of(f) for name, f in groups.items()}
+
+        return cls(
+            start=report.start,
+            end=report.end,
+            seq=seq,
+            costs=costs,
+            total=ReportFigures.of(report.total),
+            by_division=table(report.by_division),
+            by_call_type=table(report.by_call_type),
+            by_provider=table(report.by_provider),
+        )
+
+
 __all__ = [
     "API_PREFIX",
     "KEEPALIVE_SECONDS",
@@ -101,6 +191,9 @@ __all__ = [
     "EventResult",
     "Health",
     "Problem",
+    "ProgramReport",
+    "ReportDurations",
+    "ReportFigures",
     "ResultStatus",
     "Snapshot",
     "TokenRequest",

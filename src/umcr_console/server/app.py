@@ -4,11 +4,15 @@ Blocking work (database, Argon2) runs in the thread pool; the event loop only
 routes requests and feeds the SSE streams.
 """
 
+import csv
+import io
 import logging
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
@@ -19,13 +23,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import __version__
-from ..domain.config import Deployment
+from ..domain.config import Costs, Deployment
 from ..domain.enums import Role
 from ..domain.events import Event
 from ..domain.ids import canonical_uuid
 from ..domain.model import Incident, Team
 from ..domain.permissions import may_write
 from ..domain.privacy import redact_event, redact_incident, redact_team
+from ..domain.reports import csv_rows
 from ..protocol import (
     API_PREFIX,
     BatchResult,
@@ -33,16 +38,18 @@ from ..protocol import (
     EventPage,
     Health,
     Problem,
+    ProgramReport,
     Snapshot,
     TokenRequest,
     TokenResponse,
 )
-from . import auth, eventlog
+from . import auth, eventlog, reporting
 from .auth import Principal
 from .broadcast import Broadcaster
-from .db import make_engine
+from .db import is_sqlite, make_engine
 from .inputs import MAX_SEQ, batch_problem
 from .migrate import upgrade
+from .notify import PgListener
 from .problems import BodyLimitMiddleware, install_error_handlers
 from .schemas import IncidentTimeline, Me
 from .settings import Settings
@@ -53,6 +60,10 @@ DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 # Events read from the log per step of an SSE stream.
 _STREAM_CHUNK = 500
+# Roles that may read program reports: aggregates only, so the wall too.
+REPORT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.WALL})
+# A spreadsheet runs a cell that starts like a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _PROBLEMS = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
@@ -64,11 +75,21 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     """The server app for ``settings``; ``engine`` overrides the one made from its URL."""
     engine = engine or make_engine(settings.database_url)
     broadcaster = Broadcaster()
+    # Names this instance in its PostgreSQL notifications (server/notify.py).
+    origin = uuid.uuid4().hex[:12]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         broadcaster.bind()
         await anyio.to_thread.run_sync(upgrade, engine)
+        # Other server processes on the database wake our streams through it.
+        listener = (
+            None
+            if is_sqlite(engine)
+            else PgListener(engine, broadcaster.notify_threadsafe, origin=origin)
+        )
+        if listener is not None:
+            listener.start()
         seeded = await anyio.to_thread.run_sync(
             lambda: eventlog.seed_roster(engine, settings.deployment, now=settings.clock())
         )
@@ -78,6 +99,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             yield
         finally:
             broadcaster.close()
+            if listener is not None:
+                await anyio.to_thread.run_sync(listener.stop)
             engine.dispose()
 
     app = FastAPI(
@@ -94,11 +117,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.broadcaster = broadcaster
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.include_router(_router(settings, engine, broadcaster))
+    app.state.origin = origin
+    app.include_router(_router(settings, engine, broadcaster, origin))
     return app
 
 
-def _router(settings: Settings, engine: Engine, broadcaster: Broadcaster) -> APIRouter:
+def _router(settings: Settings, engine: Engine, broadcaster: Broadcaster, origin: str) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
@@ -214,7 +238,12 @@ def _router(settings: Settings, engine: Engine, broadcaster: Broadcaster) -> API
         if problem := batch_problem(batch.events):
             raise HTTPException(422, problem)
         outcome = await run_in_threadpool(
-            eventlog.submit_batch, engine, user, batch.events, clock=settings.clock
+            eventlog.submit_batch,
+            engine,
+            user,
+            batch.events,
+            clock=settings.clock,
+            origin=origin,
         )
         if outcome.accepted:
             broadcaster.notify()
@@ -286,6 +315,62 @@ def _router(settings: Settings, engine: Engine, broadcaster: Broadcaster) -> API
             await broadcaster.wait(waiter, keepalive - quiet)
 
     @router.get(
+        "/reports",
+        response_model=ProgramReport,
+        tags=["reports"],
+        responses={
+            200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"},
+            **_PROBLEMS,
+        },
+    )
+    def program_report(
+        user: User,
+        start: Annotated[datetime, Query(description="RFC 3339 with an offset; inclusive")],
+        end: Annotated[datetime, Query(description="RFC 3339 with an offset; exclusive")],
+        format: Annotated[Literal["json", "csv"], Query()] = "json",
+        cost_unarmed: Annotated[
+            float | None, Query(ge=0, le=1e6, description="dollars per intervention")
+        ] = None,
+        cost_police: Annotated[
+            float | None, Query(ge=0, le=1e6, description="dollars per intervention")
+        ] = None,
+    ) -> ProgramReport | Response:
+        """Extension: program figures for calls received in [start, end).
+
+        In total and by division, call type and provider (every provider that
+        had a team on the call), computed by ``domain.reports``. Costs default
+        to the deployment's. ``format=csv`` gives ``domain.reports.csv_rows``.
+        """
+        if user.role not in REPORT_ROLES:
+            raise HTTPException(403, f"the {user.role} role may not read reports")
+        if start.tzinfo is None or end.tzinfo is None:
+            raise HTTPException(422, "start and end need a UTC offset (e.g. Z or +00:00)")
+        try:
+            start, end = start.astimezone(UTC), end.astimezone(UTC)
+        except OverflowError:
+            raise HTTPException(422, "start or end is out of range in UTC") from None
+        if end <= start:
+            raise HTTPException(422, "end must be after start")
+        costs = settings.deployment.costs
+        costs = Costs(
+            unarmed_per_intervention=(
+                costs.unarmed_per_intervention if cost_unarmed is None else cost_unarmed
+            ),
+            police_per_intervention=(
+                costs.police_per_intervention if cost_police is None else cost_police
+            ),
+        )
+        seq, rep = reporting.program_report(engine, start, end, costs)
+        if format == "csv":
+            name = f"umcr-report-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+            return Response(
+                _csv_text(csv_rows(rep)),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+        return ProgramReport.of(rep, seq=seq, costs=costs)
+
+    @router.get(
         "/incidents/{incident_id}/events",
         response_model=IncidentTimeline,
         tags=["events"],
@@ -316,6 +401,18 @@ def _cursor(last_event_id: str | None, after: int | None) -> int | None:
             raise HTTPException(422, "Last-Event-ID is out of range")
         return value
     return after
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    """CSV for a spreadsheet; a group name (a division typed by a client) cannot be a formula."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        name = row[1]
+        if name.startswith(_FORMULA_START):
+            row = [row[0], "'" + name, *row[2:]]
+        writer.writerow(row)
+    return out.getvalue()
 
 
 def _sse_message(event: Event) -> str:

@@ -76,6 +76,41 @@ incidents = sa.Table(
     sa.Column("data", sa.JSON, nullable=False),
 )
 
+# What the program reports need of each incident, and nothing personal: kept
+# by the write path beside ``incidents`` (same transaction), so a report over a
+# year reads narrow rows by an index on received_at instead of every incident's
+# JSON document (docs/server.md, "Reports").
+incident_summary = sa.Table(
+    "incident_summary",
+    metadata,
+    sa.Column("incident_id", sa.String(36), primary_key=True),
+    sa.Column("number", sa.String(20), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("priority", sa.SmallInteger, nullable=False),
+    sa.Column("call_type", sa.String(40), nullable=False),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("division", sa.String(200), nullable=True),
+    sa.Column("disposition", sa.String(40), nullable=True),
+    sa.Column("redirected_to", sa.String(20), nullable=True),
+    sa.Column("dispatched_at", UtcDateTime, nullable=True),
+    sa.Column("en_route_at", UtcDateTime, nullable=True),
+    sa.Column("on_scene_at", UtcDateTime, nullable=True),
+    sa.Column("closed_at", UtcDateTime, nullable=True),
+    sa.Index("ix_incident_summary_received_at", "received_at"),
+)
+
+# Every provider that ever had a team on an incident (an incident's team_ids
+# forget a team once it clears, the report must not): one row per pair,
+# written when an assignment is accepted.
+incident_providers = sa.Table(
+    "incident_providers",
+    metadata,
+    sa.Column("incident_id", sa.String(36), primary_key=True),
+    sa.Column("provider", sa.String(200), primary_key=True),
+)
+
 teams = sa.Table(
     "teams",
     metadata,

@@ -19,6 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.config import Deployment
@@ -32,7 +34,10 @@ from ..protocol import EventResult, ResultStatus
 from .auth import Principal
 from .db import (
     events,
+    incident_providers,
+    incident_summary,
     incidents,
+    is_sqlite,
     last_seq,
     read_transaction,
     server_state,
@@ -40,10 +45,12 @@ from .db import (
     utc_now,
     write_transaction,
 )
+from .notify import notify_statement
 
 SYSTEM_ACTOR = "system"
 SYSTEM_WORKSTATION = "server"
 RECENTLY_CLOSED = timedelta(hours=24)
+OPEN_STATES = tuple(s.value for s in IncidentState if s != IncidentState.CLOSED)
 # SQLite allows 32766 bound parameters; stay far below for IN lists.
 _IN_CHUNK = 500
 
@@ -115,10 +122,19 @@ class DbStateView:
         old_incidents = [i for i in self.dirty_incidents.values() if i.id in self.stored_incidents]
         if new_incidents:
             self._conn.execute(sa.insert(incidents), [_incident_row(i) for i in new_incidents])
+            self._conn.execute(
+                sa.insert(incident_summary), [_summary_row(i) for i in new_incidents]
+            )
         if old_incidents:
             self._conn.execute(
                 sa.update(incidents).where(incidents.c.id == sa.bindparam("b_id")),
                 [{"b_id": i.id, **_incident_row(i, with_id=False)} for i in old_incidents],
+            )
+            self._conn.execute(
+                sa.update(incident_summary).where(
+                    incident_summary.c.incident_id == sa.bindparam("b_id")
+                ),
+                [{"b_id": i.id, **_summary_row(i, with_id=False)} for i in old_incidents],
             )
         new_teams = [t for t in self.dirty_teams.values() if t.id not in self.stored_teams]
         old_teams = [t for t in self.dirty_teams.values() if t.id in self.stored_teams]
@@ -148,6 +164,52 @@ def _incident_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]
     if with_id:
         row["id"] = incident.id
     return row
+
+
+def _summary_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]:
+    """The report's columns of an incident: no personal data (see db.incident_summary)."""
+    times = incident.times
+    row: dict[str, Any] = {
+        "number": incident.number,
+        "version": incident.version,
+        "state": incident.state.value,
+        "received_at": incident.received_at,
+        "priority": int(incident.priority),
+        "call_type": incident.call_type.value,
+        "source": incident.source.value,
+        "division": incident.location.division,
+        "disposition": incident.disposition.value if incident.disposition else None,
+        "redirected_to": incident.redirected_to.value if incident.redirected_to else None,
+        "dispatched_at": times.dispatched_at,
+        "en_route_at": times.en_route_at,
+        "on_scene_at": times.on_scene_at,
+        "closed_at": times.closed_at,
+    }
+    if with_id:
+        row["incident_id"] = incident.id
+    return row
+
+
+def _assigned_providers(event: Event, changes: Changes) -> set[tuple[str, str]]:
+    """(incident, provider) of a team an accepted assignment put on its incident."""
+    if event.type != EventType.INCIDENT_TEAM_ASSIGNED:
+        return set()
+    return {
+        (team.incident_id, team.provider)
+        for team in changes.teams.values()
+        if team.incident_id == event.entity_id
+    }
+
+
+def _insert_providers(conn: Connection, pairs: set[tuple[str, str]]) -> None:
+    """Add the pairs not yet stored (a team may be assigned to one incident twice)."""
+    if not pairs:
+        return
+    insert = sqlite_insert if is_sqlite(conn.engine) else postgresql_insert
+    conn.execute(
+        insert(incident_providers).on_conflict_do_nothing(),
+        [{"incident_id": i, "provider": p} for i, p in sorted(pairs)],
+    )
 
 
 def _team_row(team: Team, *, with_id: bool = True) -> dict[str, Any]:
@@ -209,11 +271,14 @@ def submit_batch(
     batch: Sequence[Event],
     *,
     clock: Callable[[], datetime] = utc_now,
+    origin: str = "",
 ) -> BatchOutcome:
     """Judge and store ``batch`` in order, in one durable transaction.
 
     The server, not the client, sets ``actor`` (the token's user),
     ``recorded_at`` and ``seq``; whatever a client sent there is dropped.
+    ``origin`` names the server instance in the PostgreSQL notification, so
+    that instance's listener can skip what it has already announced itself.
     """
     outcome = BatchOutcome(results=[])
     with _process_write_lock, write_transaction(engine) as conn:
@@ -223,6 +288,7 @@ def submit_batch(
         known = _known_event_ids(conn, {e.event_id for e in batch})
         view = DbStateView(conn)
         rows: list[dict[str, Any]] = []
+        providers: set[tuple[str, str]] = set()
         for sent in batch:
             if sent.event_id in known:
                 outcome.results.append(
@@ -265,6 +331,7 @@ def submit_batch(
                 continue
             seq += 1
             view.apply(decision)
+            providers |= _assigned_providers(event, decision)
             known[event.event_id] = seq
             stored = event.model_copy(update={"seq": seq})
             rows.append(_event_row(stored, _related_incident(stored, decision)))
@@ -275,7 +342,12 @@ def submit_batch(
         if rows:
             conn.execute(sa.insert(events), rows)
             view.flush()
+            _insert_providers(conn, providers)
             conn.execute(sa.update(server_state).where(server_state.c.id == 1).values(last_seq=seq))
+            if not is_sqlite(engine):
+                # Delivered by PostgreSQL at commit, and only if it commits:
+                # every server process on the database wakes its streams.
+                conn.execute(notify_statement(f"{origin}:{seq}"))
     # Leaving the block committed the transaction (durably: synchronous=FULL on
     # SQLite, fsync on PostgreSQL) before anyone is told "accepted".
     return outcome
@@ -371,20 +443,30 @@ class SnapshotData:
     teams: list[Team]
 
 
+def snapshot_query(now: datetime) -> sa.Select[tuple[Any]]:
+    """The snapshot's incidents: every open one, and those closed in the last 24 h.
+
+    "state IN (open states)" rather than "state != closed": both arms of the
+    OR are then index scans (ix_incidents_state, ix_incidents_closed_at), so
+    the snapshot reads a day of incidents, not years of history.
+    """
+    return (
+        sa.select(incidents.c.data)
+        .where(
+            sa.or_(
+                incidents.c.state.in_(OPEN_STATES),
+                incidents.c.closed_at >= now - RECENTLY_CLOSED,
+            )
+        )
+        .order_by(incidents.c.received_at, incidents.c.id)
+    )
+
+
 def read_snapshot(engine: Engine, *, now: datetime) -> SnapshotData:
     """The state after event ``seq``: open incidents, those closed in the last 24 h, all teams."""
     with read_transaction(engine) as conn:
         seq = last_seq(conn)
-        incident_rows = conn.execute(
-            sa.select(incidents.c.data)
-            .where(
-                sa.or_(
-                    incidents.c.state != IncidentState.CLOSED.value,
-                    incidents.c.closed_at >= now - RECENTLY_CLOSED,
-                )
-            )
-            .order_by(incidents.c.received_at, incidents.c.id)
-        ).scalars()
+        incident_rows = conn.execute(snapshot_query(now)).scalars()
         found_incidents = [Incident.model_validate(d) for d in incident_rows]
         team_rows = conn.execute(sa.select(teams.c.data)).scalars()
         found_teams = sorted((Team.model_validate(d) for d in team_rows), key=lambda t: t.call_sign)
