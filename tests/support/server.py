@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -123,6 +123,7 @@ class ServerProcess:
         users: Mapping[str, tuple[str, str]] = DEFAULT_USERS,
         keepalive: float = 1.0,
         extra_env: dict[str, str] | None = None,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.tmp_path = Path(tmp_path)
         self.database_url = database_url or f"sqlite:///{self.tmp_path / 'server.sqlite3'}"
@@ -131,6 +132,8 @@ class ServerProcess:
         self.users = dict(users)
         self.keepalive = keepalive
         self.extra_env = dict(extra_env or {})
+        # More `serve` options, e.g. ("--deployment", "citywide").
+        self.extra_args = list(extra_args)
         self.process: subprocess.Popen[bytes] | None = None
         self.returncode: int | None = None
         self._prepared = False
@@ -159,6 +162,7 @@ class ServerProcess:
             str(self.port),
             "--database",
             self.database_url,
+            *self.extra_args,
         ]
         with self.log_path.open("ab") as log:
             log.write(f"--- start {self._starts}\n".encode())
