@@ -102,24 +102,29 @@ def test_drop_refuses_new_connections_and_spares_open_ones(proxy: FaultProxy) ->
         old.sendall(b"a")
         assert recv_exactly(old, 1) == b"a"
         proxy.drop()
-        with connect(proxy) as new:
-            assert recv_all(new) == b""
+        try:
+            with connect(proxy) as new:
+                assert recv_all(new) == b""
+        except ConnectionResetError:
+            pass  # the RST may already meet the connect itself
         old.sendall(b"b")
         assert recv_exactly(old, 1) == b"b"
     assert proxy.dropped == 1
 
 
 def test_blackhole_silences_open_and_new_connections_for_good(proxy: FaultProxy) -> None:
-    with connect(proxy, timeout=0.5) as old:
+    with connect(proxy) as old:
         old.sendall(b"a")
         assert recv_exactly(old, 1) == b"a"
         proxy.blackhole()
-        with connect(proxy, timeout=0.5) as new:
+        with connect(proxy) as new:
             new.sendall(b"b")
+            new.settimeout(0.5)  # silence: nothing to wait for but time
             with pytest.raises(TimeoutError):
                 new.recv(1)
         proxy.pass_through()
         old.sendall(b"c")
+        old.settimeout(0.5)
         with pytest.raises(TimeoutError):
             old.recv(1)  # a connection from the blackhole stays dead
     with connect(proxy) as fresh:
