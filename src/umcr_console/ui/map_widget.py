@@ -34,6 +34,12 @@ LEVEL_COLOURS = {Level.NORMAL: "#e6edf3", Level.WARNING: "#f2cc60", Level.ALARM:
 AT_INCIDENT = frozenset({TeamStatus.ON_SCENE, TeamStatus.TRANSPORTING})
 
 
+# Made once: brushes and pens are shared by every marker of a kind.
+_STATUS_BRUSHES = {status: pg.mkBrush(colour) for status, colour in STATUS_COLOURS.items()}
+_LEVEL_BRUSHES = {level: pg.mkBrush(colour) for level, colour in LEVEL_COLOURS.items()}
+_MARKER_PEN = pg.mkPen("#0d1117")
+
+
 class DivisionMapWidget(QWidget):
     team_clicked = Signal(str)
     incident_clicked = Signal(str)
@@ -113,6 +119,7 @@ class DivisionMapWidget(QWidget):
         # The selection ring must not swallow clicks meant for the marker under it.
         self.highlight.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.team_labels: dict[str, pg.TextItem] = {}
+        self._label_state: dict[str, tuple[str, float, float]] = {}
         self.team_scatter.sigClicked.connect(self._team_clicked)
         self.incident_scatter.sigClicked.connect(self._incident_clicked)
         self.team_scatter.sigHovered.connect(self._hovered)
@@ -176,7 +183,9 @@ class DivisionMapWidget(QWidget):
     def update_teams(self, teams: Iterable[Team]) -> None:
         for team in teams:
             self._teams[team.id] = team
-        self.refresh()
+        self.refresh_teams()
+        self.refresh_fills()
+        self._refresh_highlight()
 
     def refresh(self) -> None:
         self.refresh_teams()
@@ -199,14 +208,15 @@ class DivisionMapWidget(QWidget):
             ids.append(team.id)
             xs.append(x + 0.45 * n)
             ys.append(y - 0.35 * n)
-            brushes.append(pg.mkBrush(STATUS_COLOURS[team.status]))
+            brushes.append(_STATUS_BRUSHES[team.status])
         self._team_ids = ids
         self.team_scatter.setData(
-            x=np.array(xs), y=np.array(ys), brush=brushes, data=ids, pen=pg.mkPen("#0d1117")
+            x=np.array(xs), y=np.array(ys), brush=brushes, data=ids, pen=_MARKER_PEN
         )
         for team_id in list(self.team_labels):
             if team_id not in self._teams:
                 self.plot.removeItem(self.team_labels.pop(team_id))
+                self._label_state.pop(team_id, None)
         for team_id, x, y in zip(ids, xs, ys, strict=True):
             label = self.team_labels.get(team_id)
             if label is None:
@@ -215,8 +225,13 @@ class DivisionMapWidget(QWidget):
                 label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
                 self.plot.addItem(label)
                 self.team_labels[team_id] = label
-            label.setText(self._teams[team_id].call_sign)
-            label.setPos(x, y)
+            # Touch a label only when it changes: 500 setText/setPos per update cost
+            # more than the markers themselves.
+            placed = (self._teams[team_id].call_sign, x, y)
+            if self._label_state.get(team_id) != placed:
+                label.setText(placed[0])
+                label.setPos(x, y)
+                self._label_state[team_id] = placed
 
     def refresh_incidents(self) -> None:
         now = self.clock()
@@ -230,7 +245,7 @@ class DivisionMapWidget(QWidget):
             ids.append(incident.id)
             xs.append(x)
             ys.append(y)
-            brushes.append(pg.mkBrush(LEVEL_COLOURS[incident_level(incident, now, thresholds)]))
+            brushes.append(_LEVEL_BRUSHES[incident_level(incident, now, thresholds)])
             symbols.append(PRIORITY_SYMBOLS[incident.priority])
         self._incident_ids = ids
         self.incident_scatter.setData(
@@ -239,7 +254,7 @@ class DivisionMapWidget(QWidget):
             brush=brushes,
             symbol=symbols,
             data=ids,
-            pen=pg.mkPen("#0d1117"),
+            pen=_MARKER_PEN,
         )
 
     def refresh_fills(self) -> None:
