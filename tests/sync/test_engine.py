@@ -13,7 +13,7 @@ from tests.support.faultproxy import FaultProxy
 from tests.support.server import DEFAULT_USERS, ServerProcess
 from umcr_console.domain.enums import EventType
 from umcr_console.domain.events import NoteAdded
-from umcr_console.sync import LinkState
+from umcr_console.sync import LinkState, NotSignedIn
 from umcr_console.sync.traffic import Traffic
 
 from .harness import Console, assert_matches_server, server_log
@@ -159,3 +159,28 @@ def test_another_server_database_is_detected_and_pending_actions_go_to_it(
         refused = {n.event.event_id for n in console.rejections}
         # Sent again to the new database: accepted there, or refused there and shown.
         assert {e.event_id for e in pending} <= logged | refused
+
+
+def test_the_ui_can_fetch_a_timeline_and_the_deployment_through_the_engine(
+    live_server: ServerProcess, console_for: Callable[..., Console]
+) -> None:
+    console = console_for(live_server.url, "a")
+    console.wait_drained()
+    [created] = console.act(Traffic(random.Random(9), "a", kinds=("create",)), 1)
+    console.submit(
+        console.call(
+            lambda: console.workspace.new_event(
+                EventType.INCIDENT_NOTE_ADDED, created.entity_id, NoteAdded(text="n")
+            )
+        )
+    )
+    console.wait_drained()
+    timeline = console.run(lambda: console.engine.fetch_timeline(created.entity_id))
+    assert [e.type for e in timeline] == ["incident.created", "incident.note_added"]
+    deployment = console.run(console.engine.fetch_deployment)
+    assert len(deployment.teams) == 6
+
+    locked_out = console_for(live_server.url, "b", password="wrong")
+    locked_out.wait_until(lambda: locked_out.engine.status.login_required, 20)
+    with pytest.raises(NotSignedIn):
+        locked_out.run(locked_out.engine.fetch_deployment)

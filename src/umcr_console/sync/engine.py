@@ -298,16 +298,25 @@ class SyncEngine:
         self._call_in_loop(self._credentials_given)
 
     async def fetch_timeline(self, incident_id: str) -> list[Event]:
-        """All accepted events of one incident, from the server (older than this console)."""
-        response = await self._request("GET", f"/incidents/{incident_id}/events")
-        self._raise_for_status(response)
+        """All accepted events of one incident, from the server (older than this console).
+
+        Raises ``NotSignedIn``, ``LinkError`` or ``httpx.HTTPError`` when it cannot.
+        """
+        response = await self._ui_request("GET", f"/incidents/{incident_id}/events")
         return [Event.model_validate(e) for e in response.json()["events"]]
 
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""
-        response = await self._request("GET", "/deployment")
-        self._raise_for_status(response)
+        response = await self._ui_request("GET", "/deployment")
         return Deployment.model_validate(response.json())
+
+    async def _ui_request(self, method: str, path: str) -> httpx.Response:
+        try:
+            response = await self._request(method, path)
+        except _Unauthorized as exc:
+            raise NotSignedIn(f"the server asks to sign in again: {exc}") from None
+        self._raise_for_status(response)
+        return response
 
     # -- session ------------------------------------------------------------
 
