@@ -161,6 +161,25 @@ def test_intake_assignment_and_offline_intake_reach_the_other_console(
             row = b.window.queue_model.row_of(offline_id.entity_id)
             assert b.window.queue_model.index(row, COL_TEAM).data() == ""
             assert a.workspace.view.incidents == b.workspace.view.incidents
+
+            # A console started later bootstraps from the snapshot; its timeline of
+            # an older incident comes from the server: who, when, from where.
+            c = Console("c", live_server.url, "supervisor", tmp_path, qtbot)
+            tasks.append(c.engine.start())
+            try:
+                await until(lambda: incident_id in c.workspace.view.incidents, "C bootstrapped")
+                c.window.select_incident(incident_id)
+                c.window._fetch_timeline(incident_id)
+                await until(lambda: c.window.detail.timeline.count() >= 3, "C's timeline")
+                lines = [
+                    c.window.detail.timeline.item(i).text()
+                    for i in range(c.window.detail.timeline.count())
+                ]
+                assert "dispatcher1 @ " + a.workspace.workstation_id in lines[0]
+                assert "created" in lines[0]
+                assert any("team assigned EX-2" in line and "dispatcher2" in line for line in lines)
+            finally:
+                await c.close()
         finally:
             await a.close()
             await b.close()

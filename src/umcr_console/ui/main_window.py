@@ -7,6 +7,8 @@ be arranged; the arrangement and the theme are kept in QSettings.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -49,6 +51,8 @@ from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
 from .theme import apply_theme, current_theme
+
+log = logging.getLogger(__name__)
 
 ROW_HEIGHT = 24
 STATE_FILTERS = {
@@ -147,6 +151,8 @@ class MainWindow(QMainWindow):
         self.alerts = AlertBook(deployment.thresholds)
         self._intake: IntakeDialog | None = None
         self._open_dialogs: list[QDialog] = []
+        self._server_timelines: dict[str, list[Event]] = {}
+        self._tasks: set[asyncio.Future[None]] = set()
 
         self.queue_model = IncidentQueueModel(deployment.thresholds, clock, self)
         self.team_model = TeamTableModel(deployment.thresholds, clock, parent=self)
@@ -414,11 +420,43 @@ class MainWindow(QMainWindow):
         incident_id = self.selected_incident_id()
         view = self.workspace.view
         incident = view.incidents.get(incident_id) if incident_id else None
-        timeline = self.workspace.timeline(incident_id) if incident else []
+        timeline = self._timeline(incident_id) if incident else []
         self.detail.show_incident(incident, timeline, view.teams)
+
+    def _timeline(self, incident_id: str) -> list[Event]:
+        """The server's full history of the incident (fetched once), then what this
+        console saw since and its own pending events; each event once, in order."""
+        local = self.workspace.timeline(incident_id)
+        fetched = self._server_timelines.get(incident_id, [])
+        seen = {e.event_id for e in fetched}
+        confirmed = sorted(
+            [*fetched, *(e for e in local if e.seq is not None and e.event_id not in seen)],
+            key=lambda e: e.seq or 0,
+        )
+        return [*confirmed, *(e for e in local if e.seq is None)]
+
+    def _fetch_timeline(self, incident_id: str | None) -> None:
+        """Events older than this console's log come from the server, in the background."""
+        engine = getattr(self, "engine", None)
+        if engine is None or incident_id is None or incident_id in self._server_timelines:
+            return
+
+        async def fetch() -> None:
+            try:
+                self._server_timelines[incident_id] = await engine.fetch_timeline(incident_id)
+            except Exception as exc:  # offline or refused: the local log is what we show
+                log.info("timeline of %s not fetched: %s", incident_id, exc)
+                return
+            if self.selected_incident_id() == incident_id:
+                self._refresh_detail()
+
+        task = asyncio.ensure_future(fetch())
+        self._tasks.add(task)  # keep a reference until it ends
+        task.add_done_callback(self._tasks.discard)
 
     def _queue_current_changed(self, *_args) -> None:
         self._refresh_detail()
+        self._fetch_timeline(self.selected_incident_id())
 
     def apply_filter(self) -> None:
         self.queue_model.set_filter(
