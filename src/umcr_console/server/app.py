@@ -43,7 +43,7 @@ from ..protocol import (
     TokenRequest,
     TokenResponse,
 )
-from . import auth, eventlog, reporting
+from . import auth, eventlog, redirects, reporting
 from .auth import Principal
 from .broadcast import Broadcaster
 from .db import is_sqlite, make_engine
@@ -119,6 +119,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.state.origin = origin
     app.include_router(_router(settings, engine, broadcaster, origin))
+    # EIDO document endpoint and the redirect packet sender (docs/interop.md).
+    app.include_router(redirects.router(settings, engine, broadcaster))
     return app
 
 

@@ -157,6 +157,36 @@ server_state = sa.Table(
     sa.Column("last_seq", sa.BigInteger, nullable=False),
 )
 
+# The EIDO packets of redirects to LAPD / LAFD and what became of each
+# (server/redirects.py): one row per redirecting event, so a packet is never
+# built twice and never lost silently. ``redirect_cursor`` is the seq up to
+# which the event log was read for redirects.
+redirect_outbox = sa.Table(
+    "redirect_outbox",
+    metadata,
+    sa.Column("event_id", sa.String(36), primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False, unique=True),
+    sa.Column("incident_id", sa.String(36), nullable=False, index=True),
+    sa.Column("agency", sa.String(20), nullable=False),
+    sa.Column("endpoint", sa.String(2000), nullable=True),
+    # pending, sent, failed, or no_endpoint (none configured for the agency).
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=True),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Index("ix_redirect_outbox_status_next", "status", "next_attempt_at"),
+)
+
+redirect_cursor = sa.Table(
+    "redirect_cursor",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+)
+
 # Execution option that makes a connection's next transaction a write transaction.
 WRITE_OPTION = "umcr_write"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
