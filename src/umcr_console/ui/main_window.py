@@ -42,6 +42,7 @@ from ..domain.events import Event
 from ..domain.model import Incident, Team
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from . import action_dialogs as dialogs
+from . import eido_dialog
 from .bridge import WorkspaceBridge
 from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
@@ -322,6 +323,11 @@ class MainWindow(QMainWindow):
         ):
             self._action(incident_menu, text, key, lambda _=False, n=name: self.open_action(n))
         self._action(incident_menu, "Add &note", "Ctrl+T", self._focus_note)
+        incident_menu.addSeparator()
+        self._action(
+            incident_menu, "Export &EIDO…", None, lambda: eido_dialog.export_selected(self)
+        )
+        self._action(incident_menu, "&Import EIDO…", None, lambda: eido_dialog.import_file(self))
         team_menu = bar.addMenu("&Team")
         self._action(
             team_menu, "Set &status…", "Ctrl+Shift+S", lambda: self.open_team_action("status")
