@@ -326,3 +326,11 @@ def test_any_text_exports_a_valid_document(
     assert_valid(
         incident_to_eido(_incident(world, incident), [], agent=AGENT, include_personal=True)
     )
+
+
+def test_the_outdated_2020_sample_fails_the_validator() -> None:
+    """SOURCES.md: the 2020 draft sample has 18 errors; the validator must see them."""
+    from tests.interop.schema import sample
+
+    assert len(errors(sample("Sample_EIDO.json"))) == 18
+    assert errors(sample("Sample call transfer EIDO.json")) == []
