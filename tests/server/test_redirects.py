@@ -142,6 +142,19 @@ def database_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'server.sqlite3'}"
 
 
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def any_database(request, tmp_path) -> str:
+    """SQLite, and PostgreSQL where the tests have one (its row locks differ)."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path / 'server.sqlite3'}"
+
+
 @pytest.fixture
 def fast_retries(monkeypatch) -> None:
     monkeypatch.setenv(BACKOFF_ENV, "0.05")
@@ -155,8 +168,9 @@ def _secrets_absent(body: dict) -> None:
 
 
 def test_a_redirect_is_delivered_exactly_once_after_two_failures(
-    database_url, monkeypatch, fast_retries
+    any_database, monkeypatch, fast_retries
 ) -> None:
+    database_url = any_database
     with receiver(failures=2) as lapd:
         monkeypatch.setenv(ENDPOINT_ENV[Agency.LAPD], lapd.url)
         with serve(database_url) as api:
@@ -301,7 +315,8 @@ def test_without_an_endpoint_the_redirect_is_still_recorded(database_url, monkey
         assert row["endpoint"] is None
 
 
-def test_two_servers_on_one_database_send_once(database_url, monkeypatch, fast_retries) -> None:
+def test_two_servers_on_one_database_send_once(any_database, monkeypatch, fast_retries) -> None:
+    database_url = any_database
     with receiver(failures=2) as lapd:
         monkeypatch.setenv(ENDPOINT_ENV[Agency.LAPD], lapd.url)
         with serve(database_url) as first, serve(database_url) as second:

@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -180,7 +180,17 @@ def _redirect_agency(event_type: str, payload: Mapping[str, Any]) -> Agency | No
 
 
 @contextlib.contextmanager
-def _cursor_lock(engine: Engine) -> Any:
+def _write(engine: Engine) -> Iterator[Connection]:
+    """A write transaction; on SQLite it takes the write lock at BEGIN (IMMEDIATE), since
+    a read transaction that upgrades to a write fails at once if another wrote meanwhile."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
+
+
+@contextlib.contextmanager
+def _cursor_lock(engine: Engine) -> Iterator[tuple[Connection, int]]:
     """A write transaction holding the redirect cursor row: one reader of the log at a time."""
     with engine.connect() as conn:
         conn = conn.execution_options(**{WRITE_OPTION: True})  # SQLite: BEGIN IMMEDIATE
@@ -289,7 +299,7 @@ def claim_due(engine: Engine, config: RedirectConfig, *, now: datetime) -> list[
     """Pending packets whose time has come, each leased to this process for one try."""
     lease = now + timedelta(seconds=config.timeout + 30)
     claimed: list[_Claim] = []
-    with engine.begin() as conn:
+    with _write(engine) as conn:
         rows = conn.execute(
             sa.select(redirect_outbox)
             .where(redirect_outbox.c.status == PENDING, redirect_outbox.c.next_attempt_at <= now)
@@ -342,7 +352,7 @@ def record_attempt(
             "last_error": error[:_ERROR_CHARS],
             "next_attempt_at": now + timedelta(seconds=config.delay(attempts)),
         }
-    with engine.begin() as conn:
+    with _write(engine) as conn:
         conn.execute(
             redirect_outbox.update()
             .where(redirect_outbox.c.event_id == claim.event_id)
@@ -416,9 +426,12 @@ class RedirectSender:
         await anyio.to_thread.run_sync(
             lambda: queue_redirects(self.engine, self.config, now=clock())
         )
-        claims = await anyio.to_thread.run_sync(
-            lambda: claim_due(self.engine, self.config, now=clock())
-        )
+        due = await anyio.to_thread.run_sync(self._next_due)
+        claims = []
+        if due is not None and due <= clock():
+            claims = await anyio.to_thread.run_sync(
+                lambda: claim_due(self.engine, self.config, now=clock())
+            )
         for claim in claims:
             error, final = await _send(client, self.config, claim)
             status = await anyio.to_thread.run_sync(
