@@ -43,3 +43,28 @@ def test_wrong_password_fails_clearly(live_server, tmp_path) -> None:
     )
     assert result.returncode != 0
     assert "Wrong user name or password" in result.stderr
+
+
+def test_offline_login_for_a_user_who_logged_in_here_before(live_server, tmp_path) -> None:
+    """A shift change during an outage: the verifier kept at the last online login lets
+    the same user start offline; a stranger, or a wrong password, cannot."""
+    import asyncio
+
+    import pytest
+
+    from umcr_console.app import LoginFailed, log_in
+    from umcr_console.offline_login import OfflineVerifiers
+
+    _role, password = DEFAULT_USERS["dispatcher1"]
+    verifiers = OfflineVerifiers(tmp_path / "offline.json")
+    online = asyncio.run(log_in(live_server.url, "dispatcher1", password, verifiers))
+    assert not online.offline and online.token and online.role == "dispatcher"
+    live_server.stop()
+    offline = asyncio.run(log_in(live_server.url, "dispatcher1", password, verifiers))
+    assert offline.offline and offline.token is None and offline.role == "dispatcher"
+    with pytest.raises(LoginFailed, match="cannot be reached"):
+        asyncio.run(log_in(live_server.url, "dispatcher1", "not-the-password", verifiers))
+    with pytest.raises(LoginFailed, match="cannot be reached"):
+        asyncio.run(
+            log_in(live_server.url, "dispatcher2", DEFAULT_USERS["dispatcher2"][1], verifiers)
+        )
