@@ -131,3 +131,31 @@ def test_timers_and_team_overdue_alert_with_an_injected_clock(
     )
     window.tick()
     assert not any(n.team_id == pl1 for n in window.notices.notices())
+
+
+def test_a_call_waiting_too_long_flashes_until_acknowledged(
+    qtbot, window, workspace, server_side, clock
+) -> None:
+    from PySide6.QtCore import Qt as _Qt
+
+    from umcr_console.ui.queue_model import FLASH_COLOUR
+
+    incident_id = server_side.create_incident("Van Nuys Blvd", division="West Valley")
+    clock.advance(minutes=21)
+    colours = set()
+    for _ in range(2):
+        window.tick()
+        row = window.queue_model.row_of(incident_id)
+        colours.add(window.queue_model.index(row, 0).data(_Qt.ItemDataRole.BackgroundRole).name())
+    assert FLASH_COLOUR.name() in colours and len(colours) == 2  # it alternates
+    (alert,) = [n for n in window.notices.notices() if n.incident_id == incident_id]
+    assert "waiting" in alert.text
+    window.notices.list.setCurrentRow(window.notices.notices().index(alert))
+    window.notices.acknowledge_selected()
+    window.tick()
+    window.tick()
+    row = window.queue_model.row_of(incident_id)
+    assert (
+        window.queue_model.index(row, 0).data(_Qt.ItemDataRole.BackgroundRole).name()
+        != FLASH_COLOUR.name()
+    )

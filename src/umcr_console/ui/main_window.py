@@ -703,6 +703,9 @@ class MainWindow(QMainWindow):
                     alert.team_id,
                 )
             )
+        self.queue_model.set_flashing(
+            {a.incident_id for a in self.alerts.unacknowledged() if a.incident_id}
+        )
         if new or escalate:
             self.notices_dock.show()
             QApplication.alert(self)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from ..domain.config import Thresholds
 from ..domain.enums import IncidentState
@@ -41,6 +42,8 @@ COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_LOCATION = range(5)
 COL_STATE, COL_TEAM, COL_AGE, COL_IN_STATE = range(5, 9)
 HEADERS = ("Number", "P", "Call type", "Division", "Location", "State", "Team", "Age", "In state")
 TIMER_COLUMNS = (COL_AGE, COL_IN_STATE)
+
+FLASH_COLOUR = QColor("#ff1f3d")
 
 INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -112,6 +115,9 @@ class IncidentQueueModel(QAbstractTableModel):
         self._by_creator: dict[str, set[str]] = {}
         self._haystack: dict[str, str] = {}
         self._level_due: list[tuple[datetime, str]] = []
+        # Rows with an alert nobody acknowledged yet flash with the tick.
+        self._flashing: set[str] = set()
+        self._flash_on = False
 
     # ---- Qt model interface ----------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -137,6 +143,8 @@ class IncidentQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(incident, column)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if incident.id in self._flashing and self._flash_on:
+                return FLASH_COLOUR
             return level_colour(incident_level(incident, self._now, self.thresholds))
         if role == INCIDENT_ID_ROLE:
             return incident.id
@@ -366,6 +374,10 @@ class IncidentQueueModel(QAbstractTableModel):
                     for column in TIMER_COLUMNS:
                         cell = self.index(row, column)
                         self.dataChanged.emit(cell, cell, display)
+        if self._flashing:
+            self._flash_on = not self._flash_on
+            for incident_id in self._flashing:
+                self._changed_row(incident_id)
         while self._level_due and self._level_due[0][0] <= self._now:
             _due, incident_id = heapq.heappop(self._level_due)
             incident = self._incidents.get(incident_id)
@@ -375,6 +387,13 @@ class IncidentQueueModel(QAbstractTableModel):
             upcoming = next_level_change(incident, self._now, self.thresholds)
             if upcoming is not None:
                 heapq.heappush(self._level_due, (upcoming, incident_id))
+
+    def set_flashing(self, incident_ids: set[str]) -> None:
+        """Rows to flash (unacknowledged alerts); each tick toggles them."""
+        changed = self._flashing ^ incident_ids
+        self._flashing = set(incident_ids)
+        for incident_id in changed:
+            self._changed_row(incident_id)
 
     def incident_at(self, row: int) -> Incident:
         return self._incidents[self._rows.keys[row][-1]]
