@@ -308,11 +308,28 @@ class Console:
         )
         engine.status_changed.connect(wall.show_sync_status)
         wall.show_sync_status(engine.status)
+        self._month_task = asyncio.ensure_future(_follow_month_report(engine, wall))
+        wall.closed.connect(self._month_task.cancel)
         if self.args.self_test:
             wall.show()
         else:
             wall.showFullScreen()
         return wall
+
+
+async def _follow_month_report(engine, wall) -> None:
+    """Every minute, this month's redirect rate from the server for the wall."""
+    while True:
+        now = utcnow().astimezone()
+        start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        try:
+            report = await engine.fetch_report(start, now)
+        except Exception as exc:  # offline: the wall keeps its last figure and says stale
+            log.info("monthly report not fetched: %s", exc)
+            await asyncio.sleep(5)
+            continue
+        wall.set_month_redirect_rate(report.total.redirect_rate)
+        await asyncio.sleep(60)
 
 
 def _map_widget(workspace, deployment: Deployment):

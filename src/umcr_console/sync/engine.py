@@ -45,6 +45,7 @@ from ..protocol import (
     EventPage,
     EventResult,
     Health,
+    ProgramReport,
     ResultStatus,
     Snapshot,
     TokenResponse,
@@ -304,6 +305,25 @@ class SyncEngine:
         """
         response = await self._ui_request("GET", f"/incidents/{incident_id}/events")
         return [Event.model_validate(e) for e in response.json()["events"]]
+
+    async def fetch_report(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        cost_unarmed: float | None = None,
+        cost_police: float | None = None,
+        fmt: str = "json",
+    ) -> ProgramReport | str:
+        """Program figures for [start, end) from the server (``GET /reports``); CSV text for fmt="csv"."""
+        params: dict[str, str] = {"start": start.isoformat(), "end": end.isoformat(), "format": fmt}
+        if cost_unarmed is not None:
+            params["cost_unarmed"] = str(cost_unarmed)
+        if cost_police is not None:
+            params["cost_police"] = str(cost_police)
+        response = await self._request("GET", "/reports", params=params)
+        self._raise_for_status(response)
+        return response.text if fmt == "csv" else ProgramReport.model_validate(response.json())
 
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""

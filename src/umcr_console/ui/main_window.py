@@ -79,6 +79,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+K", "Safety check-in for the selected team"),
     ("Ctrl+Shift+K", "Acknowledge the selected notice"),
     ("Ctrl+Shift+L", "Switch dark / light theme"),
+    ("Ctrl+Shift+P", "Program report for any period"),
     ("F1", "This help"),
 )
 
@@ -346,6 +347,8 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Fit map to served area", "Ctrl+0", self.map.fit_served_area)
         for dock in (self.detail_dock, self.teams_dock, self.map_dock, self.notices_dock):
             view_menu.addAction(dock.toggleViewAction())
+        reports_menu = bar.addMenu("&Reports")
+        self._action(reports_menu, "&Program report…", "Ctrl+Shift+P", self.open_report)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard and commands", "F1", self.show_help)
         self._action(help_menu, "&About", None, self.show_about)
@@ -747,6 +750,24 @@ class MainWindow(QMainWindow):
         dialog.open()
         self._open_dialogs.append(dialog)
         dialog.finished.connect(lambda _r: self._open_dialogs.remove(dialog))
+
+    def open_report(self) -> None:
+        """The program report window (figures from the server for any period)."""
+        from .report_window import ReportWindow
+
+        engine = getattr(self, "engine", None)
+        if engine is None:
+            self.command_result.setText("Reports need the server: not connected.")
+            return
+
+        async def fetch(start, end, unarmed, police, fmt):
+            return await engine.fetch_report(
+                start, end, cost_unarmed=unarmed, cost_police=police, fmt=fmt
+            )
+
+        self.report_window = ReportWindow(self.deployment, fetch, clock=self.clock, parent=self)
+        self.report_window.setWindowFlag(Qt.WindowType.Window)
+        self.report_window.show()
 
     # ---- help -----------------------------------------------------------------
     def show_help(self) -> None:

@@ -85,7 +85,6 @@ class WallWindow(QMainWindow):
         clock: Callable[[], datetime],
         map_widget: QWidget | None = None,
         rotate_seconds: float = 0,
-        month_redirect_rate: Callable[[], float | None] | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(f"UMCR wall — {deployment.name}")
@@ -93,7 +92,9 @@ class WallWindow(QMainWindow):
         self.workspace = workspace
         self.deployment = deployment
         self.clock = clock
-        self.month_redirect_rate = month_redirect_rate
+        # This month's redirect rate from the server's report (set_month_figures);
+        # until it arrives, the last 24 h the console holds.
+        self.month_redirect_rate: float | None = None
         self._last_live: datetime | None = None
         self._live = False
         self.bridge = WorkspaceBridge(workspace, self)
@@ -256,7 +257,7 @@ class WallWindow(QMainWindow):
             )
         else:
             self.figures["response"].set_value("–", f"target {target:.0f} min")
-        rate = self.month_redirect_rate() if self.month_redirect_rate else None
+        rate = self.month_redirect_rate
         if rate is None:
             # Without the server's monthly report, the last 24 h the console holds.
             rate = figures(
@@ -286,6 +287,10 @@ class WallWindow(QMainWindow):
             np.histogram(minutes, bins=np.arange(0, 95, 5)) if minutes else (np.zeros(18), None)
         )
         self.response_bars.setOpts(height=counts)
+
+    def set_month_redirect_rate(self, rate: float | None) -> None:
+        self.month_redirect_rate = rate
+        self.update_figures()
 
     def _free_teams(self) -> int:
         return sum(
