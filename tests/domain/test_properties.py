@@ -17,7 +17,11 @@ future, unknown entity, duplicate id) at the pure rules. After every step:
   one (new entities start at 1) and leaves every other entity alone;
 - a rejected event changes nothing;
 - ``decide`` is deterministic, and replaying the accepted events on an empty
-  state rebuilds the same state (what a console does from the event log).
+  state rebuilds the same state (what a console does from the event log);
+- (issue 5) a reservation and its scheduled call point at each other, and only
+  an open call holds a team; an escalated or acknowledged alert names an
+  episode of the team's current status; a follow-up call and the incident it
+  follows link both ways; every team on a call is in its assigned_team_ids.
 
 Runs in a few seconds with the default profile "domain-ci". For a long run:
 
@@ -46,6 +50,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from umcr_console.domain.config import Thresholds
 from umcr_console.domain.enums import (
     INCIDENT_BOUND_STATUSES,
     Agency,
@@ -65,6 +70,7 @@ from umcr_console.domain.rules import (
     decide,
 )
 from umcr_console.domain.state import State
+from umcr_console.domain.timers import team_overdue
 
 from .world import T0, incident_payload
 
@@ -375,6 +381,96 @@ class DispatchMachine(RuleBasedStateMachine):
             )
             assert isinstance(outcome, Changes), outcome
 
+    # --- alerts, follow-ups, handoffs, scheduled calls (issue 5) ----------------
+
+    @rule(team=teams, acknowledge=st.booleans(), data=st.data())
+    def alert(self, team: str, acknowledge: bool, data: st.DataObject) -> None:
+        """Escalate or acknowledge the team's overdue alert, or a made-up episode."""
+        current = self.state.teams[team]
+        overdue = team_overdue(current, self.now, Thresholds())
+        if overdue is not None and data.draw(st.sampled_from([True, True, False])):
+            since = overdue.since
+        else:
+            # Mostly a moment the team has lived through in this status.
+            elapsed = int((self.now - current.status_since).total_seconds() // 60)
+            minutes = data.draw(st.integers(-5, max(elapsed, 0) + 5))
+            since = current.status_since + timedelta(minutes=minutes)
+        if acknowledge:
+            self.judge(
+                EventType.TEAM_ALERT_ACKNOWLEDGED, team, {"overdue_since": since.isoformat()}
+            )
+        else:
+            status = data.draw(st.sampled_from([current.status, *TeamStatus]))
+            self.judge(
+                EventType.TEAM_ALERT_ESCALATED,
+                team,
+                {"status": str(status), "overdue_since": since.isoformat(), "reason": "x"},
+            )
+
+    @rule(
+        incident=incidents,
+        team=teams,
+        hours=st.integers(min_value=-1, max_value=6),
+        with_team=st.booleans(),
+        lead=st.integers(min_value=0, max_value=90),
+        data=st.data(),
+    )
+    def schedule(
+        self,
+        incident: str,
+        team: str,
+        hours: int,
+        with_team: bool,
+        lead: int,
+        data: st.DataObject,
+    ) -> None:
+        pending = sorted(i.id for i in self.state.incidents.values() if not i.team_ids)
+        if pending and data.draw(st.booleans()):
+            incident = data.draw(st.sampled_from(pending))
+        if hours == 0 and data.draw(st.booleans()):
+            payload: dict[str, Any] = {"scheduled_for": None}  # back to an ordinary call
+        else:
+            at = self.now + timedelta(hours=hours, minutes=1)
+            payload = {
+                "scheduled_for": at.isoformat(),
+                "hold_from": (at - timedelta(minutes=lead)).isoformat(),
+            }
+            if with_team:
+                payload["team_id"] = team
+        self.judge(EventType.INCIDENT_SCHEDULED, incident, payload)
+
+    @rule(incident=incidents, kind=st.sampled_from(["schedule", "done"]), hours=st.integers(-2, 72))
+    def follow_up(self, incident: str, kind: str, hours: int) -> None:
+        if kind == "schedule":
+            payload = {
+                "due_from": (self.now + timedelta(hours=hours)).isoformat(),
+                "due_by": (self.now + timedelta(hours=hours + 48)).isoformat(),
+            }
+            self.judge(EventType.INCIDENT_FOLLOW_UP_SCHEDULED, incident, payload)
+        else:
+            self.judge(EventType.INCIDENT_FOLLOW_UP_DONE, incident, {"note": "seen"})
+
+    @rule(target=incidents, incident=incidents)
+    def follow_up_call(self, incident: str) -> Any:
+        new_id = uuid7()
+        outcome = self.judge(
+            EventType.INCIDENT_CREATED,
+            new_id,
+            incident_payload(source="scheduled_follow_up", follows_up=incident),
+        )
+        return new_id if isinstance(outcome, Changes) else multiple()
+
+    @rule(
+        incident=incidents,
+        provider=st.sampled_from(["Didi Hirsch", "SSG OTTP"]),
+        accept=st.booleans(),
+    )
+    def handoff(self, incident: str, provider: str, accept: bool) -> None:
+        if accept:
+            self.judge(EventType.INCIDENT_HANDOFF_ACCEPTED, incident, {"accepted_by": "K."})
+        else:
+            self.judge(EventType.INCIDENT_HANDOFF_REQUESTED, incident, {"provider": provider})
+
     # --- plainly bad events ----------------------------------------------------
 
     @rule(
@@ -429,6 +525,34 @@ class DispatchMachine(RuleBasedStateMachine):
                 # ...and the reverse: a team that cleared has left its call.
                 assert team.status in INCIDENT_BOUND_STATUSES | {FUP}, f"{team.status} on a call"
             assert team.version >= 1
+
+    @invariant()
+    def issue_5_links_agree(self) -> None:
+        incidents, teams = self.state.incidents, self.state.teams
+        for team in teams.values():
+            held = team.reservation
+            if held is not None:
+                call = incidents[held.incident_id]
+                assert call.is_open, "a closed call holds a team"
+                assert call.reserved_team_id == team.id
+                assert call.scheduled_for == held.at and held.hold_from <= held.at
+            for since in (team.escalated_for, team.alert_acknowledged_for):
+                if since is not None:
+                    # An alert names an episode of the team's current status.
+                    assert since > team.status_since
+            if team.last_scene_incident_id is not None:
+                assert team.last_scene_incident_id in incidents
+        for incident in incidents.values():
+            if incident.reserved_team_id is not None:
+                held = teams[incident.reserved_team_id].reservation
+                assert held is not None and held.incident_id == incident.id
+            assert set(incident.team_ids) <= set(incident.assigned_team_ids)
+            if incident.follows_up is not None:
+                assert incident.follows_up in incidents
+            follow_up = incident.follow_up
+            if follow_up is not None and follow_up.incident_id is not None:
+                assert incidents[follow_up.incident_id].follows_up == incident.id
+                assert not follow_up.is_open
 
     def teardown(self) -> None:
         # Rebuild from the accepted events alone, as a console does from the log.

@@ -5,18 +5,34 @@ each, remembers which the dispatcher acknowledged, and says which have gone
 unacknowledged long enough to escalate to the supervisors. An alert that no
 longer applies (the team checked in, the call was dispatched) goes away by
 itself; if it comes back later it is a new alert.
+
+Team alerts are shared through the event log: acknowledging one records
+``team.alert_acknowledged`` and escalating one records
+``team.alert_escalated``, both for the overdue episode (``Alert.since``). The
+team then carries ``alert_acknowledged_for`` / ``escalated_for``, so every
+console (and the wall) sees the same thing, a console that restarts does not
+escalate twice, and ``escalation_event_id`` makes two consoles escalating at
+the same second one event (the second is a duplicate on the server).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from .config import Thresholds
 from .enums import IncidentState
+from .ids import name_id
 from .model import Incident, Team
-from .timers import Level, format_elapsed, incident_age, incident_level, team_overdue
+from .timers import (
+    Level,
+    format_elapsed,
+    incident_age,
+    incident_level,
+    team_overdue,
+    waiting_since,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,9 @@ class AlertBook:
                 continue
             if incident_level(incident, now, self.thresholds) == Level.ALARM:
                 key = f"pending:{incident.id}"
-                since = incident.received_at + timedelta(minutes=self.thresholds.pending_alarm_min)
+                since = waiting_since(incident) + timedelta(
+                    minutes=self.thresholds.pending_alarm_min
+                )
                 due[key] = Alert(
                     key,
                     f"{incident.number} ({incident.location.division or 'no division'}) waiting "
@@ -62,7 +80,13 @@ class AlertBook:
     def update(
         self, incidents: Iterable[Incident], teams: Iterable[Team], now: datetime
     ) -> tuple[list[Alert], list[str], list[Alert]]:
-        """(new alerts, keys that ended, alerts to escalate now)."""
+        """(new alerts, keys that ended, alerts to escalate now).
+
+        A team alert acknowledged or escalated on any console (the team's
+        ``alert_acknowledged_for`` / ``escalated_for`` name its episode) counts
+        as acknowledged or escalated here too.
+        """
+        teams = list(teams)
         due = self.current(incidents, teams, now)
         new = [alert for key, alert in due.items() if key not in self.active]
         ended = [key for key in self.active if key not in due]
@@ -70,6 +94,15 @@ class AlertBook:
             self.acknowledged.discard(key)
             self.escalated.discard(key)
         self.active = due
+        by_id = {team.id: team for team in teams}
+        for key, alert in due.items():
+            team = by_id.get(alert.team_id) if alert.team_id else None
+            if team is None:
+                continue
+            if team.alert_acknowledged_for == alert.since:
+                self.acknowledged.add(key)
+            if team.escalated_for == alert.since:
+                self.escalated.add(key)
         escalate_after = timedelta(minutes=self.thresholds.escalate_after_min)
         escalate = [
             alert
@@ -87,3 +120,50 @@ class AlertBook:
 
     def unacknowledged(self) -> list[Alert]:
         return [a for k, a in self.active.items() if k not in self.acknowledged]
+
+    def is_acknowledged(self, key: str) -> bool:
+        return key in self.acknowledged
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """An overdue team alert that went to the supervisors and nobody acknowledged yet."""
+
+    team_id: str
+    call_sign: str
+    since: datetime  # when the team became overdue (the episode)
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"escalation:{self.team_id}:{self.since.isoformat()}"
+
+
+def escalations(teams: Iterable[Team]) -> list[Escalation]:
+    """The escalations open now, oldest first, from the teams alone.
+
+    No thresholds needed: the rules clear ``escalated_for`` when the episode
+    ends (new status, check-in on scene), so the wall shows exactly what the
+    consoles show.
+    """
+    found = [
+        Escalation(
+            team.id,
+            team.call_sign,
+            team.escalated_for,
+            f"ESCALATED: {team.call_sign} ({team.status.label.lower()}, {team.division}) "
+            f"overdue since {team.escalated_for.astimezone():%H:%M}, not acknowledged",
+        )
+        for team in teams
+        if team.escalated_for is not None and team.alert_acknowledged_for != team.escalated_for
+    ]
+    return sorted(found, key=lambda e: (e.since, e.call_sign))
+
+
+def escalation_event_id(team_id: str, since: datetime) -> str:
+    """One id per team and overdue episode: consoles that escalate it at once make one event."""
+    return name_id("team-alert-escalated", f"{team_id}@{since.astimezone(UTC).isoformat()}")
+
+
+def acknowledgement_event_id(team_id: str, since: datetime) -> str:
+    return name_id("team-alert-acknowledged", f"{team_id}@{since.astimezone(UTC).isoformat()}")

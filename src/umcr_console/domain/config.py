@@ -44,6 +44,12 @@ class Thresholds(_Config):
     call_processing_target_s: float = 300
     check_in_interval_min: float = 20
     escalate_after_min: float = 5
+    # A team reserved for a scheduled call takes no other call from this long before it.
+    reservation_lead_min: float = 30
+    # A warm handoff not accepted after this long shows as overdue.
+    handoff_accept_min: float = 60
+    # The default due window of a follow-up promised at close, in hours after the close.
+    follow_up_window_h: tuple[float, float] = (24, 72)
     # Limit per team status; a team longer than this in the status is overdue.
     status_limits_min: dict[TeamStatus, float] = Field(
         default_factory=lambda: {

@@ -147,6 +147,14 @@ class EventType(StrEnum):
     TEAM_CHECKED_IN = "team.checked_in"
     # Extension: a team of the deployment configuration joins the roster.
     TEAM_CREATED = "team.created"
+    # Extensions for team safety, follow-ups and scheduled calls (docs/server.md).
+    TEAM_ALERT_ESCALATED = "team.alert_escalated"
+    TEAM_ALERT_ACKNOWLEDGED = "team.alert_acknowledged"
+    INCIDENT_FOLLOW_UP_SCHEDULED = "incident.follow_up_scheduled"
+    INCIDENT_FOLLOW_UP_DONE = "incident.follow_up_done"
+    INCIDENT_HANDOFF_REQUESTED = "incident.handoff_requested"
+    INCIDENT_HANDOFF_ACCEPTED = "incident.handoff_accepted"
+    INCIDENT_SCHEDULED = "incident.scheduled"
 
     @property
     def entity_kind(self) -> str:

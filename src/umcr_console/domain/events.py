@@ -52,6 +52,9 @@ class IncidentCreated(Payload):
     person: Text = ""
     # Why an unarmed team still takes a call the safety screen flagged.
     screen_override_reason: Text = ""
+    # The incident whose follow-up this call is (source scheduled_follow_up):
+    # the new incident links to it and its follow-up is marked done.
+    follows_up: UuidStr | None = None
 
 
 class IncidentUpdated(Payload):
@@ -127,6 +130,65 @@ class TeamCreated(Payload):
     base_lon: float | None = Field(default=None, ge=-180, le=180)
 
 
+class AlertEscalated(Payload):
+    """An overdue team alert nobody acknowledged goes to the supervisors.
+
+    ``overdue_since`` names the overdue episode (``timers.team_overdue``): one
+    escalation per episode. ``status`` is the status that is overdue, so an
+    escalation made on a stale view (the team moved on) is refused.
+    """
+
+    status: TeamStatus
+    overdue_since: AwareDatetime
+    reason: Text = ""
+
+
+class AlertAcknowledged(Payload):
+    """Someone on the floor has seen the overdue alert of this episode."""
+
+    overdue_since: AwareDatetime
+    note: Text = ""
+
+
+class FollowUpScheduled(Payload):
+    due_from: AwareDatetime
+    due_by: AwareDatetime
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _window(self) -> FollowUpScheduled:
+        if self.due_by < self.due_from:
+            raise ValueError("due_by is before due_from")
+        return self
+
+
+class FollowUpDone(Payload):
+    note: Text = ""
+
+
+class HandoffRequested(Payload):
+    provider: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+    note: Text = ""
+
+
+class HandoffAccepted(Payload):
+    accepted_by: Name = ""
+    note: Text = ""
+
+
+class Scheduled(Payload):
+    """Plan a pending call for later, optionally holding a team for it.
+
+    ``scheduled_for`` null makes it an ordinary call again. ``hold_from``
+    (default: ``scheduled_for``) is when the reserved team stops taking other
+    calls; the console sets it from the deployment's lead time.
+    """
+
+    scheduled_for: AwareDatetime | None
+    team_id: UuidStr | None = None
+    hold_from: AwareDatetime | None = None
+
+
 PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.INCIDENT_CREATED: IncidentCreated,
     EventType.INCIDENT_UPDATED: IncidentUpdated,
@@ -139,6 +201,13 @@ PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.TEAM_STATUS_CHANGED: StatusChanged,
     EventType.TEAM_CHECKED_IN: CheckedIn,
     EventType.TEAM_CREATED: TeamCreated,
+    EventType.TEAM_ALERT_ESCALATED: AlertEscalated,
+    EventType.TEAM_ALERT_ACKNOWLEDGED: AlertAcknowledged,
+    EventType.INCIDENT_FOLLOW_UP_SCHEDULED: FollowUpScheduled,
+    EventType.INCIDENT_FOLLOW_UP_DONE: FollowUpDone,
+    EventType.INCIDENT_HANDOFF_REQUESTED: HandoffRequested,
+    EventType.INCIDENT_HANDOFF_ACCEPTED: HandoffAccepted,
+    EventType.INCIDENT_SCHEDULED: Scheduled,
 }
 
 

@@ -70,6 +70,51 @@ class Note(Entity):
     text: LongText
 
 
+class FollowUp(Entity):
+    """A follow-up visit or call promised at close, due within a window."""
+
+    due_from: datetime
+    due_by: datetime
+    scheduled_at: datetime
+    scheduled_by: str = ""
+    note: str = ""  # personal data: stripped for the wall
+    done_at: datetime | None = None
+    done_by: str = ""
+    # The incident the follow-up became (``Incident.follows_up`` points back).
+    incident_id: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+
+class Handoff(Entity):
+    """A warm handoff to a named provider: open until its acceptance is recorded."""
+
+    provider: ShortText
+    requested_at: datetime
+    requested_by: str = ""
+    note: str = ""  # personal data: stripped for the wall
+    accepted_at: datetime | None = None
+    accepted_by: str = ""  # who at the provider took it: stripped for the wall
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None
+
+
+class Reservation(Entity):
+    """A team held for a scheduled call (``incident.scheduled``).
+
+    The team stays available for other calls until ``hold_from``; from then
+    on only its scheduled call may have it.
+    """
+
+    incident_id: str
+    at: datetime
+    hold_from: datetime
+
+
 class Incident(Entity):
     id: str
     number: str
@@ -94,10 +139,25 @@ class Incident(Entity):
     safety: Safety = Safety()
     created_by: str = ""
     updated_at: datetime | None = None
+    # Extensions (issue 5); defaults, so stored incidents without them still load.
+    # Every team ever assigned (team_ids forgets a team once it clears): workload.
+    assigned_team_ids: tuple[str, ...] = ()
+    follow_up: FollowUp | None = None
+    handoff: Handoff | None = None
+    follows_up: str | None = None  # the incident whose follow-up this one is
+    scheduled_for: datetime | None = None  # a call planned for later
+    reserved_team_id: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.state != IncidentState.CLOSED
+
+    @property
+    def has_open_work(self) -> bool:
+        """A follow-up not done or a handoff not accepted: the incident must not be forgotten."""
+        return bool(
+            (self.follow_up and self.follow_up.is_open) or (self.handoff and self.handoff.is_open)
+        )
 
 
 class Team(Entity):
@@ -114,3 +174,11 @@ class Team(Entity):
     base_lat: float | None = None
     base_lon: float | None = None
     status_note: str = ""
+    # Extensions (issue 5), all with defaults so stored teams still load.
+    # The incident where the team was last on scene: its last known position.
+    last_scene_incident_id: str | None = None
+    # The overdue episode (its start) escalated to supervisors / acknowledged;
+    # cleared when the status changes or the team checks in.
+    escalated_for: datetime | None = None
+    alert_acknowledged_for: datetime | None = None
+    reservation: Reservation | None = None

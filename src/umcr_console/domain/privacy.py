@@ -16,7 +16,17 @@ from .model import Caller, Incident, Team
 
 # Payload keys that may carry personal data, for every event type.
 PERSONAL_PAYLOAD_KEYS = frozenset(
-    {"caller", "person", "narrative", "text", "note", "reason", "screen_override_reason"}
+    {
+        "caller",
+        "person",
+        "narrative",
+        "text",
+        "note",
+        "reason",
+        "screen_override_reason",
+        # Who at a provider accepted a warm handoff: a name, not the wall's business.
+        "accepted_by",
+    }
 )
 # The wall's map needs where, not which door: coordinates rounded to about 100 m.
 _WALL_COORD_DECIMALS = 3
@@ -36,6 +46,11 @@ def _coarse_location(location: dict[str, Any]) -> dict[str, Any]:
 
 
 def redact_incident(incident: Incident) -> Incident:
+    # Follow-up and handoff notes say what was promised to whom: personal.
+    follow_up = incident.follow_up and incident.follow_up.model_copy(update={"note": ""})
+    handoff = incident.handoff and incident.handoff.model_copy(
+        update={"note": "", "accepted_by": ""}
+    )
     return incident.model_copy(
         update={
             "caller": Caller(),
@@ -43,6 +58,8 @@ def redact_incident(incident: Incident) -> Incident:
             "narrative": "",
             "notes": (),
             "redirect_reason": None,
+            "follow_up": follow_up,
+            "handoff": handoff,
             "location": incident.location.model_validate(
                 _coarse_location(incident.location.model_dump())
             ),

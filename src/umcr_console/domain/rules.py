@@ -18,6 +18,13 @@ statuses by themselves)::
 
 A team that leaves its incident by a status (available, out of service, off
 duty: "the team cleared") is released from that incident.
+
+Extensions (issue 5, docs/server.md): an overdue team alert is escalated to
+the supervisors and acknowledged once per overdue episode (the episode is
+named by the instant it became overdue, and ends when the status changes or
+the team checks in on scene); a closed incident may carry a follow-up window
+and a warm handoff awaiting acceptance; a pending call may be planned for
+later and hold a team, which stays free for other calls until ``hold_from``.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from .enums import (
     RejectCode,
     TeamStatus,
 )
-from .model import Incident, Note, Team
+from .model import FollowUp, Handoff, Incident, Note, Reservation, Team
 
 # How far ahead of the judge's clock an event's time may be (clock skew).
 MAX_FUTURE_SKEW = timedelta(minutes=5)
@@ -217,6 +224,9 @@ class _Context:
         version = (original.version + 1) if original else 1
         if "status" in updates and updates["status"] != team.status:
             updates.setdefault("status_since", self.at)
+            # A new status starts a new overdue episode, unescalated.
+            updates.setdefault("escalated_for", None)
+            updates.setdefault("alert_acknowledged_for", None)
         new = team.model_copy(update={**updates, "version": version})
         self.changes.teams[new.id] = new
         return new
@@ -262,6 +272,17 @@ def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
         ]
         text = f"Safety screen ({', '.join(flags) or 'no flag'}): {p.screen_override_reason}"
         incident = incident.model_copy(update={"notes": (_note(ctx, text),)})
+    if p.follows_up is not None:
+        # A follow-up that becomes an incident: link both ways, and the
+        # original's follow-up is done (by this very call).
+        original = ctx.incident(p.follows_up)
+        incident = incident.model_copy(update={"follows_up": original.id})
+        follow_up = original.follow_up
+        if follow_up is not None and follow_up.is_open:
+            done = follow_up.model_copy(
+                update={"done_at": ctx.at, "done_by": ctx.actor, "incident_id": incident.id}
+            )
+            ctx.put_incident(original, follow_up=done)
     ctx.changes.incidents[incident.id] = incident
     return ctx.changes
 
@@ -295,16 +316,41 @@ def _team_assigned(ctx: _Context, p: ev.TeamAssigned) -> Changes:
             RejectCode.TEAM_UNAVAILABLE,
             f"team {team.call_sign} is {team.status.label.lower()}, not available",
         )
+    reservation = team.reservation
+    if (
+        reservation is not None
+        and reservation.incident_id != incident.id
+        and ctx.at >= reservation.hold_from
+    ):
+        held_for = ctx.incident(reservation.incident_id)
+        raise _Rejected(
+            RejectCode.TEAM_UNAVAILABLE,
+            f"team {team.call_sign} is held for {held_for.number} at {_clock_text(reservation.at)}",
+        )
     times = incident.times
     if times.dispatched_at is None:
         times = times.model_copy(update={"dispatched_at": ctx.at})
+    updates: dict[str, object] = {}
+    if reservation is not None and reservation.incident_id == incident.id:
+        # The scheduled call starts: the reservation has served its purpose.
+        reservation = None
+        updates["reserved_team_id"] = None
+    assigned = incident.assigned_team_ids
     ctx.put_incident(
         incident,
         team_ids=(*incident.team_ids, team.id),
         state=IncidentState.ASSIGNED,
         times=times,
+        assigned_team_ids=assigned if team.id in assigned else (*assigned, team.id),
+        **updates,
     )
-    ctx.put_team(team, status=TeamStatus.DISPATCHED, incident_id=incident.id, status_note="")
+    ctx.put_team(
+        team,
+        status=TeamStatus.DISPATCHED,
+        incident_id=incident.id,
+        status_note="",
+        reservation=reservation,
+    )
     return ctx.changes
 
 
@@ -342,6 +388,11 @@ def _close(
     note: str,
 ) -> None:
     """Close an incident: teams not yet on scene become available, the others document."""
+    if incident.reserved_team_id is not None:
+        # A planned call that ends (cancelled, redirected) frees its team.
+        held = ctx.team(incident.reserved_team_id)
+        ctx.put_team(held, reservation=None)
+        incident = ctx.put_incident(incident, reserved_team_id=None)
     for team_id in incident.team_ids:
         team = ctx.team(team_id)
         if team.status in (TeamStatus.DISPATCHED, TeamStatus.EN_ROUTE):
@@ -428,8 +479,10 @@ def _status_changed(ctx: _Context, p: ev.StatusChanged) -> Changes:
             ctx.put_incident(incident, times=times)
     updates: dict[str, object] = {"status": new, "status_note": p.note}
     if new == TeamStatus.ON_SCENE:
-        # Arriving starts the safety check-in clock afresh.
+        # Arriving starts the safety check-in clock afresh, and the scene is the
+        # team's last known position (for the recommendation).
         updates["last_check_in"] = ctx.at
+        updates["last_scene_incident_id"] = team.incident_id
     ctx.put_team(team, **updates)
     return ctx.changes
 
@@ -437,7 +490,11 @@ def _status_changed(ctx: _Context, p: ev.StatusChanged) -> Changes:
 def _checked_in(ctx: _Context, p: ev.CheckedIn) -> Changes:
     team = ctx.team(ctx.event.entity_id)
     ctx.check_version(team.version)
-    ctx.put_team(team, last_check_in=ctx.at, status_note=p.note or team.status_note)
+    updates: dict[str, object] = {}
+    if team.status == TeamStatus.ON_SCENE:
+        # The check-in ends the on-scene overdue episode, and its alert.
+        updates = {"escalated_for": None, "alert_acknowledged_for": None}
+    ctx.put_team(team, last_check_in=ctx.at, status_note=p.note or team.status_note, **updates)
     return ctx.changes
 
 
@@ -460,6 +517,184 @@ def _team_created(ctx: _Context, p: ev.TeamCreated) -> Changes:
     return ctx.changes
 
 
+def _clock_text(value: datetime) -> str:
+    return f"{value.astimezone(UTC):%H:%M} UTC"
+
+
+def _episode_start(team: Team) -> datetime:
+    """When the clock of the team's current overdue episode started (timers.team_overdue)."""
+    if team.status == TeamStatus.ON_SCENE and team.last_check_in is not None:
+        return max(team.last_check_in, team.status_since)
+    return team.status_since
+
+
+def _current_episode(ctx: _Context, team: Team, overdue_since: datetime) -> None:
+    """Refuse an alert event about an episode that has ended (a stale view)."""
+    _check_utc(overdue_since, "overdue_since")
+    if overdue_since > ctx.at:
+        raise _Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"overdue_since {overdue_since.isoformat()} is after the event itself",
+        )
+    start = _episode_start(team)
+    if overdue_since <= start:
+        what = "checked in" if team.status == TeamStatus.ON_SCENE else "changed status"
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"the alert has ended: team {team.call_sign} {what} at {_clock_text(start)}",
+        )
+
+
+def _alert_escalated(ctx: _Context, p: ev.AlertEscalated) -> Changes:
+    team = ctx.team(ctx.event.entity_id)
+    ctx.check_version(team.version)
+    if p.status != team.status:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"the alert has ended: team {team.call_sign} is {team.status.label.lower()} now",
+        )
+    _current_episode(ctx, team, p.overdue_since)
+    if team.escalated_for == p.overdue_since:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"the alert of team {team.call_sign} is escalated already",
+        )
+    if team.alert_acknowledged_for == p.overdue_since:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"the alert of team {team.call_sign} was acknowledged: nothing to escalate",
+        )
+    ctx.put_team(team, escalated_for=p.overdue_since)
+    return ctx.changes
+
+
+def _alert_acknowledged(ctx: _Context, p: ev.AlertAcknowledged) -> Changes:
+    team = ctx.team(ctx.event.entity_id)
+    ctx.check_version(team.version)
+    _current_episode(ctx, team, p.overdue_since)
+    if team.alert_acknowledged_for == p.overdue_since:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"the alert of team {team.call_sign} is acknowledged already",
+        )
+    ctx.put_team(team, alert_acknowledged_for=p.overdue_since)
+    return ctx.changes
+
+
+def _follow_up_scheduled(ctx: _Context, p: ev.FollowUpScheduled) -> Changes:
+    # Open or closed: a follow-up is usually promised at the close.
+    incident = ctx.incident(ctx.event.entity_id)
+    ctx.check_version(incident.version)
+    _check_utc(p.due_from, "due_from")
+    _check_utc(p.due_by, "due_by")
+    if p.due_by <= ctx.at:
+        raise _Rejected(RejectCode.INVALID_PAYLOAD, "due_by is in the past")
+    follow_up = FollowUp(
+        due_from=p.due_from,
+        due_by=p.due_by,
+        scheduled_at=ctx.at,
+        scheduled_by=ctx.actor,
+        note=p.note,
+    )
+    ctx.put_incident(incident, follow_up=follow_up)
+    return ctx.changes
+
+
+def _follow_up_done(ctx: _Context, p: ev.FollowUpDone) -> Changes:
+    incident = ctx.incident(ctx.event.entity_id)
+    ctx.check_version(incident.version)
+    follow_up = incident.follow_up
+    if follow_up is None or not follow_up.is_open:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION, f"incident {incident.number} has no open follow-up"
+        )
+    notes = incident.notes + ((_note(ctx, f"Follow-up done: {p.note}"),) if p.note else ())
+    ctx.put_incident(
+        incident,
+        follow_up=follow_up.model_copy(update={"done_at": ctx.at, "done_by": ctx.actor}),
+        notes=notes,
+    )
+    return ctx.changes
+
+
+def _handoff_requested(ctx: _Context, p: ev.HandoffRequested) -> Changes:
+    incident = ctx.incident(ctx.event.entity_id)
+    ctx.check_version(incident.version)
+    current = incident.handoff
+    if current is not None and current.is_open and current.provider == p.provider:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"incident {incident.number} already awaits acceptance by {p.provider}",
+        )
+    # Another provider replaces an open request (the first one declined).
+    handoff = Handoff(provider=p.provider, requested_at=ctx.at, requested_by=ctx.actor, note=p.note)
+    ctx.put_incident(incident, handoff=handoff)
+    return ctx.changes
+
+
+def _handoff_accepted(ctx: _Context, p: ev.HandoffAccepted) -> Changes:
+    incident = ctx.incident(ctx.event.entity_id)
+    ctx.check_version(incident.version)
+    handoff = incident.handoff
+    if handoff is None or not handoff.is_open:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"incident {incident.number} has no handoff awaiting acceptance",
+        )
+    text = f"Handoff accepted by {handoff.provider}" + (f": {p.note}" if p.note else "")
+    ctx.put_incident(
+        incident,
+        handoff=handoff.model_copy(update={"accepted_at": ctx.at, "accepted_by": p.accepted_by}),
+        notes=(*incident.notes, _note(ctx, text)),
+    )
+    return ctx.changes
+
+
+def _scheduled(ctx: _Context, p: ev.Scheduled) -> Changes:
+    incident = ctx.open_incident()
+    if incident.team_ids:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"incident {incident.number} has a team now; release it to plan the call for later",
+        )
+    team: Team | None = None
+    hold_from: datetime | None = None
+    if p.scheduled_for is None:
+        if p.team_id is not None:
+            raise _Rejected(
+                RejectCode.INVALID_PAYLOAD, "a team is reserved only for a scheduled time"
+            )
+    else:
+        _check_utc(p.scheduled_for, "scheduled_for")
+        if p.scheduled_for <= ctx.at:
+            raise _Rejected(RejectCode.INVALID_PAYLOAD, "scheduled_for is in the past")
+        hold_from = p.hold_from or p.scheduled_for
+        _check_utc(hold_from, "hold_from")
+        if hold_from > p.scheduled_for:
+            raise _Rejected(RejectCode.INVALID_PAYLOAD, "hold_from is after scheduled_for")
+        if p.team_id is not None:
+            team = ctx.team(p.team_id)
+            held = team.reservation
+            if held is not None and held.incident_id != incident.id:
+                raise _Rejected(
+                    RejectCode.TEAM_UNAVAILABLE,
+                    f"team {team.call_sign} is reserved for "
+                    f"{ctx.incident(held.incident_id).number} at {_clock_text(held.at)}",
+                )
+    previous = incident.reserved_team_id
+    if previous is not None and (team is None or previous != team.id):
+        ctx.put_team(ctx.team(previous), reservation=None)
+    if team is not None and p.scheduled_for is not None and hold_from is not None:
+        reservation = Reservation(incident_id=incident.id, at=p.scheduled_for, hold_from=hold_from)
+        ctx.put_team(team, reservation=reservation)
+    ctx.put_incident(
+        incident,
+        scheduled_for=p.scheduled_for,
+        reserved_team_id=team.id if team is not None else None,
+    )
+    return ctx.changes
+
+
 _HANDLERS = {
     EventType.INCIDENT_CREATED: _incident_created,
     EventType.INCIDENT_UPDATED: _incident_updated,
@@ -472,4 +707,11 @@ _HANDLERS = {
     EventType.TEAM_STATUS_CHANGED: _status_changed,
     EventType.TEAM_CHECKED_IN: _checked_in,
     EventType.TEAM_CREATED: _team_created,
+    EventType.TEAM_ALERT_ESCALATED: _alert_escalated,
+    EventType.TEAM_ALERT_ACKNOWLEDGED: _alert_acknowledged,
+    EventType.INCIDENT_FOLLOW_UP_SCHEDULED: _follow_up_scheduled,
+    EventType.INCIDENT_FOLLOW_UP_DONE: _follow_up_done,
+    EventType.INCIDENT_HANDOFF_REQUESTED: _handoff_requested,
+    EventType.INCIDENT_HANDOFF_ACCEPTED: _handoff_accepted,
+    EventType.INCIDENT_SCHEDULED: _scheduled,
 }

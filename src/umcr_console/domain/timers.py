@@ -29,6 +29,17 @@ def incident_age(incident: Incident, now: datetime) -> timedelta:
     return max(end - incident.received_at, timedelta(0))
 
 
+def waiting_since(incident: Incident) -> datetime:
+    """When the call started to wait for a team: received, or its scheduled time if later.
+
+    A call planned for 14:00 (``incident.scheduled``) is not late at 13:00.
+    """
+    scheduled = incident.scheduled_for
+    if scheduled is not None and scheduled > incident.received_at:
+        return scheduled
+    return incident.received_at
+
+
 def time_in_state(incident: Incident, now: datetime) -> timedelta:
     """Time since the incident entered its current state."""
     times = incident.times
@@ -46,11 +57,12 @@ def incident_level(incident: Incident, now: datetime, thresholds: Thresholds) ->
 
     Pending: warning and alarm after the configured minutes waiting. Assigned
     but no team on scene yet: warning at 80% of the response target, alarm
-    past it. On scene or closed: normal.
+    past it. On scene or closed: normal. Waiting counts from
+    ``waiting_since`` (the scheduled time of a call planned for later).
     """
     if not incident.is_open or incident.times.on_scene_at is not None:
         return Level.NORMAL
-    minutes = incident_age(incident, now).total_seconds() / 60
+    minutes = (now - waiting_since(incident)).total_seconds() / 60
     if incident.state == IncidentState.PENDING:
         if minutes >= thresholds.pending_alarm_min:
             return Level.ALARM
@@ -77,7 +89,7 @@ def next_level_change(incident: Incident, now: datetime, thresholds: Thresholds)
     else:
         steps = (0.8 * thresholds.response_target_min, thresholds.response_target_min)
     for minutes in steps:
-        at = incident.received_at + timedelta(minutes=minutes)
+        at = waiting_since(incident) + timedelta(minutes=minutes)
         if at > now:
             return at
     return None
