@@ -50,7 +50,13 @@ from .notify import notify_statement
 SYSTEM_ACTOR = "system"
 SYSTEM_WORKSTATION = "server"
 RECENTLY_CLOSED = timedelta(hours=24)
-OPEN_STATES = tuple(s.value for s in IncidentState if s != IncidentState.CLOSED)
+# Row state of a closed incident whose follow-up or warm handoff is still open:
+# the snapshot keeps it like an open one (the incident itself stays "closed").
+CLOSED_WITH_OPEN_WORK = "closed_open"
+OPEN_STATES = (
+    *(s.value for s in IncidentState if s != IncidentState.CLOSED),
+    CLOSED_WITH_OPEN_WORK,
+)
 # SQLite allows 32766 bound parameters; stay far below for IN lists.
 _IN_CHUNK = 500
 
@@ -154,7 +160,11 @@ class DbStateView:
 def _incident_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]:
     row = {
         "number": incident.number,
-        "state": incident.state.value,
+        "state": (
+            CLOSED_WITH_OPEN_WORK
+            if not incident.is_open and incident.has_open_work
+            else incident.state.value
+        ),
         "version": incident.version,
         "received_at": incident.received_at,
         "closed_at": incident.times.closed_at,
@@ -444,7 +454,8 @@ class SnapshotData:
 
 
 def snapshot_query(now: datetime) -> sa.Select[tuple[Any]]:
-    """The snapshot's incidents: every open one, and those closed in the last 24 h.
+    """The snapshot's incidents: every open one, those closed in the last 24 h,
+    and closed ones with a follow-up or handoff still open (``CLOSED_WITH_OPEN_WORK``).
 
     "state IN (open states)" rather than "state != closed": both arms of the
     OR are then index scans (ix_incidents_state, ix_incidents_closed_at), so

@@ -72,6 +72,10 @@ def subject_of(event: Event, view: StateView) -> Subject:
             action = f"The check-in of {team}"
         elif event.type == EventType.TEAM_CREATED:
             action = f"Adding team {payload.get('call_sign', '?')}"
+        elif event.type == EventType.TEAM_ALERT_ESCALATED:
+            action = f"Escalating the overdue alert of {team} to the supervisors"
+        elif event.type == EventType.TEAM_ALERT_ACKNOWLEDGED:
+            action = f"Acknowledging the overdue alert of {team}"
         else:
             action = f"{event.type} on {team}"
         return Subject(TEAM, event.entity_id, None, event.entity_id, action)
@@ -99,6 +103,18 @@ def subject_of(event: Event, view: StateView) -> Subject:
             action = f"Closing {incident}"
         case EventType.INCIDENT_REOPENED:
             action = f"Reopening {incident}"
+        case EventType.INCIDENT_FOLLOW_UP_SCHEDULED:
+            action = f"Scheduling a follow-up of {incident}"
+        case EventType.INCIDENT_FOLLOW_UP_DONE:
+            action = f"Marking the follow-up of {incident} done"
+        case EventType.INCIDENT_HANDOFF_REQUESTED:
+            action = f"The handoff of {incident} to {payload.get('provider', '?')}"
+        case EventType.INCIDENT_HANDOFF_ACCEPTED:
+            action = f"Recording that the handoff of {incident} was accepted"
+        case EventType.INCIDENT_SCHEDULED:
+            action = f"Planning {incident} for later"
+            if team_id is not None:
+                action += f" with {team_label(view, team_id)}"
         case _:
             action = f"{event.type} on {incident}"
     return Subject(INCIDENT, event.entity_id, event.entity_id, team_id, action)

@@ -684,6 +684,8 @@ class Workspace:
             if incident.state == IncidentState.CLOSED
             and incident.times.closed_at is not None
             and incident.times.closed_at < cutoff
+            # An open follow-up or handoff keeps it (the server's snapshot does too).
+            and not incident.has_open_work
             and (INCIDENT, incident.id) not in self._touchers
             and not self._refcount[incident.id]
         ]
