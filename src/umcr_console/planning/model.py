@@ -596,7 +596,8 @@ def solve(
 
 def _solve_cell(model: AreaModel, shift: int, target: Target, low: int, high: int) -> Cell:
     # Fewer teams than the peak load can never be stable: start above it.
-    start = max(low, math.floor(model.max_load(shift)) + 1 if model.max_load(shift) > 0 else low)
+    peak = model.max_load(shift)
+    start = max(low, math.floor(peak) + 1) if peak > 0 else low
     need_percentiles = target.p90_response_min is not None
     for teams in range(start, high + 1):
         result = model.evaluate(shift, teams, percentiles=need_percentiles)

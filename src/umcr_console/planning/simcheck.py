@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,7 @@ from ..domain.config import Deployment, ServiceArea, TeamConfig
 from ..domain.enums import EventType, Source, TeamStatus
 from ..domain.events import Event
 from ..domain.model import Incident
+from ..domain.state import State
 from ..protocol import EventResult
 from ..simulator.calibration import DEFAULT_START, DRAIN
 from ..simulator.calls import CallPlan
@@ -52,8 +54,8 @@ _SAME_INSTANT = timedelta(milliseconds=1)
 class RecordingFloor(LocalFloor):
     """An in-memory floor that notes each team status change and when it happened."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, state: State | None = None, *, username: str = "simulator") -> None:
+        super().__init__(state, username=username)
         self.status_changes: list[tuple[datetime, str, TeamStatus]] = []
         # The first team sent to each incident (closing detaches it from the incident).
         self.first_team: dict[str, str] = {}
@@ -164,7 +166,7 @@ def _plan_recorder(sim: Simulator) -> dict[str, CallPlan]:
     plans: dict[str, CallPlan] = {}
     draw = sim.factory.draw
 
-    def recording_draw(rng, received):  # type: ignore[no-untyped-def]
+    def recording_draw(rng: random.Random, received: datetime) -> CallPlan:
         plan = draw(rng, received)
         plans[plan.incident_id] = plan
         return plan

@@ -100,6 +100,10 @@ def _money(value: float) -> str:
     return f"${value:,.0f}"
 
 
+def _pct(value: float, digits: int = 0) -> str:
+    return "" if not math.isfinite(value) else f"{value * 100:.{digits}f} %"
+
+
 def _num(value: float, digits: int = 1) -> str:
     if math.isnan(value):
         return ""
@@ -482,8 +486,8 @@ class PlannerWindow(QMainWindow):
                     r.label,
                     str(r.teams),
                     _num(r.calls_per_week / 7),
-                    _num(r.utilisation * 100, 0) + " %" if math.isfinite(r.utilisation) else "",
-                    _num(r.p_wait * 100, 1) + " %" if r.has_calls else "",
+                    _pct(r.utilisation),
+                    _pct(r.p_wait, 1) if r.has_calls else "",
                     _num(r.mean_wait_min),
                     _num(r.mean_response_min),
                     _num(r.p90_response_min, 0),
@@ -500,8 +504,8 @@ class PlannerWindow(QMainWindow):
                 # Teams on duty on average over the day, all areas together.
                 f"{self.plan.mean_teams_on_duty:.1f}",
                 _num(totals.get("calls_per_week", 0.0) / 7),
-                _num(totals.get("utilisation", math.nan) * 100, 0) + " %",
-                _num(totals.get("p_wait", math.nan) * 100, 1) + " %",
+                _pct(totals.get("utilisation", math.nan)),
+                _pct(totals.get("p_wait", math.nan), 1),
                 _num(totals.get("mean_wait_min", math.nan)),
                 _num(totals.get("mean_response_min", math.nan)),
                 "",
