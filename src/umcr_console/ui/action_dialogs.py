@@ -8,11 +8,13 @@ dialogs only collect what the event needs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import events as ev
+from ..domain.config import Thresholds
 from ..domain.enums import Agency, Disposition, EventType, TeamStatus
 from ..domain.events import Event
+from ..domain.followups import default_window
 from ..domain.model import Incident, Team
 from ..domain.rules import TRANSITIONS
 
@@ -101,8 +105,11 @@ class AssignTeamDialog(_EventDialog):
         self.incident = incident
         self.list = QListWidget(objectName="team_choices")
         ranked = (rank or default_rank)(incident, teams)
-        for team, why in ranked:
-            item = QListWidgetItem(f"{team.call_sign}  {team.provider}  {team.division}   {why}")
+        for position, (team, why) in enumerate(ranked, start=1):
+            item = QListWidgetItem(
+                f"{position}. {team.call_sign}  {team.provider}  {team.division}   {why}"
+            )
+            item.setToolTip(why)
             item.setData(TEAM_ID_ROLE, team.id)
             self.list.addItem(item)
         if self.list.count():
@@ -192,8 +199,30 @@ DISPOSITION_LABELS = {
 }
 
 
+def _qt_time(value: datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(value.timestamp()))
+
+
+def _py_time(value: QDateTime, like: datetime) -> datetime:
+    """The edited instant, aware, in the zone of ``like`` (the injected clock's)."""
+    return datetime.fromtimestamp(value.toSecsSinceEpoch(), like.tzinfo)
+
+
 class CloseDialog(_EventDialog):
-    def __init__(self, incident: Incident, **kwargs) -> None:
+    """Close with a disposition; may promise a follow-up window or a warm handoff.
+
+    The close, the follow-up and the handoff are separate events (in that
+    order), so protocol.md's ``incident.closed`` stays as it is.
+    """
+
+    def __init__(
+        self,
+        incident: Incident,
+        *,
+        providers: Sequence[str] = (),
+        thresholds: Thresholds | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(f"Close {incident.number}", **kwargs)
         self.incident = incident
         self.disposition = QComboBox()
@@ -203,12 +232,128 @@ class CloseDialog(_EventDialog):
         self.form.addRow("Disposition", self.disposition)
         self.form.addRow("Note", self.note)
 
+        due_from, due_by = default_window(self._clock(), thresholds or Thresholds())
+        self.follow_up = QCheckBox("Schedule a follow-up", objectName="close_follow_up")
+        self.due_from = QDateTimeEdit(_qt_time(due_from), objectName="close_due_from")
+        self.due_by = QDateTimeEdit(_qt_time(due_by), objectName="close_due_by")
+        for edit in (self.due_from, self.due_by):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("ddd dd MMM HH:mm")
+        self.follow_up_note = _reason_field("what to follow up (optional)")
+        self.handoff = QComboBox(objectName="close_handoff", editable=True)
+        self.handoff.addItem("")
+        self.handoff.addItems(list(providers))
+        self.handoff.lineEdit().setPlaceholderText("provider that takes the person over")
+        self.form.addRow(self.follow_up)
+        self.form.addRow("Due from", self.due_from)
+        self.form.addRow("Due by", self.due_by)
+        self.form.addRow("Follow-up", self.follow_up_note)
+        self.form.addRow("Warm handoff to", self.handoff)
+        self.follow_up.toggled.connect(self._follow_up_toggled)
+        self._follow_up_toggled(False)
+
+    def _follow_up_toggled(self, on: bool) -> None:
+        for widget in (self.due_from, self.due_by, self.follow_up_note):
+            widget.setEnabled(on)
+
     def _submit(self) -> None:
-        self._emit(
-            EventType.INCIDENT_CLOSED,
-            self.incident.id,
-            ev.Closed(disposition=self.disposition.currentData(), note=self.note.text().strip()),
+        disposition = self.disposition.currentData()
+        provider = self.handoff.currentText().strip()
+        if disposition == Disposition.WARM_HANDOFF and not provider:
+            self.fail("A warm handoff needs the provider it goes to.")
+            return
+        now = self._clock()
+        events = [
+            (
+                EventType.INCIDENT_CLOSED,
+                ev.Closed(disposition=disposition, note=self.note.text().strip()),
+            )
+        ]
+        if self.follow_up.isChecked():
+            due_from = _py_time(self.due_from.dateTime(), now)
+            due_by = _py_time(self.due_by.dateTime(), now)
+            if due_by < due_from or due_by <= now:
+                self.fail("The follow-up must be due by a time after its start, in the future.")
+                return
+            events.append(
+                (
+                    EventType.INCIDENT_FOLLOW_UP_SCHEDULED,
+                    ev.FollowUpScheduled(
+                        due_from=due_from, due_by=due_by, note=self.follow_up_note.text().strip()
+                    ),
+                )
+            )
+        if provider:
+            events.append(
+                (EventType.INCIDENT_HANDOFF_REQUESTED, ev.HandoffRequested(provider=provider))
+            )
+        for event_type, payload in events:
+            self.event_made.emit(
+                ev.make_event(
+                    event_type,
+                    self.incident.id,
+                    payload,
+                    workstation_id=self._workstation_id,
+                    occurred_at=now,
+                )
+            )
+        self.accept()
+
+
+class ScheduleDialog(_EventDialog):
+    """Plan a pending call for later, optionally holding a team for it.
+
+    The team stays available for other calls until ``lead_min`` minutes
+    before the planned time (the rules refuse other assignments from then).
+    """
+
+    def __init__(
+        self,
+        incident: Incident,
+        teams: Sequence[Team],
+        *,
+        lead_min: float = 30,
+        **kwargs,
+    ) -> None:
+        super().__init__(f"Plan {incident.number} for later", **kwargs)
+        self.incident = incident
+        self.lead = timedelta(minutes=lead_min)
+        now = self._clock()
+        start = incident.scheduled_for or (now + timedelta(hours=1)).replace(
+            minute=0, second=0, microsecond=0
         )
+        self.when = QDateTimeEdit(_qt_time(start), objectName="schedule_when")
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("ddd dd MMM HH:mm")
+        self.team = QComboBox(objectName="schedule_team")
+        self.team.addItem("no team held", None)
+        for team in sorted(teams, key=lambda t: t.call_sign):
+            held = team.reservation is not None and team.reservation.incident_id != incident.id
+            label = f"{team.call_sign}  {team.division}" + ("  (reserved)" if held else "")
+            self.team.addItem(label, team.id)
+        if incident.reserved_team_id:
+            self.team.setCurrentIndex(max(self.team.findData(incident.reserved_team_id), 0))
+        self.unplan = QCheckBox("Not planned: an ordinary call now", objectName="schedule_clear")
+        self.form.addRow("When", self.when)
+        self.form.addRow("Hold team", self.team)
+        self.form.addRow(QLabel(f"A held team takes other calls until {int(lead_min)} min before."))
+        self.form.addRow(self.unplan)
+
+    def _submit(self) -> None:
+        if self.unplan.isChecked():
+            payload = ev.Scheduled(scheduled_for=None)
+        else:
+            at = _py_time(self.when.dateTime(), self._clock())
+            if at <= self._clock():
+                self.fail("Choose a time in the future.")
+                return
+            team_id = self.team.currentData()
+            payload = ev.Scheduled(
+                scheduled_for=at,
+                team_id=team_id,
+                hold_from=max(at - self.lead, self._clock()) if team_id else None,
+            )
+        self._emit(EventType.INCIDENT_SCHEDULED, self.incident.id, payload)
 
 
 class ReopenDialog(_EventDialog):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__, geodata
+from ..domain import recommend
 from ..domain.alerts import AlertBook
 from ..domain.commands import COMMAND_HELP, CommandError, parse_command
 from ..domain.config import Deployment
@@ -43,7 +44,9 @@ from ..domain.model import Incident, Team
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from . import action_dialogs as dialogs
 from . import eido_dialog
+from .alert_desk import AlertDesk
 from .bridge import WorkspaceBridge
+from .followups import FollowUpsWidget
 from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
 from .map_widget import DivisionMapWidget
@@ -298,6 +301,24 @@ class MainWindow(QMainWindow):
         self.notices_dock = self._dock(
             "Notices", "dock_notices", self.notices, Qt.DockWidgetArea.BottomDockWidgetArea
         )
+        # Team alerts escalate to the supervisors through the log (ui/alert_desk.py).
+        self.alert_desk = AlertDesk(
+            self.workspace,
+            self.alerts,
+            self.notices,
+            self.submit,
+            role=lambda: getattr(getattr(self, "engine", None), "role", None),
+        )
+        self.followups = FollowUpsWidget(
+            self.workspace, self.bridge, self.deployment.thresholds, self.clock
+        )
+        self.followups.event_made.connect(self.submit)
+        self.followups.incident_selected.connect(self.select_incident)
+        self.followups_dock = self._dock(
+            "Follow-ups", "dock_followups", self.followups, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.tabifyDockWidget(self.notices_dock, self.followups_dock)
+        self.notices_dock.raise_()
 
     def _action(self, menu, text: str, shortcut: str | None, slot) -> QAction:
         action = QAction(text, self)
@@ -321,6 +342,7 @@ class MainWindow(QMainWindow):
             ("Re&direct…", "Ctrl+Shift+D", "redirect"),
             ("&Close…", "Ctrl+L", "close"),
             ("Re&open…", "Ctrl+Shift+O", "reopen"),
+            ("Plan for &later…", None, "schedule"),
         ):
             self._action(incident_menu, text, key, lambda _=False, n=name: self.open_action(n))
         self._action(incident_menu, "Add &note", "Ctrl+T", self._focus_note)
@@ -345,7 +367,13 @@ class MainWindow(QMainWindow):
             view_menu, "Acknowledge notice", "Ctrl+Shift+K", self.notices.acknowledge_selected
         )
         self._action(view_menu, "&Fit map to served area", "Ctrl+0", self.map.fit_served_area)
-        for dock in (self.detail_dock, self.teams_dock, self.map_dock, self.notices_dock):
+        for dock in (
+            self.detail_dock,
+            self.teams_dock,
+            self.map_dock,
+            self.notices_dock,
+            self.followups_dock,
+        ):
             view_menu.addAction(dock.toggleViewAction())
         reports_menu = bar.addMenu("&Reports")
         self._action(reports_menu, "&Program report…", "Ctrl+Shift+P", self.open_report)
@@ -595,13 +623,34 @@ class MainWindow(QMainWindow):
             return
         view = self.workspace.view
         if action == "assign":
-            dialog = dialogs.AssignTeamDialog(incident, list(view.teams.values()), **self._common())
+            rank = recommend.ranker(
+                view.incidents,
+                deployment=self.deployment,
+                geography=geodata.geography(),
+                stations=geodata.stations(),
+                now=self.clock(),
+            )
+            dialog = dialogs.AssignTeamDialog(
+                incident, list(view.teams.values()), rank=rank, **self._common()
+            )
         elif action == "release":
             dialog = dialogs.ReleaseTeamDialog(incident, view.teams, **self._common())
         elif action == "redirect":
             dialog = dialogs.RedirectDialog(incident, **self._common())
         elif action == "close":
-            dialog = dialogs.CloseDialog(incident, **self._common())
+            dialog = dialogs.CloseDialog(
+                incident,
+                providers=self.deployment.providers,
+                thresholds=self.deployment.thresholds,
+                **self._common(),
+            )
+        elif action == "schedule":
+            dialog = dialogs.ScheduleDialog(
+                incident,
+                list(view.teams.values()),
+                lead_min=self.deployment.thresholds.reservation_lead_min,
+                **self._common(),
+            )
         elif action == "reopen":
             dialog = dialogs.ReopenDialog(incident, **self._common())
         else:
@@ -665,6 +714,7 @@ class MainWindow(QMainWindow):
             self.workspace.acknowledge(notice.rejection_id)
         elif notice.kind in ("alert", "escalation"):
             self.alerts.acknowledge(notice.key.split("|", 1)[-1])
+            self.alert_desk.acknowledged(notice)
 
     def _notice_activated(self, notice: Notice) -> None:
         if notice.incident_id:
@@ -710,7 +760,9 @@ class MainWindow(QMainWindow):
         self.queue_model.set_flashing(
             {a.incident_id for a in self.alerts.unacknowledged() if a.incident_id}
         )
-        if new or escalate:
+        supervisors_look = self.alert_desk.tick(escalate, self.clock())
+        self.followups.tick()
+        if new or escalate or supervisors_look:
             self.notices_dock.show()
             QApplication.alert(self)
             if self.sound:

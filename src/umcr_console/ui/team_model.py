@@ -87,6 +87,13 @@ class TeamTableModel(QAbstractTableModel):
                 parts.append(f"Note: {team.status_note}")
             if overdue:
                 parts.append(f"OVERDUE: {overdue.reason}")
+            if team.escalated_for is not None and team.alert_acknowledged_for != team.escalated_for:
+                parts.append("ESCALATED to the supervisors, not acknowledged")
+            if team.reservation is not None:
+                parts.append(
+                    f"{self._reserved_text(team)}; takes no other call from "
+                    f"{team.reservation.hold_from.astimezone():%H:%M}"
+                )
             if team.id in self._pending:
                 parts.append("Not yet confirmed by the server")
             return "\n".join(parts)
@@ -104,10 +111,20 @@ class TeamTableModel(QAbstractTableModel):
         if column == COL_IN_STATUS:
             return format_elapsed(self._now - team.status_since)
         if column == COL_INCIDENT:
-            return self._numbers.get(team.incident_id, "") if team.incident_id else ""
+            if team.incident_id:
+                return self._numbers.get(team.incident_id, "")
+            return self._reserved_text(team) if team.reservation is not None else ""
         if column == COL_CHECK_IN:
             return f"{team.last_check_in.astimezone():%H:%M}" if team.last_check_in else ""
         return ""
+
+    def _reserved_text(self, team: Team) -> str:
+        """'reserved for U000123 at 14:00': a team held for a scheduled call."""
+        held = team.reservation
+        if held is None:
+            return ""
+        number = self._numbers.get(held.incident_id, "a scheduled call")
+        return f"reserved for {number} at {held.at.astimezone():%H:%M}"
 
     # ---- feeding ------------------------------------------------------------
     def reset(
@@ -142,7 +159,8 @@ class TeamTableModel(QAbstractTableModel):
             if self._numbers.get(incident.id) != incident.number:
                 self._numbers[incident.id] = incident.number
                 for row, team in enumerate(self._teams):
-                    if team.incident_id == incident.id:
+                    held = team.reservation.incident_id if team.reservation else None
+                    if incident.id in (team.incident_id, held):
                         self._row_changed(row)
 
     def _row_changed(self, row: int) -> None:

@@ -132,6 +132,8 @@ class TeamTilesWidget(QWidget):
         metrics = QFontMetrics(small)
         incident = self.model.index(row, COL_INCIDENT).data() or ""
         status = team.status.label + (" — OVERDUE" if overdue else "")
+        if team.escalated_for is not None and team.alert_acknowledged_for != team.escalated_for:
+            status += " — ESCALATED"
         for text, align in (
             (f"{status}  {incident}".strip(), Qt.AlignmentFlag.AlignVCenter),
             (f"{team.division} · {team.provider}", Qt.AlignmentFlag.AlignBottom),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.alerts import escalations
 from ..domain.config import Deployment
 from ..domain.enums import IncidentState, TeamStatus
 from ..domain.reports import figures, in_period, response_minutes
@@ -108,6 +109,11 @@ class WallWindow(QMainWindow):
         self.banner.setStyleSheet("background: #a31515; color: white; padding: 8px;")
         _big(self.banner, 36, bold=True)
         self.banner.hide()
+        # Overdue team alerts nobody acknowledged: for the supervisors in the room.
+        self.escalation_banner = QLabel(objectName="wall_escalations", wordWrap=True)
+        self.escalation_banner.setStyleSheet("background: #d29922; color: black; padding: 8px;")
+        _big(self.escalation_banner, 30, bold=True)
+        self.escalation_banner.hide()
         self.clock_label = QLabel(objectName="wall_clock")
         _big(self.clock_label, 28, bold=True)
 
@@ -208,6 +214,7 @@ class WallWindow(QMainWindow):
         header.addWidget(title, 0, 0)
         header.addWidget(self.clock_label, 0, 1, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.banner)
+        layout.addWidget(self.escalation_banner)
         layout.addLayout(header)
         layout.addLayout(figure_row)
         layout.addWidget(self.pages, 1)
@@ -233,7 +240,18 @@ class WallWindow(QMainWindow):
         view = self.workspace.view
         self.queue_model.reset(view.incidents.values(), view.teams.values(), set())
         self.team_model.reset(view.teams.values(), view.incidents.values(), set())
+        self.update_escalations()
         self.update_figures()
+
+    def update_escalations(self) -> None:
+        found = escalations(self.workspace.view.teams.values())
+        if not found:
+            self.escalation_banner.hide()
+            return
+        self.escalation_banner.setText(
+            "ESCALATED TO SUPERVISORS — " + "  ·  ".join(e.text.split(": ", 1)[1] for e in found)
+        )
+        self.escalation_banner.show()
 
     def update_figures(self) -> None:
         now = self.clock()
