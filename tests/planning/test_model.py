@@ -63,8 +63,12 @@ def test_lag_weights_carry_the_mean_service_time() -> None:
     assert sum(weights) == pytest.approx(70 / 60)
     # Most of a call's load falls in its own hour and the next.
     assert weights[0] + weights[1] > 0.8 * sum(weights)
-    # Deterministic service: 30 min calls load their own hour by 0.5 - 1/8 ... see the triangle.
-    assert sum(lag_weights(30.0, 0.0)) == pytest.approx(0.5)
+    # Deterministic 30 min calls arriving evenly in an hour: a call at t (hours)
+    # is busy min(0.5, 1 - t) within its hour, 0.375 on average; 0.125 spills over.
+    fixed = lag_weights(30.0, 0.0)
+    assert fixed[0] == pytest.approx(0.375, abs=2e-3)
+    assert fixed[1] == pytest.approx(0.125, abs=2e-3)
+    assert sum(fixed[2:]) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_lagged_load_of_a_flat_week_is_flat() -> None:
