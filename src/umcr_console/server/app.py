@@ -53,6 +53,7 @@ from .notify import PgListener
 from .problems import BodyLimitMiddleware, install_error_handlers
 from .schemas import IncidentTimeline, Me
 from .settings import Settings
+from .tail import LogTail
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +76,20 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     """The server app for ``settings``; ``engine`` overrides the one made from its URL."""
     engine = engine or make_engine(settings.database_url)
     broadcaster = Broadcaster()
+
+    async def read_log(after: int, limit: int) -> list[Event]:
+        found, _last = await anyio.to_thread.run_sync(eventlog.read_events, engine, after, limit)
+        return found
+
+    # One read of the log per wake-up serves every stream of this process.
+    tail = LogTail(read_log)
     # Names this instance in its PostgreSQL notifications (server/notify.py).
     origin = uuid.uuid4().hex[:12]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         broadcaster.bind()
+        tail.bind()
         await anyio.to_thread.run_sync(upgrade, engine)
         # Other server processes on the database wake our streams through it.
         listener = (
@@ -118,13 +127,15 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.state.origin = origin
-    app.include_router(_router(settings, engine, broadcaster, origin))
+    app.include_router(_router(settings, engine, broadcaster, tail, origin))
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
     app.include_router(redirects.router(settings, engine, broadcaster))
     return app
 
 
-def _router(settings: Settings, engine: Engine, broadcaster: Broadcaster, origin: str) -> APIRouter:
+def _router(
+    settings: Settings, engine: Engine, broadcaster: Broadcaster, tail: LogTail, origin: str
+) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
@@ -293,11 +304,11 @@ def _router(settings: Settings, engine: Engine, broadcaster: Broadcaster, origin
         yield f"retry: 1000\n: stream after seq {cursor}\n\n"
         last_sent = time.monotonic()
         while not broadcaster.closed and user.expires_at > settings.clock():
-            waiter = broadcaster.waiter()
+            # Both before the read: a commit announced after them wakes us,
+            # one announced before them is in what the read sees.
+            waiter, ticket = broadcaster.waiter(), tail.ticket()
             try:
-                found, _last = await anyio.to_thread.run_sync(
-                    eventlog.read_events, engine, cursor, _STREAM_CHUNK
-                )
+                found = await tail.after(cursor, ticket, _STREAM_CHUNK)
             except SQLAlchemyError as exc:
                 # The client reconnects with Last-Event-ID; nothing is lost.
                 log.warning("event stream ends: database error: %s", exc)
