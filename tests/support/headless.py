@@ -1,0 +1,166 @@
+"""Headless console processes (``python -m umcr_console.sync.headless``) for tests and benches.
+
+Each ``HeadlessConsole`` is a subprocess with its own local store; a thread
+reads its JSON lines as they come, so a test can wait on what it has said:
+
+    console = HeadlessConsole(tmp_path / "c1.db", front.url, "dispatcher1", actions=20).start()
+    console.wait_ready()
+    console.go()                      # with start_signal: all consoles start together
+    ...
+    console.acks, console.rejected, console.max_seq, console.seen
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tests.support.server import DEFAULT_USERS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class HeadlessConsole:
+    def __init__(
+        self,
+        db: Path,
+        url: str,
+        username: str = "dispatcher1",
+        *,
+        actions: int = 0,
+        rate: float = 0.0,
+        seed: int = 0,
+        keepalive: float = 1.0,
+        backoff_cap: float = 0.5,
+        kinds: str | None = None,
+        print_seen: bool = True,
+        start_signal: bool = True,
+    ) -> None:
+        self.db = Path(db)
+        self.url = url
+        self.username = username
+        self.command = [
+            sys.executable,
+            "-m",
+            "umcr_console.sync.headless",
+            "--db",
+            str(self.db),
+            "--url",
+            url,
+            "--username",
+            username,
+            "--password",
+            DEFAULT_USERS[username][1],
+            "--actions",
+            str(actions),
+            "--rate",
+            str(rate),
+            "--seed",
+            str(seed),
+            "--keepalive",
+            str(keepalive),
+            "--backoff-cap",
+            str(backoff_cap),
+        ]
+        if kinds:
+            self.command += ["--kinds", kinds]
+        if print_seen:
+            self.command.append("--print-seen")
+        if start_signal:
+            self.command.append("--start-signal")
+        self.actions = actions
+        self.process: subprocess.Popen[str] | None = None
+        self.records: list[dict[str, Any]] = []
+        self.acks: list[str] = []
+        self.rejected: dict[str, str] = {}
+        # event id -> (seq, when it reached this console's view, the server's recorded_at)
+        self.seen: dict[str, tuple[int, float, float | None]] = {}
+        self.max_seq = 0
+        self.stderr_path = self.db.with_suffix(".stderr")
+        self._ready = threading.Event()
+        self._lock = threading.Lock()
+        self._reader: threading.Thread | None = None
+
+    def start(self) -> HeadlessConsole:
+        with self.stderr_path.open("w") as err:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+                bufsize=1,
+            )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        return self
+
+    def _read(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        for line in self.process.stdout:
+            if not line.endswith("\n"):
+                break  # cut by a kill: not said
+            record = json.loads(line)
+            with self._lock:
+                self.records.append(record)
+                if "ready" in record:
+                    self._ready.set()
+                elif "ack" in record:
+                    self.acks.append(record["ack"])
+                elif "rejected" in record:
+                    self.rejected[record["rejected"]] = record["code"]
+                elif "seen" in record:
+                    seq = int(record["seq"])
+                    self.seen[record["seen"]] = (seq, record["t"], record.get("recorded"))
+                    self.max_seq = max(self.max_seq, seq)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        if not self._ready.wait(timeout):
+            raise AssertionError(f"{self.db.name} did not start:\n{self.stderr()}")
+
+    def go(self) -> None:
+        """Start making actions (the console waits for this line with start_signal)."""
+        assert self.process is not None and self.process.stdin is not None
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+
+    @property
+    def done_acting(self) -> bool:
+        return len(self.acks) >= self.actions
+
+    def stderr(self) -> str:
+        try:
+            return self.stderr_path.read_text(errors="replace")[-5000:]
+        except FileNotFoundError:
+            return ""
+
+    def terminate(self, timeout: float = 30.0) -> int:
+        """SIGTERM: the console closes its store cleanly; its exit status."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout)
+        if self._reader is not None:
+            self._reader.join(10)
+        return code
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, step: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(step)
