@@ -106,9 +106,9 @@ class AssignTeamDialog(_EventDialog):
         self.list = QListWidget(objectName="team_choices")
         ranked = (rank or default_rank)(incident, teams)
         for position, (team, why) in enumerate(ranked, start=1):
-            item = QListWidgetItem(
-                f"{position}. {team.call_sign}  {team.provider}  {team.division}   {why}"
-            )
+            # Two lines: who, then why (the reason would not fit beside it).
+            text = f"{position}. {team.call_sign}  {team.provider}  {team.division}"
+            item = QListWidgetItem(f"{text}\n      {why}" if why else text)
             item.setToolTip(why)
             item.setData(TEAM_ID_ROLE, team.id)
             self.list.addItem(item)

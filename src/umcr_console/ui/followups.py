@@ -136,7 +136,10 @@ class FollowUpsWidget(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        self.view.horizontalHeader().setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((COL_URGENCY, 80), (COL_NUMBER, 90), (COL_WINDOW, 210)):
+            header.resizeSection(column, width)
         self.view.doubleClicked.connect(lambda _i: self._show())
         self.note = QLineEdit(
             placeholderText="what was done / who accepted (optional)",
