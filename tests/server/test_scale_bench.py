@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -52,5 +53,6 @@ def test_the_quick_scale_bench_measures_all_three_and_meets_the_history_targets(
     # A year of the quick history is a twentieth of citywide: these must pass anywhere.
     assert table["snapshot"].rstrip().endswith("| yes |"), table["snapshot"]
     assert table["one-year report"].rstrip().endswith("| yes |"), table["one-year report"]
-    assert "0 samples" not in table["propagation across processes"]
+    samples = re.search(r"\(([\d,]+) samples\)", table["propagation across processes"])
+    assert samples and int(samples.group(1).replace(",", "")) > 0
     assert "Index Scan" in done.stdout and "Seq Scan" not in done.stdout
