@@ -138,6 +138,8 @@ def test_a_planned_call_holds_its_team_on_the_board_and_in_the_recommendation(
     shown = window.team_model.index(row, COL_INCIDENT).data()
     assert shown == f"reserved for {number} at {at.astimezone():%H:%M}"
     assert workspace.view.teams[team_id(workspace, "AC-1")].status == TeamStatus.AVAILABLE
+    assert window.select_incident(later)
+    assert f"planned for {at.astimezone():%a %H:%M}" in window.detail.timers.text()
 
     # Another call now: AC-1 is still offered (hours to spare), after the free teams
     # of the division would be, and the reason says why it is held.

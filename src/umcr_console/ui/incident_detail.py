@@ -436,6 +436,7 @@ class IncidentDetailWidget(QWidget):
             parts.append(f"to on scene {format_elapsed(times.on_scene_at - incident.received_at)}")
             end = times.closed_at or now
             parts.append(f"on scene {format_elapsed(end - times.on_scene_at)}")
+        parts.extend(_open_work(incident))
         self.timers.setText("   ".join(parts))
         teams = [self._teams[t] for t in incident.team_ids if t in self._teams]
         self.teams_label.setText(
@@ -545,6 +546,20 @@ class IncidentDetailWidget(QWidget):
             self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
         )
         self.note_input.clear()
+
+
+def _open_work(incident: Incident) -> list[str]:
+    """What is planned or promised for the incident (docs/teams.md), for the header."""
+    parts = []
+    if incident.scheduled_for is not None and incident.is_open:
+        parts.append(f"planned for {incident.scheduled_for.astimezone():%a %H:%M}")
+    follow_up = incident.follow_up
+    if follow_up is not None and follow_up.is_open:
+        parts.append(f"follow-up due by {follow_up.due_by.astimezone():%a %H:%M}")
+    handoff = incident.handoff
+    if handoff is not None and handoff.is_open:
+        parts.append(f"handoff to {handoff.provider} not yet accepted")
+    return parts
 
 
 def _equal(a: Any, b: Any) -> bool:
