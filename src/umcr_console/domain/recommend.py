@@ -27,6 +27,7 @@ a straight line, so an estimate to compare teams, not a promise.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -89,21 +90,25 @@ def team_position(
     return None, ""
 
 
+def workload_today(
+    incidents: Iterable[Incident], now: datetime, tz: tzinfo | None = None
+) -> Counter[str]:
+    """Incidents each team was sent to since local midnight (``tz``; None: this machine's)."""
+    midnight = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    counts: Counter[str] = Counter()
+    for incident in incidents:
+        # An incident keeps no per-team assignment time; its first dispatch is close.
+        at = incident.times.dispatched_at or incident.received_at
+        if incident.assigned_team_ids and at >= midnight:
+            counts.update(incident.assigned_team_ids)
+    return counts
+
+
 def calls_today(
     team: Team, incidents: Iterable[Incident], now: datetime, tz: tzinfo | None = None
 ) -> int:
-    """Incidents the team was sent to since local midnight (``tz``; None: this machine's)."""
-    local = now.astimezone(tz)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    count = 0
-    for incident in incidents:
-        if team.id not in incident.assigned_team_ids:
-            continue
-        # An incident keeps no per-team assignment time; its first dispatch is close.
-        at = incident.times.dispatched_at or incident.received_at
-        if at >= midnight:
-            count += 1
-    return count
+    """Incidents ``team`` was sent to since local midnight."""
+    return workload_today(incidents, now, tz)[team.id]
 
 
 def _speaks(team: Team, language: str) -> bool | None:
@@ -167,6 +172,7 @@ def recommend(
     by_division = {station.division: station for station in stations}
     target = incident_point(incident, geography)
     speed = deployment.average_speed_kmh
+    today = workload_today(incidents.values(), now, tz)  # one pass, not one per team
     ranked: list[tuple[tuple[object, ...], Recommendation]] = []
     for team in teams:
         if team.status != TeamStatus.AVAILABLE or team.incident_id is not None:
@@ -188,7 +194,7 @@ def recommend(
         )
         travel = None if distance is None else max(1, math.ceil(distance / speed * 60))
         language = _speaks(team, incident.language)
-        workload = calls_today(team, incidents.values(), now, tz)
+        workload = today[team.id]
 
         parts = [_tier_text(tier, team, deployment)]
         if distance is not None:
