@@ -408,18 +408,25 @@ def render(results: Results, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+START_MARK, END_MARK = "<!-- scale-bench:start -->", "<!-- scale-bench:end -->"
+
+
 def write_section(text: str) -> None:
-    """Replace this section of docs/benchmarks.md, or append it; other sections stay as they are."""
+    """Replace this bench's section of docs/benchmarks.md (between its markers), or append it.
+
+    The file is read again just before writing, and nothing outside the
+    markers changes: other benches write their own sections.
+    """
     current = (
         BENCHMARKS_MD.read_text(encoding="utf-8") if BENCHMARKS_MD.exists() else "# Benchmarks\n"
     )
-    start = current.find(HEADING)
-    if start < 0:
-        updated = current.rstrip("\n") + "\n\n" + text
+    block = f"{START_MARK}\n{text.rstrip()}\n\n{END_MARK}\n"
+    if START_MARK in current and END_MARK in current:
+        before, rest = current.split(START_MARK, 1)
+        after = rest.split(END_MARK, 1)[1].lstrip("\n")
+        updated = before + block + ("\n" + after if after else "")
     else:
-        following = current.find("\n## ", start + len(HEADING))
-        tail = current[following + 1 :] if following >= 0 else ""
-        updated = current[:start] + text + ("\n" + tail if tail else "")
+        updated = current.rstrip("\n") + "\n\n" + block
     BENCHMARKS_MD.write_text(updated, encoding="utf-8")
 
 
@@ -456,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat or (5 if args.quick else 20)
     schema = args.schema or ("scale_bench_quick" if args.quick else "scale_bench")
     command = (
-        "python -m bench.scale_bench"
+        ".venv/bin/python -m bench.scale_bench"
         + (" --quick" if args.quick else "")
         + (" --write" if args.write else "")
     )
