@@ -429,6 +429,7 @@ def load(engine: sa.Engine, deployment: Deployment, history: History) -> Loaded:
                 )
                 if pending.incident is not None:
                     incident = pending.incident.model_copy(update={"number": f"U{seq:06d}"})
+                    # The server's own row shape, so reports read history as they read live rows.
                     summary = eventlog._summary_row(incident)
                     rows["incidents"].append(
                         (
