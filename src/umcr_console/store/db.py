@@ -33,6 +33,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import OperationalError
@@ -242,7 +243,18 @@ class LocalStore:
 
     # -- confirmed state --------------------------------------------------
 
-    def load_confirmed(self) -> State:
+    def load_confirmed(self, *, closed_before: datetime | None = None) -> State:
+        """The confirmed state; with ``closed_before``, first forget incidents closed before it.
+
+        The forgetting happens in SQL, before any row is parsed: a store that
+        gathered a long history opens in the time of a shift's worth of rows,
+        not of 100,000 (issue 4's cold start). It keeps, like
+        ``Workspace.prune_closed``, every incident a pending event is about and
+        every incident with a follow-up or handoff recorded; the workspace
+        prunes the rest of the old ones precisely after loading.
+        """
+        if closed_before is not None:
+            self._forget_closed_before(closed_before)
         incidents = [
             Incident.model_validate_json(data)
             for data in self._conn.execute(select(confirmed_incident.c.data)).scalars()
@@ -335,6 +347,22 @@ class LocalStore:
                     )
                 )
             self._put_meta({CURSOR_SEQ: str(state.seq), CURSOR_EVENT_ID: cursor_event_id or ""})
+
+    def _forget_closed_before(self, cutoff: datetime) -> None:
+        # julianday() reads RFC 3339 times with any offset, so the comparison is
+        # by instant, not by the text of differently written offsets.
+        old = text(
+            "SELECT id FROM confirmed_incident"
+            " WHERE json_extract(data, '$.state') = 'closed'"
+            " AND julianday(json_extract(data, '$.times.closed_at')) < julianday(:cutoff)"
+            " AND json_extract(data, '$.follow_up') IS NULL"
+            " AND json_extract(data, '$.handoff') IS NULL"
+            " AND id NOT IN (SELECT json_extract(data, '$.entity_id') FROM outbox)"
+        )
+        ids = list(self._conn.execute(old, {"cutoff": cutoff.isoformat()}).scalars())
+        self._conn.rollback()
+        if ids:
+            self.forget_incidents(ids)
 
     def forget_incidents(self, incident_ids: Sequence[str]) -> None:
         """Drop confirmed incidents and their logged events (closed long ago)."""

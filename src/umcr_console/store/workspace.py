@@ -330,7 +330,7 @@ class Workspace:
         self.submitted: Signal[Event] = Signal("submitted")
         self.reloaded: Signal[int] = Signal("reloaded")
 
-        self.confirmed: State = store.load_confirmed()
+        self.confirmed: State = store.load_confirmed(closed_before=clock() - KEEP_CLOSED)
         self._cursor_event_id: str | None = store.cursor()[1]
         self.view = State(seq=self.confirmed.seq)
         self._entries: dict[int, _Entry] = {}
