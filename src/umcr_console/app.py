@@ -258,6 +258,13 @@ class Console:
                 token=session.token,
             )
             window = self._window(session, workspace, deployment, engine)
+            # A console runs for days: forget long-closed incidents every hour,
+            # not only at start (the server keeps them; timelines come from it).
+            from PySide6.QtCore import QTimer
+
+            pruner = QTimer(window)
+            pruner.timeout.connect(workspace.prune_closed)
+            pruner.start(3_600_000)
             sync_task = engine.start()
             closed = asyncio.Event()
             window.closed.connect(closed.set)
