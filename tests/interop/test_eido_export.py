@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.domain.world import World
 from tests.interop.schema import assert_valid, errors, needs_schema
-from umcr_console.domain.enums import Agency, CallType, Disposition, TeamStatus
+from umcr_console.domain.enums import Agency, CallType, Disposition, EventType, TeamStatus
 from umcr_console.domain.model import Incident, Team
 from umcr_console.interop import EidoAgent, codes, incident_to_eido
 
@@ -109,6 +110,56 @@ def cases() -> Iterator[Case]:
         )
         yield Case(f"safety-flags{suffix}", _incident(world, flagged), [])
 
+    # The kinds issue 5 added: a follow-up (open, then done), a warm handoff
+    # (open, then accepted) and a call scheduled for later with a reserved team.
+    world = World()
+    team, incident = world.put_team_in(TeamStatus.ON_SCENE)
+    assert incident is not None
+    world.accept(world.close(incident, "referral_made"))
+    due = world.now + timedelta(hours=24)
+    world.accept(
+        world.event(
+            EventType.INCIDENT_FOLLOW_UP_SCHEDULED,
+            incident,
+            {
+                "due_from": due.isoformat(),
+                "due_by": (due + timedelta(hours=48)).isoformat(),
+                "note": "call the sister",
+            },
+        )
+    )
+    yield Case("follow-up-open", _incident(world, incident), _teams_of(world, team))
+    world.accept(
+        world.event(EventType.INCIDENT_FOLLOW_UP_DONE, incident, {"note": "reached by phone"})
+    )
+    yield Case("follow-up-done", _incident(world, incident), _teams_of(world, team))
+
+    world = World()
+    team, incident = world.put_team_in(TeamStatus.ON_SCENE)
+    assert incident is not None
+    world.accept(world.close(incident, "warm_handoff"))
+    world.accept(
+        world.event(EventType.INCIDENT_HANDOFF_REQUESTED, incident, {"provider": "DMH Urgent Care"})
+    )
+    yield Case("handoff-open", _incident(world, incident), _teams_of(world, team))
+    world.accept(
+        world.event(EventType.INCIDENT_HANDOFF_ACCEPTED, incident, {"accepted_by": "intake nurse"})
+    )
+    yield Case("handoff-accepted", _incident(world, incident), _teams_of(world, team))
+
+    world = World()
+    team = world.put_team_in(TeamStatus.AVAILABLE)[0]
+    incident = world.create_incident()
+    later = world.now + timedelta(hours=3)
+    world.accept(
+        world.event(
+            EventType.INCIDENT_SCHEDULED,
+            incident,
+            {"scheduled_for": later.isoformat(), "team_id": team},
+        )
+    )
+    yield Case("scheduled-with-reserved-team", _incident(world, incident), _teams_of(world, team))
+
     world = World()
     teams = [world.put_team_in(s)[0] for s in (TeamStatus.AVAILABLE, TeamStatus.OFF_DUTY)]
     teams.append(world.put_team_in(TeamStatus.OUT_OF_SERVICE)[0])
@@ -148,6 +199,9 @@ def test_the_cases_cover_every_kind() -> None:
     statuses = {t.status for c in CASES for t in c.teams}
     assert statuses == set(TeamStatus)
     assert any(c.incident.location.lat is None for c in CASES)
+    assert {"follow-up-open", "follow-up-done", "handoff-open", "handoff-accepted"} <= names
+    scheduled = next(c for c in CASES if c.name == "scheduled-with-reserved-team")
+    assert scheduled.incident.scheduled_for is not None
 
 
 def test_a_broken_document_fails_the_validator() -> None:
