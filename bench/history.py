@@ -377,7 +377,8 @@ _EVENT_COLUMNS = (
 _INCIDENT_COLUMNS = "id, number, state, version, received_at, closed_at, division, data"
 _SUMMARY_COLUMNS = (
     "incident_id, number, version, state, received_at, priority, call_type, source, division, "
-    "disposition, redirected_to, dispatched_at, en_route_at, on_scene_at, closed_at"
+    "disposition, redirected_to, dispatched_at, en_route_at, on_scene_at, closed_at, "
+    "follow_up_scheduled, follow_up_done"
 )
 
 

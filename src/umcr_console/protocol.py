@@ -126,6 +126,9 @@ class ReportFigures(Wire):
     cost_unarmed: float
     cost_police: float
     cost_avoided: float
+    # Added later: defaults, so an older server's answer still parses.
+    follow_ups_scheduled: int = 0
+    follow_ups_done: int = 0
 
     @classmethod
     def of(cls, figures: Figures) -> ReportFigures:
@@ -142,6 +145,8 @@ class ReportFigures(Wire):
             cost_unarmed=figures.cost_unarmed,
             cost_police=figures.cost_police,
             cost_avoided=figures.cost_avoided,
+            follow_ups_scheduled=figures.follow_ups_scheduled,
+            follow_ups_done=figures.follow_ups_done,
         )
 
 

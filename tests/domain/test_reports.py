@@ -26,6 +26,8 @@ DIVISIONS = ("Devonshire", "Wilshire")
 # Response minutes cycle through these; their mean is 27, median 27.5.
 RESPONSES = (12, 18, 22, 27, 28, 33, 36, 40)
 ON_SCENE = 25
+# Calls n with n % 10 in these get a follow-up (1,340 of 6,700); n % 20 in them, done (670).
+FOLLOW_UP = (1, 2)
 
 
 def build_year(calls: int = 6700, redirect_every: int = 25) -> State:
@@ -98,6 +100,23 @@ def build_year(calls: int = 6700, redirect_every: int = 25) -> State:
             ev.StatusChanged(status=TeamStatus.AVAILABLE),
             on_scene + timedelta(minutes=ON_SCENE + 1),
         )
+        closed_at = on_scene + timedelta(minutes=ON_SCENE)
+        if n % 10 in FOLLOW_UP:  # never a redirected call (those are multiples of 25)
+            apply(
+                EventType.INCIDENT_FOLLOW_UP_SCHEDULED,
+                incident,
+                ev.FollowUpScheduled(
+                    due_from=closed_at + timedelta(days=1), due_by=closed_at + timedelta(days=3)
+                ),
+                closed_at + timedelta(minutes=2),
+            )
+            if n % 20 in FOLLOW_UP:
+                apply(
+                    EventType.INCIDENT_FOLLOW_UP_DONE,
+                    incident,
+                    ev.FollowUpDone(),
+                    closed_at + timedelta(minutes=3),
+                )
     return state
 
 
@@ -128,6 +147,28 @@ def test_a_generated_year_gives_exactly_its_figures(year: State) -> None:
     assert total.dispositions == {"redirected_lapd": 268, "resolved_on_scene": reached}
     assert set(rep.by_division) == set(DIVISIONS)
     assert sum(f.calls for f in rep.by_division.values()) == 6700
+
+
+def test_a_generated_year_gives_exactly_its_follow_ups(year: State) -> None:
+    rep = report(year.incidents.values(), YEAR_START, YEAR_START + timedelta(days=365))
+    assert (rep.total.follow_ups_scheduled, rep.total.follow_ups_done) == (1340, 670)
+    # n % 10 == 1 is odd (Wilshire), n % 10 == 2 even (Devonshire): half each.
+    for division in DIVISIONS:
+        got = rep.by_division[division]
+        assert (got.follow_ups_scheduled, got.follow_ups_done) == (670, 335), division
+    # A shorter period counts the follow-ups of its own calls only.
+    january = report(year.incidents.values(), YEAR_START, YEAR_START + timedelta(days=31))
+    expected = [n for n in range(6700) if january.start <= _received(n) < january.end]
+    assert january.total.follow_ups_scheduled == sum(1 for n in expected if n % 10 in FOLLOW_UP)
+    assert january.total.follow_ups_done == sum(1 for n in expected if n % 20 in FOLLOW_UP)
+    rows = csv_rows(rep)
+    assert rows[0][-2:] == ["follow_ups_scheduled", "follow_ups_done"]
+    assert rows[0][:3] == ["group", "name", "calls"]  # the earlier columns keep their places
+    assert rows[1][-2:] == ["1340", "670"]
+
+
+def _received(n: int, calls: int = 6700) -> datetime:
+    return YEAR_START + n * (timedelta(days=365) / calls)
 
 
 def test_periods_split_exactly(year: State) -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from umcr_console.domain.config import Costs
 from umcr_console.domain.enums import CallType, Disposition, IncidentState, Priority, Source
-from umcr_console.domain.model import Incident, IncidentTimes, Location
+from umcr_console.domain.model import FollowUp, Incident, IncidentTimes, Location
 from umcr_console.domain.reports import (
     Call,
     Figures,
@@ -43,6 +43,15 @@ def incidents(draw: st.DrawFn, number: int) -> Incident:
     closed_at = None
     if closed is not None:
         closed_at = (on_scene_at or received) + timedelta(minutes=closed, seconds=7)
+    follow_up = None
+    if draw(st.booleans()):
+        done = draw(st.booleans())
+        follow_up = FollowUp(
+            due_from=received + timedelta(days=1),
+            due_by=received + timedelta(days=3),
+            scheduled_at=received,
+            done_at=received + timedelta(days=2) if done else None,
+        )
     return Incident(
         id=f"i{number}",
         number=f"U{number:06d}",
@@ -55,6 +64,7 @@ def incidents(draw: st.DrawFn, number: int) -> Incident:
         location=Location(division=draw(st.none() | st.sampled_from(("Wilshire", "Harbor")))),
         times=IncidentTimes(on_scene_at=on_scene_at, closed_at=closed_at),
         disposition=disposition,
+        follow_up=follow_up,
     )
 
 
@@ -105,6 +115,10 @@ def reference(items: list[Incident], costs: Costs) -> dict[str, object]:
         "interventions": len(reached),
         "cost_unarmed": len(reached) * costs.unarmed_per_intervention,
         "cost_police": len(reached) * costs.police_per_intervention,
+        "follow_ups_scheduled": sum(1 for i in items if i.follow_up is not None),
+        "follow_ups_done": sum(
+            1 for i in items if i.follow_up is not None and i.follow_up.done_at is not None
+        ),
     }
 
 

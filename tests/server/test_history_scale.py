@@ -11,7 +11,17 @@ import sqlalchemy as sa
 from alembic import command
 
 from tests.server.conftest import DATABASES
-from tests.server.helpers import EX1, PL1, PL2, assigned, closed, created, status
+from tests.server.helpers import (
+    EX1,
+    PL1,
+    PL2,
+    assigned,
+    closed,
+    created,
+    event,
+    iso,
+    status,
+)
 from umcr_console.config import load_deployment
 from umcr_console.domain.events import Event
 from umcr_console.server import eventlog
@@ -82,6 +92,41 @@ def test_the_migration_fills_the_summary_exactly_as_the_write_path_keeps_it(engi
     assert "incident_summary" not in sa.inspect(engine).get_table_names()
     upgrade(engine)  # 0002 again: filled from incidents and the log
     assert _summary(engine) == kept
+
+
+@on_both_databases
+def test_the_follow_up_columns_are_filled_from_the_incidents_as_the_write_path_keeps_them(
+    engine,
+) -> None:
+    promised, kept, plain = created(), created(), created()
+    soon = datetime.now(UTC)
+    window = {"due_from": iso(soon + timedelta(days=1)), "due_by": iso(soon + timedelta(days=3))}
+    _submit(
+        engine,
+        promised,
+        kept,
+        plain,
+        closed(promised["entity_id"], "referral_made"),
+        event("incident.follow_up_scheduled", promised["entity_id"], window),
+        event("incident.follow_up_done", promised["entity_id"]),
+        event("incident.follow_up_scheduled", kept["entity_id"], window),
+    )
+    written = _summary(engine)
+    flags = {r.incident_id: (r.follow_up_scheduled, r.follow_up_done) for r in written[0]}
+    assert flags == {
+        promised["entity_id"]: (True, True),
+        kept["entity_id"]: (True, False),
+        plain["entity_id"]: (False, False),
+    }
+
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("incident_summary")}
+    assert "follow_up_scheduled" not in columns and "follow_up_done" not in columns
+    upgrade(engine)  # 0004 again: filled from the stored incidents
+    assert _summary(engine) == written
 
 
 def _plan(conn: sa.Connection, query: sa.Select[Any]) -> str:

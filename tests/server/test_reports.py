@@ -24,7 +24,7 @@ from tests.server.helpers import (
 from umcr_console.domain.config import Costs
 from umcr_console.domain.ids import name_id, uuid7
 from umcr_console.domain.reports import csv_rows, report
-from umcr_console.protocol import ProgramReport, Snapshot
+from umcr_console.protocol import ProgramReport, ReportFigures, Snapshot
 
 AC1 = name_id("team", "AC-1")
 PENNY, EXODUS, ALCOTT = "Penny Lane Centers", "Exodus Recovery", "Alcott Center"
@@ -150,6 +150,76 @@ def test_the_report_is_domain_reports_over_the_period(api: Api) -> None:
     # Providers from the log: B counts for Exodus although its team cleared.
     assert {k: v.calls for k, v in got.by_provider.items()} == {ALCOTT: 1, EXODUS: 1, PENNY: 1}
     assert got.by_provider[EXODUS].interventions == 1
+
+
+def _follow_up(incident_id: str) -> dict[str, Any]:
+    soon = datetime.now(UTC)
+    window = {"due_from": iso(soon + timedelta(days=1)), "due_by": iso(soon + timedelta(days=3))}
+    return event("incident.follow_up_scheduled", incident_id, window | {"note": SECRETS["note"]})
+
+
+def test_the_report_counts_follow_ups_scheduled_and_done(asgi: Api) -> None:
+    floor = Floor(asgi)
+    a, b, c = floor.ids["a"], floor.ids["b"], floor.ids["c"]
+    outside = _call(floor.start - timedelta(minutes=5), "Wilshire")
+    asgi.accept(
+        "dispatcher1",
+        outside,
+        _follow_up(a),
+        _follow_up(b),
+        _follow_up(c),
+        _follow_up(outside["entity_id"]),
+        event("incident.follow_up_done", a, {"note": SECRETS["note"]}),
+        event("incident.follow_up_done", outside["entity_id"]),
+    )
+    answer = asgi.get("supervisor", "/reports", params=floor.params)
+    assert answer.status_code == 200, answer.text
+    got = ProgramReport.model_validate(answer.json())
+    assert got == floor.expected(asgi)
+    # A, B and C have one each, A's is done; the call before the period counts nowhere.
+    assert (got.total.follow_ups_scheduled, got.total.follow_ups_done) == (3, 1)
+    assert {k: (v.follow_ups_scheduled, v.follow_ups_done) for k, v in got.by_division.items()} == {
+        "Devonshire": (2, 0),
+        "Olympic": (0, 0),
+        "Wilshire": (1, 1),
+    }
+    assert (
+        got.by_provider[PENNY].follow_ups_scheduled,
+        got.by_provider[PENNY].follow_ups_done,
+    ) == (
+        1,
+        1,
+    )
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                asgi.get("supervisor", "/reports", params={**floor.params, "format": "csv"}).text
+            )
+        )
+    )
+    assert rows[0][-2:] == ["follow_ups_scheduled", "follow_ups_done"]
+    assert rows[1][:3] == ["total", "all", "5"] and rows[1][-2:] == ["3", "1"]
+
+
+def test_an_answer_without_follow_ups_still_parses() -> None:
+    """An older server's report has no follow-up fields: they read as zero."""
+    empty = {"count": 0, "mean_min": None, "median_min": None, "p90_min": None}
+    old = {
+        "calls": 1,
+        "handled": 1,
+        "redirected": 0,
+        "redirect_rate": 0.0,
+        "open_now": 0,
+        "response": empty,
+        "on_scene": empty,
+        "dispositions": {},
+        "interventions": 0,
+        "cost_unarmed": 0,
+        "cost_police": 0,
+        "cost_avoided": 0,
+    }
+    figures = ReportFigures.model_validate(old)
+    assert (figures.follow_ups_scheduled, figures.follow_ups_done) == (0, 0)
 
 
 def test_every_reader_role_gets_it_and_the_wall_sees_no_personal_field(asgi: Api) -> None:

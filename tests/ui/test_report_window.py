@@ -97,6 +97,7 @@ def test_report_window_shows_the_servers_figures_and_exports_csv(
             assert report.total.redirected == 1
             assert set(report.by_division) == {"Wilshire", "Olympic"}
             assert "25.0%" in window.summary.text()
+            assert "follow-ups <b>0</b> done of <b>0</b> scheduled" in window.summary.text()
             cells = [window.table.item(r, 1).text() for r in range(window.table.rowCount())]
             assert {"all", "Wilshire", "Olympic"} <= set(cells)
             assert window.export_button.isEnabled()

@@ -10,6 +10,8 @@ Definitions (write them down once, the city decides on them):
 - Time on scene: first team on scene -> closed.
 - Interventions: handled calls a team reached (on scene), the unit of the
   City Administrative Officer's cost figures ($35 unarmed, $85 police).
+- Follow-ups scheduled: calls whose incident carries a follow-up (one at
+  most); follow-ups done: of those, the ones marked done (or become a call).
 
 The figures need a few fields of each incident, never personal data: a
 ``Call``. ``report`` and ``figures`` take incidents (the wall and the report
@@ -59,9 +61,13 @@ class Call:
     disposition: str | None  # Disposition value
     on_scene_at: datetime | None
     closed_at: datetime | None
+    # Defaults: calls built before follow-ups existed still count (as none).
+    follow_up: bool = False  # a follow-up was scheduled
+    follow_up_done: bool = False
 
     @classmethod
     def of(cls, incident: Incident) -> Call:
+        follow_up = incident.follow_up
         return cls(
             id=incident.id,
             received_at=incident.received_at,
@@ -71,6 +77,8 @@ class Call:
             disposition=None if incident.disposition is None else incident.disposition.value,
             on_scene_at=incident.times.on_scene_at,
             closed_at=incident.times.closed_at,
+            follow_up=follow_up is not None,
+            follow_up_done=follow_up is not None and follow_up.done_at is not None,
         )
 
 
@@ -84,6 +92,8 @@ class _Facts:
     disposition: str | None
     response_min: float | None  # handled and reached: received -> first on scene
     on_scene_min: float | None  # handled, reached and closed: on scene -> closed
+    follow_up: bool
+    follow_up_done: bool
 
     @classmethod
     def of(cls, call: Call) -> _Facts:
@@ -100,6 +110,8 @@ class _Facts:
             disposition=call.disposition,
             response_min=response,
             on_scene_min=on_scene,
+            follow_up=call.follow_up,
+            follow_up_done=call.follow_up and call.follow_up_done,
         )
 
 
@@ -131,6 +143,8 @@ class Figures:
     interventions: int
     cost_unarmed: float
     cost_police: float
+    follow_ups_scheduled: int = 0
+    follow_ups_done: int = 0
 
     @property
     def redirect_rate(self) -> float | None:
@@ -186,6 +200,8 @@ def _figures(facts: list[_Facts], costs: Costs) -> Figures:
         interventions=interventions,
         cost_unarmed=interventions * costs.unarmed_per_intervention,
         cost_police=interventions * costs.police_per_intervention,
+        follow_ups_scheduled=sum(1 for f in facts if f.follow_up),
+        follow_ups_done=sum(1 for f in facts if f.follow_up_done),
     )
 
 
@@ -276,6 +292,9 @@ CSV_COLUMNS = (
     "cost_unarmed",
     "cost_police",
     "cost_avoided",
+    # Appended: the columns before keep their positions.
+    "follow_ups_scheduled",
+    "follow_ups_done",
 )
 
 
@@ -299,6 +318,8 @@ def csv_rows(rep: Report) -> list[list[str]]:
             num(f.cost_unarmed, 2),
             num(f.cost_police, 2),
             num(f.cost_avoided, 2),
+            str(f.follow_ups_scheduled),
+            str(f.follow_ups_done),
         ]
 
     rows = [list(CSV_COLUMNS), row("total", "all", rep.total)]

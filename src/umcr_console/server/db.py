@@ -98,6 +98,9 @@ incident_summary = sa.Table(
     sa.Column("en_route_at", UtcDateTime, nullable=True),
     sa.Column("on_scene_at", UtcDateTime, nullable=True),
     sa.Column("closed_at", UtcDateTime, nullable=True),
+    # Revision 0004: whether the incident carries a follow-up, and whether it is done.
+    sa.Column("follow_up_scheduled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("follow_up_done", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_incident_summary_received_at", "received_at"),
 )
 

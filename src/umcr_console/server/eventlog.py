@@ -179,6 +179,7 @@ def _incident_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]
 def _summary_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]:
     """The report's columns of an incident: no personal data (see db.incident_summary)."""
     times = incident.times
+    follow_up = incident.follow_up
     row: dict[str, Any] = {
         "number": incident.number,
         "version": incident.version,
@@ -194,6 +195,8 @@ def _summary_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]:
         "en_route_at": times.en_route_at,
         "on_scene_at": times.on_scene_at,
         "closed_at": times.closed_at,
+        "follow_up_scheduled": follow_up is not None,
+        "follow_up_done": follow_up is not None and follow_up.done_at is not None,
     }
     if with_id:
         row["incident_id"] = incident.id

@@ -34,6 +34,8 @@ _CALL_COLUMNS = (
     _S.disposition,
     _S.on_scene_at,
     _S.closed_at,
+    _S.follow_up_scheduled,
+    _S.follow_up_done,
 )
 _CLOSED = IncidentState.CLOSED.value
 
@@ -66,8 +68,8 @@ def read_period(engine: Engine, start: datetime, end: datetime) -> PeriodCalls:
         seq = last_seq(conn)
         # Positional: a year is tens of thousands of rows, and by-name access costs.
         calls = [
-            Call(iid, received, state != _CLOSED, division, call_type, disposition, scene, closed)
-            for iid, received, state, division, call_type, disposition, scene, closed in (
+            Call(iid, received, state != _CLOSED, division, kind, disposition, scene, closed, f, d)
+            for iid, received, state, division, kind, disposition, scene, closed, f, d in (
                 conn.execute(calls_query)
             )
         ]

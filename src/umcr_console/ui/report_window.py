@@ -65,6 +65,8 @@ COLUMNS = (
     "On scene mean",
     "Interventions",
     "Cost avoided $",
+    "Follow-ups",
+    "done",
 )
 
 
@@ -113,6 +115,8 @@ def figure_row(group: str, name: str, f: ReportFigures) -> list[str]:
         _minutes(f.on_scene.mean_min),
         str(f.interventions),
         f"{f.cost_avoided:,.0f}",
+        str(f.follow_ups_scheduled),
+        str(f.follow_ups_done),
     ]
 
 
@@ -274,7 +278,9 @@ class ReportWindow(QMainWindow):
             f"<b>{rate}</b> redirected to police or fire · mean response <b>{mean}</b> min "
             f"(target {self.deployment.thresholds.response_target_min:.0f}) · "
             f"<b>{total.interventions}</b> interventions: ${total.cost_unarmed:,.0f} instead of "
-            f"${total.cost_police:,.0f}, <b>${total.cost_avoided:,.0f}</b> avoided"
+            f"${total.cost_police:,.0f}, <b>${total.cost_avoided:,.0f}</b> avoided · "
+            f"follow-ups <b>{total.follow_ups_done}</b> done of "
+            f"<b>{total.follow_ups_scheduled}</b> scheduled"
         )
         rows = [figure_row("total", "all", total)]
         for group, table in (
