@@ -25,7 +25,17 @@ KEEPALIVE_SECONDS = 5.0
 
 
 class Wire(BaseModel):
+    """What a client sends: strict, an unknown field is an error (protocol.md)."""
+
     model_config = ConfigDict(extra="forbid")
+
+
+class Answer(BaseModel):
+    """What the server answers: a client ignores fields it does not know, so a
+    newer server may add fields (protocol.md: "extend it, never break it")
+    without breaking consoles that were not upgraded yet."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 class TokenRequest(Wire):
@@ -33,7 +43,7 @@ class TokenRequest(Wire):
     password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
 
-class TokenResponse(Wire):
+class TokenResponse(Answer):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     role: Role
@@ -43,14 +53,14 @@ class TokenResponse(Wire):
     team_id: str | None = None
 
 
-class Health(Wire):
+class Health(Answer):
     status: Literal["ok"] = "ok"
     version: str
     seq: int
     time: datetime
 
 
-class Snapshot(Wire):
+class Snapshot(Answer):
     seq: int
     incidents: list[Incident]
     teams: list[Team]
@@ -66,7 +76,7 @@ class ResultStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class EventResult(Wire):
+class EventResult(Answer):
     event_id: str
     status: ResultStatus
     seq: int | None = None
@@ -74,16 +84,16 @@ class EventResult(Wire):
     detail: str | None = None
 
 
-class BatchResult(Wire):
+class BatchResult(Answer):
     results: list[EventResult]
 
 
-class EventPage(Wire):
+class EventPage(Answer):
     events: list[Event]
     last_seq: int
 
 
-class Problem(Wire):
+class Problem(Answer):
     type: str = "about:blank"
     title: str
     status: int
@@ -93,7 +103,7 @@ class Problem(Wire):
 # --- Extension: program reports (GET /api/v1/reports, docs/server.md) -------
 
 
-class ReportDurations(Wire):
+class ReportDurations(Answer):
     """Minutes; ``None`` when no incident of the group has the duration."""
 
     count: int
@@ -111,7 +121,7 @@ class ReportDurations(Wire):
         )
 
 
-class ReportFigures(Wire):
+class ReportFigures(Answer):
     """The figures of one group of calls, as ``domain.reports.figures`` defines them."""
 
     calls: int
@@ -150,7 +160,7 @@ class ReportFigures(Wire):
         )
 
 
-class ProgramReport(Wire):
+class ProgramReport(Answer):
     """``GET /api/v1/reports``: calls received in [start, end), as of event ``seq``.
 
     Aggregates only: no incident, caller or person appears, so the wall role
