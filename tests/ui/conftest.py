@@ -127,3 +127,17 @@ def window(qtbot, tmp_path, workspace: Workspace, deployment: Deployment, clock:
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+@pytest.fixture
+def run(qapp):
+    """Run a coroutine on a qasync loop driven by the test's QApplication."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    yield loop.run_until_complete
+    loop.close()
+    asyncio.set_event_loop(None)

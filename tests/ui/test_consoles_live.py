@@ -7,73 +7,15 @@ and the row returns to the server's truth.
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-import pytest
-import qasync
-from PySide6.QtCore import QSettings
-
 from tests.support.faultproxy import FaultProxy
-from tests.support.server import DEFAULT_USERS
-from umcr_console.config import load_deployment
+from tests.support.waiting import until
+from tests.ui.live import LiveConsole
 from umcr_console.domain import events as ev
 from umcr_console.domain.enums import EventType, IncidentState, TeamStatus
-from umcr_console.store.db import LocalStore
-from umcr_console.store.workspace import Workspace
-from umcr_console.sync.engine import LinkState, SyncEngine
-from umcr_console.ui.main_window import MainWindow
+from umcr_console.sync.engine import LinkState
 from umcr_console.ui.queue_model import COL_TEAM
-
-DEADLINE_S = 20.0
-
-
-class Console:
-    def __init__(self, name: str, url: str, user: str, tmp_path, qtbot) -> None:
-        self.store = LocalStore(tmp_path / f"{name}.sqlite3")
-        self.workspace = Workspace(self.store, actor=user)
-        self.engine = SyncEngine(
-            url, self.workspace, username=user, password=DEFAULT_USERS[user][1], keepalive=1.0
-        )
-        settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
-        self.window = MainWindow(
-            self.workspace,
-            load_deployment(),
-            settings=settings,
-            username=user,
-            clock=lambda: datetime.now(UTC),
-        )
-        self.window.attach_sync(self.engine)
-        qtbot.addWidget(self.window)
-        self.window.show()
-
-    def team(self, call_sign: str):
-        return next(t for t in self.workspace.view.teams.values() if t.call_sign == call_sign)
-
-    async def close(self) -> None:
-        await self.engine.stop()
-        self.window.close()
-        self.store.close()
-
-
-async def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-@pytest.fixture
-def run(qapp):
-    """Run a coroutine on a qasync loop driven by the test's QApplication."""
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
-    yield loop.run_until_complete
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 def test_intake_assignment_and_offline_intake_reach_the_other_console(
@@ -82,8 +24,8 @@ def test_intake_assignment_and_offline_intake_reach_the_other_console(
     proxy = FaultProxy(live_server.port).start()
 
     async def scenario() -> None:
-        a = Console("a", proxy.url, "dispatcher1", tmp_path, qtbot)
-        b = Console("b", live_server.url, "dispatcher2", tmp_path, qtbot)
+        a = LiveConsole("a", proxy.url, "dispatcher1", tmp_path, qtbot)
+        b = LiveConsole("b", live_server.url, "dispatcher2", tmp_path, qtbot)
         tasks = [a.engine.start(), b.engine.start()]
         try:
             await until(
@@ -164,7 +106,7 @@ def test_intake_assignment_and_offline_intake_reach_the_other_console(
 
             # A console started later bootstraps from the snapshot; its timeline of
             # an older incident comes from the server: who, when, from where.
-            c = Console("c", live_server.url, "supervisor", tmp_path, qtbot)
+            c = LiveConsole("c", live_server.url, "supervisor", tmp_path, qtbot)
             tasks.append(c.engine.start())
             try:
                 await until(lambda: incident_id in c.workspace.view.incidents, "C bootstrapped")

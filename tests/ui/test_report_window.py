@@ -6,24 +6,12 @@ import asyncio
 import csv
 from datetime import UTC, datetime, timedelta
 
-import pytest
-import qasync
-
 from tests.support.server import DEFAULT_USERS
 from umcr_console.config import load_deployment
 from umcr_console.store.db import LocalStore
 from umcr_console.store.workspace import Workspace
 from umcr_console.sync.engine import SyncEngine
 from umcr_console.ui.report_window import ReportWindow
-
-
-@pytest.fixture
-def run(qapp):
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
-    yield loop.run_until_complete
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 def created(n: int, received: datetime, division: str) -> dict:

@@ -11,18 +11,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
-import qasync
-from PySide6.QtCore import QSettings
-
-from tests.support.server import DEFAULT_USERS
-from umcr_console.config import load_deployment
+from tests.support.waiting import until
+from tests.ui.live import LiveConsole
 from umcr_console.domain import events as ev
 from umcr_console.domain.enums import (
     CallType,
@@ -34,14 +27,10 @@ from umcr_console.domain.enums import (
 )
 from umcr_console.domain.ids import uuid7
 from umcr_console.domain.model import Location
-from umcr_console.store.db import LocalStore
-from umcr_console.store.workspace import Workspace
-from umcr_console.sync.engine import SyncEngine
 from umcr_console.ui.action_dialogs import AssignTeamDialog
 from umcr_console.ui.main_window import MainWindow
 from umcr_console.ui.team_model import COL_CHECK_IN, OVERDUE_ROLE
 
-DEADLINE_S = 20.0
 WILSHIRE = (34.0480, -118.3300)  # 1.2 km from the Wilshire station, 3.6 from Olympic's
 
 
@@ -53,27 +42,7 @@ class Clock:
         return self.now
 
 
-class Console:
-    def __init__(
-        self, name: str, url: str, user: str, tmp_path, qtbot, clock: Callable[[], datetime]
-    ) -> None:
-        self.store = LocalStore(tmp_path / f"{name}.sqlite3")
-        self.workspace = Workspace(self.store, actor=user, clock=clock)
-        self.engine = SyncEngine(
-            url, self.workspace, username=user, password=DEFAULT_USERS[user][1], keepalive=1.0
-        )
-        settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
-        self.window = MainWindow(
-            self.workspace, load_deployment(), settings=settings, username=user, clock=clock
-        )
-        self.window.ticker.stop()  # the test ticks with its clock
-        self.window.attach_sync(self.engine)
-        qtbot.addWidget(self.window)
-        self.window.show()
-
-    def team(self, call_sign: str):
-        return next(t for t in self.workspace.view.teams.values() if t.call_sign == call_sign)
-
+class Console(LiveConsole):
     def settled(self) -> bool:
         return self.workspace.counts.pending == 0
 
@@ -99,28 +68,6 @@ class Console:
             )
         )
         return incident_id
-
-    async def close(self) -> None:
-        await self.engine.stop()
-        self.window.close()
-        self.store.close()
-
-
-async def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-@pytest.fixture
-def run(qapp):
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
-    yield loop.run_until_complete
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 def choices(window: MainWindow) -> list[str]:

@@ -3,40 +3,18 @@ no personal data, and a stale banner while the stream is cut."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-import qasync
 
 from tests.support.faultproxy import FaultProxy
 from tests.support.server import DEFAULT_USERS
+from tests.support.waiting import until
 from umcr_console.config import load_deployment
 from umcr_console.store.db import LocalStore
 from umcr_console.store.workspace import Workspace
 from umcr_console.sync.engine import SyncEngine
 from umcr_console.ui.wall import WallWindow
-
-DEADLINE_S = 20.0
-
-
-async def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-@pytest.fixture
-def run(qapp):
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
-    yield loop.run_until_complete
-    loop.close()
-    asyncio.set_event_loop(None)
 
 
 def test_wall_is_live_private_and_says_when_stale(live_server, tmp_path, qtbot, run) -> None:
