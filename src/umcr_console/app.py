@@ -17,6 +17,7 @@ import logging
 import os
 import shutil
 import signal
+import ssl
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ log = logging.getLogger("umcr_console")
 
 DEPLOYMENT_META = "deployment_json"
 PASSWORD_ENV = "UMCR_PASSWORD"
+CA_BUNDLE_ENV = "UMCR_CA_BUNDLE"
 
 
 def utcnow() -> datetime:
@@ -58,6 +60,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--self-test",
         action="store_true",
         help="offscreen: embedded server, create, dispatch and close an incident, exit 0 if all worked",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        help=f"verify the server's TLS certificate against this CA bundle "
+        f"(default: ${CA_BUNDLE_ENV}, else the system store)",
     )
     parser.add_argument("--version", action="version", version=f"umcr-console {__version__}")
     return parser.parse_args(argv)
@@ -91,9 +99,17 @@ class LoginFailed(Exception):
     """A message for the login form."""
 
 
-async def request_token(url: str, username: str, password: str) -> TokenResponse:
+def tls_verify(ca_bundle: str | None) -> bool | ssl.SSLContext:
+    """httpx's ``verify``: the CA bundle of --ca-bundle or $UMCR_CA_BUNDLE, else the system store."""
+    path = ca_bundle or os.environ.get(CA_BUNDLE_ENV)
+    return ssl.create_default_context(cafile=path) if path else True
+
+
+async def request_token(
+    url: str, username: str, password: str, *, verify: bool | ssl.SSLContext = True
+) -> TokenResponse:
     """Log in at the server; LoginFailed with a reason, or httpx.TransportError if unreachable."""
-    async with httpx.AsyncClient(base_url=url + API_PREFIX, timeout=10.0) as client:
+    async with httpx.AsyncClient(base_url=url + API_PREFIX, timeout=10.0, verify=verify) as client:
         response = await client.post(
             "/auth/token", json={"username": username, "password": password}
         )
@@ -108,10 +124,17 @@ async def request_token(url: str, username: str, password: str) -> TokenResponse
     raise LoginFailed(detail or f"The server answered {response.status_code}.")
 
 
-async def log_in(url: str, username: str, password: str, verifiers: OfflineVerifiers) -> Session:
+async def log_in(
+    url: str,
+    username: str,
+    password: str,
+    verifiers: OfflineVerifiers,
+    *,
+    verify: bool | ssl.SSLContext = True,
+) -> Session:
     """Online if the server answers; offline for a user who logged in here before."""
     try:
-        token = await request_token(url, username, password)
+        token = await request_token(url, username, password, verify=verify)
     except httpx.TransportError as exc:
         identity = verifiers.verify(url, username, password)
         if identity is None:
@@ -125,11 +148,15 @@ async def log_in(url: str, username: str, password: str, verifiers: OfflineVerif
     return Session(url, username, password, token.role, token.access_token)
 
 
-async def fetch_deployment(session: Session) -> Deployment | None:
+async def fetch_deployment(
+    session: Session, *, verify: bool | ssl.SSLContext = True
+) -> Deployment | None:
     if session.token is None:
         return None
     try:
-        async with httpx.AsyncClient(base_url=session.url + API_PREFIX, timeout=10.0) as client:
+        async with httpx.AsyncClient(
+            base_url=session.url + API_PREFIX, timeout=10.0, verify=verify
+        ) as client:
             response = await client.get(
                 "/deployment", headers={"Authorization": f"Bearer {session.token}"}
             )
@@ -158,6 +185,7 @@ class Console:
         self.verifiers = OfflineVerifiers(self.data / "offline-login.json")
         self.demo = None
         self.exit_code = 0
+        self.verify = tls_verify(getattr(args, "ca_bundle", None))
 
     async def run(self) -> int:
         from PySide6.QtWidgets import QApplication
@@ -197,7 +225,7 @@ class Console:
             if password is None:
                 raise SystemExit(f"--user needs the password in ${PASSWORD_ENV}")
             url = (self.args.server or str(self.settings.value("login/server", ""))).rstrip("/")
-            return await log_in(url, self.args.user, password, self.verifiers)
+            return await log_in(url, self.args.user, password, self.verifiers, verify=self.verify)
         return await self._login_dialog()
 
     async def _login_dialog(self) -> Session | None:
@@ -211,7 +239,7 @@ class Console:
 
         async def attempt(url: str, user: str, password: str) -> None:
             try:
-                session = await log_in(url, user, password, self.verifiers)
+                session = await log_in(url, user, password, self.verifiers, verify=self.verify)
             except LoginFailed as exc:
                 dialog.show_error(str(exc))
                 return
@@ -242,7 +270,7 @@ class Console:
         store = LocalStore(store_path(demo_dir or self.data, session.url))
         try:
             workspace = Workspace(store, actor=session.username)
-            deployment = await fetch_deployment(session)
+            deployment = await fetch_deployment(session, verify=self.verify)
             if deployment is not None:
                 store.set_meta({DEPLOYMENT_META: deployment.model_dump_json()})
             else:
@@ -256,6 +284,7 @@ class Console:
                 username=session.username,
                 password=session.password,
                 token=session.token,
+                verify=self.verify,
             )
             window = self._window(session, workspace, deployment, engine)
             # A console runs for days: forget long-closed incidents every hour,

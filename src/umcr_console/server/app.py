@@ -281,6 +281,7 @@ def _router(
     async def stream_events(
         request: Request,
         user: User,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
         after: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
         last_event_id: Annotated[str | None, Header()] = None,
     ) -> StreamingResponse:
@@ -293,17 +294,30 @@ def _router(
         if cursor is None:
             cursor = await run_in_threadpool(eventlog.read_last_seq, engine)
         return StreamingResponse(
-            _sse(user, cursor),
+            _sse(user, cursor, credentials.credentials if credentials else ""),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    async def _sse(user: Principal, cursor: int) -> AsyncIterator[str]:
+    async def _sse(user: Principal, cursor: int, token: str) -> AsyncIterator[str]:
         keepalive = settings.keepalive
         # Tell EventSource clients how soon to reconnect, and open the stream at once.
         yield f"retry: 1000\n: stream after seq {cursor}\n\n"
-        last_sent = time.monotonic()
+        last_sent = last_checked = time.monotonic()
         while not broadcaster.closed and user.expires_at > settings.clock():
+            # A revoked token (umcr-server user revoke) ends the stream within
+            # one keep-alive interval, as an expired one does.
+            if time.monotonic() - last_checked >= keepalive:
+                try:
+                    valid = await run_in_threadpool(
+                        auth.authenticate, engine, token, now=settings.clock()
+                    )
+                except SQLAlchemyError as exc:
+                    log.warning("event stream ends: database error: %s", exc)
+                    return
+                if valid is None:
+                    return
+                last_checked = time.monotonic()
             # Both before the read: a commit announced after them wakes us,
             # one announced before them is in what the read sees.
             waiter, ticket = broadcaster.waiter(), tail.ticket()

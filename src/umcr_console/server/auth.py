@@ -240,3 +240,18 @@ def revoke(engine: Engine, token: str) -> None:
         conn.execute(
             sa.update(tokens).where(tokens.c.token_hash == token_hash(token)).values(revoked=True)
         )
+
+
+def revoke_user(engine: Engine, username: str) -> int:
+    """Revoke every token of ``username``; how many were still valid. ValueError if no such user."""
+    with engine.begin() as conn:
+        if (
+            conn.execute(sa.select(users.c.username).where(users.c.username == username)).first()
+            is None
+        ):
+            raise ValueError(f"no user {username!r}")
+        return conn.execute(
+            sa.update(tokens)
+            .where(tokens.c.username == username, tokens.c.revoked.is_(False))
+            .values(revoked=True)
+        ).rowcount

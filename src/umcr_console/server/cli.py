@@ -1,7 +1,9 @@
 """``umcr-server``: run the central server, add users, migrate the database.
 
     umcr-server serve [--host 127.0.0.1] [--port 8765] [--database URL] [--deployment NAME|PATH]
+                      [--tls-cert FILE --tls-key FILE]
     umcr-server user add NAME --role ROLE [--team CALLSIGN] [--database URL]
+    umcr-server user revoke NAME [--database URL]
     umcr-server migrate [--database URL]
     umcr-server simulate --url URL --user NAME [--rate CALLS_PER_DAY] [--speed FACTOR]
                          [--duration SECONDS] [--seed N]   (docs/simulator.md)
@@ -75,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
         help="deployment configuration: a shipped name or a JSON file "
         "(default: $UMCR_DEPLOYMENT, else pilot)",
     )
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS: certificate chain (PEM)")
+    serve.add_argument("--tls-key", metavar="FILE", help="serve HTTPS: private key (PEM)")
 
     user = commands.add_parser("user", help="manage users")
     user_commands = user.add_subparsers(dest="user_command", required=True)
@@ -85,6 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--team", metavar="CALLSIGN", help="the team of a field user")
     database_option(add)
+    revoke = user_commands.add_parser(
+        "revoke", help="revoke every token of a user (each must sign in again)"
+    )
+    revoke.add_argument("name")
+    database_option(revoke)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     database_option(migrate)
@@ -137,7 +146,14 @@ def _upgrade(engine: sa.Engine, database_url: str) -> None:
         raise DatabaseUnavailable(database_url, exc) from exc
 
 
-def serve(host: str, port: int, database_url: str, deployment: str | None) -> int:
+def serve(
+    host: str,
+    port: int,
+    database_url: str,
+    deployment: str | None,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+) -> int:
     from .app import create_app
     from .settings import Settings
 
@@ -161,6 +177,8 @@ def serve(host: str, port: int, database_url: str, deployment: str | None) -> in
         log_config=log_config,
         timeout_graceful_shutdown=int(settings.graceful_shutdown),
         lifespan="on",
+        ssl_certfile=tls_cert,
+        ssl_keyfile=tls_key,
     )
     server = _Server(config, on_exit=app.state.broadcaster.close_threadsafe)
 
@@ -214,6 +232,17 @@ def user_add(name: str, role: str, team: str | None, database_url: str) -> int:
     return 0
 
 
+def user_revoke(name: str, database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        _upgrade(engine, database_url)
+        count = auth.revoke_user(engine, name)
+    finally:
+        engine.dispose()
+    print(f"user {name}: {count} token(s) revoked", file=sys.stderr)
+    return 0
+
+
 def migrate(database_url: str) -> int:
     engine = make_engine(database_url)
     try:
@@ -231,7 +260,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     database_url = args.database or default_database_url()
     try:
         if args.command == "serve":
-            return serve(args.host, args.port, database_url, args.deployment)
+            if (args.tls_cert is None) != (args.tls_key is None):
+                raise ValueError("--tls-cert and --tls-key go together")
+            return serve(
+                args.host, args.port, database_url, args.deployment, args.tls_cert, args.tls_key
+            )
+        if args.command == "user" and args.user_command == "revoke":
+            return user_revoke(args.name, database_url)
         if args.command == "user":
             return user_add(args.name, args.role, args.team, database_url)
         return migrate(database_url)

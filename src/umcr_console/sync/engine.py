@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -181,6 +182,7 @@ class SyncEngine:
         backoff: Backoff | None = None,
         batch_size: int = MAX_BATCH,
         transport: httpx.AsyncBaseTransport | None = None,
+        verify: bool | ssl.SSLContext = True,
     ) -> None:
         if workstation_id is not None and workstation_id != workspace.workstation_id:
             raise ValueError(
@@ -202,6 +204,8 @@ class SyncEngine:
         self._max_batch = min(batch_size, MAX_BATCH)
         self._batch_size = self._max_batch
         self._transport = transport
+        # TLS: True checks the server against the system store; a context, against its CAs.
+        self._verify = verify
 
         self.status_changed: Signal[SyncStatus] = Signal("status_changed")
         self.events_applied: Signal[list[Event]] = Signal("events_applied")
@@ -245,6 +249,7 @@ class SyncEngine:
         self._client = httpx.AsyncClient(
             base_url=self.base_url + API_PREFIX,
             transport=self._transport,
+            verify=self._verify,
             timeout=httpx.Timeout(self.request_timeout, connect=self.connect_timeout),
             headers={"User-Agent": f"umcr-console/{__version__} ({self.workspace.workstation_id})"},
         )
