@@ -40,6 +40,37 @@ _LEVEL_BRUSHES = {level: pg.mkBrush(colour) for level, colour in LEVEL_COLOURS.i
 _MARKER_PEN = pg.mkPen("#0d1117")
 
 
+def add_divisions(
+    plot: pg.PlotWidget, drawing: Geography, projection: LocalProjection
+) -> tuple[dict[str, QGraphicsPathItem], pg.PlotDataItem]:
+    """Add every division to ``plot``: a fill item per division (no pen, behind
+    everything, brush set by the caller) and all outlines as one curve, with
+    NaN breaking the line between rings. Returns (fills by name, outlines)."""
+    fills: dict[str, QGraphicsPathItem] = {}
+    xs: list[float] = []
+    ys: list[float] = []
+    for division in drawing.divisions:
+        path = QPainterPath()
+        for ring in division.rings:
+            points = [projection.to_xy(lat, lon) for lon, lat in ring]
+            path.moveTo(QPointF(*points[0]))
+            for point in points[1:]:
+                path.lineTo(QPointF(*point))
+            path.closeSubpath()
+            xs.extend([p[0] for p in points] + [np.nan])
+            ys.extend([p[1] for p in points] + [np.nan])
+        item = QGraphicsPathItem(path)
+        item.setPen(QPen(Qt.PenStyle.NoPen))
+        item.setZValue(-10)
+        plot.addItem(item)
+        fills[division.name] = item
+    outlines = pg.PlotDataItem(
+        np.array(xs), np.array(ys), connect="finite", pen=pg.mkPen("#8b949e", width=1)
+    )
+    plot.addItem(outlines)
+    return fills, outlines
+
+
 class DivisionMapWidget(QWidget):
     team_clicked = Signal(str)
     incident_clicked = Signal(str)
@@ -78,24 +109,9 @@ class DivisionMapWidget(QWidget):
         self._area_of = {
             d: i for i, area in enumerate(deployment.service_areas) for d in area.divisions
         }
-        self._fills: dict[str, QGraphicsPathItem] = {}
         self._division_bbox: dict[str, tuple[float, float, float, float]] = {}
-        xs, ys = [], []
+        self._fills, self.outlines = add_divisions(self.plot, drawing, self.projection)
         for division in drawing.divisions:
-            path = QPainterPath()
-            for ring in division.rings:
-                points = [self._xy(lat, lon) for lon, lat in ring]
-                path.moveTo(QPointF(*points[0]))
-                for point in points[1:]:
-                    path.lineTo(QPointF(*point))
-                path.closeSubpath()
-                xs.extend([p[0] for p in points] + [np.nan])
-                ys.extend([p[1] for p in points] + [np.nan])
-            item = QGraphicsPathItem(path)
-            item.setPen(QPen(Qt.PenStyle.NoPen))
-            item.setZValue(-10)
-            self.plot.addItem(item)
-            self._fills[division.name] = item
             self._division_bbox[division.name] = division.bbox
             lat, lon = division.label_point()
             label = pg.TextItem(division.name, color="#c9d1d9", anchor=(0.5, 0.5))
@@ -103,11 +119,6 @@ class DivisionMapWidget(QWidget):
             label.setZValue(-5)
             label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.plot.addItem(label)
-        # All outlines as one curve: NaN breaks the line between rings.
-        self.outlines = pg.PlotDataItem(
-            np.array(xs), np.array(ys), connect="finite", pen=pg.mkPen("#8b949e", width=1)
-        )
-        self.plot.addItem(self.outlines)
 
         self.incident_scatter = pg.ScatterPlotItem(size=14, hoverable=True, tip=None)
         self.team_scatter = pg.ScatterPlotItem(size=18, hoverable=True, tip=None, symbol="o")

@@ -23,14 +23,13 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGraphicsPathItem,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -59,7 +58,7 @@ from ..planning.model import (
     curve,
     solve,
 )
-from .map_widget import AREA_COLOURS
+from .map_widget import AREA_COLOURS, add_divisions
 
 CUSTOM = "custom"
 SCENARIO, HISTORY = "scenario", "history"
@@ -129,33 +128,11 @@ class DivisionPickerMap(QWidget):
         self.plot.hideButtons()
         self.plot.setMouseEnabled(False, False)
         self.view_box = self.plot.getViewBox()
-        self.fills: dict[str, QGraphicsPathItem] = {}
+        self.fills, _outlines = add_divisions(self.plot, drawing, self.projection)
         self.label_points: dict[str, tuple[float, float]] = {}
-        xs: list[float] = []
-        ys: list[float] = []
         for division in drawing.divisions:
-            path = QPainterPath()
-            for ring in division.rings:
-                points = [self.projection.to_xy(lat, lon) for lon, lat in ring]
-                path.moveTo(QPointF(*points[0]))
-                for point in points[1:]:
-                    path.lineTo(QPointF(*point))
-                path.closeSubpath()
-                xs.extend([p[0] for p in points] + [np.nan])
-                ys.extend([p[1] for p in points] + [np.nan])
-            item = QGraphicsPathItem(path)
-            item.setPen(QPen(Qt.PenStyle.NoPen))
-            item.setZValue(-10)
-            self.plot.addItem(item)
-            self.fills[division.name] = item
             lat, lon = division.label_point()
             self.label_points[division.name] = self.projection.to_xy(lat, lon)
-        # All outlines as one curve (NaN breaks between rings), as the division map does.
-        self.plot.addItem(
-            pg.PlotDataItem(
-                np.array(xs), np.array(ys), connect="finite", pen=pg.mkPen("#8b949e", width=1)
-            )
-        )
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
