@@ -72,6 +72,13 @@ class Costs(_Config):
     police_per_intervention: float = 85
 
 
+class Security(_Config):
+    """Session policy the provider or city sets for every console (docs/security.md)."""
+
+    # A console with no keyboard or mouse input this long locks and asks for the password.
+    idle_lock_min: float = Field(default=15, gt=0)
+
+
 class Deployment(_Config):
     name: str
     providers: tuple[str, ...]
@@ -79,6 +86,7 @@ class Deployment(_Config):
     teams: tuple[TeamConfig, ...]
     thresholds: Thresholds = Thresholds()
     costs: Costs = Costs()
+    security: Security = Security()
     average_speed_kmh: float = 30
 
     @property
