@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,8 +42,11 @@ from sqlalchemy.pool import NullPool
 
 from ..domain.events import Event
 from ..domain.model import Incident, Team
+from ..domain.privacy import redact_event
 from ..domain.state import State
 from . import schema
+from .keys import KeyUnavailable, store_key
+from .protect import KEY_CHECK_META, SEALED, RowCipher, RowCodec, SealError
 from .schema import (
     confirmed_incident,
     confirmed_team,
@@ -66,6 +70,32 @@ class StoreLocked(StoreError):
 
 class StoreTooNew(StoreError):
     """The file was written by a newer version of the console."""
+
+
+# (store path, create) -> the store's 256-bit key; see keys.store_key.
+KeySource = Callable[[Path, bool], bytes]
+# The store file and its WAL, shared memory and key file: the owner's only.
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+@contextlib.contextmanager
+def _opening() -> Iterator[None]:
+    """Report sealed data that does not open as a store error, never as a wrong value."""
+    try:
+        yield
+    except SealError as exc:
+        raise StoreError(f"the local store's personal data cannot be read: {exc}") from exc
+
+
+def _owner_only(path: Path) -> None:
+    """Create the store file 0600 before SQLite does (its WAL and shm copy its mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    # Files written by an older console were created with the umask's mode.
+    for file in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
+        if file.exists():
+            os.chmod(file, 0o600)
 
 
 @dataclass(frozen=True)
@@ -108,6 +138,9 @@ def sqlite_pragmas(dbapi_connection: sqlite3.Connection) -> None:
     cur.execute("PRAGMA locking_mode=EXCLUSIVE")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
+    # Deleted and overwritten rows are zeroed, not left in free space: what a
+    # purge removes is gone from the file after the next checkpoint.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -123,9 +156,23 @@ def _team_id_of(ev: Event) -> str | None:
 class LocalStore:
     """One open store file. Use as a context manager or call ``close``."""
 
-    def __init__(self, path: str | Path, *, migrations: Sequence[str] = schema.MIGRATIONS) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        migrations: Sequence[str] = schema.MIGRATIONS,
+        keys: KeySource | None = store_key,
+    ) -> None:
+        """Open (or create) the store at ``path``.
+
+        ``keys`` gives the key that seals personal data (keyring, or a key file
+        beside the store); ``None`` writes personal data in clear, for the
+        benchmark that measures what sealing costs, never for a console.
+        """
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._keys = keys
+        self._codec = RowCodec(None)
+        _owner_only(self.path)
         self._engine: Engine = create_engine(
             f"sqlite:///{self.path}",
             poolclass=NullPool,
@@ -152,7 +199,10 @@ class LocalStore:
             self.close()
             if isinstance(exc, OperationalError):
                 raise StoreError(f"cannot upgrade {self.path}: {exc}") from exc
+            if isinstance(exc, KeyUnavailable):
+                raise StoreError(str(exc)) from exc
             raise
+        self._wipe_wal()
 
     @contextlib.contextmanager
     def _transaction(self, *, durable: bool = True) -> Iterator[None]:
@@ -192,6 +242,48 @@ class LocalStore:
                     self._conn.exec_driver_sql(statement)
             if version != len(migrations):
                 self._conn.exec_driver_sql(f"PRAGMA user_version = {len(migrations)}")
+            self._codec = RowCodec(self._open_cipher())
+
+    def _open_cipher(self) -> RowCipher | None:
+        """The cipher of this store; a store not sealed yet is sealed now, in this transaction."""
+        check = self._conn.execute(
+            select(meta.c.value).where(meta.c.key == KEY_CHECK_META)
+        ).scalar()
+        if self._keys is None:
+            if check is not None:
+                raise StoreError(f"{self.path} holds encrypted personal data: it needs its key")
+            return None
+        cipher = RowCipher(self._keys(self.path, check is None))
+        if check is not None:
+            if not cipher.opens_key_check(check):
+                raise StoreError(
+                    f"the key found for {self.path} does not open it (another key, "
+                    "or the file was changed): its personal data cannot be read"
+                )
+            return cipher
+        # A store of schema 1, or one written without a key: seal every row in
+        # place; the transaction makes it all or nothing.
+        clear, sealed = RowCodec(None), RowCodec(cipher)
+        for table, decode, encode, key_column in (
+            ("confirmed_incident", clear.incident, sealed.incident_text, "id"),
+            ("confirmed_team", clear.team, sealed.team_text, "id"),
+            ("event_log", clear.event, sealed.event_text, "seq"),
+            ("outbox", clear.event, sealed.event_text, "local_seq"),
+            ("rejection", clear.event, sealed.event_text, "id"),
+        ):
+            rows = self._conn.exec_driver_sql(f"SELECT {key_column}, data FROM {table}").all()
+            if not rows:
+                continue
+            self._conn.exec_driver_sql(
+                f"UPDATE {table} SET data = ? WHERE {key_column} = ?",
+                [(encode(decode(data)), key) for key, data in rows],  # type: ignore[operator]
+            )
+        self._put_meta({KEY_CHECK_META: cipher.key_check()})
+        return cipher
+
+    def _wipe_wal(self) -> None:
+        """Copy the WAL into the file and empty it: old versions of rows leave both."""
+        self._dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @property
     def schema_version(self) -> int:
@@ -255,14 +347,15 @@ class LocalStore:
         """
         if closed_before is not None:
             self._forget_closed_before(closed_before)
-        incidents = [
-            Incident.model_validate_json(data)
-            for data in self._conn.execute(select(confirmed_incident.c.data)).scalars()
-        ]
-        teams = [
-            Team.model_validate_json(data)
-            for data in self._conn.execute(select(confirmed_team.c.data)).scalars()
-        ]
+        with _opening():
+            incidents = [
+                self._codec.incident(data)
+                for data in self._conn.execute(select(confirmed_incident.c.data)).scalars()
+            ]
+            teams = [
+                self._codec.team(data)
+                for data in self._conn.execute(select(confirmed_team.c.data)).scalars()
+            ]
         self._conn.rollback()
         return State.of(incidents, teams, self.cursor()[0])
 
@@ -293,7 +386,7 @@ class LocalStore:
                         ev.type,
                         ev.entity_id,
                         _team_id_of(ev),
-                        ev.model_dump_json(),
+                        self._codec.event_text(ev),
                     )
                     for ev in events
                 ],
@@ -309,8 +402,11 @@ class LocalStore:
             )
 
     def _upsert_entities(self, incidents: Iterable[Incident], teams: Iterable[Team]) -> None:
-        for table, entities in (("confirmed_incident", incidents), ("confirmed_team", teams)):
-            rows = [(e.id, e.model_dump_json()) for e in entities]
+        for table, entities, text_of in (
+            ("confirmed_incident", incidents, self._codec.incident_text),
+            ("confirmed_team", teams, self._codec.team_text),
+        ):
+            rows = [(e.id, text_of(e)) for e in entities]  # type: ignore[arg-type]
             if rows:
                 self._conn.exec_driver_sql(
                     f"INSERT OR REPLACE INTO {table} (id, data) VALUES (?, ?)", rows
@@ -373,6 +469,64 @@ class LocalStore:
                     delete(confirmed_incident).where(confirmed_incident.c.id.in_(chunk))
                 )
                 self._conn.execute(delete(event_log).where(event_log.c.entity_id.in_(chunk)))
+        self._wipe_wal()
+
+    def purge_personal(self, redacted: Sequence[Incident], *, cutoff: datetime) -> int:
+        """Remove personal data that is past keeping; how many rows changed.
+
+        ``redacted``: incidents (already redacted) that replace their rows;
+        their logged events lose their personal members too, as do logged
+        events older than ``cutoff`` of anything but a held incident (team
+        status notes, incidents forgotten at close). Acknowledged rejections
+        about them, or older than ``cutoff``, leave. The outbox is left alone:
+        its events have not reached the server yet. Then the WAL is emptied
+        so no old version of a row is left in either file (secure_delete
+        zeroes the freed space).
+        """
+        ids = [incident.id for incident in redacted]
+        changed = 0
+        with self._transaction():
+            self._upsert_entities(redacted, ())
+            changed += len(ids)
+            self._conn.exec_driver_sql(
+                "CREATE TEMP TABLE IF NOT EXISTS purged (id TEXT PRIMARY KEY)"
+            )
+            self._conn.exec_driver_sql("DELETE FROM purged")
+            self._conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO purged (id) VALUES (?)", [(i,) for i in ids]
+            )
+            # With a cipher, a row still holding personal data has a sealed member.
+            holds_personal = (
+                f"json_extract(data, '$.{SEALED}') IS NOT NULL"
+                if self._codec.cipher is not None
+                else "1"
+            )
+            rows = self._conn.exec_driver_sql(
+                "SELECT seq, data FROM event_log"
+                f" WHERE {holds_personal} AND (entity_id IN (SELECT id FROM purged)"
+                " OR (entity_id NOT IN (SELECT id FROM confirmed_incident)"
+                " AND julianday(json_extract(data, '$.occurred_at')) < julianday(?)))",
+                (cutoff.isoformat(),),
+            ).all()
+            with _opening():
+                updates = [
+                    (self._codec.event_text(redact_event(self._codec.event(data))), seq)
+                    for seq, data in rows
+                ]
+            if updates:
+                self._conn.exec_driver_sql("UPDATE event_log SET data = ? WHERE seq = ?", updates)
+            changed += len(updates)
+            result = self._conn.exec_driver_sql(
+                "DELETE FROM rejection WHERE acknowledged_at IS NOT NULL"
+                " AND (entity_id IN (SELECT id FROM purged)"
+                " OR julianday(rejected_at) < julianday(?))",
+                (cutoff.isoformat(),),
+            )
+            changed += result.rowcount
+            self._conn.exec_driver_sql("DELETE FROM purged")
+        if changed:
+            self._wipe_wal()
+        return changed
 
     def set_cursor_event_id(self, seq: int, event_id: str) -> None:
         """Learn the event id at the cursor (after a snapshot), if the cursor is still ``seq``."""
@@ -390,7 +544,8 @@ class LocalStore:
             .where((event_log.c.entity_id == entity_id) | (event_log.c.team_id == entity_id))
             .order_by(event_log.c.seq)
         ).scalars()
-        events = [Event.model_validate_json(data) for data in rows]
+        with _opening():
+            events = [self._codec.event(data) for data in rows]
         self._conn.rollback()
         return events
 
@@ -407,7 +562,7 @@ class LocalStore:
                 insert(outbox),
                 {
                     "event_id": ev.event_id,
-                    "data": ev.model_dump_json(),
+                    "data": self._codec.event_text(ev),
                     "enqueued_at": _iso(enqueued_at),
                 },
             )
@@ -428,15 +583,16 @@ class LocalStore:
             ).order_by(outbox.c.local_seq)
         ).all()
         self._conn.rollback()
-        return [
-            OutboxRow(
-                local_seq=row.local_seq,
-                event=Event.model_validate_json(row.data),
-                enqueued_at=datetime.fromisoformat(row.enqueued_at),
-                accepted_seq=row.accepted_seq,
-            )
-            for row in rows
-        ]
+        with _opening():
+            return [
+                OutboxRow(
+                    local_seq=row.local_seq,
+                    event=self._codec.event(row.data),
+                    enqueued_at=datetime.fromisoformat(row.enqueued_at),
+                    accepted_seq=row.accepted_seq,
+                )
+                for row in rows
+            ]
 
     def outbox_count(self) -> int:
         count = self._conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
@@ -473,7 +629,7 @@ class LocalStore:
                         "event_type": r.event.type,
                         "entity_kind": r.entity_kind,
                         "entity_id": r.entity_id,
-                        "data": r.event.model_dump_json(),
+                        "data": self._codec.event_text(r.event),
                         "code": r.code,
                         "detail": r.detail,
                         "summary": r.summary,
@@ -491,22 +647,23 @@ class LocalStore:
             query = query.where(rejection.c.acknowledged_at.is_(None))
         rows = self._conn.execute(query).all()
         self._conn.rollback()
-        return [
-            StoredRejection(
-                id=row.id,
-                event=Event.model_validate_json(row.data),
-                code=row.code,
-                detail=row.detail,
-                summary=row.summary,
-                entity_kind=row.entity_kind,
-                entity_id=row.entity_id,
-                rejected_at=datetime.fromisoformat(row.rejected_at),
-                acknowledged_at=(
-                    datetime.fromisoformat(row.acknowledged_at) if row.acknowledged_at else None
-                ),
-            )
-            for row in rows
-        ]
+        with _opening():
+            return [self._stored_rejection(row) for row in rows]
+
+    def _stored_rejection(self, row: Any) -> StoredRejection:
+        return StoredRejection(
+            id=row.id,
+            event=self._codec.event(row.data),
+            code=row.code,
+            detail=row.detail,
+            summary=row.summary,
+            entity_kind=row.entity_kind,
+            entity_id=row.entity_id,
+            rejected_at=datetime.fromisoformat(row.rejected_at),
+            acknowledged_at=(
+                datetime.fromisoformat(row.acknowledged_at) if row.acknowledged_at else None
+            ),
+        )
 
     def acknowledge(self, rejection_id: int, *, at: datetime) -> bool:
         """Mark a rejection as seen by the dispatcher; False if unknown or already seen."""

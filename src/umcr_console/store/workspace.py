@@ -70,6 +70,9 @@ _FORCE: Key = ("", "")  # heap marker: judge this entry again whatever its input
 REDACTED = "(redacted)"
 # Incidents closed longer ago leave the local state, as they leave the server's snapshot.
 KEEP_CLOSED = timedelta(hours=24)
+# Personal data of incidents closed longer ago leaves the local file (issue 10):
+# what is still held of them is redacted, and old logged events lose theirs.
+PURGE_PERSONAL_AFTER = timedelta(hours=72)
 
 WORKSTATION_ID = "workstation_id"
 
@@ -311,9 +314,11 @@ class Workspace:
         actor: str = "",
         workstation_id: str | None = None,
         clock: Callable[[], datetime] = utcnow,
+        purge_personal_after: timedelta = PURGE_PERSONAL_AFTER,
     ) -> None:
         self.store = store
         self._clock = clock
+        self.purge_personal_after = purge_personal_after
         self._actor = actor
         # Set for a user the server sends redacted data (the wall): the confirmed
         # state is redacted the same way, so it equals the server's snapshots.
@@ -675,27 +680,60 @@ class Workspace:
         The server's snapshot leaves them out too, so the local state stays
         the size of a shift, not of the program's history. Incidents that a
         pending event touches stay. Called when the workspace opens; the app
-        may call it again (hourly, say).
+        calls it again hourly. Then purges personal data past keeping
+        (``purge_personal``).
         """
         cutoff = self._clock() - older_than
         old = [
             incident.id
+            for incident in self._closed_before(cutoff)
+            # An open follow-up or handoff keeps it (the server's snapshot does too).
+            if not incident.has_open_work
+        ]
+        if old:
+            self.store.forget_incidents(old)
+            for incident_id in old:
+                del self.confirmed.incidents[incident_id]
+            self._finish({(INCIDENT, incident_id) for incident_id in old})
+        self.purge_personal()
+        return len(old)
+
+    def purge_personal(self) -> int:
+        """Remove from the local file the personal data of incidents closed past the window.
+
+        Held incidents closed more than ``purge_personal_after`` ago (those
+        with an open follow-up or handoff, which ``prune_closed`` keeps) are
+        redacted as for the wall (``domain/privacy.py``): the window is the
+        policy, so a follow-up still open past it shows no caller here (the
+        server keeps everything; docs/security.md section 4). Older logged
+        events and acknowledged rejections lose theirs too (``LocalStore.
+        purge_personal``). Pending events are not touched: they have not
+        reached the server. Returns how many rows changed.
+        """
+        cutoff = self._clock() - self.purge_personal_after
+        redacted = []
+        for incident in self._closed_before(cutoff):
+            clean = redact_incident(incident)
+            if clean != incident:
+                redacted.append(clean)
+        changed = self.store.purge_personal(redacted, cutoff=cutoff)
+        if redacted:
+            for incident in redacted:
+                self.confirmed.incidents[incident.id] = incident
+            self._finish({(INCIDENT, incident.id) for incident in redacted})
+        return changed
+
+    def _closed_before(self, cutoff: datetime) -> list[Incident]:
+        """Confirmed incidents closed before ``cutoff`` that no pending event touches."""
+        return [
+            incident
             for incident in self.confirmed.incidents.values()
             if incident.state == IncidentState.CLOSED
             and incident.times.closed_at is not None
             and incident.times.closed_at < cutoff
-            # An open follow-up or handoff keeps it (the server's snapshot does too).
-            and not incident.has_open_work
             and (INCIDENT, incident.id) not in self._touchers
             and not self._refcount[incident.id]
         ]
-        if not old:
-            return 0
-        self.store.forget_incidents(old)
-        for incident_id in old:
-            del self.confirmed.incidents[incident_id]
-        self._finish({(INCIDENT, incident_id) for incident_id in old})
-        return len(old)
 
     def note_cursor_event_id(self, seq: int, event_id: str) -> None:
         """Remember the id of the event at ``seq`` if it is still the cursor."""
