@@ -216,3 +216,36 @@ def test_bad_sign_in_and_stream_requests(asgi: Api) -> None:
     )
     _problem(stream, 422)
     _problem(api.get("dispatcher1", "/events/stream", params={"after": -5}), 422)
+
+
+# Found by the schemathesis fuzzer (tests/server/test_fuzz_openapi.py):
+
+
+def test_report_periods_are_rfc3339_never_bare_numbers(asgi: Api) -> None:
+    # pydantic alone reads "0" as 1970-01-01T00:00:00Z (a Unix time).
+    for start, end in [("0", "100"), ("0.5", "2024-01-01T00:00:00Z"), ("2024-01-01T00:00Z", "1e9")]:
+        answer = asgi.get("dispatcher1", "/reports", params={"start": start, "end": end})
+        _problem(answer, 422)
+        assert "RFC 3339" in answer.json()["detail"]
+    fine = {"start": "2024-01-01T00:00:00Z", "end": "2024-01-02 00:00:00+02:00"}
+    assert asgi.get("dispatcher1", "/reports", params=fine).status_code == 200
+
+
+def test_every_error_the_schema_documents_is_problem_json(asgi: Api) -> None:
+    spec = asgi.client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if int(code) >= 400:
+                    assert PROBLEM_JSON in response["content"], (method, path, code)
+
+
+def test_a_body_that_is_not_utf8_is_a_documented_400(asgi: Api) -> None:
+    spec = asgi.client.get("/openapi.json").json()
+    garbage = b"\x15\xff(\xc5\x8d\xfe\xfe'"
+    sign_in = asgi.client.post(
+        f"{API}/auth/token", content=garbage, headers={"Content-Type": "application/json"}
+    )
+    for answer, path in [(sign_in, "/auth/token"), (_raw(asgi, garbage), "/events")]:
+        _problem(answer, 400)
+        assert "400" in spec["paths"][f"{API}{path}"]["post"]["responses"]

@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Annotated, Literal
 
 import anyio
@@ -37,7 +37,6 @@ from ..protocol import (
     EventBatch,
     EventPage,
     Health,
-    Problem,
     ProgramReport,
     Snapshot,
     TokenRequest,
@@ -47,10 +46,10 @@ from . import auth, eventlog, redirects, reporting
 from .auth import Principal
 from .broadcast import Broadcaster
 from .db import is_sqlite, make_engine
-from .inputs import MAX_SEQ, batch_problem
+from .inputs import MAX_SEQ, DateTimeQuery, batch_problem
 from .migrate import upgrade
 from .notify import PgListener
-from .problems import BodyLimitMiddleware, install_error_handlers
+from .problems import BodyLimitMiddleware, install_error_handlers, problem_responses
 from .schemas import IncidentTimeline, Me
 from .settings import Settings
 from .tail import LogTail
@@ -66,10 +65,7 @@ REPORT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.WAL
 # A spreadsheet runs a cell that starts like a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-_PROBLEMS = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 403, 422)
-}
+_PROBLEMS = problem_responses(401, 403, 422)
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
@@ -161,7 +157,7 @@ def _router(
         "/auth/token",
         response_model=TokenResponse,
         tags=["auth"],
-        responses={423: {"model": Problem}, **_PROBLEMS},
+        responses={**problem_responses(400, 423), **_PROBLEMS},
     )
     def sign_in(body: TokenRequest) -> TokenResponse:
         """Exchange a user name and password for a bearer token (valid for a shift)."""
@@ -242,7 +238,7 @@ def _router(
         "/events",
         response_model=BatchResult,
         tags=["events"],
-        responses={413: {"model": Problem}, 503: {"model": Problem}, **_PROBLEMS},
+        responses={**problem_responses(400, 413, 503), **_PROBLEMS},
     )
     async def post_events(batch: EventBatch, user: User) -> BatchResult:
         """Submit 1..500 events; one result per event, in order, applied in order."""
@@ -352,8 +348,8 @@ def _router(
     )
     def program_report(
         user: User,
-        start: Annotated[datetime, Query(description="RFC 3339 with an offset; inclusive")],
-        end: Annotated[datetime, Query(description="RFC 3339 with an offset; exclusive")],
+        start: Annotated[DateTimeQuery, Query(description="RFC 3339 with an offset; inclusive")],
+        end: Annotated[DateTimeQuery, Query(description="RFC 3339 with an offset; exclusive")],
         format: Annotated[Literal["json", "csv"], Query()] = "json",
         cost_unarmed: Annotated[
             float | None, Query(ge=0, le=1e6, description="dollars per intervention")
@@ -401,7 +397,7 @@ def _router(
         "/incidents/{incident_id}/events",
         response_model=IncidentTimeline,
         tags=["events"],
-        responses={404: {"model": Problem}, **_PROBLEMS},
+        responses={**problem_responses(404), **_PROBLEMS},
     )
     def incident_events(incident_id: str, user: User) -> IncidentTimeline:
         """Extension: one incident's accepted events in order, for its timeline."""

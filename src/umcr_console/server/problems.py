@@ -34,6 +34,16 @@ def problem_response(
     )
 
 
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for errors: a Problem body, sent as problem+json.
+
+    Documenting only ``model`` would publish application/json, which the
+    server never sends for an error (found by the schemathesis fuzzer).
+    """
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    return {code: {"model": Problem, "content": {PROBLEM_JSON: problem}} for code in codes}
+
+
 def _phrase(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
