@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -20,7 +21,8 @@ import signal
 import ssl
 import sys
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from logging.handlers import RotatingFileHandler
@@ -40,6 +42,7 @@ log = logging.getLogger("umcr_console")
 DEPLOYMENT_META = "deployment_json"
 PASSWORD_ENV = "UMCR_PASSWORD"
 CA_BUNDLE_ENV = "UMCR_CA_BUNDLE"
+IDLE_LOCK_ENV = "UMCR_IDLE_LOCK_MIN"
 
 
 def utcnow() -> datetime:
@@ -167,6 +170,31 @@ async def fetch_deployment(
         return None
 
 
+def idle_lock_minutes(deployment: Deployment) -> float:
+    """The deployment's idle-lock policy; ``$UMCR_IDLE_LOCK_MIN`` may shorten it on one
+    workstation (a trial, a test), never lengthen it."""
+    policy = deployment.security.idle_lock_min
+    try:
+        local = float(os.environ.get(IDLE_LOCK_ENV, "") or policy)
+    except ValueError:
+        log.warning("ignoring $%s: not a number of minutes", IDLE_LOCK_ENV)
+        return policy
+    return min(policy, local) if local > 0 else policy
+
+
+def unlock_check(verifiers: OfflineVerifiers, session: Session) -> Callable[[str], bool]:
+    """The lock screen's password check, local so it works offline: the Argon2 verifier
+    kept at sign-in; if that file is gone or damaged, the password this session signed
+    in with (held in memory for the sync engine anyway), compared in constant time."""
+
+    def check(password: str) -> bool:
+        if verifiers.known(session.url, session.username):
+            return verifiers.verify(session.url, session.username, password) is not None
+        return hmac.compare_digest(password.encode(), session.password.encode())
+
+    return check
+
+
 def store_path(base: Path, url: str) -> Path:
     """One local store per server (its outbox belongs to that server's log)."""
     digest = hashlib.sha256(url.encode()).hexdigest()[:12]
@@ -186,6 +214,8 @@ class Console:
         self.demo = None
         self.exit_code = 0
         self.verify = tls_verify(getattr(args, "ca_bundle", None))
+        self.idle_clock: Callable[[], float] = time.monotonic  # tests move it by hand
+        self.idle_lock = None
 
     async def run(self) -> int:
         from PySide6.QtWidgets import QApplication
@@ -330,6 +360,15 @@ class Console:
         if session.offline:
             window.status.set_connection("offline (logged in on this workstation)", False)
         window.show()
+        # The wall (read-only, no personal data) never locks; a dispatcher's window does.
+        from .ui.idle_lock import lock_main_window
+
+        self.idle_lock = lock_main_window(
+            window,
+            verify=unlock_check(self.verifiers, session),
+            idle_min=idle_lock_minutes(deployment),
+            clock=self.idle_clock,
+        )
         return window
 
     def _wall(self, workspace, deployment: Deployment, engine):
