@@ -51,6 +51,8 @@ class TokenResponse(Answer):
     # Extensions: who the token is for, and a field user's own team.
     username: str
     team_id: str | None = None
+    # The user's provider; None for central users (docs/security.md, scoping).
+    provider: str | None = None
 
 
 class Health(Answer):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -408,3 +410,31 @@ async def read_stream_asgi(
     if not done.is_set() and not (allow_end and parser.ended):
         raise AssertionError(f"the stream did not deliver in time: {parser.messages}")
     return parser
+
+
+_stream_pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
+
+
+def open_stream(
+    api: Api,
+    username: str,
+    *,
+    after: int | None = None,
+    last_event_id: int | str | None = None,
+    until: Callable[[SseParser], bool],
+    timeout: float = 15.0,
+) -> concurrent.futures.Future[SseParser]:
+    """Read a stream in the background until ``until`` holds."""
+    headers = api.headers(username)
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = str(last_event_id)
+    params: dict[str, Any] = {} if after is None else {"after": after}
+    if api.kind == "asgi":
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        reader = functools.partial(
+            read_stream_asgi, api.app, headers, query=query, until=until, timeout=timeout
+        )
+        return api.client.portal.start_task_soon(reader)
+    return _stream_pool.submit(
+        read_stream_http, api.client, headers, params=params, until=until, timeout=timeout
+    )

@@ -109,6 +109,19 @@ def test_user_add_checks_role_and_team(tmp_path: Path, monkeypatch, capsys) -> N
     assert refused.value.code == 2
 
 
+def test_user_add_gives_a_provider_and_refuses_an_unknown_one(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    monkeypatch.setenv(cli.PASSWORD_ENV, "pw")
+    add = ["user", "add", "ann", "--role", "dispatcher", "--database", url, "--provider"]
+    assert cli.main([*add, "Alcott Center"]) == 0
+    assert _user(url, "ann").provider == "Alcott Center"
+    assert cli.main([*add, "Alcot Center"]) == 1
+    assert "no provider 'Alcot Center'" in capsys.readouterr().err
+    assert _user(url, "ann").provider == "Alcott Center"
+
+
 def test_user_add_prompts_twice_without_the_variable(tmp_path: Path, monkeypatch) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     monkeypatch.delenv(cli.PASSWORD_ENV, raising=False)

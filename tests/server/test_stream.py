@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import json
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from tests.server.helpers import (
     API,
@@ -19,37 +17,10 @@ from tests.server.helpers import (
     assigned,
     created,
     note,
+    open_stream,
     read_stream_asgi,
-    read_stream_http,
     status,
 )
-
-_pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
-
-
-def open_stream(
-    api: Api,
-    username: str,
-    *,
-    after: int | None = None,
-    last_event_id: int | str | None = None,
-    until: Callable[[SseParser], bool],
-    timeout: float = 15.0,
-) -> concurrent.futures.Future[SseParser]:
-    """Read a stream in the background until ``until`` holds."""
-    headers = api.headers(username)
-    if last_event_id is not None:
-        headers["Last-Event-ID"] = str(last_event_id)
-    params: dict[str, Any] = {} if after is None else {"after": after}
-    if api.kind == "asgi":
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        reader = functools.partial(
-            read_stream_asgi, api.app, headers, query=query, until=until, timeout=timeout
-        )
-        return api.client.portal.start_task_soon(reader)
-    return _pool.submit(
-        read_stream_http, api.client, headers, params=params, until=until, timeout=timeout
-    )
 
 
 def _events(n: int) -> Callable[[SseParser], bool]:

@@ -27,9 +27,8 @@ from ..domain.config import Costs, Deployment
 from ..domain.enums import Role
 from ..domain.events import Event
 from ..domain.ids import canonical_uuid
-from ..domain.model import Incident, Team
 from ..domain.permissions import may_write
-from ..domain.privacy import redact_event, redact_incident, redact_team
+from ..domain.privacy import redact_incident, redact_team
 from ..domain.reports import csv_rows
 from ..protocol import (
     API_PREFIX,
@@ -45,12 +44,13 @@ from ..protocol import (
 from . import auth, eventlog, redirects, reporting
 from .auth import Principal
 from .broadcast import Broadcaster
-from .db import is_sqlite, make_engine
+from .db import is_sqlite, make_engine, read_transaction
 from .inputs import MAX_SEQ, DateTimeQuery, batch_problem
 from .migrate import upgrade
 from .notify import PgListener
 from .problems import BodyLimitMiddleware, install_error_handlers, problem_responses
 from .schemas import IncidentTimeline, Me
+from .scope import is_scoped, scope_for, visible_events
 from .settings import Settings
 from .tail import LogTail
 
@@ -189,6 +189,7 @@ def _router(
             expires_at=p.expires_at,
             username=p.username,
             team_id=p.team_id,
+            provider=p.provider,
         )
 
     @router.delete("/auth/token", status_code=204, tags=["auth"], responses=_PROBLEMS)
@@ -228,10 +229,22 @@ def _router(
     def snapshot(user: User) -> Snapshot:
         """The state after event ``seq``: open incidents, those closed in the last 24 h, all teams."""
         data = eventlog.read_snapshot(engine, now=settings.clock())
+        if user.role == Role.WALL:
+            return Snapshot(
+                seq=data.seq,
+                incidents=[redact_incident(i) for i in data.incidents],
+                teams=[redact_team(t) for t in data.teams],
+            )
+        with read_transaction(engine) as conn:
+            scope = scope_for(conn, user)
+            if scope is not None:
+                scope.load_creators(conn, (i.created_by for i in data.incidents))
+        if scope is None:
+            return Snapshot(seq=data.seq, incidents=data.incidents, teams=data.teams)
         return Snapshot(
             seq=data.seq,
-            incidents=[_incident_for(user, i) for i in data.incidents],
-            teams=[_team_for(user, t) for t in data.teams],
+            incidents=[scope.incident(i) for i in data.incidents],
+            teams=[scope.team(t) for t in data.teams],
         )
 
     @router.post(
@@ -266,7 +279,7 @@ def _router(
     ) -> EventPage:
         """Accepted events with seq > ``after``, ascending; ``last_seq`` is the server's newest."""
         found, last = eventlog.read_events(engine, after, limit)
-        return EventPage(events=[_event_for(user, e) for e in found], last_seq=last)
+        return EventPage(events=visible_events(engine, user, found), last_seq=last)
 
     @router.get(
         "/events/stream",
@@ -297,6 +310,7 @@ def _router(
 
     async def _sse(user: Principal, cursor: int, token: str) -> AsyncIterator[str]:
         keepalive = settings.keepalive
+        scoped = is_scoped(user)
         # Tell EventSource clients how soon to reconnect, and open the stream at once.
         yield f"retry: 1000\n: stream after seq {cursor}\n\n"
         last_sent = last_checked = time.monotonic()
@@ -324,7 +338,14 @@ def _router(
                 log.warning("event stream ends: database error: %s", exc)
                 return
             if found:
-                yield "".join(_sse_message(_event_for(user, e)) for e in found)
+                shown = found
+                if scoped or user.role == Role.WALL:
+                    try:
+                        shown = await run_in_threadpool(visible_events, engine, user, found)
+                    except SQLAlchemyError as exc:
+                        log.warning("event stream ends: database error: %s", exc)
+                        return
+                yield "".join(_sse_message(e) for e in shown)
                 cursor = found[-1].seq or cursor
                 last_sent = time.monotonic()
                 continue
@@ -383,7 +404,9 @@ def _router(
                 costs.police_per_intervention if cost_police is None else cost_police
             ),
         )
-        seq, rep = reporting.program_report(engine, start, end, costs)
+        # A provider's user gets the figures of the calls its teams were on.
+        provider = user.provider if is_scoped(user) else None
+        seq, rep = reporting.program_report(engine, start, end, costs, provider=provider)
         if format == "csv":
             name = f"umcr-report-{start:%Y%m%d}-{end:%Y%m%d}.csv"
             return Response(
@@ -408,7 +431,7 @@ def _router(
         found = eventlog.read_incident_events(engine, canonical)
         if found is None:
             raise HTTPException(404, f"no incident {canonical}")
-        return IncidentTimeline(incident_id=canonical, events=[_event_for(user, e) for e in found])
+        return IncidentTimeline(incident_id=canonical, events=visible_events(engine, user, found))
 
     return router
 
@@ -441,16 +464,3 @@ def _csv_text(rows: list[list[str]]) -> str:
 def _sse_message(event: Event) -> str:
     # model_dump_json has no newlines, so one data: line carries the event.
     return f"id: {event.seq}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
-
-
-# The wall role (a screen in a room) never gets personal data, from any endpoint.
-def _incident_for(user: Principal, incident: Incident) -> Incident:
-    return redact_incident(incident) if user.role == Role.WALL else incident
-
-
-def _team_for(user: Principal, team: Team) -> Team:
-    return redact_team(team) if user.role == Role.WALL else team
-
-
-def _event_for(user: Principal, event: Event) -> Event:
-    return redact_event(event) if user.role == Role.WALL else event

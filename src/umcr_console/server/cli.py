@@ -2,7 +2,7 @@
 
     umcr-server serve [--host 127.0.0.1] [--port 8765] [--database URL] [--deployment NAME|PATH]
                       [--tls-cert FILE --tls-key FILE]
-    umcr-server user add NAME --role ROLE [--team CALLSIGN] [--database URL]
+    umcr-server user add NAME --role ROLE [--team CALLSIGN] [--provider NAME] [--database URL]
     umcr-server user revoke NAME [--database URL]
     umcr-server migrate [--database URL]
     umcr-server simulate --url URL --user NAME [--rate CALLS_PER_DAY] [--speed FACTOR]
@@ -88,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--team", metavar="CALLSIGN", help="the team of a field user")
+    add.add_argument(
+        "--provider",
+        metavar="NAME",
+        help="the provider the user works for: sees in full only its incidents "
+        "(docs/security.md); none for central dispatch",
+    )
     database_option(add)
     revoke = user_commands.add_parser(
         "revoke", help="revoke every token of a user (each must sign in again)"
@@ -210,6 +216,18 @@ def _resolve_team(engine: sa.Engine, call_sign: str) -> None:
         raise ValueError(f"no team with call sign {call_sign!r}")
 
 
+def _check_provider(engine: sa.Engine, provider: str) -> None:
+    """A provider must have a team on the roster or in the configuration: a typo
+    would hide every incident from the user."""
+    with engine.connect() as conn:
+        on_roster = {
+            data.get("provider") for data in conn.execute(sa.select(teams.c.data)).scalars()
+        }
+    known = sorted(on_roster | {t.provider for t in load_deployment().teams})
+    if provider not in known:
+        raise ValueError(f"no provider {provider!r}; known: {', '.join(known)}")
+
+
 def _password() -> str:
     if (password := os.environ.get(PASSWORD_ENV)) is not None:
         return password
@@ -219,13 +237,17 @@ def _password() -> str:
     return first
 
 
-def user_add(name: str, role: str, team: str | None, database_url: str) -> int:
+def user_add(
+    name: str, role: str, team: str | None, database_url: str, provider: str | None = None
+) -> int:
     engine = make_engine(database_url)
     try:
         _upgrade(engine, database_url)
         if team:
             _resolve_team(engine, team)
-        auth.add_user(engine, name, role, _password(), team_call_sign=team)
+        if provider:
+            _check_provider(engine, provider)
+        auth.add_user(engine, name, role, _password(), team_call_sign=team, provider=provider)
     finally:
         engine.dispose()
     print(f"user {name} ({role}) saved", file=sys.stderr)
@@ -268,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "user" and args.user_command == "revoke":
             return user_revoke(args.name, database_url)
         if args.command == "user":
-            return user_add(args.name, args.role, args.team, database_url)
+            return user_add(args.name, args.role, args.team, database_url, args.provider)
         return migrate(database_url)
     except (ValueError, DatabaseUnavailable, sa.exc.SQLAlchemyError, OSError) as exc:
         print(f"umcr-server: error: {exc}", file=sys.stderr)

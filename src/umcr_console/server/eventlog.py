@@ -46,6 +46,7 @@ from .db import (
     write_transaction,
 )
 from .notify import notify_statement
+from .scope import ProviderScope, scope_for
 
 SYSTEM_ACTOR = "system"
 SYSTEM_WORKSTATION = "server"
@@ -300,6 +301,8 @@ def submit_batch(
         seq = last_seq(conn)
         known = _known_event_ids(conn, {e.event_id for e in batch})
         view = DbStateView(conn)
+        # A provider's user acts only on what its provider holds (server/scope.py).
+        scope = scope_for(conn, principal)
         rows: list[dict[str, Any]] = []
         providers: set[tuple[str, str]] = set()
         for sent in batch:
@@ -313,6 +316,8 @@ def submit_batch(
                 )
                 continue
             reason = may_submit(principal.role, sent.type, sent.entity_id, principal.team_id)
+            if reason is None and scope is not None:
+                reason = _out_of_scope(scope, conn, view, sent)
             if reason is not None:
                 outcome.results.append(_rejected(sent, Rejection(RejectCode.FORBIDDEN, reason)))
                 continue
@@ -364,6 +369,16 @@ def submit_batch(
     # Leaving the block committed the transaction (durably: synchronous=FULL on
     # SQLite, fsync on PostgreSQL) before anyone is told "accepted".
     return outcome
+
+
+def _out_of_scope(
+    scope: ProviderScope, conn: Connection, view: DbStateView, event: Event
+) -> str | None:
+    """Why a provider's user may not submit ``event``, judged on the state before it."""
+    incident = view.incident(event.entity_id) if event.type.startswith("incident.") else None
+    if incident is not None:
+        scope.load_creators(conn, [incident.created_by])
+    return scope.forbids(event, incident)
 
 
 def _rejected(event: Event, rejection: Rejection) -> EventResult:

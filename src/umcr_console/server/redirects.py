@@ -57,6 +57,7 @@ from .db import (
     server_state,
     teams,
 )
+from .scope import incidents_by_id, scope_for
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -570,6 +571,13 @@ def router(
                 incident = _incident(conn, canonical)
                 if incident is None:
                     return None
+                scope = scope_for(conn, user)
+                if scope is not None:
+                    scope.load_creators(conn, [incident.created_by])
+                    if not scope.holds(incident):
+                        raise HTTPException(
+                            403, f"incident {incident.number} is held by another provider"
+                        )
                 return incident_to_eido(
                     incident,
                     _teams_of(conn, canonical),
@@ -586,7 +594,7 @@ def router(
 
     @api.get("/redirects", response_model=RedirectList, responses=_PROBLEMS)
     def redirects(
-        _user: Annotated[Principal, Depends(principal)],
+        user: Annotated[Principal, Depends(principal)],
         incident_id: Annotated[str | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     ) -> RedirectList:
@@ -599,6 +607,12 @@ def router(
                 raise HTTPException(422, "incident_id must be a UUID") from None
         with read_transaction(engine) as conn:
             rows = conn.execute(query).all()
+            # A provider's user sees the redirects of the incidents its provider holds.
+            scope = scope_for(conn, user)
+            if scope is not None:
+                held = incidents_by_id(conn, {r.incident_id for r in rows})
+                scope.load_creators(conn, (i.created_by for i in held.values() if i))
+                rows = [r for r in rows if (i := held[r.incident_id]) and scope.holds(i)]
         return RedirectList(
             redirects=[
                 RedirectRecord(

@@ -81,12 +81,19 @@ def read_period(engine: Engine, start: datetime, end: datetime) -> PeriodCalls:
 
 
 def program_report(
-    engine: Engine, start: datetime, end: datetime, costs: Costs
+    engine: Engine, start: datetime, end: datetime, costs: Costs, *, provider: str | None = None
 ) -> tuple[int, Report]:
-    """The report of [start, end) and the seq it is as of."""
+    """The report of [start, end) and the seq it is as of.
+
+    ``provider``: only the calls one of that provider's teams was on (a
+    provider's own users, server/scope.py).
+    """
     data = read_period(engine, start, end)
+    calls = data.calls
+    if provider is not None:
+        calls = [c for c in calls if provider in data.providers.get(c.id, ())]
     return data.seq, report_calls(
-        data.calls,
+        calls,
         start,
         end,
         provider_of=lambda c: data.providers.get(c.id, ()),

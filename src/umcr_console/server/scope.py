@@ -1,0 +1,187 @@
+"""Provider scoping: what a provider's user may see and do (issue 10, docs/security.md).
+
+A user who belongs to a provider (``users.provider``) and is not an admin is
+*scoped*. Such a user sees in full the incidents its provider holds (see
+``holds``) and the pending queue and every other incident with the wall's
+redaction: where, what and when, never who or what was said. It may act on the
+incidents its provider holds, take a pending call with one of its own teams,
+start a new call, and report for its own teams only. Central users (no
+provider) and admins see and do everything, as before.
+
+Scope is judged on the incident's current state, and it only grows: once a
+provider's team was assigned, the incident stays its (``assigned_team_ids``
+remembers every team ever assigned). The console reloads its snapshot when an
+incident comes into its scope (sync/engine.py), so it then has the personal
+data that the earlier events it was sent did not carry.
+
+The event stream keeps every seq (an event out of scope comes redacted, not
+left out), so a console's cursor and gap detection work as for everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.enums import EventType, IncidentState, Role
+from ..domain.events import Event
+from ..domain.model import Incident, Team
+from ..domain.privacy import redact_event, redact_incident, redact_team
+from .auth import Principal
+from .db import incidents, read_transaction, teams, users
+
+# Events that put one of the submitter's teams on an incident; a scoped user
+# may send them on a pending incident of another provider (taking the call).
+_TAKES_A_CALL = frozenset({EventType.INCIDENT_TEAM_ASSIGNED, EventType.INCIDENT_SCHEDULED})
+# Events that name a team in their payload: a scoped user may name only its own.
+_NAMES_A_TEAM = frozenset(
+    {
+        EventType.INCIDENT_TEAM_ASSIGNED,
+        EventType.INCIDENT_TEAM_RELEASED,
+        EventType.INCIDENT_SCHEDULED,
+    }
+)
+_IN_CHUNK = 500
+
+
+def is_scoped(principal: Principal) -> bool:
+    """Whether ``principal`` sees only its provider's incidents in full.
+
+    The wall is left out: it sees nothing personal of anyone, whatever its provider.
+    """
+    return principal.provider is not None and principal.role not in (Role.ADMIN, Role.WALL)
+
+
+@dataclass
+class ProviderScope:
+    """The scope of one provider, with what it needs read from the database.
+
+    ``team_provider`` maps every team to its provider; ``user_provider`` is a
+    cache of the creators' providers, filled by ``load_creators``.
+    """
+
+    provider: str
+    team_provider: dict[str, str]
+    user_provider: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, conn: Connection, provider: str) -> ProviderScope:
+        rows = conn.execute(sa.select(teams.c.id, teams.c.data)).all()
+        return cls(provider, {team_id: data.get("provider", "") for team_id, data in rows})
+
+    def load_creators(self, conn: Connection, usernames: Iterable[str]) -> None:
+        """Read the provider of each creator not read yet (one query per 500)."""
+        missing = sorted({u for u in usernames if u and u not in self.user_provider})
+        for start in range(0, len(missing), _IN_CHUNK):
+            chunk = missing[start : start + _IN_CHUNK]
+            found = dict(
+                conn.execute(
+                    sa.select(users.c.username, users.c.provider).where(users.c.username.in_(chunk))
+                ).all()
+            )
+            for username in chunk:
+                self.user_provider[username] = found.get(username)
+
+    def owns_team(self, team_id: str | None) -> bool:
+        return team_id is not None and self.team_provider.get(team_id) == self.provider
+
+    def holds(self, incident: Incident) -> bool:
+        """Whether the provider holds ``incident``: one of its teams is or was on it,
+        is reserved for it, it is handed off to the provider, or a user of the
+        provider took the call. Call ``load_creators`` first for its creator.
+        """
+        team_ids = (*incident.assigned_team_ids, *incident.team_ids, incident.reserved_team_id)
+        return (
+            any(self.owns_team(t) for t in team_ids)
+            or (incident.handoff is not None and incident.handoff.provider == self.provider)
+            or (
+                bool(incident.created_by)
+                and self.user_provider.get(incident.created_by) == self.provider
+            )
+        )
+
+    # -- what a scoped user sees ----------------------------------------------
+
+    def incident(self, incident: Incident) -> Incident:
+        return incident if self.holds(incident) else redact_incident(incident)
+
+    def team(self, team: Team) -> Team:
+        return team if self.owns_team(team.id) else redact_team(team)
+
+    def events(self, found: Sequence[Event], held: dict[str, Incident | None]) -> list[Event]:
+        """``found`` as the provider may see them; ``held`` maps each incident to its state."""
+        out = []
+        for event in found:
+            if event.type.startswith("incident."):
+                incident = held.get(event.entity_id)
+                visible = incident is not None and self.holds(incident)
+            else:
+                visible = self.owns_team(event.entity_id)
+            out.append(event if visible else redact_event(event))
+        return out
+
+    # -- what a scoped user may do --------------------------------------------
+
+    def forbids(self, event: Event, incident: Incident | None) -> str | None:
+        """None if the provider may submit ``event``, else why not.
+
+        ``incident`` is the event's incident as it stands before the event
+        (None for a new one, or for a team event).
+        """
+        named_team = event.payload.get("team_id") if event.type in _NAMES_A_TEAM else None
+        if named_team is not None and not self.owns_team(str(named_team)):
+            return f"{self.provider} may assign, release or reserve only its own teams"
+        if not event.type.startswith("incident."):
+            if self.owns_team(event.entity_id):
+                return None
+            return f"{self.provider} reports and acknowledges for its own teams only"
+        if event.type == EventType.INCIDENT_CREATED or incident is None:
+            # A new call is the taker's (an unknown id is judged by the rules).
+            return None
+        if self.holds(incident):
+            return None
+        if (
+            event.type in _TAKES_A_CALL
+            and incident.state == IncidentState.PENDING
+            and named_team is not None
+        ):
+            return None
+        return f"incident {incident.number} is held by another provider"
+
+
+def scope_for(conn: Connection, principal: Principal) -> ProviderScope | None:
+    """The scope of ``principal``, or None when it sees everything."""
+    if not is_scoped(principal):
+        return None
+    assert principal.provider is not None
+    return ProviderScope.read(conn, principal.provider)
+
+
+def incidents_by_id(conn: Connection, incident_ids: Iterable[str]) -> dict[str, Incident | None]:
+    """The current state of each incident (None when there is no such incident)."""
+    ids = sorted(set(incident_ids))
+    found: dict[str, Incident | None] = dict.fromkeys(ids)
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        for incident_id, data in conn.execute(
+            sa.select(incidents.c.id, incidents.c.data).where(incidents.c.id.in_(chunk))
+        ):
+            found[incident_id] = Incident.model_validate(data)
+    return found
+
+
+def visible_events(engine: Engine, principal: Principal, found: list[Event]) -> list[Event]:
+    """The events of a page or stream chunk as ``principal`` may see them."""
+    if principal.role == Role.WALL:
+        return [redact_event(e) for e in found]
+    if not is_scoped(principal) or not found:
+        return found
+    with read_transaction(engine) as conn:
+        scope = scope_for(conn, principal)
+        assert scope is not None
+        held = incidents_by_id(conn, {e.entity_id for e in found if e.type.startswith("incident.")})
+        scope.load_creators(conn, (i.created_by for i in held.values() if i is not None))
+    return scope.events(found, held)
