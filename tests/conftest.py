@@ -6,6 +6,9 @@ import pytest
 
 # Qt must find its platform before the first Qt import anywhere in the run.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Test stores must not fill the developer's real credential store (Windows
+# Credential Manager, Keychain): with none, a store's key goes to a file beside it.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 POSTGRES_URL_ENV = "UMCR_TEST_POSTGRES_URL"
 

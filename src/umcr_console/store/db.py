@@ -492,9 +492,10 @@ class LocalStore:
                 "CREATE TEMP TABLE IF NOT EXISTS purged (id TEXT PRIMARY KEY)"
             )
             self._conn.exec_driver_sql("DELETE FROM purged")
-            self._conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO purged (id) VALUES (?)", [(i,) for i in ids]
-            )
+            if ids:
+                self._conn.exec_driver_sql(
+                    "INSERT OR IGNORE INTO purged (id) VALUES (?)", [(i,) for i in ids]
+                )
             # With a cipher, a row still holding personal data has a sealed member.
             holds_personal = (
                 f"json_extract(data, '$.{SEALED}') IS NOT NULL"
