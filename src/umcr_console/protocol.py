@@ -195,11 +195,47 @@ class ProgramReport(Answer):
         )
 
 
+class AuditEntry(Answer):
+    """Extension: one row of the audit log (``GET /api/v1/audit``, docs/security.md).
+
+    ``before`` and ``after`` of an accepted event: ``{"incidents": {id: fields},
+    "teams": {id: fields}}`` with the fields the event changed (``before`` of a
+    new entity is null); of a rejected one, the entity's whole state before and
+    null after.
+    """
+
+    id: int
+    at: datetime
+    actor: str
+    workstation_id: str | None = None
+    action: str
+    event_type: str | None = None
+    entity_id: str | None = None
+    incident_id: str | None = None
+    incident_number: str | None = None
+    event_id: str | None = None
+    seq: int | None = None
+    reject_code: str | None = None
+    detail: str | None = None
+    before: dict | None = None
+    after: dict | None = None
+    hash: str
+
+
+class AuditPage(Answer):
+    """Extension: a page of audit rows; ``more``: the next page has rows."""
+
+    entries: list[AuditEntry]
+    more: bool
+
+
 __all__ = [
     "API_PREFIX",
     "KEEPALIVE_SECONDS",
     "MAX_BATCH",
     "PROBLEM_JSON",
+    "AuditEntry",
+    "AuditPage",
     "AwareDatetime",
     "BatchResult",
     "Event",

@@ -41,7 +41,7 @@ from ..protocol import (
     TokenRequest,
     TokenResponse,
 )
-from . import auth, eventlog, redirects, reporting
+from . import audit, auth, eventlog, redirects, reporting
 from .auth import Principal
 from .broadcast import Broadcaster
 from .db import is_sqlite, make_engine, read_transaction
@@ -126,6 +126,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.include_router(_router(settings, engine, broadcaster, tail, origin))
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
     app.include_router(redirects.router(settings, engine, broadcaster))
+    app.include_router(audit.router(settings, engine))  # GET /audit, the daily prune
     return app
 
 

@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.enums import Role
 from ..domain.ids import name_id
-from .db import login_failures, tokens, users, utc_now
+from . import audit
+from .db import login_failures, tokens, users, utc_now, write_transaction
 
 DEFAULT_TOKEN_TTL = timedelta(hours=12)  # a shift
 LOCKOUT_ATTEMPTS = 5
@@ -104,10 +105,12 @@ def add_user(
     provider: str | None = None,
     password_hash: str | None = None,
     now: datetime | None = None,
+    actor: str = "system",
 ) -> None:
     """Create a user, or replace the role and password of an existing one.
 
-    ``password_hash`` lets tests reuse one slow hash for many users.
+    ``password_hash`` lets tests reuse one slow hash for many users. ``actor``
+    (who ran the command) goes to the audit log.
     """
     role = Role(role)
     if not valid_username(username):
@@ -124,16 +127,30 @@ def add_user(
         "provider": provider,
         "disabled": False,
     }
-    with engine.begin() as conn:
-        updated = conn.execute(
-            sa.update(users).where(users.c.username == username).values(**row)
-        ).rowcount
-        if not updated:
-            conn.execute(
-                sa.insert(users).values(username=username, created_at=now or utc_now(), **row)
+    now = now or utc_now()
+    with write_transaction(engine) as conn:  # the writer lock: it appends to the audit chain
+        old = conn.execute(
+            sa.select(users.c.role, users.c.team_id, users.c.provider, users.c.disabled).where(
+                users.c.username == username
             )
+        ).first()
+        if old is not None:
+            conn.execute(sa.update(users).where(users.c.username == username).values(**row))
+        else:
+            conn.execute(sa.insert(users).values(username=username, created_at=now, **row))
         # New credentials end every session of the old ones.
         conn.execute(sa.update(tokens).where(tokens.c.username == username).values(revoked=True))
+        shown = {k: row[k] for k in ("role", "team_id", "provider", "disabled")}
+        audit.record(
+            conn,
+            audit.USER_CHANGED if old is not None else audit.USER_ADDED,
+            actor,
+            at=now,
+            entity_id=username,
+            detail="new password; earlier tokens revoked" if old is not None else None,
+            before=None if old is None else dict(old._mapping),
+            after=shown,
+        )
 
 
 def _locked_until(conn: Connection, username: str, now: datetime) -> datetime | None:
@@ -174,15 +191,25 @@ def sign_in(
     else:
         ok = verify_password(row.password_hash, password) and not row.disabled
     if not ok:
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
             conn.execute(sa.insert(login_failures).values(username=username, at=now))
             until = _locked_until(conn, username, now)
+            # Attempts during a lock are not recorded one by one (they cost no
+            # hash, so a flood would be cheap): the lock itself is, once.
+            audit.record(
+                conn,
+                audit.SIGN_IN_FAILED if until is None else audit.LOCKED,
+                username,
+                at=now,
+                entity_id=username,
+                detail=None if until is None else f"locked until {until.isoformat()}",
+            )
         # This failure may be the one that locks the account: say so at once.
         if until is not None:
             raise Locked(until)
         raise BadCredentials()
     assert row is not None
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         conn.execute(sa.delete(login_failures).where(login_failures.c.username == username))
         token = secrets.token_urlsafe(32)
         expires_at = now + ttl
@@ -193,6 +220,7 @@ def sign_in(
         )
         # Expired tokens are of no use: clear them now and then.
         conn.execute(sa.delete(tokens).where(tokens.c.expires_at < now - timedelta(days=1)))
+        audit.record(conn, audit.SIGN_IN, username, at=now, entity_id=username)
     principal = Principal(
         username=username,
         role=Role(row.role),
@@ -235,23 +263,38 @@ def authenticate(engine: Engine, token: str, *, now: datetime) -> Principal | No
     )
 
 
-def revoke(engine: Engine, token: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            sa.update(tokens).where(tokens.c.token_hash == token_hash(token)).values(revoked=True)
-        )
+def revoke(engine: Engine, token: str, *, now: datetime | None = None) -> None:
+    """Sign out: revoke one token."""
+    with write_transaction(engine) as conn:
+        username = conn.execute(
+            sa.update(tokens)
+            .where(tokens.c.token_hash == token_hash(token), tokens.c.revoked.is_(False))
+            .values(revoked=True)
+            .returning(tokens.c.username)
+        ).scalar_one_or_none()
+        if username is not None:
+            audit.record(conn, audit.SIGN_OUT, username, at=now or utc_now(), entity_id=username)
 
 
-def revoke_user(engine: Engine, username: str) -> int:
+def revoke_user(engine: Engine, username: str, *, actor: str = "system") -> int:
     """Revoke every token of ``username``; how many were still valid. ValueError if no such user."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         if (
             conn.execute(sa.select(users.c.username).where(users.c.username == username)).first()
             is None
         ):
             raise ValueError(f"no user {username!r}")
-        return conn.execute(
+        count = conn.execute(
             sa.update(tokens)
             .where(tokens.c.username == username, tokens.c.revoked.is_(False))
             .values(revoked=True)
         ).rowcount
+        audit.record(
+            conn,
+            audit.USER_REVOKED,
+            actor,
+            at=utc_now(),
+            entity_id=username,
+            detail=f"{count} token(s) revoked",
+        )
+        return count

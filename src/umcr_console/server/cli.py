@@ -5,6 +5,8 @@
     umcr-server user add NAME --role ROLE [--team CALLSIGN] [--provider NAME] [--database URL]
     umcr-server user revoke NAME [--database URL]
     umcr-server migrate [--database URL]
+    umcr-server audit verify [--database URL]
+    umcr-server audit prune [--retention-days DAYS] [--database URL]
     umcr-server simulate --url URL --user NAME [--rate CALLS_PER_DAY] [--speed FACTOR]
                          [--duration SECONDS] [--seed N]   (docs/simulator.md)
 
@@ -33,14 +35,16 @@ from ..config import load_deployment
 from ..domain.enums import Role
 from ..paths import DATA_DIR_ENV, data_dir
 from ..simulator import cli as simulator_cli
-from . import auth
-from .db import make_engine, teams
+from . import audit, auth
+from .db import make_engine, teams, utc_now
 from .migrate import upgrade
+from .settings import AUDIT_RETENTION_ENV, audit_retention_days
 
 DATABASE_ENV = "UMCR_DATABASE_URL"
 PASSWORD_ENV = "UMCR_PASSWORD"
 DATABASE_FILE = "server.sqlite3"
 STARTUP_FAILED = 3
+AUDIT_BROKEN = 4
 
 log = logging.getLogger("umcr_console.server")
 
@@ -103,6 +107,22 @@ def _parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     database_option(migrate)
+
+    audit_parser = commands.add_parser("audit", help="check or prune the audit log")
+    audit_commands = audit_parser.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser(
+        "verify", help=f"walk the hash chain; exit {AUDIT_BROKEN} naming the first broken row"
+    )
+    database_option(verify)
+    prune = audit_commands.add_parser("prune", help="delete audit rows older than the retention")
+    prune.add_argument(
+        "--retention-days",
+        type=float,
+        metavar="DAYS",
+        help=f"keep this many days (default: ${AUDIT_RETENTION_ENV}, else "
+        f"{audit.DEFAULT_RETENTION.days})",
+    )
+    database_option(prune)
     # A client of the public API, hosted here for operators (docs/simulator.md).
     simulator_cli.add_parser(commands)
     return parser
@@ -247,7 +267,15 @@ def user_add(
             _resolve_team(engine, team)
         if provider:
             _check_provider(engine, provider)
-        auth.add_user(engine, name, role, _password(), team_call_sign=team, provider=provider)
+        auth.add_user(
+            engine,
+            name,
+            role,
+            _password(),
+            team_call_sign=team,
+            provider=provider,
+            actor=_operator(),
+        )
     finally:
         engine.dispose()
     print(f"user {name} ({role}) saved", file=sys.stderr)
@@ -258,10 +286,61 @@ def user_revoke(name: str, database_url: str) -> int:
     engine = make_engine(database_url)
     try:
         _upgrade(engine, database_url)
-        count = auth.revoke_user(engine, name)
+        count = auth.revoke_user(engine, name, actor=_operator())
     finally:
         engine.dispose()
     print(f"user {name}: {count} token(s) revoked", file=sys.stderr)
+    return 0
+
+
+def _operator() -> str:
+    """Who runs a command, for the audit log: the operating system's user."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in the environment or passwd
+        return "cli"
+
+
+def audit_verify(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        _upgrade(engine, database_url)
+        verdict = audit.verify(engine)
+    finally:
+        engine.dispose()
+    if not verdict.intact:
+        print(
+            f"audit log BROKEN at row {verdict.broken_id}: {verdict.problem} "
+            f"({verdict.rows} row(s) before it verified)",
+            file=sys.stderr,
+        )
+        return AUDIT_BROKEN
+    span = (
+        f"from {verdict.first_at:%Y-%m-%dT%H:%M:%SZ} to {verdict.last_at:%Y-%m-%dT%H:%M:%SZ}"
+        if verdict.first_at and verdict.last_at
+        else "empty"
+    )
+    print(f"audit log intact: {verdict.rows} rows, {span}; head hash {verdict.head_hash}")
+    return 0
+
+
+def audit_prune(database_url: str, retention_days: float | None) -> int:
+    if retention_days is not None:
+        retention = audit_retention_days(retention_days)
+    elif days := os.environ.get(AUDIT_RETENTION_ENV):
+        retention = audit_retention_days(float(days))
+    else:
+        retention = audit.DEFAULT_RETENTION
+    engine = make_engine(database_url)
+    try:
+        _upgrade(engine, database_url)
+        removed = audit.prune(engine, retention, now=utc_now(), actor=_operator())
+    finally:
+        engine.dispose()
+    print(
+        f"audit log: {removed} row(s) older than {retention.total_seconds() / 86400:g} days pruned",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -291,6 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return user_revoke(args.name, database_url)
         if args.command == "user":
             return user_add(args.name, args.role, args.team, database_url, args.provider)
+        if args.command == "audit" and args.audit_command == "verify":
+            return audit_verify(database_url)
+        if args.command == "audit":
+            return audit_prune(database_url, args.retention_days)
         return migrate(database_url)
     except (ValueError, DatabaseUnavailable, sa.exc.SQLAlchemyError, OSError) as exc:
         print(f"umcr-server: error: {exc}", file=sys.stderr)

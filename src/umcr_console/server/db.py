@@ -190,6 +190,48 @@ redirect_cursor = sa.Table(
     sa.Column("last_seq", sa.BigInteger, nullable=False),
 )
 
+# The audit trail (server/audit.py, docs/security.md "Audit log"): one row per
+# accepted or rejected event and per sign-in, sign-out and user change, each
+# row's hash covering the row and the hash of the row before it. Written under
+# the writer lock (write_transaction), so ids rise by one and the chain never forks.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("workstation_id", sa.String(100), nullable=True),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=True),
+    # An incident or team id, or a user name for auth.* and user.* rows.
+    sa.Column("entity_id", sa.String(100), nullable=True),
+    sa.Column("incident_id", sa.String(36), nullable=True),
+    sa.Column("event_id", sa.String(36), nullable=True),
+    sa.Column("seq", sa.BigInteger, nullable=True),
+    # sha256 of the stored events row: a later edit of the event log shows too.
+    sa.Column("event_hash", sa.String(64), nullable=True),
+    sa.Column("reject_code", sa.String(40), nullable=True),
+    sa.Column("detail", sa.String(500), nullable=True),
+    sa.Column("before", sa.JSON, nullable=True),
+    sa.Column("after", sa.JSON, nullable=True),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Index("ix_audit_log_at", "at"),
+    sa.Index("ix_audit_log_actor", "actor"),
+    sa.Index("ix_audit_log_entity_id", "entity_id"),
+    sa.Index("ix_audit_log_incident_id", "incident_id"),
+)
+
+# Where the chain starts after pruning: the id and hash of the last pruned row.
+audit_anchor = sa.Table(
+    "audit_anchor",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("through_id", sa.BigInteger, nullable=False),
+    sa.Column("last_hash", sa.String(64), nullable=False),
+    sa.Column("pruned_at", UtcDateTime, nullable=False),
+)
+
 # Execution option that makes a connection's next transaction a write transaction.
 WRITE_OPTION = "umcr_write"
 SQLITE_BUSY_TIMEOUT_MS = 30_000

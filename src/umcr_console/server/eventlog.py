@@ -31,6 +31,7 @@ from ..domain.model import Incident, Team
 from ..domain.permissions import may_submit
 from ..domain.rules import Changes, Rejection, decide
 from ..protocol import EventResult, ResultStatus
+from . import audit
 from .auth import Principal
 from .db import (
     events,
@@ -305,6 +306,13 @@ def submit_batch(
         scope = scope_for(conn, principal)
         rows: list[dict[str, Any]] = []
         providers: set[tuple[str, str]] = set()
+        # Every accepted and rejected event is audited in this transaction (server/audit.py).
+        trail = audit.BatchTrail(principal.username, view, now)
+
+        def reject(sent: Event, rejection: Rejection) -> None:
+            outcome.results.append(_rejected(sent, rejection))
+            trail.rejected(sent, rejection)
+
         for sent in batch:
             if sent.event_id in known:
                 outcome.results.append(
@@ -319,16 +327,13 @@ def submit_batch(
             if reason is None and scope is not None:
                 reason = _out_of_scope(scope, conn, view, sent)
             if reason is not None:
-                outcome.results.append(_rejected(sent, Rejection(RejectCode.FORBIDDEN, reason)))
+                reject(sent, Rejection(RejectCode.FORBIDDEN, reason))
                 continue
             try:
                 occurred_at = sent.occurred_at.astimezone(UTC)
             except OverflowError:
-                outcome.results.append(
-                    _rejected(
-                        sent,
-                        Rejection(RejectCode.INVALID_PAYLOAD, "occurred_at: out of range in UTC"),
-                    )
+                reject(
+                    sent, Rejection(RejectCode.INVALID_PAYLOAD, "occurred_at: out of range in UTC")
                 )
                 continue
             event = sent.model_copy(
@@ -341,18 +346,19 @@ def submit_batch(
             )
             decision = decide(view, event, now=now, seq=seq + 1)
             if isinstance(decision, Rejection):
-                outcome.results.append(_rejected(sent, decision))
+                reject(sent, decision)
                 continue
             problem = _checked(decision)
             if problem is not None:
-                outcome.results.append(_rejected(sent, problem))
+                reject(sent, problem)
                 continue
             seq += 1
-            view.apply(decision)
-            providers |= _assigned_providers(event, decision)
             known[event.event_id] = seq
             stored = event.model_copy(update={"seq": seq})
             rows.append(_event_row(stored, _related_incident(stored, decision)))
+            trail.accepted(rows[-1], decision)  # before apply: the view has the old state
+            view.apply(decision)
+            providers |= _assigned_providers(event, decision)
             outcome.accepted.append(stored)
             outcome.results.append(
                 EventResult(event_id=event.event_id, status=ResultStatus.ACCEPTED, seq=seq)
@@ -366,6 +372,7 @@ def submit_batch(
                 # Delivered by PostgreSQL at commit, and only if it commits:
                 # every server process on the database wakes its streams.
                 conn.execute(notify_statement(f"{origin}:{seq}"))
+        trail.write(conn)
     # Leaving the block committed the transaction (durably: synchronous=FULL on
     # SQLite, fsync on PostgreSQL) before anyone is told "accepted".
     return outcome

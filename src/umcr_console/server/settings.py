@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 from ..config import load_deployment
 from ..domain.config import Deployment
 from ..protocol import KEEPALIVE_SECONDS
+from .audit import DEFAULT_RETENTION as DEFAULT_AUDIT_RETENTION
 from .auth import DEFAULT_TOKEN_TTL
 from .db import utc_now
 
 KEEPALIVE_ENV = "UMCR_SSE_KEEPALIVE"
 TOKEN_TTL_ENV = "UMCR_TOKEN_TTL"
+AUDIT_RETENTION_ENV = "UMCR_AUDIT_RETENTION_DAYS"
 # 500 events of the largest allowed texts fit; anything bigger is refused unread (413).
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 
@@ -31,6 +33,8 @@ class Settings:
     clock: Callable[[], datetime] = utc_now
     # Seconds uvicorn waits for open requests at shutdown before cancelling them.
     graceful_shutdown: float = 5.0
+    # Audit rows older than this are pruned (server/audit.py; a year or more).
+    audit_retention: timedelta = DEFAULT_AUDIT_RETENTION
 
     @classmethod
     def from_env(cls, database_url: str, deployment: str | None = None) -> Settings:
@@ -43,4 +47,13 @@ class Settings:
             kwargs["keepalive"] = value
         if ttl := os.environ.get(TOKEN_TTL_ENV):
             kwargs["token_ttl"] = timedelta(seconds=float(ttl))
+        if days := os.environ.get(AUDIT_RETENTION_ENV):
+            kwargs["audit_retention"] = audit_retention_days(float(days))
         return cls(database_url=database_url, deployment=load_deployment(deployment), **kwargs)
+
+
+def audit_retention_days(days: float) -> timedelta:
+    """A retention period in days; refuses what is not a positive number of days."""
+    if not 0 < days <= 36_500:
+        raise ValueError(f"the audit retention must be in (0, 36500] days, not {days}")
+    return timedelta(days=days)

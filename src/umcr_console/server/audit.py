@@ -1,0 +1,627 @@
+"""The audit log: who did what, when, from where, and what it changed, hash-chained.
+
+One row per accepted or rejected event (written by ``eventlog.submit_batch`` in
+the transaction that writes the event log), per sign-in, failed sign-in,
+lockout and sign-out, and per user change. Each row's ``hash`` is the sha256 of
+a canonical JSON form of the row with the ``hash`` of the row before it
+(``prev_hash``), so changing, removing or inserting a row breaks the chain at
+that row (``umcr-server audit verify``). Rows of accepted events also carry the
+sha256 of the stored ``events`` row, so an edit of the event log shows too.
+
+Every write happens under the writer lock (``db.write_transaction``): ids rise
+by one with no gap, and two server processes can never both extend the chain
+from the same row. Old rows are pruned after a retention period; the id and
+hash of the last pruned row stay in ``audit_anchor`` so what remains verifies.
+docs/security.md, "Audit log", says what this does and does not prove.
+"""
+
+# No postponed annotations: FastAPI must see the local dependency in the
+# endpoint signature of ``router`` (as in server/redirects.py).
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import anyio
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.enums import Role
+from ..domain.events import Event
+from ..domain.model import Incident, Team
+from ..domain.rules import Changes, Rejection, StateView
+from ..protocol import API_PREFIX, AuditEntry, AuditPage, Problem
+from .db import (
+    audit_anchor,
+    audit_log,
+    events,
+    incidents,
+    last_seq,
+    read_transaction,
+    write_transaction,
+)
+
+log = logging.getLogger(__name__)
+
+# What a row records (the ``action`` column).
+EVENT_ACCEPTED = "event.accepted"
+EVENT_REJECTED = "event.rejected"
+SIGN_IN = "auth.sign_in"
+SIGN_IN_FAILED = "auth.sign_in_failed"
+LOCKED = "auth.locked"  # the failed sign-in that locked the account
+SIGN_OUT = "auth.sign_out"
+USER_ADDED = "user.added"
+USER_CHANGED = "user.changed"  # role or password reset by `user add` of an existing name
+USER_REVOKED = "user.revoked"
+PRUNED = "audit.pruned"
+ACTIONS = (
+    EVENT_ACCEPTED,
+    EVENT_REJECTED,
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    LOCKED,
+    SIGN_OUT,
+    USER_ADDED,
+    USER_CHANGED,
+    USER_REVOKED,
+    PRUNED,
+)
+
+GENESIS_HASH = "0" * 64
+DEFAULT_RETENTION = timedelta(days=400)
+PRUNE_INTERVAL = timedelta(days=1)
+AUDIT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+DEFAULT_PAGE = 200
+MAX_PAGE = 1000
+_VERIFY_CHUNK = 1000
+_INCIDENT_NUMBER = re.compile(r"^U\d{6,}$")
+
+# The columns the hash covers, in the canonical form's key order (sorted anyway).
+HASHED_COLUMNS = tuple(c.name for c in audit_log.c if c.name != "hash")
+_EVENT_COLUMNS = tuple(c.name for c in events.c)
+
+
+# -- hashing ----------------------------------------------------------------------
+
+
+def _canonical_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def canonical_json(fields: Mapping[str, Any]) -> bytes:
+    """Sorted keys, no whitespace, ASCII only, datetimes as UTC ISO 8601 with microseconds.
+
+    The same bytes whatever the database handed back (both store microseconds
+    and give JSON back as the same Python values).
+    """
+    text = json.dumps(
+        {k: _canonical_value(v) for k, v in fields.items()},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return text.encode("ascii")
+
+
+def row_hash(row: Mapping[str, Any]) -> str:
+    """The hash of an audit row: over every column but ``hash``, ``prev_hash`` included."""
+    return hashlib.sha256(canonical_json({c: row[c] for c in HASHED_COLUMNS})).hexdigest()
+
+
+def event_hash(event_row: Mapping[str, Any]) -> str:
+    """The hash of a stored ``events`` row (every column)."""
+    return hashlib.sha256(canonical_json({c: event_row[c] for c in _EVENT_COLUMNS})).hexdigest()
+
+
+def _text(value: str | None, limit: int) -> str | None:
+    """Storable text: no NUL (PostgreSQL), no lone surrogate (UTF-8), at most ``limit``."""
+    if value is None:
+        return None
+    clean = value.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+    return clean[:limit]
+
+
+# -- writing ----------------------------------------------------------------------
+
+
+def _head(conn: Connection) -> tuple[int, str]:
+    """The id and hash the next row follows: the newest row, else the prune anchor."""
+    newest = conn.execute(
+        sa.select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
+    ).first()
+    if newest is not None:
+        return int(newest.id), newest.hash
+    anchor = conn.execute(
+        sa.select(audit_anchor.c.through_id, audit_anchor.c.last_hash).where(audit_anchor.c.id == 1)
+    ).first()
+    if anchor is not None:
+        return int(anchor.through_id), anchor.last_hash
+    return 0, GENESIS_HASH
+
+
+def entry(
+    action: str,
+    actor: str,
+    *,
+    at: datetime,
+    workstation_id: str | None = None,
+    event_type: str | None = None,
+    entity_id: str | None = None,
+    incident_id: str | None = None,
+    event_id: str | None = None,
+    seq: int | None = None,
+    event_hash: str | None = None,
+    reject_code: str | None = None,
+    detail: str | None = None,
+    before: Any = None,
+    after: Any = None,
+) -> dict[str, Any]:
+    """One row to append, without its id and hashes."""
+    return {
+        "at": at,
+        "actor": _text(actor, 100),
+        "workstation_id": _text(workstation_id, 100),
+        "action": action,
+        "event_type": _text(event_type, 64),
+        "entity_id": _text(entity_id, 100),
+        "incident_id": incident_id,
+        "event_id": event_id,
+        "seq": seq,
+        "event_hash": event_hash,
+        "reject_code": reject_code,
+        "detail": _text(detail, 500),
+        "before": before,
+        "after": after,
+    }
+
+
+def append(conn: Connection, entries: Sequence[dict[str, Any]]) -> None:
+    """Chain ``entries`` onto the log. ``conn`` must hold the writer lock (write_transaction)."""
+    if not entries:
+        return
+    last_id, last_hash = _head(conn)
+    rows = []
+    for item in entries:
+        last_id += 1
+        row = {**item, "id": last_id, "prev_hash": last_hash}
+        row["hash"] = last_hash = row_hash(row)
+        rows.append(row)
+    conn.execute(sa.insert(audit_log), rows)
+
+
+def record(conn: Connection, action: str, actor: str, *, at: datetime, **fields: Any) -> None:
+    """Append one row (auth and user changes). ``conn`` must hold the writer lock."""
+    append(conn, [entry(action, actor, at=at, **fields)])
+
+
+def _state(entity: Incident | Team | None) -> dict[str, Any] | None:
+    return None if entity is None else entity.model_dump(mode="json")
+
+
+def _changed_fields(
+    old: dict[str, Any] | None, new: dict[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The fields an event changed, before and after; a new entity: None and all of it."""
+    if old is None:
+        return None, new
+    keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
+
+
+@dataclass
+class BatchTrail:
+    """The audit rows of one event batch, collected in order and written with it.
+
+    ``accepted`` must be called before the view applies the changes: the view
+    still holds each entity's state before the event.
+    """
+
+    actor: str
+    view: StateView
+    at: datetime
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def accepted(self, event_row: Mapping[str, Any], changes: Changes) -> None:
+        before: dict[str, dict[str, Any]] = {"incidents": {}, "teams": {}}
+        after: dict[str, dict[str, Any]] = {"incidents": {}, "teams": {}}
+        for kind, changed, current in (
+            ("incidents", changes.incidents, self.view.incident),
+            ("teams", changes.teams, self.view.team),
+        ):
+            for entity_id, new in changed.items():
+                old, now = _changed_fields(_state(current(entity_id)), _state(new) or {})
+                before[kind][entity_id] = old
+                after[kind][entity_id] = now
+        self.entries.append(
+            entry(
+                EVENT_ACCEPTED,
+                self.actor,
+                at=self.at,
+                workstation_id=event_row["workstation_id"],
+                event_type=event_row["type"],
+                entity_id=event_row["entity_id"],
+                incident_id=event_row["incident_id"],
+                event_id=event_row["event_id"],
+                seq=event_row["seq"],
+                event_hash=event_hash(event_row),
+                before=before,
+                after=after,
+            )
+        )
+
+    def rejected(self, event: Event, rejection: Rejection) -> None:
+        """A refused event: its entity's whole current state before, nothing after."""
+        incident_id: str | None = None
+        state: dict[str, Any] = {"incidents": {}, "teams": {}}
+        if event.type.startswith("incident."):
+            incident_id = event.entity_id
+            state["incidents"][event.entity_id] = _state(self.view.incident(event.entity_id))
+        elif event.type.startswith("team."):
+            team = self.view.team(event.entity_id)
+            incident_id = team.incident_id if team else None
+            state["teams"][event.entity_id] = _state(team)
+        self.entries.append(
+            entry(
+                EVENT_REJECTED,
+                self.actor,
+                at=self.at,
+                workstation_id=event.workstation_id,
+                event_type=event.type,
+                entity_id=event.entity_id,
+                incident_id=incident_id,
+                event_id=event.event_id,
+                reject_code=str(rejection.code.value),
+                detail=rejection.detail,
+                before=state,
+                after=None,
+            )
+        )
+
+    def write(self, conn: Connection) -> None:
+        append(conn, self.entries)
+
+
+# -- verifying --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``verify`` found: intact (``problem`` None) or the first broken row."""
+
+    rows: int
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+    head_hash: str = GENESIS_HASH
+    broken_id: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify(engine: Engine) -> Verdict:
+    """Walk the chain from the anchor (or the start) to the newest row.
+
+    Checks, row by row: ids rise by one from the anchor (a missing id is a
+    deleted row), each prev_hash is the hash of the row before, each hash is
+    the hash of the row as stored, and each accepted event's row in ``events``
+    still has the hash recorded here. Then: the newest accepted event has its
+    audit row (the end of the chain was not cut off), and the anchor agrees
+    with the newest prune recorded in the chain.
+    """
+    with read_transaction(engine) as conn:
+        anchor = conn.execute(sa.select(audit_anchor).where(audit_anchor.c.id == 1)).first()
+        expected_id = (int(anchor.through_id) if anchor else 0) + 1
+        prev = anchor.last_hash if anchor else GENESIS_HASH
+        count = 0
+        first_at: datetime | None = None
+        last_at: datetime | None = None
+        max_seq: int | None = None
+        last_prune: Mapping[str, Any] | None = None
+
+        def broken(row_id: int, why: str) -> Verdict:
+            return Verdict(count, first_at, last_at, prev, broken_id=row_id, problem=why)
+
+        after_id = expected_id - 1
+        while True:
+            chunk = [
+                r._mapping
+                for r in conn.execute(
+                    sa.select(audit_log)
+                    .where(audit_log.c.id > after_id)
+                    .order_by(audit_log.c.id)
+                    .limit(_VERIFY_CHUNK)
+                )
+            ]
+            if not chunk:
+                break
+            stored_events = _event_hashes(conn, [r["seq"] for r in chunk if r["seq"] is not None])
+            for row in chunk:
+                row_id = int(row["id"])
+                if row_id != expected_id:  # ids only rise: a row below was deleted
+                    gone = f"{expected_id}" + (
+                        f" to {row_id - 1}" if row_id - 1 > expected_id else ""
+                    )
+                    return broken(row_id, f"missing id: row(s) {gone} before it are gone")
+                if row["prev_hash"] != prev:
+                    return broken(
+                        row_id, "broken link: prev_hash is not the hash of the row before"
+                    )
+                if row_hash(row) != row["hash"]:
+                    return broken(row_id, "hash mismatch: the row was changed after it was written")
+                if row["seq"] is not None:
+                    found = stored_events.get(int(row["seq"]))
+                    if found is None:
+                        return broken(
+                            row_id, f"event seq {row['seq']} is missing from the events table"
+                        )
+                    if found != row["event_hash"]:
+                        return broken(
+                            row_id,
+                            f"event seq {row['seq']} in the events table was changed "
+                            "after it was audited",
+                        )
+                    max_seq = int(row["seq"])
+                if row["action"] == PRUNED:
+                    last_prune = row
+                prev = row["hash"]
+                count += 1
+                first_at = first_at or row["at"]
+                last_at = row["at"]
+                expected_id += 1
+                after_id = row_id
+        newest_event = last_seq(conn)
+        if max_seq is not None and newest_event > max_seq:
+            return broken(
+                expected_id,
+                f"events after seq {max_seq} (up to {newest_event}) have no audit row: "
+                "the end of the audit log was cut off",
+            )
+        if last_prune is not None and (
+            anchor is None
+            or (last_prune["after"] or {}).get("through_id") != anchor.through_id
+            or (last_prune["after"] or {}).get("last_hash") != anchor.last_hash
+        ):
+            return broken(
+                int(last_prune["id"]),
+                "the prune anchor does not match the newest prune recorded in the chain",
+            )
+    return Verdict(count, first_at, last_at, prev)
+
+
+def _event_hashes(conn: Connection, seqs: list[int]) -> dict[int, str]:
+    if not seqs:
+        return {}
+    rows = conn.execute(
+        sa.select(*[events.c[c] for c in _EVENT_COLUMNS]).where(events.c.seq.in_(seqs))
+    )
+    return {int(r.seq): event_hash(r._mapping) for r in rows}
+
+
+# -- retention ----------------------------------------------------------------------
+
+
+def prune(engine: Engine, retention: timedelta, *, now: datetime, actor: str = "system") -> int:
+    """Delete the rows older than ``retention``; how many. The rest still verifies.
+
+    Deletes a prefix of the chain (every id up to the newest row older than the
+    cut), keeps that row's id and hash in ``audit_anchor``, and records the
+    prune itself as a row of the chain.
+    """
+    if retention <= timedelta(0):
+        raise ValueError("the audit retention must be positive")
+    cut = now - retention
+    with write_transaction(engine) as conn:
+        through = conn.execute(
+            sa.select(sa.func.max(audit_log.c.id)).where(audit_log.c.at < cut)
+        ).scalar_one_or_none()
+        if through is None:
+            return 0
+        last_hash = conn.execute(
+            sa.select(audit_log.c.hash).where(audit_log.c.id == through)
+        ).scalar_one()
+        removed = conn.execute(sa.delete(audit_log).where(audit_log.c.id <= through)).rowcount
+        values = {"through_id": through, "last_hash": last_hash, "pruned_at": now}
+        if conn.execute(sa.update(audit_anchor).values(**values)).rowcount == 0:
+            conn.execute(sa.insert(audit_anchor).values(id=1, **values))
+        record(
+            conn,
+            PRUNED,
+            actor,
+            at=now,
+            detail=f"{removed} row(s) older than {cut.isoformat(timespec='seconds')} pruned",
+            after={"through_id": int(through), "last_hash": last_hash, "rows": removed},
+        )
+    return int(removed)
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    actor: str | None = None
+    action: str | None = None
+    entity_id: str | None = None
+    # An incident's id or number: its own rows and those of its teams' events.
+    incident: str | None = None
+
+
+def read_page(
+    engine: Engine,
+    where: AuditFilter,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int = DEFAULT_PAGE,
+) -> AuditPage:
+    """Rows matching ``where``: with ``after``, ids above it oldest first; else newest
+    first, below ``before`` when given."""
+    conditions: list[Any] = []
+    if where.since is not None:
+        conditions.append(audit_log.c.at >= where.since)
+    if where.until is not None:
+        conditions.append(audit_log.c.at < where.until)
+    if where.actor:
+        conditions.append(audit_log.c.actor == where.actor)
+    if where.action:
+        conditions.append(audit_log.c.action == where.action)
+    if where.entity_id:
+        conditions.append(audit_log.c.entity_id == where.entity_id)
+    with read_transaction(engine) as conn:
+        if where.incident:
+            incident_id = _incident_id(conn, where.incident.strip())
+            conditions.append(
+                sa.or_(audit_log.c.entity_id == incident_id, audit_log.c.incident_id == incident_id)
+            )
+        if after is not None:
+            conditions.append(audit_log.c.id > after)
+            order = audit_log.c.id.asc()
+        else:
+            if before is not None:
+                conditions.append(audit_log.c.id < before)
+            order = audit_log.c.id.desc()
+        query = (
+            sa.select(audit_log, incidents.c.number.label("incident_number"))
+            .select_from(audit_log.outerjoin(incidents, incidents.c.id == audit_log.c.incident_id))
+            .where(*conditions)
+            .order_by(order)
+            .limit(limit + 1)
+        )
+        rows = conn.execute(query).all()
+    more = len(rows) > limit
+    return AuditPage(
+        entries=[AuditEntry.model_validate(dict(r._mapping)) for r in rows[:limit]], more=more
+    )
+
+
+def _incident_id(conn: Connection, incident: str) -> str:
+    """An incident number (U000123) as its id; anything else is taken as an id."""
+    if _INCIDENT_NUMBER.match(incident):
+        found = conn.execute(
+            sa.select(incidents.c.id).where(incidents.c.number == incident)
+        ).scalar_one_or_none()
+        return found or incident
+    return incident.lower()
+
+
+# -- the endpoint --------------------------------------------------------------------
+
+_PROBLEMS = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}}
+    for code in (401, 403, 422)
+}
+
+
+def router(settings: Any, engine: Engine) -> APIRouter:
+    """``GET /api/v1/audit`` for admins and supervisors, and the daily prune while serving."""
+    from . import auth  # auth writes audit rows: imported here, not at the top
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Runs inside the app's lifespan, after the migration: prune before
+        # serving, then daily.
+        await _prune_once(engine, settings)
+        task = asyncio.create_task(_prune_daily(engine, settings), name="umcr-audit-prune")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    api = APIRouter(prefix=API_PREFIX, lifespan=lifespan, tags=["audit"])
+    bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+    def supervisor(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> auth.Principal:
+        found = (
+            None
+            if credentials is None
+            else auth.authenticate(engine, credentials.credentials, now=settings.clock())
+        )
+        if found is None:
+            raise HTTPException(
+                401,
+                "a valid bearer token is required: sign in again",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if found.role not in AUDIT_ROLES:
+            raise HTTPException(403, f"the {found.role} role may not read the audit log")
+        return found
+
+    @api.get("/audit", response_model=AuditPage, responses=_PROBLEMS)
+    def audit_page(
+        _user: Annotated[auth.Principal, Depends(supervisor)],
+        since: Annotated[datetime | None, Query(description="RFC 3339; inclusive")] = None,
+        until: Annotated[datetime | None, Query(description="RFC 3339; exclusive")] = None,
+        actor: Annotated[str | None, Query(max_length=100)] = None,
+        action: Annotated[str | None, Query(max_length=40)] = None,
+        entity_id: Annotated[str | None, Query(max_length=100)] = None,
+        incident: Annotated[
+            str | None, Query(max_length=36, description="an incident's id or number")
+        ] = None,
+        after: Annotated[int | None, Query(ge=0, le=2**62, description="oldest first")] = None,
+        before: Annotated[int | None, Query(ge=0, le=2**62, description="newest first")] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    ) -> AuditPage:
+        """Extension: the audit log, newest first (or oldest first after ``after``)."""
+        for name, value in (("since", since), ("until", until)):
+            if value is not None and value.tzinfo is None:
+                raise HTTPException(422, f"{name} needs a UTC offset (e.g. Z or +00:00)")
+        for name, text in (("actor", actor), ("action", action), ("entity_id", entity_id)):
+            if text is not None and _text(text, 100) != text:
+                raise HTTPException(422, f"{name}: not storable text")
+        if incident is not None and _text(incident, 36) != incident:
+            raise HTTPException(422, "incident: not storable text")
+        if after is not None and before is not None:
+            raise HTTPException(422, "give after or before, not both")
+        try:
+            where = AuditFilter(
+                since=since.astimezone(UTC) if since else None,
+                until=until.astimezone(UTC) if until else None,
+                actor=actor,
+                action=action,
+                entity_id=entity_id,
+                incident=incident,
+            )
+        except OverflowError:
+            raise HTTPException(422, "since or until is out of range in UTC") from None
+        return read_page(engine, where, after=after, before=before, limit=limit)
+
+    return api
+
+
+async def _prune_once(engine: Engine, settings: Any) -> None:
+    retention = getattr(settings, "audit_retention", DEFAULT_RETENTION)
+    try:
+        removed = await anyio.to_thread.run_sync(
+            lambda: prune(engine, retention, now=settings.clock())
+        )
+    except sa.exc.SQLAlchemyError as exc:
+        # The next day's prune catches up; serving goes on.
+        log.warning("audit prune failed: %s", exc)
+        return
+    if removed:
+        log.info("audit: %d row(s) older than %s pruned", removed, retention)
+
+
+async def _prune_daily(engine: Engine, settings: Any) -> None:
+    while True:
+        await asyncio.sleep(PRUNE_INTERVAL.total_seconds())
+        await _prune_once(engine, settings)
