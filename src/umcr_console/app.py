@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -170,6 +170,11 @@ async def fetch_deployment(
         return None
 
 
+def local_purge_window(deployment: Deployment) -> timedelta:
+    """How long after close an incident's personal data stays in the local file."""
+    return timedelta(hours=deployment.security.local_purge_hours)
+
+
 def idle_lock_minutes(deployment: Deployment) -> float:
     """The deployment's idle-lock policy; ``$UMCR_IDLE_LOCK_MIN`` may shorten it on one
     workstation (a trial, a test), never lengthen it."""
@@ -299,15 +304,18 @@ class Console:
         demo_dir = Path(tempfile.mkdtemp(prefix="umcr-demo-store-")) if self.demo else None
         store = LocalStore(store_path(demo_dir or self.data, session.url))
         try:
-            workspace = Workspace(store, actor=session.username)
+            cached = store.get_meta(DEPLOYMENT_META)
+            known = Deployment.model_validate(json.loads(cached)) if cached else load_deployment()
+            # The workspace purges on opening, before the server answers: the last known window.
+            workspace = Workspace(
+                store, actor=session.username, purge_personal_after=local_purge_window(known)
+            )
             deployment = await fetch_deployment(session, verify=self.verify)
             if deployment is not None:
                 store.set_meta({DEPLOYMENT_META: deployment.model_dump_json()})
+                workspace.purge_personal_after = local_purge_window(deployment)
             else:
-                cached = store.get_meta(DEPLOYMENT_META)
-                deployment = (
-                    Deployment.model_validate(json.loads(cached)) if cached else load_deployment()
-                )
+                deployment = known
             engine = SyncEngine(
                 session.url,
                 workspace,

@@ -498,3 +498,17 @@ def test_a_forgotten_incident_leaves_no_ciphertext_in_the_file(
         ws = Workspace(store, actor="d1", workstation_id="ws", clock=lambda: NOW)
         assert done.id not in ws.view.incidents
         assert_absent(path, done.caller.name, done.narrative, done.notes[0].text)
+
+
+def test_the_purge_window_is_the_deployments_and_72_hours_by_default() -> None:
+    from umcr_console.app import local_purge_window
+    from umcr_console.config import load_deployment
+    from umcr_console.domain.config import Deployment
+    from umcr_console.store.workspace import PURGE_PERSONAL_AFTER
+
+    base = load_deployment("pilot")
+    assert local_purge_window(base) == PURGE_PERSONAL_AFTER == timedelta(hours=72)
+    week = Deployment.model_validate(
+        {**base.model_dump(mode="json"), "security": {"local_purge_hours": 168}}
+    )
+    assert local_purge_window(week) == timedelta(days=7)

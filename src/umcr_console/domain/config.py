@@ -77,6 +77,8 @@ class Security(_Config):
 
     # A console with no keyboard or mouse input this long locks and asks for the password.
     idle_lock_min: float = Field(default=15, gt=0)
+    # Personal data of incidents closed longer ago leaves the consoles' local files.
+    local_purge_hours: float = Field(default=72, gt=0)
 
 
 class Deployment(_Config):
