@@ -126,16 +126,17 @@ def test_nothing_personal_shows_while_locked_and_the_password_brings_it_all_back
     window.open_action("redirect")
     (redirect,) = window._open_dialogs
     redirect.reason.setText("caller mentions a knife")
+    window.open_planner()
     fill_intake(window)
     intake = window._intake
     before = set(visible_windows())
-    assert {window, intake, redirect} <= before
+    assert {window, intake, redirect, window.planner_window} <= before
     intake.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is intake.caller_name)
 
     go_idle(lock, ticks)
     assert visible_windows() == [lock.screen]
-    assert all(w.isHidden() for w in (window, intake, redirect))
+    assert all(w.isHidden() for w in (window, intake, redirect, window.planner_window))
     screen_text = shown_text(lock.screen)
     for personal in (CALLER, PHONE, NARRATIVE, "Evergreen", "7th St", "knife"):
         assert personal not in screen_text

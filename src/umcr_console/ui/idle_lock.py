@@ -52,6 +52,7 @@ INPUT_EVENTS = frozenset(
 _TRANSIENT = frozenset({Qt.WindowType.Popup, Qt.WindowType.ToolTip, Qt.WindowType.SplashScreen})
 MAX_TRIES = 5
 COOLDOWN_S = 300.0
+_SUMMARY_STYLE = "font-size: 14pt; padding: 6px 10px; border-radius: 4px;"
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class LockScreen(QWidget):
         title.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.user = QLabel(f"Signed in as <b>{_escape(username)}</b>", objectName="lock_user")
         self.summary = QLabel(objectName="lock_summary")
-        self.summary.setStyleSheet("font-size: 14pt;")
+        self.summary.setStyleSheet(_SUMMARY_STYLE)
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password, objectName="lock_password")
         self.password.setPlaceholderText("password")
         self.password.setMinimumWidth(320)
@@ -115,6 +116,7 @@ class LockScreen(QWidget):
         buttons.addWidget(self.sign_in)
         buttons.addWidget(self.quit)
         box = QVBoxLayout()
+        box.setSpacing(10)
         for widget in (title, self.user, self.summary, self.password, self.message):
             box.addWidget(widget)
         box.addLayout(buttons)
@@ -153,9 +155,7 @@ class LockScreen(QWidget):
         # Unacknowledged alerts flash, as the queue rows do behind the lock.
         self._flash_on = bool(summary.alerts) and not self._flash_on
         self.summary.setStyleSheet(
-            "font-size: 14pt; background: #b62324; color: white;"
-            if self._flash_on
-            else "font-size: 14pt;"
+            _SUMMARY_STYLE + ("background: #b62324; color: white;" if self._flash_on else "")
         )
 
     def _submit(self) -> None:
