@@ -272,19 +272,13 @@ def test_a_changed_or_moved_ciphertext_is_a_store_error_not_a_wrong_value(
     other = tmp_path / "other.sqlite3"
     with LocalStore(other) as store:
         store.enqueue(note_on(name_id("i", "2"), "another note"), enqueued_at=NOW)
-    memory_keyring.secrets[(KEYRING_SERVICE, keyring_user(path))] = memory_keyring.secrets[  # type: ignore[attr-defined]
-        (KEYRING_SERVICE, keyring_user(other))
-    ]
-    with LocalStore(other) as store:
         store.enqueue(note_on(name_id("i", "3"), "a third"), enqueued_at=NOW)
-    moved = (
-        sqlite3.connect(other)
-        .execute("SELECT json_extract(data, '$.sealed') FROM outbox ORDER BY local_seq")
-        .fetchall()
-    )
     db = sqlite3.connect(other)
+    [(second,)] = db.execute(
+        "SELECT json_extract(data, '$.sealed') FROM outbox WHERE local_seq = 2"
+    )
     db.execute(
-        "UPDATE outbox SET data = json_set(data, '$.sealed', ?) WHERE local_seq = 1", moved[1]
+        "UPDATE outbox SET data = json_set(data, '$.sealed', ?) WHERE local_seq = 1", (second,)
     )
     db.commit()
     db.close()
