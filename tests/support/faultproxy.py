@@ -16,6 +16,9 @@ Modes (they last until changed; each applies to the next chunk of every connecti
 - ``delay(ms)``: hold every chunk for ``ms`` before forwarding it;
 - ``throttle(bytes_per_s)``: forward at most that many bytes per second per direction;
 - ``drop()``: close new connections at once (RST); open ones go on;
+- ``stall()``: hold every chunk of every connection, both ways, until the mode
+  changes, then forward it: a partition that TCP rides out (nothing is lost,
+  the connections live on);
 - ``blackhole()``: every open and new connection goes silent: bytes are read
   and thrown away, nothing is answered, and those connections stay dead
   after the blackhole ends (like a half-open TCP connection).
@@ -25,7 +28,8 @@ Actions (once):
 - ``reset()``: abort every open connection with a TCP RST;
 - ``cut(after_bytes, marker=None)``: the next server-to-client stream is
   closed after ``after_bytes`` more bytes (counted from the start of
-  ``marker`` when given, e.g. ``b"data:"`` to cut an SSE message in its middle).
+  ``marker`` when given, e.g. ``b"data:"`` to cut an SSE message in its middle);
+  ``uncut()`` disarms it if it has not fired.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class Mode(StrEnum):
     DELAY = "delay"
     THROTTLE = "throttle"
     DROP = "drop"
+    STALL = "stall"
     BLACKHOLE = "blackhole"
 
 
@@ -176,6 +181,9 @@ class FaultProxy:
     def drop(self) -> None:
         self._set(Mode.DROP)
 
+    def stall(self) -> None:
+        self._set(Mode.STALL)
+
     def blackhole(self) -> None:
         async def go() -> None:
             self.mode = Mode.BLACKHOLE
@@ -203,6 +211,16 @@ class FaultProxy:
             self._cut = _Cut(after_bytes, marker)
 
         self._call(go())
+
+    def uncut(self) -> bool:
+        """Disarm a ``cut`` that has not fired yet; whether one was armed."""
+
+        async def go() -> bool:
+            armed = self._cut is not None and not self._cut.fired
+            self._cut = None
+            return armed
+
+        return self._call(go())
 
     @property
     def open_connections(self) -> int:
@@ -285,6 +303,8 @@ class FaultProxy:
                         with contextlib.suppress(OSError):
                             writer.write_eof()
                     return
+                while self.mode == Mode.STALL and not conn.dead:
+                    await asyncio.sleep(0.01)
                 if self.mode == Mode.BLACKHOLE:
                     conn.dead = True
                 if conn.dead or writer is None:

@@ -42,6 +42,9 @@ class HeadlessConsole:
         kinds: str | None = None,
         print_seen: bool = True,
         start_signal: bool = True,
+        journal: Path | None = None,
+        commands: bool = False,
+        request_timeout: float | None = None,
     ) -> None:
         self.db = Path(db)
         self.url = url
@@ -73,6 +76,14 @@ class HeadlessConsole:
             self.command += ["--kinds", kinds]
         if print_seen:
             self.command.append("--print-seen")
+        # An fsync'ed log of the actions made, outside the store (see read_journal).
+        self.journal = Path(journal) if journal else None
+        if self.journal:
+            self.command += ["--journal", str(self.journal)]
+        if commands:
+            self.command.append("--commands")
+        if request_timeout is not None:
+            self.command += ["--request-timeout", str(request_timeout)]
         if start_signal:
             self.command.append("--start-signal")
         self.actions = actions
@@ -83,6 +94,9 @@ class HeadlessConsole:
         # event id -> (seq, when it reached this console's view, the server's recorded_at)
         self.seen: dict[str, tuple[int, float, float | None]] = {}
         self.max_seq = 0
+        # The newest answer to a "state" command, and how many answers came.
+        self.state: dict[str, Any] | None = None
+        self.states = 0
         self.stderr_path = self.db.with_suffix(".stderr")
         self._ready = threading.Event()
         self._lock = threading.Lock()
@@ -117,6 +131,9 @@ class HeadlessConsole:
                     self.acks.append(record["ack"])
                 elif "rejected" in record:
                     self.rejected[record["rejected"]] = record["code"]
+                elif "state" in record:
+                    self.state = record["state"]
+                    self.states += 1
                 elif "seen" in record:
                     seq = int(record["seq"])
                     self.seen[record["seen"]] = (seq, record["t"], record.get("recorded"))
@@ -128,9 +145,19 @@ class HeadlessConsole:
 
     def go(self) -> None:
         """Start making actions (the console waits for this line with start_signal)."""
+        self.send("")
+
+    def send(self, line: str) -> None:
+        """One line to the console's stdin (a command with ``commands``)."""
         assert self.process is not None and self.process.stdin is not None
-        self.process.stdin.write("\n")
+        self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
+
+    def restart(self) -> HeadlessConsole:
+        """Start again on the same store (after ``kill`` or ``terminate``)."""
+        self._ready.clear()
+        self.state = None
+        return self.start()
 
     @property
     def done_acting(self) -> bool:
@@ -156,6 +183,16 @@ class HeadlessConsole:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def read_journal(path: Path) -> list[dict[str, Any]]:
+    """The records of a console's ``--journal``; a last line cut by a kill does not count."""
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return []
+    lines = text.split("\n")
+    return [json.loads(line) for line in lines[:-1] if line]
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str, step: float = 0.1) -> None:

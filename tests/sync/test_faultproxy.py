@@ -152,3 +152,31 @@ def test_cut_closes_a_stream_in_the_middle_of_a_message(echo: _Server, proxy: Fa
     assert proxy.cuts == 1
     with connect(proxy) as sock:  # one cut per arming: the next stream is whole
         assert recv_exactly(sock, len(STREAM)) == STREAM
+
+
+def test_uncut_disarms_a_cut_that_has_not_fired(echo: _Server, proxy: FaultProxy) -> None:
+    echo.greeting = STREAM
+    proxy.cut(8, marker=b"data:")
+    assert proxy.uncut() is True
+    with connect(proxy) as sock:
+        assert recv_exactly(sock, len(STREAM)) == STREAM
+    assert proxy.cuts == 0
+    proxy.cut(8, marker=b"data:")
+    with connect(proxy) as sock:
+        recv_all(sock)
+    assert proxy.uncut() is False  # it had fired already
+    assert proxy.cuts == 1
+
+
+def test_stall_holds_the_bytes_until_it_ends_and_then_delivers_them(proxy: FaultProxy) -> None:
+    with connect(proxy) as sock:
+        sock.sendall(b"before")
+        assert recv_exactly(sock, 6) == b"before"
+        proxy.stall()
+        sock.sendall(b"held")
+        sock.settimeout(0.3)
+        with pytest.raises(TimeoutError):
+            sock.recv(1)
+        proxy.pass_through()
+        sock.settimeout(2.0)
+        assert recv_exactly(sock, 4) == b"held"  # the same connection, nothing lost

@@ -15,6 +15,19 @@ Writes one JSON object per line to stdout, flushed at once:
     {"link": state, "t": unix_s}                   each change of the connection state
     {"rejected": event_id, "code": c, "detail": d} the server refused one of our actions
     {"done": {...}}                                 drained (--drain), then it exits 0
+    {"state": {"cursor": n, "pending": n, "digest": hex|null, "t": unix_s}}
+                                                   answer to a "state" line on stdin
+                                                   (--commands): digest of the confirmed state
+
+With ``--journal PATH`` every action is also written to a file of its own,
+fsync'ed, outside the store: ``{"intent": id, ...}`` before ``Workspace.submit``
+and ``{"ack": id}`` after it, so a test killing this process with SIGKILL
+has a record of what was made that neither the store nor a pipe can lose.
+
+With ``--commands`` the console reads lines on stdin after the start
+signal: ``state SEQ`` (print the state line above; the digest only when it
+has nothing pending and its cursor is SEQ), ``quiet`` (make no actions for
+now, keep syncing) and ``resume``.
 
 An "ack" line is printed only after ``Workspace.submit`` returned, i.e. after
 the action was committed to disk: a test killing this process may count on
@@ -25,15 +38,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
+import os
 import random
 import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from ..domain.events import Event
+from ..domain.state import State
 from ..store import LocalStore, RejectionNotice, Workspace
 from .backoff import Backoff
 from .engine import LinkState, SyncEngine, SyncStatus
@@ -43,6 +60,41 @@ from .traffic import ALL_KINDS, Traffic
 def _out(**fields: Any) -> None:
     sys.stdout.write(json.dumps(fields, separators=(",", ":")) + "\n")
     sys.stdout.flush()
+
+
+class Journal:
+    """An append-only file of the actions made, each line fsync'ed before going on."""
+
+    def __init__(self, path: str) -> None:
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def write(self, **fields: Any) -> None:
+        os.write(self._fd, (json.dumps(fields, separators=(",", ":")) + "\n").encode())
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def digest_of(incidents: dict[str, Any], teams: dict[str, Any]) -> str:
+    """A hash of incidents and teams dumped with ``model_dump(mode="json")``, by id."""
+    body = {"incidents": incidents, "teams": teams}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def state_digest(state: State) -> str:
+    """``digest_of`` the incidents and teams of ``state`` (compare: the server's snapshot)."""
+    return digest_of(
+        {k: v.model_dump(mode="json") for k, v in state.incidents.items()},
+        {k: v.model_dump(mode="json") for k, v in state.teams.items()},
+    )
+
+
+def _read_commands(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str]) -> None:
+    """Stdin lines into ``lines`` (a daemon thread: a blocked read never holds up the exit)."""
+    for line in sys.stdin:
+        loop.call_soon_threadsafe(lines.put_nowait, line.strip())
+    loop.call_soon_threadsafe(lines.put_nowait, "eof")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -70,6 +122,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="wait for a line on stdin before making actions (benchmarks start all clients at once)",
     )
+    parser.add_argument("--journal", default=None, help="fsync'ed log of the actions made")
+    parser.add_argument(
+        "--commands", action="store_true", help="read state/quiet/resume lines on stdin"
+    )
+    parser.add_argument("--request-timeout", type=float, default=15.0)
     return parser.parse_args(argv)
 
 
@@ -83,7 +140,9 @@ async def run(args: argparse.Namespace) -> int:
         password=args.password,
         keepalive=args.keepalive,
         backoff=Backoff(base=0.1, cap=args.backoff_cap),
+        request_timeout=args.request_timeout,
     )
+    journal = Journal(args.journal) if args.journal else None
     last_link: list[LinkState] = []
 
     def on_status(status: SyncStatus) -> None:
@@ -111,8 +170,41 @@ async def run(args: argparse.Namespace) -> int:
 
     sync_task = engine.start()
     _out(ready=workspace.workstation_id, pending=workspace.pending_count)
+    acting = asyncio.Event()  # cleared by "quiet", set again by "resume"
+    acting.set()
+    command_task: asyncio.Task[None] | None = None
     try:
-        if args.start_signal:
+        if args.commands:
+            lines: asyncio.Queue[str] = asyncio.Queue()
+            threading.Thread(target=_read_commands, args=(loop, lines), daemon=True).start()
+            if args.start_signal:
+                await lines.get()
+
+            async def obey() -> None:
+                while True:
+                    line = await lines.get()
+                    word, _, arg = line.partition(" ")
+                    if word == "state":
+                        # "state SEQ": the digest only once caught up to SEQ with nothing
+                        # pending, as hashing a large state is not free.
+                        settled = workspace.pending_count == 0 and str(workspace.cursor) == arg
+                        _out(
+                            state={
+                                "cursor": workspace.cursor,
+                                "pending": workspace.pending_count,
+                                "digest": state_digest(workspace.confirmed) if settled else None,
+                                "t": time.time(),
+                            }
+                        )
+                    elif word == "quiet":
+                        acting.clear()
+                    elif word == "resume":
+                        acting.set()
+                    elif line == "eof":
+                        return
+
+            command_task = asyncio.create_task(obey())
+        elif args.start_signal:
             await loop.run_in_executor(None, sys.stdin.readline)
         traffic = Traffic(
             random.Random(args.seed),
@@ -120,19 +212,31 @@ async def run(args: argparse.Namespace) -> int:
             kinds=[k for k in args.kinds.split(",") if k],
         )
         interval = 1.0 / args.rate if args.rate > 0 else 0.0
-        started = loop.time() + args.phase
-        for number in range(args.actions):
+        next_at = loop.time() + args.phase
+        for _number in range(args.actions):
             if stopping.is_set():
                 break
+            if not acting.is_set():
+                while not acting.is_set() and not stopping.is_set():
+                    await asyncio.sleep(0.02)
+                next_at = max(next_at, loop.time())  # no burst to catch up after a pause
+                continue
             if interval:
-                delay = started + number * interval - loop.time()
+                delay = next_at - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
+                next_at += interval
             else:
                 await asyncio.sleep(0)  # let the sync task run between actions
+            if not acting.is_set() or stopping.is_set():
+                continue
             event = traffic.next(workspace.view)
             t0 = time.time()
+            if journal is not None:
+                journal.write(intent=event.event_id, type=str(event.type), entity=event.entity_id)
             workspace.submit(event)
+            if journal is not None:
+                journal.write(ack=event.event_id)
             _out(ack=event.event_id, t0=t0, t=time.time())
         if args.drain:
             while not stopping.is_set():
@@ -156,9 +260,13 @@ async def run(args: argparse.Namespace) -> int:
         else:
             await stopping.wait()
     finally:
+        if command_task is not None:
+            command_task.cancel()
         await engine.stop()
         await asyncio.wait({sync_task})
         store.close()
+        if journal is not None:
+            journal.close()
     return 0
 
 

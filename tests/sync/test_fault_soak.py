@@ -1,0 +1,112 @@
+"""The fault soak of bench/fault_soak.py, short: 10 console processes, a server, faults of every kind.
+
+The long run (500 cycles) is on demand: ``python -m bench.fault_soak``; figures
+in docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from bench.fault_soak import (
+    FAULT_WEIGHTS,
+    ConsoleRecord,
+    Soak,
+    SoakReport,
+    SoakSettings,
+    tally,
+)
+
+from umcr_console.domain.enums import EventType
+from umcr_console.domain.events import Event, NoteAdded, make_event
+
+CI_CYCLES = 20
+
+
+@pytest.mark.slow
+def test_no_acknowledged_action_is_lost_duplicated_or_reordered_under_faults(
+    tmp_path: Path,
+) -> None:
+    settings = SoakSettings(cycles=CI_CYCLES, seed=20261127, max_partition=3.0, max_hold=2.0)
+    report = Soak(tmp_path, settings, say=print).run()
+    print(report.figures())
+
+    assert report.cycles == CI_CYCLES
+    assert set(report.faults) == set(FAULT_WEIGHTS)  # every kind of fault was made
+    assert report.console_restarts >= 1
+    assert report.accepted > 100
+    assert report.lost == []
+    assert report.duplicated == []
+    assert report.reordered == []
+    assert report.unknown == []
+    assert report.refused_unexpectedly == []
+    # After every heal, each console's confirmed state equalled the server's snapshot.
+    assert report.diverged == []
+    assert len(report.convergence) == CI_CYCLES
+
+
+# -- the checker itself: it must see each kind of failure ------------------------------
+
+
+def _note(workstation: str = "ws-1") -> Event:
+    return make_event(
+        EventType.INCIDENT_NOTE_ADDED,
+        "0190a0b0-0000-7000-8000-000000000001",
+        NoteAdded(text="x"),
+        workstation_id=workstation,
+        occurred_at=datetime.now(UTC),
+    )
+
+
+def _journal(*events: Event, acked: bool = True) -> list[dict[str, object]]:
+    lines: list[dict[str, object]] = []
+    for e in events:
+        lines.append({"intent": e.event_id, "type": str(e.type), "entity": e.entity_id})
+        if acked:
+            lines.append({"ack": e.event_id})
+    return lines
+
+
+def _tally(journal: list[dict[str, object]], log: list[Event], refused: set[str]) -> SoakReport:
+    report = SoakReport(settings={})
+    tally(report, [ConsoleRecord("c0", {"ws-1"}, journal, refused)], log)
+    return report
+
+
+def test_the_check_counts_accepted_and_refused_actions_apart() -> None:
+    a, b, c = _note(), _note(), _note()
+    log = [a.model_copy(update={"seq": 1}), c.model_copy(update={"seq": 2})]
+    report = _tally(_journal(a, b, c), log, refused={b.event_id})
+    assert (report.acknowledged, report.accepted) == (3, 2)
+    assert report.refused == {"incident.note_added": 1}
+    assert report.lost == report.duplicated == report.reordered == report.unknown == []
+
+
+def test_the_check_finds_a_lost_a_duplicated_and_a_reordered_action() -> None:
+    a, b, c = _note(), _note(), _note()
+    lost = _tally(_journal(a, b), [a.model_copy(update={"seq": 1})], refused=set())
+    assert lost.lost == [b.event_id]
+    twice = _tally(
+        _journal(a), [a.model_copy(update={"seq": 1}), a.model_copy(update={"seq": 2})], set()
+    )
+    assert twice.duplicated == [a.event_id]
+    swapped = _tally(
+        _journal(a, b, c),
+        [
+            a.model_copy(update={"seq": 1}),
+            c.model_copy(update={"seq": 2}),
+            b.model_copy(update={"seq": 3}),
+        ],
+        set(),
+    )
+    assert swapped.reordered == ["c0"]
+
+
+def test_the_check_finds_an_event_no_console_made_and_allows_an_unacknowledged_one() -> None:
+    a, stray = _note(), _note()
+    # ``a`` was being submitted when the console was killed: on the server or not, both fine.
+    report = _tally(_journal(a, acked=False), [stray.model_copy(update={"seq": 1})], set())
+    assert report.unknown == [stray.event_id]
+    assert (report.in_doubt, report.in_doubt_accepted, report.lost) == (1, 0, [])
