@@ -297,6 +297,14 @@ def _incident_updated(ctx: _Context, p: ev.IncidentUpdated) -> Changes:
 
 
 def _note(ctx: _Context, text: str) -> Note:
+    # A reason of the full allowed length plus a prefix ("Reopened: ") is too
+    # long for a note: a rejection, not a ValidationError out of decide (found
+    # by tests/domain/test_payload_fuzz.py; the server answered 500).
+    if len(text) > ev.MAX_TEXT:
+        raise _Rejected(
+            RejectCode.INVALID_PAYLOAD,
+            f"the note would be {len(text)} characters long; at most {ev.MAX_TEXT} fit",
+        )
     return Note(at=ctx.at, author=ctx.actor, workstation_id=ctx.event.workstation_id, text=text)
 
 
