@@ -42,6 +42,7 @@ from ..protocol import (
     API_PREFIX,
     KEEPALIVE_SECONDS,
     MAX_BATCH,
+    AuditPage,
     BatchResult,
     EventPage,
     EventResult,
@@ -329,6 +330,17 @@ class SyncEngine:
         response = await self._request("GET", "/reports", params=params)
         self._raise_for_status(response)
         return response.text if fmt == "csv" else ProgramReport.model_validate(response.json())
+
+    async def fetch_audit(self, **params: str | int | None) -> AuditPage:
+        """A page of the audit log (``GET /audit``: admins and supervisors).
+
+        ``params`` are the endpoint's filters and cursor (since, until, actor,
+        action, entity_id, incident, before, after, limit); None ones are left out.
+        """
+        sent = {k: str(v) for k, v in params.items() if v is not None}
+        response = await self._request("GET", "/audit", params=sent)
+        self._raise_for_status(response)
+        return AuditPage.model_validate(response.json())
 
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""

@@ -57,6 +57,8 @@ from .team_model import TEAM_ID_ROLE, TeamTableModel
 from .theme import apply_theme, current_theme
 
 log = logging.getLogger(__name__)
+# Roles that may open the audit viewer (server/audit.py AUDIT_ROLES).
+AUDIT_ROLES = frozenset({"supervisor", "admin"})
 
 ROW_HEIGHT = 24
 STATE_FILTERS = {
@@ -378,6 +380,12 @@ class MainWindow(QMainWindow):
         reports_menu = bar.addMenu("&Reports")
         self._action(reports_menu, "&Program report…", "Ctrl+Shift+P", self.open_report)
         self._action(reports_menu, "&Expansion planner…", None, self.open_planner)
+        # Supervisors and admins only (the server refuses the others too).
+        self.audit_action = self._action(reports_menu, "&Audit log…", None, self.open_audit)
+        self.audit_action.setVisible(False)
+        reports_menu.aboutToShow.connect(
+            lambda: self.audit_action.setVisible(self._may_read_audit())
+        )
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard and commands", "F1", self.show_help)
         self._action(help_menu, "&About", None, self.show_about)
@@ -816,6 +824,26 @@ class MainWindow(QMainWindow):
         )
         self.planner_window.setWindowFlag(Qt.WindowType.Window)
         self.planner_window.show()
+
+    def _may_read_audit(self) -> bool:
+        return getattr(getattr(self, "engine", None), "role", None) in AUDIT_ROLES
+
+    def open_audit(self) -> None:
+        """The audit viewer: who did what and when, from the server's audit log."""
+        from .audit_viewer import AuditViewerWindow
+
+        if not self._may_read_audit():
+            self.command_result.setText("The audit log is for supervisors and admins.")
+            return
+
+        def call_sign(entity_id: str) -> str | None:
+            team = self.workspace.view.teams.get(entity_id)
+            return team.call_sign if team else None
+
+        self.audit_window = AuditViewerWindow(self.engine.fetch_audit, label=call_sign, parent=self)
+        self.audit_window.setWindowFlag(Qt.WindowType.Window)
+        self.audit_window.show()
+        self.audit_window.search()
 
     def open_report(self) -> None:
         """The program report window (figures from the server for any period)."""
