@@ -98,7 +98,9 @@ def store_key(store_path: Path, create: bool) -> bytes:
     if not create:
         raise KeyUnavailable(
             f"{store_path} holds encrypted personal data but its key is neither in the "
-            f"credential store ({KEYRING_SERVICE}) nor in {key_file}"
+            f"credential store ({KEYRING_SERVICE}) nor in {key_file}. The server keeps every "
+            "record: moving this file away makes the console start an empty store, losing "
+            "only the actions it had not sent yet"
         )
     key = secrets.token_bytes(KEY_BYTES)
     text = base64.b64encode(key).decode("ascii")
