@@ -126,6 +126,7 @@ class SoakReport:
     convergence: list[float] = field(default_factory=list)  # seconds, one per cycle
     # ... of the cycles that ended with a silent partition (dead connections to find)
     convergence_silent: list[float] = field(default_factory=list)
+    aborted: str | None = None  # why the cycles stopped early, if they did
     server_events: int = 0
     console_restarts: int = 0
     duration: float = 0.0
@@ -134,7 +135,8 @@ class SoakReport:
     @property
     def clean(self) -> bool:
         return not (
-            self.lost
+            self.aborted
+            or self.lost
             or self.duplicated
             or self.reordered
             or self.unknown
@@ -237,7 +239,15 @@ class Soak:
                 if self.settings.max_minutes is not None and minutes > self.settings.max_minutes:
                     self.say(f"time budget spent after {number} cycles")
                     break
-                self._cycle(number)
+                try:
+                    self._cycle(number)
+                except (
+                    AssertionError,
+                    RuntimeError,
+                ) as exc:  # stuck: stop, but still check what was made
+                    self.report.aborted = str(exc)[:2000]
+                    self.say(f"cycle {number + 1} failed: {exc}")
+                    break
                 self.report.cycles = number + 1
             self.say("checking the journals against the server's log")
         finally:
@@ -485,6 +495,7 @@ def markdown(report: SoakReport, command: str) -> str:
             "| measure | figure |",
             "| --- | --- |",
             f"| fault cycles | {report.cycles} |",
+            *([f"| **stopped early** | {report.aborted[:300]} |"] if report.aborted else []),
             f"| faults by kind | {faults} |",
             f"| console processes killed and restarted | {report.console_restarts} |",
             f"| actions acknowledged (journalled after submit) | {report.acknowledged:,} |",

@@ -33,6 +33,7 @@ def test_no_acknowledged_action_is_lost_duplicated_or_reordered_under_faults(
     report = Soak(tmp_path, settings, say=print).run()
     print(report.figures())
 
+    assert report.aborted is None, report.aborted
     assert report.cycles == CI_CYCLES
     assert set(report.faults) == set(FAULT_WEIGHTS)  # every kind of fault was made
     assert report.console_restarts >= 1
