@@ -12,6 +12,9 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+# A retry of up to 9 digits (11 days in ms) is kept; a longer one is ignored.
+_RETRY_DIGITS = 9
+
 
 @dataclass(frozen=True)
 class SSEMessage:
@@ -90,7 +93,11 @@ class SSEParser:
         elif name == "id":
             if "\0" not in value:
                 self.last_event_id = value
-        elif name == "retry" and value.isascii() and value.isdigit():
+        elif (
+            name == "retry" and value.isascii() and value.isdigit() and len(value) <= _RETRY_DIGITS
+        ):
+            # Longer is no sensible delay, and int() refuses over 4,300 digits
+            # (ValueError out of feed: found by tests/sync/test_sse_fuzz.py).
             self.retry = int(value)
         # Any other field is ignored, as the standard says.
         return None
