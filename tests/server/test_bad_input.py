@@ -221,7 +221,7 @@ def test_bad_sign_in_and_stream_requests(asgi: Api) -> None:
 # Found by the schemathesis fuzzer (tests/server/test_fuzz_openapi.py):
 
 
-def test_report_periods_are_rfc3339_never_bare_numbers(asgi: Api) -> None:
+def test_report_and_audit_periods_are_rfc3339_never_bare_numbers(asgi: Api) -> None:
     # pydantic alone reads "0" as 1970-01-01T00:00:00Z (a Unix time).
     for start, end in [("0", "100"), ("0.5", "2024-01-01T00:00:00Z"), ("2024-01-01T00:00Z", "1e9")]:
         answer = asgi.get("dispatcher1", "/reports", params={"start": start, "end": end})
@@ -229,6 +229,10 @@ def test_report_periods_are_rfc3339_never_bare_numbers(asgi: Api) -> None:
         assert "RFC 3339" in answer.json()["detail"]
     fine = {"start": "2024-01-01T00:00:00Z", "end": "2024-01-02 00:00:00+02:00"}
     assert asgi.get("dispatcher1", "/reports", params=fine).status_code == 200
+    # The audit viewer's period too.
+    for params in [{"until": "0.5"}, {"since": "1700000000"}]:
+        _problem(asgi.get("admin", "/audit", params=params), 422)
+    assert asgi.get("admin", "/audit", params={"since": fine["start"]}).status_code == 200
 
 
 def test_every_error_the_schema_documents_is_problem_json(asgi: Api) -> None:

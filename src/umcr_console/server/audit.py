@@ -49,6 +49,7 @@ from .db import (
     read_transaction,
     write_transaction,
 )
+from .inputs import DateTimeQuery
 
 log = logging.getLogger(__name__)
 
@@ -568,8 +569,8 @@ def router(settings: Any, engine: Engine) -> APIRouter:
     @api.get("/audit", response_model=AuditPage, responses=_PROBLEMS)
     def audit_page(
         _user: Annotated[auth.Principal, Depends(supervisor)],
-        since: Annotated[datetime | None, Query(description="RFC 3339; inclusive")] = None,
-        until: Annotated[datetime | None, Query(description="RFC 3339; exclusive")] = None,
+        since: Annotated[DateTimeQuery | None, Query(description="RFC 3339; inclusive")] = None,
+        until: Annotated[DateTimeQuery | None, Query(description="RFC 3339; exclusive")] = None,
         actor: Annotated[str | None, Query(max_length=100)] = None,
         action: Annotated[str | None, Query(max_length=40)] = None,
         entity_id: Annotated[str | None, Query(max_length=100)] = None,
