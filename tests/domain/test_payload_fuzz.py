@@ -28,7 +28,7 @@ from hypothesis import event as tally
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tests.support.payloads import EVENT_TYPES, aware_times, payloads
+from tests.support.payloads import EVENT_TYPES, aware_times, entity_ids, payloads
 from umcr_console.domain.enums import EventType, RejectCode, TeamStatus
 from umcr_console.domain.events import MAX_TEXT, PAYLOAD_MODELS, Event, make_event
 from umcr_console.domain.ids import uuid7
@@ -80,16 +80,6 @@ def _judge(event: Event) -> Changes | Rejection:
 STATE_NOW = World().now + timedelta(minutes=1)
 
 
-def _entity_ids(event_type: EventType) -> st.SearchStrategy[str]:
-    """Mostly an entity of the event's kind (a new one to create), sometimes any."""
-    if event_type in (EventType.INCIDENT_CREATED, EventType.TEAM_CREATED):
-        return st.one_of(st.builds(uuid7), st.builds(uuid7), st.sampled_from(IDS))
-    own = TEAMS if event_type.startswith("team.") else INCIDENTS
-    return st.one_of(
-        st.sampled_from(own), st.sampled_from(own), st.sampled_from(IDS), st.builds(uuid7)
-    )
-
-
 def _versions(entity_id: str) -> st.SearchStrategy[int | None]:
     """The entity's version (a fresh view), none, or any other (a stale or forged one)."""
     entity = STATE.incidents.get(entity_id) or STATE.teams.get(entity_id)
@@ -106,7 +96,7 @@ def test_the_domain_answers_any_payload_without_crashing(
     payload: Any = data.draw(payloads(event_type, IDS), label="payload")
     with contextlib.suppress(ValidationError):
         PAYLOAD_MODELS[event_type].model_validate(payload)
-    entity_id = data.draw(_entity_ids(event_type), label="entity_id")
+    entity_id = data.draw(entity_ids(event_type, INCIDENTS, TEAMS), label="entity_id")
     try:
         event = make_event(
             event_type,
