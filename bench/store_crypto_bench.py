@@ -14,6 +14,9 @@ comparison only); the ratio is the figure to compare across runs.
 - durable local action: Workspace.submit of a note (enqueue, fsync);
 - server batch: commit_server_events of 500 accepted events with their incidents.
 
+The last two alternate sealed and clear action by action, so the disk's
+fsync noise falls on both alike.
+
 Every incident carries a caller, a person, a narrative and a note, so every
 row has something to seal. The key comes from a function, not the keyring:
 a keyring read happens once per start (Windows Credential Manager answers in
@@ -141,34 +144,56 @@ def bench_cold_start(
     return timed(start, 3)
 
 
-def bench_local_action(tmp: Path, keys: KeySource | None, name: str, repeat: int) -> list[float]:
-    path = tmp / f"action-{name}.sqlite3"
+def interleaved(
+    make: Callable[[str, KeySource | None], Callable[[], object]], repeat: int
+) -> dict[str, list[float]]:
+    """Time both modes' actions alternately, so disk noise (fsync) falls on both alike."""
+    actions = {name: make(name, keys) for name, keys in MODES}
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            times[name] += timed(action, 1)
+    return times
+
+
+def bench_local_action(tmp: Path, repeat: int) -> dict[str, list[float]]:
     incidents = make_incidents(2_000, load_deployment().divisions, closed_from=2_000)
-    seed(path, incidents, keys)
-    with LocalStore(path, keys=keys) as store:
+    stores: list[LocalStore] = []
+
+    def make(name: str, keys: KeySource | None) -> Callable[[], object]:
+        path = tmp / f"action-{name}.sqlite3"
+        seed(path, incidents, keys)
+        store = LocalStore(path, keys=keys)
+        stores.append(store)
         workspace = Workspace(store, actor="bench", workstation_id="ws")
-        position = 0
+        remaining = iter(incidents)
 
         def action() -> None:
-            nonlocal position
-            incident = incidents[position]
-            position += 1
             workspace.submit(
                 workspace.new_event(
                     EventType.INCIDENT_NOTE_ADDED,
-                    incident.id,
+                    next(remaining).id,
                     ev.NoteAdded(text="spoke with the caller's sister, she is on the way"),
                 )
             )
 
-        return timed(action, repeat)
+        return action
+
+    try:
+        return interleaved(make, repeat)
+    finally:
+        for store in stores:
+            store.close()
 
 
-def bench_server_batch(tmp: Path, keys: KeySource | None, name: str, repeat: int) -> list[float]:
-    path = tmp / f"batch-{name}.sqlite3"
+def bench_server_batch(tmp: Path, repeat: int) -> dict[str, list[float]]:
     incidents = make_incidents(500 * repeat, load_deployment().divisions, closed_from=10**9)
-    batches = [incidents[i : i + 500] for i in range(0, len(incidents), 500)]
-    with LocalStore(path, keys=keys) as store:
+    stores: list[LocalStore] = []
+
+    def make(name: str, keys: KeySource | None) -> Callable[[], object]:
+        store = LocalStore(tmp / f"batch-{name}.sqlite3", keys=keys)
+        stores.append(store)
+        batches = [incidents[i : i + 500] for i in range(0, len(incidents), 500)]
         seq = 0
 
         def commit() -> None:
@@ -188,7 +213,13 @@ def bench_server_batch(tmp: Path, keys: KeySource | None, name: str, repeat: int
                 )
             store.commit_server_events(events, batch, [])
 
-        return timed(commit, repeat)
+        return commit
+
+    try:
+        return interleaved(make, repeat)
+    finally:
+        for store in stores:
+            store.close()
 
 
 def main() -> int:
@@ -199,26 +230,25 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        cases: tuple[tuple[str, Callable[[KeySource | None, str], list[float]]], ...] = (
+        cold: tuple[tuple[str, int], ...] = (
+            ("cold start (store + Workspace), 100,000 open incidents", 100_000),
             (
-                "cold start (store + Workspace), 100,000 open incidents",
-                lambda k, n: bench_cold_start(tmp, k, n, open_count=100_000),
-            ),
-            (
-                "cold start (store + Workspace), 100,000 in the store, 200 open, rest closed 2 days ago (1st start prunes)",
-                lambda k, n: bench_cold_start(tmp, k, n, open_count=200),
-            ),
-            (
-                "durable local action (submit a note, fsync)",
-                lambda k, n: bench_local_action(tmp, k, n, repeat),
-            ),
-            (
-                "server batch: 500 events + 500 incidents committed",
-                lambda k, n: bench_server_batch(tmp, k, n, repeat),
+                "cold start (store + Workspace), 100,000 in the store, 200 open, "
+                "rest closed 2 days ago (1st start prunes)",
+                200,
             ),
         )
-        for title, run in cases:
-            measured = {name: run(keys, name) for name, keys in MODES}
+        results = [
+            (title, {name: bench_cold_start(tmp, keys, name, open_count=n) for name, keys in MODES})
+            for title, n in cold
+        ]
+        results.append(
+            ("durable local action (submit a note, fsync)", bench_local_action(tmp, repeat))
+        )
+        results.append(
+            ("server batch: 500 events + 500 incidents committed", bench_server_batch(tmp, repeat))
+        )
+        for title, measured in results:
             ratio = statistics.median(measured["sealed"]) / max(
                 statistics.median(measured["clear"]), 1e-6
             )
