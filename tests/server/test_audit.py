@@ -211,7 +211,7 @@ def test_verify_passes_a_clean_log_and_names_the_first_broken_row(
     target = accepted[len(accepted) // 2]
     _execute(
         database_url,
-        sa.update(audit_log).where(audit_log.c.id == target).values(after={"forged": True}),
+        sa.update(audit_log).where(audit_log.c.id == target).values(after='{"forged":true}'),
     )
     code, text = run_cli(capsys, "audit", "verify", "--database", database_url)
     assert code == cli.AUDIT_BROKEN

@@ -125,6 +125,12 @@ def event_hash(event_row: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json({c: event_row[c] for c in _EVENT_COLUMNS})).hexdigest()
 
 
+def _json_text(value: Any) -> str | None:
+    """``before`` and ``after`` as stored: canonical JSON text, so the hash covers
+    exactly the stored characters and nothing is serialised twice."""
+    return None if value is None else canonical_json(value).decode("ascii")
+
+
 def _text(value: str | None, limit: int) -> str | None:
     """Storable text: no NUL (PostgreSQL), no lone surrogate (UTF-8), at most ``limit``."""
     if value is None:
@@ -182,8 +188,8 @@ def entry(
         "event_hash": event_hash,
         "reject_code": reject_code,
         "detail": _text(detail, 500),
-        "before": before,
-        "after": after,
+        "before": _json_text(before),
+        "after": _json_text(after),
     }
 
 
@@ -232,6 +238,8 @@ class BatchTrail:
     view: StateView
     at: datetime
     entries: list[dict[str, Any]] = field(default_factory=list)
+    # The JSON form of each entity this batch changed: the next event's "before".
+    _dumped: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def accepted(self, event_row: Mapping[str, Any], changes: Changes) -> None:
         before: dict[str, dict[str, Any]] = {"incidents": {}, "teams": {}}
@@ -241,7 +249,10 @@ class BatchTrail:
             ("teams", changes.teams, self.view.team),
         ):
             for entity_id, new in changed.items():
-                old, now = _changed_fields(_state(current(entity_id)), _state(new) or {})
+                key = f"{kind}/{entity_id}"
+                old_state = self._dumped[key] if key in self._dumped else _state(current(entity_id))
+                self._dumped[key] = new_state = new.model_dump(mode="json")
+                old, now = _changed_fields(old_state, new_state)
                 before[kind][entity_id] = old
                 after[kind][entity_id] = now
         self.entries.append(
@@ -392,8 +403,8 @@ def verify(engine: Engine) -> Verdict:
             )
         if last_prune is not None and (
             anchor is None
-            or (last_prune["after"] or {}).get("through_id") != anchor.through_id
-            or (last_prune["after"] or {}).get("last_hash") != anchor.last_hash
+            or json.loads(last_prune["after"] or "{}").get("through_id") != anchor.through_id
+            or json.loads(last_prune["after"] or "{}").get("last_hash") != anchor.last_hash
         ):
             return broken(
                 int(last_prune["id"]),
@@ -505,9 +516,14 @@ def read_page(
         )
         rows = conn.execute(query).all()
     more = len(rows) > limit
-    return AuditPage(
-        entries=[AuditEntry.model_validate(dict(r._mapping)) for r in rows[:limit]], more=more
-    )
+    return AuditPage(entries=[_entry_of(r._mapping) for r in rows[:limit]], more=more)
+
+
+def _entry_of(row: Mapping[str, Any]) -> AuditEntry:
+    fields = dict(row)
+    for name in ("before", "after"):
+        fields[name] = None if fields[name] is None else json.loads(fields[name])
+    return AuditEntry.model_validate(fields)
 
 
 def _incident_id(conn: Connection, incident: str) -> str:

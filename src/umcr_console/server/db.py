@@ -212,8 +212,9 @@ audit_log = sa.Table(
     sa.Column("event_hash", sa.String(64), nullable=True),
     sa.Column("reject_code", sa.String(40), nullable=True),
     sa.Column("detail", sa.String(500), nullable=True),
-    sa.Column("before", sa.JSON, nullable=True),
-    sa.Column("after", sa.JSON, nullable=True),
+    # Canonical JSON text (audit.canonical_json): hashed as stored, serialised once.
+    sa.Column("before", sa.Text, nullable=True),
+    sa.Column("after", sa.Text, nullable=True),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
     sa.Index("ix_audit_log_at", "at"),

@@ -37,8 +37,8 @@ def upgrade() -> None:
         sa.Column("event_hash", sa.String(64), nullable=True),
         sa.Column("reject_code", sa.String(40), nullable=True),
         sa.Column("detail", sa.String(500), nullable=True),
-        sa.Column("before", sa.JSON, nullable=True),
-        sa.Column("after", sa.JSON, nullable=True),
+        sa.Column("before", sa.Text, nullable=True),
+        sa.Column("after", sa.Text, nullable=True),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
