@@ -326,6 +326,24 @@ def test_a_clear_store_of_schema_1_is_sealed_in_place_and_keeps_its_outbox(
     assert_absent(path, NAME, PHONE, NARRATIVE, PERSON, NOTE)
 
 
+def test_the_shipped_schema_1_fixture_is_sealed_on_upgrade(
+    tmp_path: Path, memory_keyring: object
+) -> None:
+    """tests/data/local_store_v1.sql, as umcr-console 0.1.0 wrote it: its outbox keeps the
+    incident's street address, which leaves the file in clear."""
+    path = tmp_path / "previous.sqlite3"
+    fixture = Path(__file__).parents[1] / "data" / "local_store_v1.sql"
+    db = sqlite3.connect(path)
+    db.executescript(fixture.read_text(encoding="utf-8"))
+    db.close()
+    address = "200 N Spring St"
+    assert address.encode() in file_bytes(path)
+    with LocalStore(path) as store:
+        created = store.load_outbox()[0].event
+        assert created.payload["location"]["address"] == address
+    assert_absent(path, address)
+
+
 # -- file permissions ----------------------------------------------------------
 
 
