@@ -18,7 +18,6 @@ Bounded for CI (``UMCR_FUZZ_EXAMPLES`` raises it; bench/fuzz_campaign.py).
 from __future__ import annotations
 
 import contextlib
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -28,7 +27,14 @@ from hypothesis import event as tally
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tests.support.payloads import EVENT_TYPES, aware_times, entity_ids, payloads
+from tests.support.payloads import (
+    EVENT_TYPES,
+    FUZZ_DERANDOMIZE,
+    FUZZ_EXAMPLES,
+    aware_times,
+    entity_ids,
+    payloads,
+)
 from umcr_console.domain.enums import EventType, RejectCode, TeamStatus
 from umcr_console.domain.events import MAX_TEXT, PAYLOAD_MODELS, Event, make_event
 from umcr_console.domain.ids import uuid7
@@ -37,10 +43,10 @@ from umcr_console.domain.state import State
 
 from .world import World, incident_payload
 
-EXAMPLES = int(os.environ.get("UMCR_FUZZ_EXAMPLES", "12")) * 5
+EXAMPLES = FUZZ_EXAMPLES * 5
 FUZZ = settings(
     max_examples=EXAMPLES,
-    derandomize=True,
+    derandomize=FUZZ_DERANDOMIZE,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

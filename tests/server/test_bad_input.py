@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.server.helpers import API, PL1, Api, assigned, created, event, now, status
+from tests.server.helpers import API, PL1, Api, assigned, closed, created, event, now, status
 from umcr_console.domain.ids import uuid7
 from umcr_console.protocol import PROBLEM_JSON
 
@@ -253,3 +253,14 @@ def test_a_body_that_is_not_utf8_is_a_documented_400(asgi: Api) -> None:
     for answer, path in [(sign_in, "/auth/token"), (_raw(asgi, garbage), "/events")]:
         _problem(answer, 400)
         assert "400" in spec["paths"][f"{API}{path}"]["post"]["responses"]
+
+
+def test_a_longest_reopen_reason_is_a_rejection_not_a_500(asgi: Api) -> None:
+    # Found by tests/domain/test_payload_fuzz.py: "Reopened: " + 10,000
+    # characters made a note too long for its model, out of the rules.
+    incident = created()
+    asgi.accept("dispatcher1", incident, closed(incident["entity_id"]))
+    reopen = event("incident.reopened", incident["entity_id"], {"reason": "é" * 10_000})
+    [result] = asgi.post("dispatcher1", reopen)
+    assert result["status"] == "rejected" and result["code"] == "invalid_payload", result
+    assert "at most 10000" in result["detail"]

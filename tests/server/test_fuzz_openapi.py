@@ -13,7 +13,6 @@ deadline. A longer campaign (bench/fuzz_campaign.py) raises the budget with
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +28,13 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from tests.server.helpers import API, created, event, server_errors_fail_the_test
+from tests.support.payloads import FUZZ_DERANDOMIZE, FUZZ_EXAMPLES
 from tests.support.server import DEFAULT_USERS, prepare_database
 from umcr_console.config import load_deployment
 from umcr_console.server.app import create_app
 from umcr_console.server.settings import Settings
 
 # Examples per operation and generation mode; each is sent once per role.
-FUZZ_EXAMPLES = int(os.environ.get("UMCR_FUZZ_EXAMPLES", "12"))
 ROLES = ("admin", "dispatcher1", "wall")
 # Operations whose answer no token changes: sent once, without one.
 TOKENLESS = {f"POST {API}/auth/token", f"GET {API}/health"}
@@ -115,7 +114,7 @@ def _published_schema() -> schemathesis.BaseSchema:
     loaded.config.update(base_url="http://testserver")
     loaded.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-        deterministic=True,
+        deterministic=FUZZ_DERANDOMIZE,
         # The token is ours to send (one per role), not a parameter to mutate.
         with_security_parameters=False,
         # Unknown query parameters are ignored, as by most HTTP servers.
@@ -130,7 +129,7 @@ schema = _published_schema()
 @schema.parametrize()
 @settings(
     max_examples=FUZZ_EXAMPLES,
-    derandomize=True,
+    derandomize=FUZZ_DERANDOMIZE,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),

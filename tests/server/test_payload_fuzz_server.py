@@ -16,7 +16,6 @@ diverging and ends where the snapshot is.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,12 +26,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.server.helpers import Api, asgi_api, created
-from tests.support.payloads import EVENT_TYPES, envelope, payloads, well_formed
+from tests.support.payloads import (
+    EVENT_TYPES,
+    FUZZ_DERANDOMIZE,
+    FUZZ_EXAMPLES,
+    envelope,
+    payloads,
+    well_formed,
+)
 from umcr_console.domain.events import Event
 from umcr_console.protocol import PROBLEM_JSON, BatchResult, EventPage, Snapshot
 from umcr_console.store import LocalStore, Workspace
 
-BATCHES = int(os.environ.get("UMCR_FUZZ_EXAMPLES", "12")) * 10
+BATCHES = FUZZ_EXAMPLES * 10
 WRITERS = ("dispatcher1", "admin", "field1")
 READERS = ("dispatcher1", "admin", "wall")
 
@@ -83,7 +89,7 @@ def test_posted_payloads_never_break_the_server_or_its_log(fuzz_api: Api, tmp_pa
 
     @settings(
         max_examples=BATCHES,
-        derandomize=True,
+        derandomize=FUZZ_DERANDOMIZE,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),

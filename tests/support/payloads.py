@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
+import os
 import types
 import typing
 from collections.abc import Sequence
@@ -22,6 +23,12 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel
 from umcr_console.domain.enums import EventType
 from umcr_console.domain.events import PAYLOAD_MODELS, Event
 from umcr_console.domain.ids import canonical_uuid, uuid7
+
+# The fuzzers' budget: examples per test (or per operation), times a factor each.
+# CI runs the default; bench/fuzz_campaign.py raises it, and with
+# UMCR_FUZZ_RANDOM=1 explores new inputs instead of CI's fixed sequence.
+FUZZ_EXAMPLES = int(os.environ.get("UMCR_FUZZ_EXAMPLES", "12"))
+FUZZ_DERANDOMIZE = not os.environ.get("UMCR_FUZZ_RANDOM")
 
 # Times around a fixed instant, plus the edges of what datetime can hold.
 T0 = datetime(2026, 3, 21, 14, 0, tzinfo=UTC)

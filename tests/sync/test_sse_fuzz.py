@@ -8,14 +8,13 @@ well-formed streams; this checks everything else).
 
 from __future__ import annotations
 
-import os
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.payloads import FUZZ_DERANDOMIZE, FUZZ_EXAMPLES
 from umcr_console.sync import SSEMessage, SSEParser
 
-EXAMPLES = int(os.environ.get("UMCR_FUZZ_EXAMPLES", "12")) * 25
+EXAMPLES = FUZZ_EXAMPLES * 25
 
 # Pieces that matter to the parser, so random bytes hit its edge cases often.
 PIECES = [
@@ -61,7 +60,7 @@ def _run(chunks: list[bytes]) -> tuple[list[SSEMessage], str | None, int | None,
 
 FUZZ = settings(
     max_examples=EXAMPLES,
-    derandomize=True,
+    derandomize=FUZZ_DERANDOMIZE,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
