@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.server.helpers import Api, asgi_api, created
+from tests.server.helpers import Api, asgi_api, created, now
 from tests.support.payloads import (
     EVENT_TYPES,
     FUZZ_DERANDOMIZE,
@@ -133,3 +134,20 @@ def test_posted_payloads_never_break_the_server_or_its_log(fuzz_api: Api, tmp_pa
     fresh = Workspace(LocalStore(tmp_path / "fresh.db"), actor="dispatcher1")
     fresh.load_snapshot(snapshot)
     assert fresh.confirmed.seq == snapshot.seq
+
+
+def test_a_call_received_after_its_event_time_replays_on_a_console(
+    asgi: Api, tmp_path: Path
+) -> None:
+    # Found by the fuzzer: the server judges "received_at in the future"
+    # against its clock, so it accepts received_at = occurred_at + 1 h when
+    # both are past; a console judging the event at occurred_at diverged.
+    occurred = now() - timedelta(hours=3)
+    late = created(received_at=(occurred + timedelta(hours=1)).isoformat())
+    late["occurred_at"] = occurred.isoformat()
+    asgi.accept("dispatcher1", late)
+    log = [Event.model_validate(e) for e in asgi.events()["events"]]
+    workspace = Workspace(LocalStore(tmp_path / "console.db"), actor="dispatcher1")
+    workspace.apply_server_events(log)
+    assert late["entity_id"] in workspace.confirmed.incidents
+    assert workspace.confirmed.seq == asgi.last_seq()

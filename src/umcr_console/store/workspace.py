@@ -515,7 +515,12 @@ class Workspace:
         applied: list[Event] = []
         diverged: StateDiverged | None = None
         for ev in batch:
-            outcome = decide(overlay, _fill_redacted(ev), now=ev.occurred_at, seq=ev.seq)
+            # The server judged it at recorded_at, not at occurred_at: judged at its
+            # own time, a received_at after occurred_at looked "in the future" and
+            # the console diverged (found by tests/server/test_payload_fuzz_server.py).
+            outcome = decide(
+                overlay, _fill_redacted(ev), now=ev.recorded_at or ev.occurred_at, seq=ev.seq
+            )
             if isinstance(outcome, Rejection):
                 diverged = StateDiverged(ev, outcome)
                 break
