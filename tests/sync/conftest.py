@@ -35,7 +35,7 @@ def console_for(tmp_path: Path) -> Iterator[Callable[..., Console]]:
     consoles: list[Console] = []
 
     def make(url: str, name: str, username: str = "dispatcher1", **kwargs: object) -> Console:
-        password = kwargs.pop("password", DEFAULT_USERS[username][1])
+        password = kwargs.pop("password") if "password" in kwargs else DEFAULT_USERS[username][1]
         console = Console(tmp_path, name, url, username, password, **kwargs).start()  # type: ignore[arg-type]
         consoles.append(console)
         return console

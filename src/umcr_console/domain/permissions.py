@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .enums import EventType, Role
+from .model import Incident
 
 _DISPATCH_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
 _FIELD_EVENTS = frozenset({EventType.TEAM_STATUS_CHANGED, EventType.TEAM_CHECKED_IN})
@@ -24,3 +27,25 @@ def may_submit(role: Role, event_type: str, entity_id: str, own_team_id: str | N
             return None
         return "a field user reports the status of its own team only"
     return f"the {role} role is read-only"
+
+
+def provider_holds(
+    incident: Incident,
+    provider: str,
+    team_provider: Callable[[str], str | None],
+    creator_provider: str | None,
+) -> bool:
+    """Whether ``provider`` holds ``incident`` (provider scoping, docs/security.md).
+
+    It does when one of its teams is or was on the incident or is reserved for
+    it, when the incident is handed off to it, or when one of its users took
+    the call (``creator_provider``: the provider of ``incident.created_by``).
+    The server decides what a provider's user sees by it; the console, when to
+    read its snapshot again.
+    """
+    team_ids = (*incident.assigned_team_ids, *incident.team_ids, incident.reserved_team_id)
+    return (
+        any(t is not None and team_provider(t) == provider for t in team_ids)
+        or (incident.handoff is not None and incident.handoff.provider == provider)
+        or (bool(incident.created_by) and creator_provider == provider)
+    )

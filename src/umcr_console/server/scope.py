@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.enums import EventType, IncidentState, Role
 from ..domain.events import Event
 from ..domain.model import Incident, Team
+from ..domain.permissions import provider_holds
 from ..domain.privacy import redact_event, redact_incident, redact_team
 from .auth import Principal
 from .db import incidents, read_transaction, teams, users
@@ -89,18 +90,15 @@ class ProviderScope:
         return team_id is not None and self.team_provider.get(team_id) == self.provider
 
     def holds(self, incident: Incident) -> bool:
-        """Whether the provider holds ``incident``: one of its teams is or was on it,
-        is reserved for it, it is handed off to the provider, or a user of the
-        provider took the call. Call ``load_creators`` first for its creator.
+        """Whether the provider holds ``incident`` (``domain.permissions.provider_holds``).
+
+        Call ``load_creators`` first for its creator.
         """
-        team_ids = (*incident.assigned_team_ids, *incident.team_ids, incident.reserved_team_id)
-        return (
-            any(self.owns_team(t) for t in team_ids)
-            or (incident.handoff is not None and incident.handoff.provider == self.provider)
-            or (
-                bool(incident.created_by)
-                and self.user_provider.get(incident.created_by) == self.provider
-            )
+        return provider_holds(
+            incident,
+            self.provider,
+            self.team_provider.get,
+            self.user_provider.get(incident.created_by),
         )
 
     # -- what a scoped user sees ----------------------------------------------

@@ -515,15 +515,19 @@ class Workspace:
         applied: list[Event] = []
         diverged: StateDiverged | None = None
         for ev in batch:
+            filled = _fill_redacted(ev)
             # The server judged it at recorded_at, not at occurred_at: judged at its
             # own time, a received_at after occurred_at looked "in the future" and
             # the console diverged (found by tests/server/test_payload_fuzz_server.py).
-            outcome = decide(
-                overlay, _fill_redacted(ev), now=ev.recorded_at or ev.occurred_at, seq=ev.seq
-            )
+            outcome = decide(overlay, filled, now=ev.recorded_at or ev.occurred_at, seq=ev.seq)
             if isinstance(outcome, Rejection):
                 diverged = StateDiverged(ev, outcome)
                 break
+            if filled is not ev:
+                # The server sent this event redacted (an incident out of this
+                # user's scope): keep the incident as the server's snapshot
+                # shows it, without the placeholders the rules needed.
+                outcome.incidents = {k: redact_incident(v) for k, v in outcome.incidents.items()}
             overlay.commit(outcome)
             applied.append(ev)
         if self.redact:

@@ -36,8 +36,9 @@ from pydantic import BaseModel, ValidationError
 
 from .. import __version__
 from ..domain.config import Deployment
-from ..domain.enums import RejectCode, Role
+from ..domain.enums import EventType, RejectCode, Role
 from ..domain.events import Event
+from ..domain.permissions import provider_holds
 from ..protocol import (
     API_PREFIX,
     KEEPALIVE_SECONDS,
@@ -196,6 +197,8 @@ class SyncEngine:
         self._password = password
         self._token = token
         self.role: str | None = None
+        # The signed-in user's provider; None for central users (docs/security.md).
+        self.provider: str | None = None
         self._clock = clock
         self.keepalive = keepalive
         self.dead_after = dead_after if dead_after is not None else DEAD_STREAM_FACTOR * keepalive
@@ -390,6 +393,7 @@ class SyncEngine:
         token = TokenResponse.model_validate(_lenient(TokenResponse, response.json()))
         self._token = token.access_token
         self.role = token.role
+        self.provider = token.provider
         self.workspace.actor = token.username
         redact = token.role == Role.WALL
         if self.workspace.redact != redact:
@@ -499,27 +503,67 @@ class SyncEngine:
                 await self._apply(events)
 
     async def _apply(self, events: list[Event]) -> None:
-        """Add server events to the confirmed state, filling a gap from the log first."""
+        """Add server events to the confirmed state, filling a gap from the log first.
+
+        When one of them brings an incident into this provider's scope, the
+        server sent that incident's earlier events without personal data: the
+        snapshot is read again, so the console gets the incident in full.
+        """
+        if await self._apply_in_order(events):
+            await self._bootstrap(server_changed=False)
+
+    def _comes_into_scope(self, events: list[Event]) -> bool:
+        provider = self.provider
+        if provider is None:
+            return False
+        confirmed = self.workspace.confirmed
+
+        def team_provider(team_id: str) -> str | None:
+            team = confirmed.teams.get(team_id)
+            return team.provider if team is not None else None
+
+        for ev in events:
+            if ev.seq is None or ev.seq <= confirmed.seq:
+                continue
+            given = (
+                ev.type in _GIVES_A_TEAM
+                and team_provider(str(ev.payload.get("team_id"))) == provider
+            ) or (
+                ev.type == EventType.INCIDENT_HANDOFF_REQUESTED
+                and ev.payload.get("provider") == provider
+            )
+            if not given:
+                continue
+            incident = confirmed.incidents.get(ev.entity_id)
+            mine = provider if incident and incident.created_by == self.workspace.actor else None
+            if incident is None or not provider_holds(incident, provider, team_provider, mine):
+                return True
+        return False
+
+    async def _apply_in_order(self, events: list[Event]) -> bool:
+        """Apply ``events`` (and any gap before them); whether the snapshot must be read again."""
         top = max((e.seq or 0) for e in events)
+        into_scope = False
         while True:
             before = self.workspace.cursor
+            into_scope |= self._comes_into_scope(events)
             try:
                 result = self.workspace.apply_server_events(events)
             except StateDiverged as exc:
                 log.warning("reloading the snapshot: %s", exc)
                 self._applied_since(before, events)
                 await self._bootstrap(server_changed=False)
-                return
+                return False
             self._applied_since(before, events)
             if result.gap_after is None:
-                return
+                return into_scope
             # A seq is missing: read the log from our cursor up to the newest we were given.
             while self.workspace.cursor < top:
                 cursor = self.workspace.cursor
                 page = await self._page(cursor, min(PAGE_LIMIT, top - cursor))
                 if not page.events:
                     raise LinkError(f"the server streamed seq {top} but has nothing after {cursor}")
-                await self._apply(page.events)
+                into_scope |= await self._apply_in_order(page.events)
 
     def _applied_since(self, before: int, events: list[Event]) -> None:
         after = self.workspace.cursor
@@ -652,6 +696,10 @@ class SyncEngine:
         if status != self._status:
             self._status = status
             self.status_changed.emit(status)
+
+
+# Events that put a team on an incident (or hold it for one).
+_GIVES_A_TEAM = frozenset({EventType.INCIDENT_TEAM_ASSIGNED, EventType.INCIDENT_SCHEDULED})
 
 
 def _refused(event: Event, code: RejectCode, detail: str) -> EventResult:
