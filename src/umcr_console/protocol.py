@@ -22,6 +22,10 @@ API_PREFIX = "/api/v1"
 MAX_BATCH = 500
 PROBLEM_JSON = "application/problem+json"
 KEEPALIVE_SECONDS = 5.0
+# Extension: the 401 challenge for a token an administrator revoked (RFC 6750
+# error_description). A console that sees it asks its user for the password
+# instead of signing in again with one it keeps.
+REVOKED_CHALLENGE = 'Bearer error="invalid_token", error_description="revoked"'
 
 
 class Wire(BaseModel):

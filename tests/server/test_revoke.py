@@ -14,6 +14,7 @@ import pytest
 from tests.server.conftest import DATABASES
 from tests.server.helpers import API
 from tests.support.server import ServerProcess
+from umcr_console.protocol import REVOKED_CHALLENGE
 
 
 def _revoke(database_url: str, name: str) -> subprocess.CompletedProcess:
@@ -58,7 +59,13 @@ def test_revoke_ends_requests_and_open_streams(tmp_path, database_url: str) -> N
             done = _revoke(server.database_url, "dispatcher1")
             assert done.returncode == 0, done.stderr
             assert "1 token(s) revoked" in done.stderr
-            assert client.get(f"{API}/me", headers=bearer).status_code == 401
+            refused = client.get(f"{API}/me", headers=bearer)
+            assert refused.status_code == 401
+            # Told apart from an expired or unknown token: the console must ask its user.
+            assert refused.headers["WWW-Authenticate"] == REVOKED_CHALLENGE
+            unknown = client.get(f"{API}/me", headers={"Authorization": "Bearer nope"})
+            assert unknown.status_code == 401
+            assert "revoked" not in unknown.headers["WWW-Authenticate"]
             # Only that user's tokens.
             assert client.get(f"{API}/me", headers=other).status_code == 200
         revoked_at = time.monotonic()

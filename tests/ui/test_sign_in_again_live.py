@@ -1,7 +1,7 @@
-"""When the console's token stops working (expired, revoked, password reset) it
-signs in again by itself with the password it holds; only when that password
-no longer works does it ask, and asking loses neither the outbox nor a typed
-form (issue 10, item 3)."""
+"""When the console's token expires it signs in again by itself with the password
+it holds; when an administrator revoked it (``user revoke``, or a password
+reset) or that password no longer works, it asks its user, and asking loses
+neither the outbox nor a typed form (issue 10, item 3)."""
 
 from __future__ import annotations
 
@@ -67,15 +67,25 @@ def test_a_password_reset_asks_to_sign_in_again_and_keeps_outbox_and_form(
             await until(lambda: bool(login_dialogs()), "the log-in-again form")
             (dialog,) = login_dialogs()
             assert "log in again" in dialog.message.text()
+            assert "administrator ended this session" in dialog.message.text()
             assert console.store.outbox_count() == 1
             assert window._intake.isVisible()
             assert window._intake.caller_name.text() == "Marge Example"
+            # The same user signs in again: another person means a restart.
+            assert dialog.username.text() == "dispatcher1"
+            assert not dialog.username.isEnabled()
 
-            dialog.username.setText("dispatcher1")
+            # Cancelled, the form comes back from the File menu while the server still asks.
+            dialog.reject()
+            await until(lambda: not login_dialogs(), "the form closed")
+            assert window.sign_in_action.isEnabled()
+            window.sign_in_action.trigger()
+            (dialog,) = login_dialogs()
             dialog.password.setText(NEW_PASSWORD)
             dialog.buttons.accepted.emit()
             await until(lambda: console.store.outbox_count() == 0, "the outbox drained")
             assert not console.engine.status.login_required
+            assert not window.sign_in_action.isEnabled()
             assert window._intake.narrative.toPlainText() == "Son not sleeping"
         finally:
             await console.close()

@@ -32,6 +32,7 @@ from ..domain.privacy import redact_incident, redact_team
 from ..domain.reports import csv_rows
 from ..protocol import (
     API_PREFIX,
+    REVOKED_CHALLENGE,
     BatchResult,
     EventBatch,
     EventPage,
@@ -145,9 +146,16 @@ def _router(
             )
         principal = auth.authenticate(engine, credentials.credentials, now=settings.clock())
         if principal is None:
+            if auth.was_revoked(engine, credentials.credentials):
+                # The console must ask its user, not reuse a password it keeps.
+                raise HTTPException(
+                    401,
+                    "an administrator ended this session: sign in again with your password",
+                    headers={"WWW-Authenticate": REVOKED_CHALLENGE},
+                )
             raise HTTPException(
                 401,
-                "the token is unknown, revoked or expired: sign in again",
+                "the token is unknown or expired: sign in again",
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         return principal

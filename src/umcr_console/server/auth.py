@@ -231,6 +231,25 @@ def sign_in(
     return IssuedToken(token=token, principal=principal)
 
 
+def was_revoked(engine: Engine, token: str) -> bool:
+    """Whether ``token`` is a real token that was revoked (or whose user was disabled).
+
+    Asked only after ``authenticate`` refused it, so the answer can tell a
+    console to ask its user for the password instead of signing in again
+    with the one it keeps: an administrator ended that session on purpose.
+    """
+    if not token or len(token) > 200:
+        return False
+    query = (
+        sa.select(tokens.c.revoked, users.c.disabled)
+        .select_from(tokens.join(users, users.c.username == tokens.c.username))
+        .where(tokens.c.token_hash == token_hash(token))
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).one_or_none()
+    return row is not None and bool(row.revoked or row.disabled)
+
+
 def authenticate(engine: Engine, token: str, *, now: datetime) -> Principal | None:
     """The principal of a bearer token, or None if unknown, revoked or expired."""
     if not token or len(token) > 200:

@@ -43,6 +43,7 @@ from ..protocol import (
     API_PREFIX,
     KEEPALIVE_SECONDS,
     MAX_BATCH,
+    REVOKED_CHALLENGE,
     AuditPage,
     BatchResult,
     EventPage,
@@ -121,6 +122,15 @@ class _LoginRequired(Exception):
 
 class _Unauthorized(Exception):
     pass
+
+
+class _Revoked(_Unauthorized):
+    """An administrator revoked the token: only the user may sign in again."""
+
+
+def _unauthorized(response: httpx.Response) -> _Unauthorized:
+    revoked = response.headers.get("WWW-Authenticate") == REVOKED_CHALLENGE
+    return (_Revoked if revoked else _Unauthorized)(_detail(response))
 
 
 class LinkError(Exception):
@@ -264,6 +274,12 @@ class SyncEngine:
                 try:
                     await self._session()
                 except _LoginRequired as exc:
+                    await self._wait_for_login(str(exc))
+                except _Revoked as exc:
+                    # Signing in again with the kept password would undo the
+                    # revocation: the person at the console must type it.
+                    self._token = None
+                    self._password = None
                     await self._wait_for_login(str(exc))
                 except _Unauthorized as exc:
                     # The token expired or was revoked: sign in again at once,
@@ -476,7 +492,7 @@ class SyncEngine:
         ) as response:
             if response.status_code == 401:
                 await response.aread()
-                raise _Unauthorized(_detail(response))
+                raise _unauthorized(response)
             if response.status_code != 200:
                 await response.aread()
                 raise LinkError(f"event stream: HTTP {response.status_code}: {_detail(response)}")
@@ -623,7 +639,7 @@ class SyncEngine:
         headers = {"Authorization": f"Bearer {self._token}"}
         response = await self._client.request(method, path, headers=headers, **kwargs)
         if response.status_code == 401:
-            raise _Unauthorized(_detail(response))
+            raise _unauthorized(response)
         return response
 
     @staticmethod

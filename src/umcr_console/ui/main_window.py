@@ -336,6 +336,11 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&New call…", "Ctrl+N", self.new_call)
         file_menu.addSeparator()
+        # Reopens the password form after it was cancelled (the server still asks).
+        self.sign_in_action = self._action(
+            file_menu, "&Sign in again…", None, lambda: self._login_again("")
+        )
+        self.sign_in_action.setEnabled(False)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         incident_menu = bar.addMenu("&Incident")
         for text, key, name in (
@@ -789,6 +794,7 @@ class MainWindow(QMainWindow):
 
     def show_sync_status(self, status) -> None:
         ok = status.link == "online" and not status.login_required
+        self.sign_in_action.setEnabled(status.login_required)
         text = status.text
         if status.last_sync is not None:
             text += f" · last sync {status.last_sync.astimezone():%H:%M:%S}"
@@ -798,9 +804,17 @@ class MainWindow(QMainWindow):
     def _login_again(self, reason: str) -> None:
         from .login import LoginDialog
 
+        if any(isinstance(d, LoginDialog) for d in self._open_dialogs):
+            return
         dialog = LoginDialog(self.settings, self)
         dialog.setWindowTitle("Log in again")
+        # The same server and the same user: who works here changes with a
+        # restart, so the window, the lock and the store stay this user's.
         dialog.server.setEnabled(False)
+        dialog.username.setText(self.username)
+        dialog.username.setEnabled(False)
+        dialog.password.setFocus()
+        reason = reason or self.engine.status.login_detail
         dialog.show_error(f"The server asks you to log in again: {reason}")
 
         def given(_url: str, user: str, password: str) -> None:
