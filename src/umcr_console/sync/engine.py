@@ -162,6 +162,16 @@ def _lenient(model: type[BaseModel], data: Any) -> Any:
     return data
 
 
+def deployment_from_server(data: Any) -> Deployment:
+    """The server's deployment, without the sections a newer server added.
+
+    ``Deployment`` refuses unknown fields (a typo in a deployment file must
+    not pass), but a console that was not upgraded must still read a newer
+    server's configuration (protocol.md: "extend it, never break it").
+    """
+    return Deployment.model_validate(_lenient(Deployment, data))
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, LinkError):
         return str(exc)
@@ -364,7 +374,7 @@ class SyncEngine:
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""
         response = await self._ui_request("GET", "/deployment")
-        return Deployment.model_validate(response.json())
+        return deployment_from_server(response.json())
 
     async def _ui_request(self, method: str, path: str) -> httpx.Response:
         try:
