@@ -47,6 +47,7 @@ def run(factor: int, *, random_inputs: bool) -> int:
         "-s",
         # The campaign may outlast the per-test timeout of CI (300 s).
         "--timeout=0",
+        "--durations=6",
         *FUZZ_TESTS,
     ]
     print(f"UMCR_FUZZ_EXAMPLES={examples} ({factor}x CI), random={random_inputs}", flush=True)
@@ -55,7 +56,10 @@ def run(factor: int, *, random_inputs: bool) -> int:
     elapsed = time.monotonic() - started
     output = done.stdout + done.stderr
     for line in output.splitlines():
-        if line.startswith("fuzzed POST /events") or re.search(r"\d+ (passed|failed)", line):
+        # -q puts the progress dots before what a test prints.
+        if "fuzzed POST /events" in line:
+            print(line[line.index("fuzzed POST /events") :])
+        elif re.search(r"\d+ (passed|failed)", line) or re.match(r"\d+\.\d+s call", line):
             print(line)
     if done.returncode != 0:
         print(output[-20_000:])
