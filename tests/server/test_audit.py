@@ -62,6 +62,12 @@ def test_accepted_and_rejected_events_are_recorded_with_before_and_after(asgi: A
     assert before["teams"][PL1]["status"] == "available"
     assert after["teams"][PL1]["status"] == "dispatched"
     assert "location" not in after["incidents"][incident["entity_id"]]
+    # A list that grew: what was appended, not the whole list twice.
+    assert before["incidents"][incident["entity_id"]]["team_ids"] == {"length": 0}
+    assert after["incidents"][incident["entity_id"]]["team_ids"] == {
+        "length": 1,
+        "appended": [PL1],
+    }
     # A rejection: the state it was judged against, nothing after.
     assert rejected["actor"] == "dispatcher2"
     assert rejected["reject_code"] == result["code"] and rejected["detail"] == result["detail"]

@@ -89,7 +89,7 @@ def test_the_viewer_shows_who_did_what_filters_and_pages(live_server, tmp_path, 
             summaries = _column(window, AuditTableModel.COL_SUMMARY)
             assert summaries[0].startswith("refused (")
             assert summaries[2].startswith(f"{number} state: pending → assigned; ")
-            assert "team_ids: – → PL-1" in summaries[2]
+            assert "team_ids: + PL-1" in summaries[2]
             assert " · PL-1 status: available → dispatched; " in summaries[2]
             assert summaries[1].startswith("PL-1 status: dispatched → en_route")
             assert summaries[3] == f"{number} new (pending)"

@@ -27,7 +27,7 @@ import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
 import sqlalchemy as sa
@@ -50,6 +50,9 @@ from .db import (
     write_transaction,
 )
 from .inputs import DateTimeQuery
+
+if TYPE_CHECKING:  # settings.py imports this module for the default retention
+    from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -219,11 +222,24 @@ def _state(entity: Incident | Team | None) -> dict[str, Any] | None:
 def _changed_fields(
     old: dict[str, Any] | None, new: dict[str, Any]
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """The fields an event changed, before and after; a new entity: None and all of it."""
+    """The fields an event changed, before and after; a new entity: None and all of it.
+
+    A list that only grew (notes, team ids) is recorded by what was appended,
+    ``{"length": n}`` before and ``{"length": m, "appended": [...]}`` after:
+    otherwise every note added to a long incident would copy all its notes twice.
+    """
     if old is None:
         return None, new
-    keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-    return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key in sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k)):
+        was, now = old.get(key), new.get(key)
+        if isinstance(was, list) and isinstance(now, list) and now[: len(was)] == was:
+            before[key] = {"length": len(was)}
+            after[key] = {"length": len(now), "appended": now[len(was) :]}
+        else:
+            before[key], after[key] = was, now
+    return before, after
 
 
 @dataclass
@@ -544,7 +560,7 @@ _PROBLEMS = {
 }
 
 
-def router(settings: Any, engine: Engine) -> APIRouter:
+def router(settings: "Settings", engine: Engine) -> APIRouter:
     """``GET /api/v1/audit`` for admins and supervisors, and the daily prune while serving."""
     from . import auth  # auth writes audit rows: imported here, not at the top
 
@@ -624,8 +640,8 @@ def router(settings: Any, engine: Engine) -> APIRouter:
     return api
 
 
-async def _prune_once(engine: Engine, settings: Any) -> None:
-    retention = getattr(settings, "audit_retention", DEFAULT_RETENTION)
+async def _prune_once(engine: Engine, settings: "Settings") -> None:
+    retention = settings.audit_retention
     try:
         removed = await anyio.to_thread.run_sync(
             lambda: prune(engine, retention, now=settings.clock())
@@ -638,7 +654,7 @@ async def _prune_once(engine: Engine, settings: Any) -> None:
         log.info("audit: %d row(s) older than %s pruned", removed, retention)
 
 
-async def _prune_daily(engine: Engine, settings: Any) -> None:
+async def _prune_daily(engine: Engine, settings: "Settings") -> None:
     while True:
         await asyncio.sleep(PRUNE_INTERVAL.total_seconds())
         await _prune_once(engine, settings)

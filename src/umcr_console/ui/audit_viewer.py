@@ -99,7 +99,9 @@ def _field_changes(
         if name in _QUIET_FIELDS:
             continue
         old, new = before.get(name), after.get(name)
-        if isinstance(old, dict) and isinstance(new, dict):
+        if isinstance(new, dict) and "appended" in new and isinstance(new["appended"], list):
+            parts.append(f"{name}: + {_short(new['appended'], label)}")
+        elif isinstance(old, dict) and isinstance(new, dict):
             for key in sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k)):
                 was, now = _short(old.get(key), label), _short(new.get(key), label)
                 parts.append(f"{name}.{key}: {was} → {now}")
