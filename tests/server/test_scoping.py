@@ -237,3 +237,36 @@ def test_a_warm_handoff_brings_the_receiving_provider_in(floor: Floor) -> None:
         ]
         == "accepted"
     )
+
+
+def test_a_provider_supervisor_reads_only_its_providers_audit_rows(floor: Floor) -> None:
+    api = floor.api
+    refused = api.post("penny", note(floor.b, "trying Exodus's call"))
+    assert refused[0]["code"] == "forbidden"
+    api.sign_in("exodus")  # an auth row of another provider's user
+
+    def rows(user: str, **params: Any) -> list[dict[str, Any]]:
+        answer = api.get(user, "/audit", params={"limit": 3, **params})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["entries"]
+
+    everything = rows("supervisor", limit=500)
+    penny = []
+    page = rows("penny_supervisor")
+    while page:  # pages of 3 rows: paging goes on past the rows left out
+        penny += page
+        page = rows("penny_supervisor", before=page[-1]["id"])
+    assert len(penny) < len(everything)
+    text = json.dumps(penny)
+    assert not _leaks(json.dumps([r for r in penny if r["incident_id"] in (floor.a, floor.b)]))
+    assert SECRETS["caller_name"] in text  # C and D are Penny Lane's, in full
+    assert {r["incident_id"] for r in penny if r["incident_id"]} <= {floor.c, floor.d, floor.b}
+    # Its own dispatcher's refused try on B is there, without B's record.
+    (tried,) = [r for r in penny if r["incident_id"] == floor.b]
+    assert tried["action"] == "event.rejected" and tried["actor"] == "penny"
+    assert tried["before"] is None and tried["after"] is None
+    actors = {r["actor"] for r in penny if r["action"].startswith("auth.")}
+    assert actors <= {"penny", "penny_supervisor"} and "penny" in actors
+    # Central supervisors read everything, and dispatchers nothing.
+    assert any(r["actor"] == "exodus" for r in everything)
+    assert api.get("penny", "/audit").status_code == 403

@@ -562,7 +562,8 @@ _PROBLEMS = {
 
 def router(settings: "Settings", engine: Engine) -> APIRouter:
     """``GET /api/v1/audit`` for admins and supervisors, and the daily prune while serving."""
-    from . import auth  # auth writes audit rows: imported here, not at the top
+    # auth writes audit rows, and scope imports auth: imported here, not at the top
+    from . import auth, scope
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -600,7 +601,7 @@ def router(settings: "Settings", engine: Engine) -> APIRouter:
 
     @api.get("/audit", response_model=AuditPage, responses=_PROBLEMS)
     def audit_page(
-        _user: Annotated[auth.Principal, Depends(supervisor)],
+        user: Annotated[auth.Principal, Depends(supervisor)],
         since: Annotated[DateTimeQuery | None, Query(description="RFC 3339; inclusive")] = None,
         until: Annotated[DateTimeQuery | None, Query(description="RFC 3339; exclusive")] = None,
         actor: Annotated[str | None, Query(max_length=100)] = None,
@@ -635,7 +636,20 @@ def router(settings: "Settings", engine: Engine) -> APIRouter:
             )
         except OverflowError:
             raise HTTPException(422, "since or until is out of range in UTC") from None
-        return read_page(engine, where, after=after, before=before, limit=limit)
+        if not scope.is_scoped(user):
+            return read_page(engine, where, after=after, before=before, limit=limit)
+        # A provider's supervisor: only its provider's rows (server/scope.py),
+        # reading on until the page is full so paging never stalls on a gap.
+        kept: list[AuditEntry] = []
+        while True:
+            page = read_page(engine, where, after=after, before=before, limit=limit)
+            kept += scope.visible_audit(engine, user, page.entries)
+            if len(kept) >= limit or not page.more:
+                return AuditPage(entries=kept[:limit], more=page.more or len(kept) > limit)
+            if after is not None:
+                after = page.entries[-1].id
+            else:
+                before = page.entries[-1].id
 
     return api
 

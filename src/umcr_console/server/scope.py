@@ -31,6 +31,7 @@ from ..domain.events import Event
 from ..domain.model import Incident, Team
 from ..domain.permissions import provider_holds
 from ..domain.privacy import redact_event, redact_incident, redact_team
+from ..protocol import AuditEntry
 from .auth import Principal
 from .db import incidents, read_transaction, teams, users
 
@@ -183,3 +184,42 @@ def visible_events(engine: Engine, principal: Principal, found: list[Event]) -> 
         held = incidents_by_id(conn, {e.entity_id for e in found if e.type.startswith("incident.")})
         scope.load_creators(conn, (i.created_by for i in held.values() if i is not None))
     return scope.events(found, held)
+
+
+# Audit actions about a user's session or account: no incident data in them.
+_ACCOUNT_ACTIONS = ("auth.", "user.")
+
+
+def visible_audit(
+    engine: Engine, principal: Principal, entries: list[AuditEntry]
+) -> list[AuditEntry]:
+    """The audit rows a provider's supervisor may read: those of incidents its
+    provider holds and of its own teams, and the sign-ins and account changes of
+    its own users. Rows about other providers' work are left out (their
+    before/after hold the personal data of those calls), but for what its own
+    users did there, kept without before/after."""
+    if not is_scoped(principal) or not entries:
+        return entries
+    with read_transaction(engine) as conn:
+        scope = scope_for(conn, principal)
+        assert scope is not None
+        held = incidents_by_id(conn, {e.incident_id for e in entries if e.incident_id})
+        scope.load_creators(conn, (i.created_by for i in held.values() if i is not None))
+        scope.load_creators(conn, (e.actor for e in entries))
+
+    def shown(entry: AuditEntry) -> AuditEntry | None:
+        by_own_user = scope.user_provider.get(entry.actor) == scope.provider
+        if entry.action.startswith(_ACCOUNT_ACTIONS):
+            return entry if by_own_user else None
+        if entry.incident_id:
+            incident = held.get(entry.incident_id)
+            ours = incident is not None and scope.holds(incident)
+        else:
+            ours = scope.owns_team(entry.entity_id)
+        if ours:
+            return entry
+        # What its own staff tried elsewhere (a refused action), without the
+        # other provider's record.
+        return entry.model_copy(update={"before": None, "after": None}) if by_own_user else None
+
+    return [e for e in map(shown, entries) if e is not None]
