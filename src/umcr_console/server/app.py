@@ -208,7 +208,7 @@ def _router(
     ) -> Response:
         """Extension: revoke the token of this request (end of shift)."""
         assert credentials is not None
-        auth.revoke(engine, credentials.credentials)
+        auth.revoke(engine, credentials.credentials, now=settings.clock())
         return Response(status_code=204)
 
     @router.get("/health", response_model=Health, tags=["state"])
