@@ -424,3 +424,18 @@ def test_two_server_processes_extend_one_chain(postgres_url: str, tmp_path) -> N
     assert counts["event.accepted"] == 2 * batches * size + ROSTER_SIZE
     assert counts["event.rejected"] == 2 * batches
     assert ids == list(range(1, len(ids) + 1))
+
+
+def test_an_export_of_personal_data_is_accounted_for(asgi: Api) -> None:
+    call = created()
+    incident_id = call["entity_id"]
+    asgi.accept("dispatcher1", call)
+    plain = asgi.get("dispatcher1", f"/incidents/{incident_id}/eido")
+    assert plain.status_code == 200
+    assert entries(asgi, action=audit.EXPORTED) == []
+    full = asgi.get("dispatcher1", f"/incidents/{incident_id}/eido", params={"personal": "true"})
+    assert full.status_code == 200
+    (row,) = entries(asgi, action=audit.EXPORTED)
+    assert row["actor"] == "dispatcher1" and row["incident_id"] == incident_id
+    assert row["detail"] == "EIDO with personal data"
+    assert audit.verify(make_engine(asgi.database_url)).intact

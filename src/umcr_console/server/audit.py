@@ -67,6 +67,8 @@ USER_ADDED = "user.added"
 USER_CHANGED = "user.changed"  # role or password reset by `user add` of an existing name
 USER_REVOKED = "user.revoked"
 PRUNED = "audit.pruned"
+# A disclosure: an incident's personal data or notes left the server in an export.
+EXPORTED = "record.exported"
 ACTIONS = (
     EVENT_ACCEPTED,
     EVENT_REJECTED,
@@ -78,6 +80,7 @@ ACTIONS = (
     USER_CHANGED,
     USER_REVOKED,
     PRUNED,
+    EXPORTED,
 )
 
 GENESIS_HASH = "0" * 64

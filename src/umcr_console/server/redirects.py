@@ -43,7 +43,7 @@ from ..domain.ids import canonical_uuid
 from ..domain.model import Incident, Team
 from ..interop import EidoAgent, EidoIdentity, incident_to_eido
 from ..protocol import API_PREFIX, Problem
-from . import auth
+from . import audit, auth
 from .auth import Principal
 from .broadcast import Broadcaster
 from .db import (
@@ -56,6 +56,7 @@ from .db import (
     redirect_outbox,
     server_state,
     teams,
+    write_transaction,
 )
 from .scope import incidents_by_id, scope_for
 from .settings import Settings
@@ -502,6 +503,19 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _record_export(engine: Engine, actor: str, incident_id: str, detail: str, at: datetime) -> None:
+    with write_transaction(engine) as conn:
+        audit.record(
+            conn,
+            audit.EXPORTED,
+            actor,
+            at=at,
+            entity_id=incident_id,
+            incident_id=incident_id,
+            detail=detail,
+        )
+
+
 def router(
     settings: Settings,
     engine: Engine,
@@ -590,6 +604,19 @@ def router(
         document = await run_in_threadpool(build)
         if document is None:
             raise HTTPException(404, f"no incident {canonical}")
+        if personal or notes:
+            # Personal data leaving the server is accounted for (docs/security.md).
+            what = " and ".join(
+                n for n, asked in (("personal data", personal), ("notes", notes)) if asked
+            )
+            await run_in_threadpool(
+                _record_export,
+                engine,
+                user.username,
+                canonical,
+                f"EIDO with {what}",
+                settings.clock(),
+            )
         return JSONResponse(document)
 
     @api.get("/redirects", response_model=RedirectList, responses=_PROBLEMS)

@@ -54,6 +54,7 @@ ACTIONS = (
     "user.changed",
     "user.revoked",
     "audit.pruned",
+    "record.exported",
 )
 ALL_ACTIONS = "All actions"
 PAGE_SIZE = 200
