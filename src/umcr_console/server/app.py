@@ -18,7 +18,6 @@ import anyio
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,7 +31,6 @@ from ..domain.privacy import redact_incident, redact_team
 from ..domain.reports import csv_rows
 from ..protocol import (
     API_PREFIX,
-    REVOKED_CHALLENGE,
     BatchResult,
     EventBatch,
     EventPage,
@@ -43,6 +41,7 @@ from ..protocol import (
     TokenResponse,
 )
 from . import audit, auth, eventlog, redirects, reporting
+from .access import Credentials, signed_in
 from .auth import Principal
 from .broadcast import Broadcaster
 from .db import is_sqlite, make_engine, read_transaction
@@ -135,32 +134,7 @@ def _router(
     settings: Settings, engine: Engine, broadcaster: Broadcaster, tail: LogTail, origin: str
 ) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
-    bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
-
-    def current_principal(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Principal:
-        if credentials is None:
-            raise HTTPException(
-                401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
-            )
-        principal = auth.authenticate(engine, credentials.credentials, now=settings.clock())
-        if principal is None:
-            if auth.was_revoked(engine, credentials.credentials):
-                # The console must ask its user, not reuse a password it keeps.
-                raise HTTPException(
-                    401,
-                    "an administrator ended this session: sign in again with your password",
-                    headers={"WWW-Authenticate": REVOKED_CHALLENGE},
-                )
-            raise HTTPException(
-                401,
-                "the token is unknown or expired: sign in again",
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
-        return principal
-
-    User = Annotated[Principal, Depends(current_principal)]
+    User = Annotated[Principal, Depends(signed_in(engine, settings))]
 
     @router.post(
         "/auth/token",
@@ -203,7 +177,7 @@ def _router(
 
     @router.delete("/auth/token", status_code=204, tags=["auth"], responses=_PROBLEMS)
     def sign_out(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        credentials: Credentials,
         _user: User,
     ) -> Response:
         """Extension: revoke the token of this request (end of shift)."""
@@ -299,7 +273,7 @@ def _router(
     async def stream_events(
         request: Request,
         user: User,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        credentials: Credentials,
         after: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
         last_event_id: Annotated[str | None, Header()] = None,
     ) -> StreamingResponse:

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import anyio
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.enums import Role
@@ -565,8 +564,9 @@ _PROBLEMS = {
 
 def router(settings: "Settings", engine: Engine) -> APIRouter:
     """``GET /api/v1/audit`` for admins and supervisors, and the daily prune while serving."""
-    # auth writes audit rows, and scope imports auth: imported here, not at the top
+    # auth writes audit rows, and these import auth: imported here, not at the top
     from . import auth, scope
+    from .access import signed_in
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -582,25 +582,7 @@ def router(settings: "Settings", engine: Engine) -> APIRouter:
                 await task
 
     api = APIRouter(prefix=API_PREFIX, lifespan=lifespan, tags=["audit"])
-    bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
-
-    def supervisor(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> auth.Principal:
-        found = (
-            None
-            if credentials is None
-            else auth.authenticate(engine, credentials.credentials, now=settings.clock())
-        )
-        if found is None:
-            raise HTTPException(
-                401,
-                "a valid bearer token is required: sign in again",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        if found.role not in AUDIT_ROLES:
-            raise HTTPException(403, f"the {found.role} role may not read the audit log")
-        return found
+    supervisor = signed_in(engine, settings, AUDIT_ROLES, "read the audit log")
 
     @api.get("/audit", response_model=AuditPage, responses=_PROBLEMS)
     def audit_page(

@@ -34,7 +34,6 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Engine
 
@@ -43,7 +42,8 @@ from ..domain.ids import canonical_uuid
 from ..domain.model import Incident, Team
 from ..interop import EidoAgent, EidoIdentity, incident_to_eido
 from ..protocol import API_PREFIX, Problem
-from . import audit, auth
+from . import audit
+from .access import signed_in
 from .auth import Principal
 from .broadcast import Broadcaster
 from .db import (
@@ -536,27 +536,9 @@ def router(
             await sender.stop()
 
     api = APIRouter(prefix=API_PREFIX, lifespan=lifespan, tags=["interop"])
-    bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
-
     # No postponed annotations in this module: FastAPI must see the local
     # ``principal`` dependency in the endpoint signatures below.
-    def principal(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Principal:
-        found = (
-            None
-            if credentials is None
-            else auth.authenticate(engine, credentials.credentials, now=settings.clock())
-        )
-        if found is None:
-            raise HTTPException(
-                401,
-                "a valid bearer token is required: sign in again",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        if found.role not in EIDO_ROLES:
-            raise HTTPException(403, f"the {found.role} role may not read EIDO documents")
-        return found
+    principal = signed_in(engine, settings, EIDO_ROLES, "read EIDO documents")
 
     @api.get(
         "/incidents/{incident_id}/eido",
