@@ -126,6 +126,7 @@ class SoakReport:
     convergence: list[float] = field(default_factory=list)  # seconds, one per cycle
     # ... of the cycles that ended with a silent partition (dead connections to find)
     convergence_silent: list[float] = field(default_factory=list)
+    corrupt: list[str] = field(default_factory=list)  # consoles whose store fails integrity_check
     aborted: str | None = None  # why the cycles stopped early, if they did
     server_events: int = 0
     console_restarts: int = 0
@@ -136,6 +137,7 @@ class SoakReport:
     def clean(self) -> bool:
         return not (
             self.aborted
+            or self.corrupt
             or self.lost
             or self.duplicated
             or self.reordered
@@ -396,6 +398,8 @@ class Soak:
         for console in self.consoles:
             with LocalStore(console.db) as store:
                 refused = {r.event.event_id for r in store.rejections(include_acknowledged=True)}
+                if store.integrity_check() != ["ok"]:
+                    self.report.corrupt.append(console.db.stem)
             made.append(
                 ConsoleRecord(
                     name=console.db.stem,
@@ -508,6 +512,7 @@ def markdown(report: SoakReport, command: str) -> str:
             f"| **duplicated** | **{len(report.duplicated)}** |",
             f"| **reordered** (consoles) | **{len(report.reordered)}** |",
             f"| in the log, made by no console | {len(report.unknown)} |",
+            f"| console stores failing SQLite's integrity check | {len(report.corrupt)} |",
             f"| console state different from the server's snapshot | {len(report.diverged)} |",
             f"| convergence after the heal, {conv['count']} cycles: p50; p99; max | "
             f"{_s(conv['p50'])}; {_s(conv['p99'])}; {_s(conv['max'])} "
@@ -515,7 +520,7 @@ def markdown(report: SoakReport, command: str) -> str:
             f"| ... after a silent partition, {silent['count']} cycles: p50; p99; max | "
             f"{_s(silent['p50'])}; {_s(silent['p99'])}; {_s(silent['max'])} "
             f"(bound: stream watchdog {2.5 * s['keepalive']:g} s + request timeout "
-            f"{REQUEST_TIMEOUT:g} s) |",
+            f"{REQUEST_TIMEOUT:g} s + a back-off of at most 0.5 s) |",
         ]
     )
 

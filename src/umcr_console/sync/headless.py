@@ -180,20 +180,26 @@ async def run(args: argparse.Namespace) -> int:
             if args.start_signal:
                 await lines.get()
 
+            digested: list[Any] = [None, None]  # [cursor, digest of the confirmed state there]
+
             async def obey() -> None:
                 while True:
                     line = await lines.get()
                     word, _, arg = line.partition(" ")
                     if word == "state":
                         # "state SEQ": the digest only once caught up to SEQ with nothing
-                        # pending, as hashing a large state is not free.
+                        # pending, and once per cursor, as hashing a large state is not
+                        # free; "t" is taken before hashing: when the state was there.
+                        now = time.time()
                         settled = workspace.pending_count == 0 and str(workspace.cursor) == arg
+                        if settled and digested[0] != workspace.cursor:
+                            digested[:] = [workspace.cursor, state_digest(workspace.confirmed)]
                         _out(
                             state={
                                 "cursor": workspace.cursor,
                                 "pending": workspace.pending_count,
-                                "digest": state_digest(workspace.confirmed) if settled else None,
-                                "t": time.time(),
+                                "digest": digested[1] if settled else None,
+                                "t": now,
                             }
                         )
                     elif word == "quiet":
