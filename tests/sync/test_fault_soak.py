@@ -43,6 +43,7 @@ def test_no_acknowledged_action_is_lost_duplicated_or_reordered_under_faults(
     assert report.reordered == []
     assert report.unknown == []
     assert report.refused_unexpectedly == []
+    assert report.corrupt == []  # every store passes SQLite's integrity check after the kills
     # After every heal, each console's confirmed state equalled the server's snapshot.
     assert report.diverged == []
     assert len(report.convergence) + len(report.convergence_silent) == CI_CYCLES
