@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from tests.support.faultproxy import FaultProxy
 from tests.support.server import DEFAULT_USERS, ServerProcess
 from umcr_console.domain.enums import EventType
 from umcr_console.domain.events import NoteAdded
+from umcr_console.server.auth import token_hash
+from umcr_console.server.db import make_engine, tokens
 from umcr_console.sync import LinkState, NotSignedIn
 from umcr_console.sync.traffic import Traffic
 
@@ -43,12 +47,27 @@ def test_a_wrong_password_asks_for_login_and_new_credentials_resume_sync(
     assert {e.event_id for e in made} <= logged
 
 
-def test_a_revoked_token_is_replaced_by_signing_in_again(
+def expire(server: ServerProcess, token: str) -> None:
+    """End the token's shift now, as its 12 hours would."""
+    engine = make_engine(server.database_url)
+    try:
+        with engine.begin() as conn:
+            changed = conn.execute(
+                sa.update(tokens)
+                .where(tokens.c.token_hash == token_hash(token))
+                .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            ).rowcount
+        assert changed == 1
+    finally:
+        engine.dispose()
+
+
+def test_an_expired_token_is_replaced_by_signing_in_again(
     live_server: ServerProcess, console_for: Callable[..., Console]
 ) -> None:
     console = console_for(live_server.url, "a")
     console.wait_drained()
-    revoke(live_server, console.call(lambda: console.engine._token) or "")
+    expire(live_server, console.call(lambda: console.engine._token) or "")
     console.act(Traffic(random.Random(2), "a"), 5)
     assert_matches_server(console, live_server.url, live_server.token("supervisor"))
     assert console.login_requests == []

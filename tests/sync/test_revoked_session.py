@@ -25,7 +25,7 @@ def test_a_revoked_console_asks_for_the_password_and_keeps_its_actions(
     finally:
         engine.dispose()
     console.wait_until(lambda: console.engine.status.login_required, what="login required")
-    assert "administrator ended this session" in console.engine.status.login_detail
+    assert "this session was ended" in console.engine.status.login_detail
     # It stays signed out (no silent sign-in with the kept password) ...
     made = console.act(Traffic(random.Random(7), "revoked"), 5)
     console.wait_until(lambda: console.workspace.pending_count == 5, what="5 pending")

@@ -67,7 +67,7 @@ def test_a_password_reset_asks_to_sign_in_again_and_keeps_outbox_and_form(
             await until(lambda: bool(login_dialogs()), "the log-in-again form")
             (dialog,) = login_dialogs()
             assert "log in again" in dialog.message.text()
-            assert "administrator ended this session" in dialog.message.text()
+            assert "this session was ended" in dialog.message.text()
             assert console.store.outbox_count() == 1
             assert window._intake.isVisible()
             assert window._intake.caller_name.text() == "Marge Example"

@@ -34,7 +34,7 @@ def principal_of(
         # The console must ask its user, not reuse a password it keeps.
         raise HTTPException(
             401,
-            "an administrator ended this session: sign in again with your password",
+            "this session was ended (revoked or signed out): sign in again with your password",
             headers={"WWW-Authenticate": REVOKED_CHALLENGE},
         )
     raise HTTPException(
