@@ -519,8 +519,8 @@ def markdown(report: SoakReport, command: str) -> str:
             f"(target max <= 2 s: {verdict}; {conv['over_2s']} over 2 s) |",
             f"| ... after a silent partition, {silent['count']} cycles: p50; p99; max | "
             f"{_s(silent['p50'])}; {_s(silent['p99'])}; {_s(silent['max'])} "
-            f"(bound: stream watchdog {2.5 * s['keepalive']:g} s + request timeout "
-            f"{REQUEST_TIMEOUT:g} s + a back-off of at most 0.5 s) |",
+            f"(bound: the stream watchdog or the session's first request, "
+            f"{2.5 * s['keepalive']:g} s, + a back-off of at most 0.5 s) |",
         ]
     )
 

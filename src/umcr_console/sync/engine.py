@@ -431,7 +431,13 @@ class SyncEngine:
     async def _check_server(self) -> None:
         """Clock offset, and which database the server runs: reload if it is not ours."""
         sent = self._clock()
-        response = await self._request("GET", "/health")
+        # The first request of a session is a probe: on a link that drops
+        # packets silently it must not hold the reconnect for the whole
+        # request timeout after the link is back (docs/reliability.md).
+        probe = httpx.Timeout(
+            min(self.request_timeout, self.dead_after), connect=self.connect_timeout
+        )
+        response = await self._request("GET", "/health", timeout=probe)
         received = self._clock()
         self._raise_for_status(response)
         health = Health.model_validate(_lenient(Health, response.json()))
