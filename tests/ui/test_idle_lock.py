@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from tests.server.helpers import created
 from tests.support.server import DEFAULT_USERS
 from tests.support.waiting import until
 from tests.ui.live import LiveConsole
@@ -344,27 +345,7 @@ def test_behind_the_lock_calls_arrive_and_the_outbox_drains(live_server, tmp_pat
             with live_server.client("dispatcher2") as other:
                 response = other.post(
                     "/api/v1/events",
-                    json={
-                        "events": [
-                            {
-                                "event_id": "01900000-0000-7000-8000-00000000c001",
-                                "type": "incident.created",
-                                "entity_id": "01900000-0000-7000-8000-00000000d001",
-                                "occurred_at": datetime.now(UTC).isoformat(),
-                                "workstation_id": "ws-other",
-                                "payload": {
-                                    "received_at": datetime.now(UTC).isoformat(),
-                                    "source": "lapd_911",
-                                    "call_type": "mental_health",
-                                    "priority": 1,
-                                    "location": {
-                                        "address": "742 Evergreen Terrace",
-                                        "division": "Wilshire",
-                                    },
-                                },
-                            }
-                        ]
-                    },
+                    json={"events": [created(call_type="mental_health", priority=1)]},
                 )
             assert response.json()["results"][0]["status"] == "accepted"
             await until(lambda: len(console.workspace.view.incidents) == 2, "the other call")
