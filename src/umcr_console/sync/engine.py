@@ -125,7 +125,7 @@ class _Unauthorized(Exception):
 
 
 class _Revoked(_Unauthorized):
-    """An administrator revoked the token: only the user may sign in again."""
+    """The token was revoked or signed out: only the user may sign in again."""
 
 
 def _unauthorized(response: httpx.Response) -> _Unauthorized:
@@ -292,7 +292,7 @@ class SyncEngine:
                     self._password = None
                     await self._wait_for_login(str(exc))
                 except _Unauthorized as exc:
-                    # The token expired or was revoked: sign in again at once,
+                    # The token expired: sign in again at once,
                     # but only once in a row before backing off.
                     self._token = None
                     self._unauthorized_streak += 1
@@ -356,8 +356,7 @@ class SyncEngine:
             params["cost_unarmed"] = str(cost_unarmed)
         if cost_police is not None:
             params["cost_police"] = str(cost_police)
-        response = await self._request("GET", "/reports", params=params)
-        self._raise_for_status(response)
+        response = await self._ui_request("GET", "/reports", params=params)
         return response.text if fmt == "csv" else ProgramReport.model_validate(response.json())
 
     async def fetch_audit(self, **params: str | int | None) -> AuditPage:
@@ -367,8 +366,7 @@ class SyncEngine:
         action, entity_id, incident, before, after, limit); None ones are left out.
         """
         sent = {k: str(v) for k, v in params.items() if v is not None}
-        response = await self._request("GET", "/audit", params=sent)
-        self._raise_for_status(response)
+        response = await self._ui_request("GET", "/audit", params=sent)
         return AuditPage.model_validate(response.json())
 
     async def fetch_deployment(self) -> Deployment:
@@ -376,9 +374,10 @@ class SyncEngine:
         response = await self._ui_request("GET", "/deployment")
         return deployment_from_server(response.json())
 
-    async def _ui_request(self, method: str, path: str) -> httpx.Response:
+    async def _ui_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request a window makes: a 401 is ``NotSignedIn``, any other error raised."""
         try:
-            response = await self._request(method, path)
+            response = await self._request(method, path, **kwargs)
         except _Unauthorized as exc:
             raise NotSignedIn(f"the server asks to sign in again: {exc}") from None
         self._raise_for_status(response)
