@@ -52,6 +52,7 @@ from .intake import IntakeDialog
 from .map_widget import DivisionMapWidget
 from .notices import Notice, NoticesWidget
 from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
+from .queue_widgets import HiddenCallsLabel, QueueHold
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
 from .theme import apply_theme, current_theme
@@ -223,6 +224,10 @@ class MainWindow(QMainWindow):
         self._configure_table(self.queue_view)
         self.queue_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.queue_view.selectionModel().currentRowChanged.connect(self._queue_current_changed)
+        # The order holds under the pointer; the filter never hides calls silently.
+        self.queue_hold = QueueHold(self.queue_view, self.queue_model)
+        self.queue_hidden = HiddenCallsLabel(self.queue_model, self._filter_text)
+        self.queue_hidden.show_all.connect(self.clear_filters)
 
         filters = QHBoxLayout()
         for widget in (
@@ -241,6 +246,7 @@ class MainWindow(QMainWindow):
         layout.addLayout(command_row)
         layout.addWidget(self.command_result)
         layout.addLayout(filters)
+        layout.addWidget(self.queue_hidden)
         layout.addWidget(self.queue_view, 1)
         self.setCentralWidget(central)
 
@@ -521,6 +527,30 @@ class MainWindow(QMainWindow):
                 text=self.search.text().strip(),
             )
         )
+        self.queue_hidden.refresh()
+        # The selected call may be hidden now: the panel follows the selection.
+        if self.detail.incident_id != self.selected_incident_id():
+            self._refresh_detail()
+
+    def clear_filters(self) -> None:
+        self.state_filter.setCurrentText("All")
+        self.division_filter.setCurrentIndex(0)
+        self.provider_filter.setCurrentIndex(0)
+        self.mine_filter.setChecked(False)
+        self.search.clear()
+
+    def _filter_text(self) -> str:
+        """The filter in words, for the hidden-calls line."""
+        parts = [self.state_filter.currentText()]
+        if self.division_filter.currentIndex() > 0:
+            parts.append(self.division_filter.currentText())
+        if self.provider_filter.currentIndex() > 0:
+            parts.append(self.provider_filter.currentText())
+        if self.mine_filter.isChecked():
+            parts.append("mine")
+        if self.search.text().strip():
+            parts.append(f"search '{self.search.text().strip()}'")
+        return ", ".join(parts)
 
     # ---- selection ------------------------------------------------------------
     def selected_incident_id(self) -> str | None:
@@ -532,14 +562,12 @@ class MainWindow(QMainWindow):
         return self.workspace.view.incidents.get(incident_id) if incident_id else None
 
     def select_incident(self, incident_id: str) -> bool:
+        # Choosing a call is the dispatcher's own act: a held queue catches up first.
+        self.queue_model.apply_waiting()
         row = self.queue_model.row_of(incident_id)
         if row is None:
             # Not shown under the current filter: show everything, then select.
-            self.state_filter.setCurrentText("All")
-            self.division_filter.setCurrentIndex(0)
-            self.provider_filter.setCurrentIndex(0)
-            self.mine_filter.setChecked(False)
-            self.search.clear()
+            self.clear_filters()
             row = self.queue_model.row_of(incident_id)
             if row is None:
                 return False
@@ -610,7 +638,18 @@ class MainWindow(QMainWindow):
         for event in events:
             self.submit(event)
         self._intake = None  # the next call starts from an empty form
-        self.select_incident(events[0].entity_id)
+        self._select_saved(events[0].entity_id)
+
+    def _select_saved(self, incident_id: str) -> None:
+        """Select a call just saved, if the filter shows it: a save never changes the
+        filter (a redirected call is closed, and the Open queue must stay open calls)."""
+        self.queue_model.apply_waiting()
+        if self.queue_model.row_of(incident_id) is not None:
+            self.select_incident(incident_id)
+            return
+        self.command_result.setText(
+            self.command_result.text() + " — the call is hidden by the filter (Show all)."
+        )
 
     def _common(self) -> dict:
         return {
