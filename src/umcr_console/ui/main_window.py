@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -194,7 +195,9 @@ class MainWindow(QMainWindow):
             "F2  command: D 123 PL-1 · OS PL-1 · CL 123 RES · F1 for all"
         )
         self.command.returnPressed.connect(self.run_command)
-        self.command_result = QLabel(objectName="command_result")
+        self.command_result = QLabel(objectName="command_result", wordWrap=True)
+        # A long message wraps; it never widens the window (issue 18, item 9).
+        self.command_result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.state_filter = QComboBox(objectName="filter_state")
         self.state_filter.addItems(list(STATE_FILTERS))
@@ -228,6 +231,7 @@ class MainWindow(QMainWindow):
         self.queue_hold = QueueHold(self.queue_view, self.queue_model)
         self.queue_hidden = HiddenCallsLabel(self.queue_model, self._filter_text)
         self.queue_hidden.show_all.connect(self.clear_filters)
+        self.queue_model.row_leaving.connect(self._queue_row_leaving)
 
         filters = QHBoxLayout()
         for widget in (
@@ -510,6 +514,11 @@ class MainWindow(QMainWindow):
         task = asyncio.ensure_future(fetch())
         self._tasks.add(task)  # keep a reference until it ends
         task.add_done_callback(self._tasks.discard)
+
+    def _queue_row_leaving(self, incident_id: str) -> None:
+        """The selected call leaves the queue: nothing is selected (the panel says so)."""
+        if incident_id == self.selected_incident_id():
+            self.queue_view.selectionModel().clear()
 
     def _queue_current_changed(self, *_args) -> None:
         self._refresh_detail()

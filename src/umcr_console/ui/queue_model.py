@@ -114,6 +114,9 @@ class _Rows:
 class IncidentQueueModel(QAbstractTableModel):
     # Incidents came, went or changed (shown or not): the hidden counts may differ.
     contents_changed = Signal()
+    # A row is about to go (its incident id): a view clears its selection rather
+    # than let Qt move it to the neighbouring call.
+    row_leaving = Signal(str)
 
     def __init__(self, thresholds: Thresholds, clock: Callable[[], datetime], parent=None) -> None:
         super().__init__(parent)
@@ -364,9 +367,11 @@ class IncidentQueueModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
     def _hide(self, incident_id: str) -> None:
-        row = self._rows.row_of.pop(incident_id, None)
+        row = self._rows.row_of.get(incident_id)
         if row is None:
             return
+        self.row_leaving.emit(incident_id)
+        del self._rows.row_of[incident_id]
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows.keys[row]
         self._rows.reindex(row)
