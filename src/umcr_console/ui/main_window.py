@@ -56,7 +56,7 @@ from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
 from .queue_widgets import HiddenCallsLabel, QueueHold
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
-from .theme import apply_theme, current_theme
+from .theme import apply_theme, current_theme, largest_screen
 
 log = logging.getLogger(__name__)
 # Roles that may open the audit viewer (server/audit.py AUDIT_ROLES).
@@ -409,10 +409,13 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1600, 950)
+        if geometry is None or not self.restoreGeometry(geometry):
+            # First start: maximised on the largest screen, never a small window
+            # in the corner of a wall-sized monitor (issue 18, item 11).
+            screen = largest_screen()
+            if screen is not None:
+                self.setGeometry(screen.availableGeometry())
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         if state is not None:
             self.restoreState(state)
         else:
