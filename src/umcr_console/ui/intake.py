@@ -183,7 +183,9 @@ class IntakeDialog(QDialog):
         self.screen_choice.addItem("Redirect to LAPD", Agency.LAPD)
         self.screen_choice.addItem("Redirect to LAFD / EMS", Agency.LAFD)
         self.screen_choice.addItem("Keep for an unarmed team", None)
-        self.screen_reason = QLineEdit(placeholderText="reason (required)")
+        self.screen_reason = QLineEdit(
+            placeholderText="reason (needed unless you follow the recommendation)"
+        )
         choice.addWidget(self.screen_choice)
         choice.addWidget(self.screen_reason, 1)
         self._screen_row = QWidget()

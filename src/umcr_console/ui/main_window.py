@@ -52,7 +52,18 @@ from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
 from .map_widget import DivisionMapWidget
 from .notices import Notice, NoticesWidget
-from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
+from .queue_model import (
+    COL_AGE,
+    COL_DIVISION,
+    COL_IN_STATE,
+    COL_NUMBER,
+    COL_PRIORITY,
+    COL_TEAM,
+    COL_TYPE,
+    INCIDENT_ID_ROLE,
+    IncidentQueueModel,
+    QueueFilter,
+)
 from .queue_widgets import HiddenCallsLabel, QueueHold
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
@@ -226,6 +237,17 @@ class MainWindow(QMainWindow):
         self.queue_view.setModel(self.queue_model)
         self._configure_table(self.queue_view)
         self.queue_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # Call types and divisions whole at first sight (the location takes the rest).
+        for column, width in (
+            (COL_NUMBER, 96),
+            (COL_PRIORITY, 32),
+            (COL_TYPE, 230),
+            (COL_DIVISION, 120),
+            (COL_TEAM, 80),
+            (COL_AGE, 72),
+            (COL_IN_STATE, 72),
+        ):
+            self.queue_view.setColumnWidth(column, width)
         self.queue_view.selectionModel().currentRowChanged.connect(self._queue_current_changed)
         # The order holds under the pointer; the filter never hides calls silently.
         self.queue_hold = QueueHold(self.queue_view, self.queue_model)

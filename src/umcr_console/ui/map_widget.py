@@ -173,6 +173,7 @@ class DivisionMapWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.fit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.fit_button.setVisible(not read_only)  # nobody clicks a wall
         self.refresh_fills()
         self.fit_served_area()
         self.view_box.sigRangeChanged.connect(self._declutter_timer.start)

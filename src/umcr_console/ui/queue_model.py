@@ -455,6 +455,8 @@ class IncidentQueueModel(QAbstractTableModel):
             self.contents_changed.emit()
 
     def _mark(self, incident_id: str, how: str) -> None:
+        if len(self._rows.keys) <= 1 and how == "new":
+            return  # the first row of an empty queue moved nothing
         self._moved[incident_id] = (how, self.clock() + timedelta(seconds=MOVED_MARK_S))
 
     def _moved_how(self, incident_id: str) -> str | None:
@@ -526,6 +528,13 @@ class IncidentQueueModel(QAbstractTableModel):
         shown_closed = len(self._rows.keys) - shown_open
         total_closed = len(self._by_state[IncidentState.CLOSED])
         total_open = len(self._incidents) - total_closed
+        # Calls waiting for a hold to end are coming, not hidden.
+        for incident_id, incident in self._deferred.items():
+            if incident_id not in self._rows.row_of and self._filter.accepts(incident, self._teams):
+                if incident.is_open:
+                    total_open -= 1
+                else:
+                    total_closed -= 1
         return max(total_open - shown_open, 0), max(total_closed - shown_closed, 0)
 
     def levels(self) -> dict[str, Level]:

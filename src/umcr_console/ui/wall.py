@@ -162,14 +162,14 @@ class WallWindow(QMainWindow):
             figure_row.addWidget(tile, 0, column)
 
         pg.setConfigOptions(antialias=True)
-        self.hourly_plot = pg.PlotWidget()
+        self.hourly_plot = pg.PlotWidget(background="#0d1117")
         self.hourly_bars = pg.BarGraphItem(
             x=np.arange(24), height=np.zeros(24), width=0.8, brush="#3a86ff"
         )
         self.hourly_plot.addItem(self.hourly_bars)
         axis_style = {"color": "#c9d1d9"}
         self.hourly_plot.setLabel("bottom", "hour of day (right: this hour)", **axis_style)
-        self.response_plot = pg.PlotWidget()
+        self.response_plot = pg.PlotWidget(background="#0d1117")
         self.response_bars = pg.BarGraphItem(
             x=np.arange(0, 90, 5) + 2.5, height=np.zeros(18), width=4.5, brush="#2e9e44"
         )
@@ -183,11 +183,11 @@ class WallWindow(QMainWindow):
         )
         self.response_plot.addItem(self.target_line)
         self.target_line.label.setFont(_pixels_font(WALL_MIN_PX, bold=True))
-        self.response_plot.setLabel("bottom", "minutes", **axis_style)
+        self.response_plot.setLabel("bottom", "minutes, received to on scene", **axis_style)
         tick_font = _pixels_font(WALL_MIN_PX)
         for plot, title in (
             (self.hourly_plot, "Calls per hour, last 24 h"),
-            (self.response_plot, "Response time today (minutes, received to on scene)"),
+            (self.response_plot, "Response time today"),
         ):
             plot.setTitle(title, size=f"{WALL_MIN_PX + 6}px", color="#f2f4f7")
             plot.setMouseEnabled(False, False)
@@ -222,7 +222,7 @@ class WallWindow(QMainWindow):
         # The right half gets more: the queue's call types must fit whole.
         body.setColumnStretch(0, 2)
         body.setColumnStretch(1, 3)
-        body.setRowStretch(0, 1)
+        body.setRowStretch(0, 1)  # tiles scale their text with their size: half each
         body.setRowStretch(1, 1)
 
         central = QWidget()
