@@ -25,6 +25,7 @@ clock.
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -61,8 +62,6 @@ MOVED_ROLE = Qt.ItemDataRole.UserRole + 4  # "up", "down", "new" or None
 HOLD_CAP_S = 10.0  # the longest the order waits for a pointer resting on the queue
 MOVED_MARK_S = 5.0  # how long a moved row keeps its mark
 MOVED_ARROWS = {"up": "↑", "down": "↓", "new": "+"}
-_BOLD = QFont()
-_BOLD.setBold(True)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -182,7 +181,7 @@ class IncidentQueueModel(QAbstractTableModel):
         if role == MOVED_ROLE:
             return self._moved_how(incident.id)
         if role == Qt.ItemDataRole.FontRole:
-            return _BOLD if self._moved_how(incident.id) else None
+            return _bold() if self._moved_how(incident.id) else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if incident.id in self._pending:
                 return "Not yet confirmed by the server"
@@ -543,6 +542,14 @@ class IncidentQueueModel(QAbstractTableModel):
             key[-1]: incident_level(self._incidents[key[-1]], self._now, self.thresholds)
             for key in self._rows.keys
         }
+
+
+@functools.cache
+def _bold() -> QFont:
+    """One bold font for marked rows (made on first use: a QFont wants a QGuiApplication)."""
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 _SERVED_ROLES = frozenset(

@@ -4,7 +4,7 @@ Logged in with the ``wall`` role, for which the server strips personal data
 before anything leaves it; this window shows only numbers, divisions, call
 types, teams and ages anyway. The team board and the pending queue are always
 on screen (right half); the left half rotates between the map and the charts
-(or not), and the supervisor can pin one with P (or by a click). A red banner
+(or not), and the supervisor can pin one with P. A red banner
 says "stale since hh:mm" as soon as the data stops being live, and everything
 updates in place so it can run for days. Text is at least ``WALL_MIN_PX``
 pixels high, to be read across a room.
@@ -386,12 +386,6 @@ class WallWindow(QMainWindow):
             self.showNormal()
         else:
             super().keyPressEvent(event)
-
-    def mousePressEvent(self, event) -> None:
-        # A click on the rotating half pins what it shows (a second click lets go).
-        if self.pages.geometry().contains(self.pages.parentWidget().mapFrom(self, event.pos())):
-            self.pin(not self.pinned)
-        super().mousePressEvent(event)
 
     def next_page(self, by_hand: bool = False) -> None:
         if self.pinned and not by_hand:
