@@ -1,11 +1,22 @@
-"""Take the screenshots in docs/screenshots/ from a live demo floor, offscreen.
+"""Take the console and wall screenshots in docs/screenshots/ from a live demo floor.
 
+    bash tools/wm_screenshots.sh          # the whole set, under a window manager
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [--wait 25]
 
 Starts the demo server with its simulator, opens a dispatcher's console and a
 wall display against it (real sync engine, real data), lets the floor run,
-then saves the console, the intake form, the wall (1920x1080, both pages)
-and the keyboard help.
+then saves:
+
+- console.png: the main window (first start: maximised) with a call selected;
+- console-nothing-selected.png: the same with nothing selected (empty panel);
+- assign.png: the assign dialog with the ranked teams and their reasons;
+- queue-hidden.png: the queue under a search, with the "hidden by the filter" line;
+- intake.png and help.png: the new-call form and the keyboard help;
+- wall.png and wall-charts.png: the wall, full screen, on its map and charts pages.
+
+On a real display (tools/wm_screenshots.sh runs Xvfb at 1920x1080 with openbox)
+each picture is what the screen shows, window-manager frame included; offscreen
+the widgets are rendered by themselves.
 """
 
 from __future__ import annotations
@@ -21,18 +32,21 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, QSettings
+from PySide6.QtGui import QCursor, QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from umcr_console import geodata
 from umcr_console.config import load_deployment
 from umcr_console.demo import DemoServer
+from umcr_console.domain.enums import IncidentState, TeamStatus
 from umcr_console.store.db import LocalStore
 from umcr_console.store.workspace import Workspace
 from umcr_console.sync.engine import SyncEngine
 from umcr_console.ui.main_window import MainWindow
 from umcr_console.ui.map_widget import DivisionMapWidget
-from umcr_console.ui.theme import apply_theme
+from umcr_console.ui.queue_model import INCIDENT_ID_ROLE
+from umcr_console.ui.theme import apply_theme, largest_screen
 from umcr_console.ui.wall import WallWindow
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -40,6 +54,43 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def on_screen() -> bool:
+    return QGuiApplication.platformName() not in ("offscreen", "minimal")
+
+
+def save(widget: QWidget, name: str, area: QRect | None = None) -> None:
+    """What the screen shows of ``widget`` (its frame too), or its own rendering offscreen."""
+    path = OUT / name
+    if on_screen():
+        rect = area or widget.frameGeometry()
+        screen = widget.screen()
+        origin = screen.geometry().topLeft()
+        picture = screen.grabWindow(
+            0, rect.x() - origin.x(), rect.y() - origin.y(), rect.width(), rect.height()
+        )
+    else:
+        picture = widget.grab()
+    picture.save(str(path))
+    print(f"  {path.name}: {picture.width()}x{picture.height()}")
+
+
+def global_rect(widget: QWidget) -> QRect:
+    return QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())
+
+
+async def settle(seconds: float = 0.8) -> None:
+    """Let the window manager and the event loop catch up."""
+    await asyncio.sleep(seconds)
+
+
+def first_pending(window: MainWindow) -> str | None:
+    model = window.queue_model
+    for row in range(model.rowCount()):
+        if model.incident_at(row).state == IncidentState.PENDING:
+            return model.index(row, 0).data(INCIDENT_ID_ROLE)
+    return model.index(0, 0).data(INCIDENT_ID_ROLE) if model.rowCount() else None
 
 
 async def shoot(demo: DemoServer, wait: float, tmp: Path) -> None:
@@ -52,6 +103,7 @@ async def shoot(demo: DemoServer, wait: float, tmp: Path) -> None:
         SyncEngine(demo.url, console_ws, username=demo.username, password=demo.password),
         SyncEngine(demo.url, wall_ws, username="demo-wall", password=demo.password),
     ]
+    # Fresh settings: this is a first start (maximised on the largest screen).
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(
         console_ws,
@@ -62,7 +114,8 @@ async def shoot(demo: DemoServer, wait: float, tmp: Path) -> None:
         division_at=geodata.division_at,
     )
     window.attach_sync(engines[0])
-    window.resize(1600, 950)
+    if not on_screen():
+        window.resize(1920, 1050)
     window.show()
     wall = WallWindow(
         wall_ws,
@@ -71,22 +124,47 @@ async def shoot(demo: DemoServer, wait: float, tmp: Path) -> None:
         map_widget=DivisionMapWidget.for_workspace(wall_ws, deployment, clock=now, read_only=True),
     )
     engines[1].status_changed.connect(wall.show_sync_status)
-    wall.resize(1920, 1080)
-    wall.show()
     tasks = [engine.start() for engine in engines]
+    if on_screen():
+        # The pointer off the queue (over the status bar), or the queue holds its order.
+        QCursor.setPos(window.screen().geometry().bottomRight() - QPoint(40, 5))
     try:
         await asyncio.sleep(wait)
-        window.queue_view.selectRow(0)
         window.team_board.tiles.select(None)
-        await asyncio.sleep(1.5)
-        window.grab().save(str(OUT / "console.png"))
-        wall.tick()
-        wall.update_figures()
-        await asyncio.sleep(0.5)
-        wall.grab().save(str(OUT / "wall.png"))
-        wall.next_page()
-        await asyncio.sleep(0.5)
-        wall.grab().save(str(OUT / "wall-charts.png"))
+        window.queue_view.selectionModel().clear()
+        window.queue_view.clearSelection()
+        await settle(1.5)
+        save(window, "console-nothing-selected.png")
+        selected = first_pending(window)
+        if selected:
+            window.select_incident(selected)
+        await settle()
+        save(window, "console.png")
+
+        # The assign dialog with teams to rank: wait (a little) for the floor to free some.
+        for _ in range(120):
+            free = [t for t in console_ws.view.teams.values() if t.status == TeamStatus.AVAILABLE]
+            if len(free) >= 2:
+                break
+            await asyncio.sleep(0.5)
+        selected = first_pending(window) or selected
+        if selected:
+            window.select_incident(selected)
+            window.open_action("assign", selected)
+            await settle()
+            dialog = window._open_dialogs[-1]
+            save(dialog, "assign.png")
+            dialog.reject()
+
+        # A search for the first call's type: the other calls go, the line says so.
+        model = window.queue_model
+        word = model.incident_at(0).call_type.label.split()[0] if model.rowCount() else "Blvd"
+        window.search.setText(word)
+        await settle()
+        central = window.centralWidget()
+        save(central, "queue-hidden.png", global_rect(central))
+        window.search.clear()
+
         window.new_call()
         intake = window._intake
         intake.address.setText("Reseda Blvd & Devonshire St")
@@ -96,12 +174,31 @@ async def shoot(demo: DemoServer, wait: float, tmp: Path) -> None:
         intake.person.setText("Adult son, 24; calmer with his sister present")
         intake.narrative.setPlainText("Son pacing, not sleeping for three days; no weapons seen.")
         intake.weapons.setChecked(True)
-        await asyncio.sleep(0.5)
-        intake.grab().save(str(OUT / "intake.png"))
+        await settle()
+        save(intake, "intake.png")
         intake.discard()
         window.show_help()
-        await asyncio.sleep(0.5)
-        window.help_dialog.grab().save(str(OUT / "help.png"))
+        await settle()
+        save(window.help_dialog, "help.png")
+        window.help_dialog.close()
+
+        # The wall: full screen on the largest screen, as umcr-console --wall does.
+        window.hide()
+        screen = largest_screen()
+        if on_screen() and screen is not None:
+            wall.setGeometry(screen.geometry())
+            wall.showFullScreen()
+        else:
+            wall.resize(1920, 1080)
+            wall.show()
+        await settle(2.0)
+        wall.tick()
+        wall.update_figures()
+        await settle()
+        save(wall, "wall.png")
+        wall.next_page()
+        await settle()
+        save(wall, "wall-charts.png")
     finally:
         for engine in engines:
             await engine.stop()
@@ -126,7 +223,8 @@ def main() -> int:
     asyncio.set_event_loop(loop)
     with (
         DemoServer(speed=60.0, rate_per_day=54.0, history_hours=12.0) as demo,
-        tempfile.TemporaryDirectory() as tmp,loop
+        tempfile.TemporaryDirectory() as tmp,
+        loop,
     ):
         loop.run_until_complete(shoot(demo, args.wait, Path(tmp)))
     print(f"screenshots written to {OUT}")

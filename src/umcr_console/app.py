@@ -396,6 +396,11 @@ class Console:
         if self.args.self_test:
             wall.show()
         else:
+            from .ui.theme import largest_screen
+
+            screen = largest_screen()  # the wall monitor, not the laptop beside it
+            if screen is not None:
+                wall.setGeometry(screen.geometry())
             wall.showFullScreen()
         return wall
 

@@ -83,8 +83,10 @@ def test_safety_flag_recommends_redirect_and_needs_a_reason(qtbot, dialog: Intak
     dialog.weapons.setChecked(True)
     assert dialog.recommendation.isVisible()
     assert "LAPD" in dialog.recommendation.text()
+    dialog.screen_choice.setCurrentIndex(dialog.screen_choice.findData(None))  # keep it
     assert dialog.build_events() is None
     assert "reason" in dialog.errors()["screen"]
+    dialog.screen_choice.setCurrentIndex(dialog.screen_choice.findData(Agency.LAPD))
     qtbot.keyClicks(dialog.screen_reason, "caller reports a knife")
     created, redirected = dialog.build_events()
     assert redirected.type == EventType.INCIDENT_REDIRECTED

@@ -120,6 +120,26 @@ class AssignTeamDialog(_EventDialog):
             )
         self.list.itemActivated.connect(lambda _item: self._submit())
         self.form.addRow(self.list)
+        self._fit_reasons()
+
+    def _fit_reasons(self) -> None:
+        """Wide enough that every reason shows whole (within the screen); a reason
+        longer than that wraps rather than being cut (issue 18, item 9)."""
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        metrics = self.list.fontMetrics()
+        lines = [
+            line
+            for row in range(self.list.count())
+            for line in self.list.item(row).text().splitlines()
+        ]
+        widest = max((metrics.horizontalAdvance(line) for line in lines), default=0)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        room = int(screen.width() * 0.9) if screen is not None else 1600
+        scrollbar = self.list.verticalScrollBar().sizeHint().width()
+        wanted = widest + 2 * self.list.frameWidth() + scrollbar + 24
+        self.list.setMinimumWidth(min(max(wanted, 420), room - 40))
+        self.list.setMinimumHeight(min(max(self.list.count(), 4) * 2 * metrics.height() + 16, 560))
 
     def _submit(self) -> None:
         item = self.list.currentItem()

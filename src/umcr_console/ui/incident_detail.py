@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -122,10 +124,14 @@ class IncidentDetailWidget(QWidget):
 
     # ---- layout -----------------------------------------------------------
     def _build(self, divisions: list[str]) -> None:
-        self.title = QLabel(objectName="detail_title")
+        # Header lines wrap and never ask for width: the panel keeps its width
+        # whatever the call type, state or timers say (issue 18, item 9).
+        self.title = QLabel(objectName="detail_title", wordWrap=True)
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        self.timers = QLabel(objectName="detail_timers")
+        self.timers = QLabel(objectName="detail_timers", wordWrap=True)
         self.teams_label = QLabel(objectName="detail_teams", wordWrap=True)
+        for label in (self.title, self.timers, self.teams_label):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.priority = QComboBox()
         for priority, label in PRIORITY_LABELS.items():
@@ -238,12 +244,24 @@ class IncidentDetailWidget(QWidget):
             actions.addWidget(button)
             self.action_buttons[name] = button
 
+        shown = QWidget(objectName="detail_shown")
+        shown_layout = QVBoxLayout(shown)
+        shown_layout.setContentsMargins(0, 0, 0, 0)
+        shown_layout.addWidget(self.title)
+        shown_layout.addWidget(self.timers)
+        shown_layout.addWidget(self.teams_label)
+        shown_layout.addLayout(actions)
+        shown_layout.addWidget(self.tabs, 1)
+        # Nothing selected: an empty panel that says what to do, not a stale form.
+        self.hint = QLabel("Select a call in the queue", objectName="detail_hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setStyleSheet("color: #8b949e; font-size: 13pt;")
+        self.pages = QStackedWidget(objectName="detail_pages")
+        self.pages.addWidget(self.hint)
+        self.pages.addWidget(shown)
+        self.shown_page = shown
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.timers)
-        layout.addWidget(self.teams_label)
-        layout.addLayout(actions)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.pages)
 
     def _widgets(self) -> dict[str, QWidget]:
         return {
@@ -319,12 +337,9 @@ class IncidentDetailWidget(QWidget):
         self._incident = incident
         self._teams = teams
         self.setEnabled(incident is not None)
+        self.pages.setCurrentWidget(self.shown_page if incident is not None else self.hint)
         if incident is None:
-            self.title.setText("No incident selected")
-            self.timers.clear()
-            self.teams_label.clear()
-            self._base = None
-            self._dirty = set()
+            self._clear()
             return
         if not same or not self._dirty:
             self._load(incident)
@@ -332,6 +347,32 @@ class IncidentDetailWidget(QWidget):
             self._merge(incident)
         self._show_lists(incident, timeline)
         self.refresh_header()
+
+    def _clear(self) -> None:
+        """Empty every field and disable every button (nothing is selected)."""
+        self._loading = True
+        try:
+            for widget in self._widgets().values():
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(-1)
+                elif isinstance(widget, QCheckBox):
+                    widget.setChecked(False)
+                else:
+                    widget.clear()  # type: ignore[attr-defined]
+        finally:
+            self._loading = False
+        for label in (self.title, self.timers, self.teams_label):
+            label.clear()
+        self.notes.clear()
+        self.timeline.clear()
+        self.note_input.clear()
+        for button in (*self.action_buttons.values(), self.save_button, self.revert_button):
+            button.setEnabled(False)
+        self._base = None
+        self._dirty = set()
+        self._theirs = {}
+        self.error.hide()
+        self._show_conflicts()
 
     def _load(self, incident: Incident) -> None:
         self._loading = True
@@ -449,6 +490,7 @@ class IncidentDetailWidget(QWidget):
         self.action_buttons["close"].setEnabled(is_open)
         self.action_buttons["reopen"].setEnabled(not is_open)
         self.save_button.setEnabled(is_open)
+        self.revert_button.setEnabled(True)
 
     # ---- making events -----------------------------------------------------
     def _request(self, action: str) -> None:

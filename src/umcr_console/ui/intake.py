@@ -54,6 +54,27 @@ PRIORITY_LABELS = {
 }
 
 
+def recommended_agency(safety: Safety) -> Agency:
+    """Where the safety screen sends a flagged call: LAFD for a medical emergency
+    alone, LAPD for anything else."""
+    return Agency.LAFD if safety.medical and not (safety.weapons or safety.crime) else Agency.LAPD
+
+
+def screen_reason(safety: Safety) -> str:
+    """The redirect reason when the dispatcher follows the recommendation."""
+    found = [
+        label
+        for flag, label in (
+            (safety.weapons, "weapons"),
+            (safety.violence, "violence in progress"),
+            (safety.medical, "medical emergency"),
+            (safety.crime, "crime in progress"),
+        )
+        if flag
+    ]
+    return "Safety screen: " + ", ".join(found)
+
+
 class IntakeDialog(QDialog):
     """Emits ``submitted`` with the events of one call: created, and redirected if chosen."""
 
@@ -162,7 +183,9 @@ class IntakeDialog(QDialog):
         self.screen_choice.addItem("Redirect to LAPD", Agency.LAPD)
         self.screen_choice.addItem("Redirect to LAFD / EMS", Agency.LAFD)
         self.screen_choice.addItem("Keep for an unarmed team", None)
-        self.screen_reason = QLineEdit(placeholderText="reason (required)")
+        self.screen_reason = QLineEdit(
+            placeholderText="reason (needed unless you follow the recommendation)"
+        )
         choice.addWidget(self.screen_choice)
         choice.addWidget(self.screen_reason, 1)
         self._screen_row = QWidget()
@@ -301,6 +324,9 @@ class IntakeDialog(QDialog):
         redirect_to: Agency | None = None
         if safety.any_flag:
             redirect_to = self.screen_choice.currentData()
+            if not reason and redirect_to == recommended_agency(safety):
+                # Following the recommendation: the screen's own finding is the reason.
+                reason = screen_reason(safety)
             if not reason:
                 self._show_error("screen", "give the reason for this choice")
         if self.errors():

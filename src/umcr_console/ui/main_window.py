@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -51,10 +52,22 @@ from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
 from .map_widget import DivisionMapWidget
 from .notices import Notice, NoticesWidget
-from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
+from .queue_model import (
+    COL_AGE,
+    COL_DIVISION,
+    COL_IN_STATE,
+    COL_NUMBER,
+    COL_PRIORITY,
+    COL_TEAM,
+    COL_TYPE,
+    INCIDENT_ID_ROLE,
+    IncidentQueueModel,
+    QueueFilter,
+)
+from .queue_widgets import HiddenCallsLabel, QueueHold
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
-from .theme import apply_theme, current_theme
+from .theme import apply_theme, current_theme, largest_screen
 
 log = logging.getLogger(__name__)
 # Roles that may open the audit viewer (server/audit.py AUDIT_ROLES).
@@ -193,7 +206,9 @@ class MainWindow(QMainWindow):
             "F2  command: D 123 PL-1 · OS PL-1 · CL 123 RES · F1 for all"
         )
         self.command.returnPressed.connect(self.run_command)
-        self.command_result = QLabel(objectName="command_result")
+        self.command_result = QLabel(objectName="command_result", wordWrap=True)
+        # A long message wraps; it never widens the window (issue 18, item 9).
+        self.command_result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.state_filter = QComboBox(objectName="filter_state")
         self.state_filter.addItems(list(STATE_FILTERS))
@@ -222,7 +237,23 @@ class MainWindow(QMainWindow):
         self.queue_view.setModel(self.queue_model)
         self._configure_table(self.queue_view)
         self.queue_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # Call types and divisions whole at first sight (the location takes the rest).
+        for column, width in (
+            (COL_NUMBER, 96),
+            (COL_PRIORITY, 32),
+            (COL_TYPE, 230),
+            (COL_DIVISION, 120),
+            (COL_TEAM, 80),
+            (COL_AGE, 72),
+            (COL_IN_STATE, 72),
+        ):
+            self.queue_view.setColumnWidth(column, width)
         self.queue_view.selectionModel().currentRowChanged.connect(self._queue_current_changed)
+        # The order holds under the pointer; the filter never hides calls silently.
+        self.queue_hold = QueueHold(self.queue_view, self.queue_model)
+        self.queue_hidden = HiddenCallsLabel(self.queue_model, self._filter_text)
+        self.queue_hidden.show_all.connect(self.clear_filters)
+        self.queue_model.row_leaving.connect(self._queue_row_leaving)
 
         filters = QHBoxLayout()
         for widget in (
@@ -241,6 +272,7 @@ class MainWindow(QMainWindow):
         layout.addLayout(command_row)
         layout.addWidget(self.command_result)
         layout.addLayout(filters)
+        layout.addWidget(self.queue_hidden)
         layout.addWidget(self.queue_view, 1)
         self.setCentralWidget(central)
 
@@ -399,10 +431,13 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1600, 950)
+        if geometry is None or not self.restoreGeometry(geometry):
+            # First start: maximised on the largest screen, never a small window
+            # in the corner of a wall-sized monitor (issue 18, item 11).
+            screen = largest_screen()
+            if screen is not None:
+                self.setGeometry(screen.availableGeometry())
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         if state is not None:
             self.restoreState(state)
         else:
@@ -505,6 +540,11 @@ class MainWindow(QMainWindow):
         self._tasks.add(task)  # keep a reference until it ends
         task.add_done_callback(self._tasks.discard)
 
+    def _queue_row_leaving(self, incident_id: str) -> None:
+        """The selected call leaves the queue: nothing is selected (the panel says so)."""
+        if incident_id == self.selected_incident_id():
+            self.queue_view.selectionModel().clear()
+
     def _queue_current_changed(self, *_args) -> None:
         self._refresh_detail()
         self._fetch_timeline(self.selected_incident_id())
@@ -521,6 +561,30 @@ class MainWindow(QMainWindow):
                 text=self.search.text().strip(),
             )
         )
+        self.queue_hidden.refresh()
+        # The selected call may be hidden now: the panel follows the selection.
+        if self.detail.incident_id != self.selected_incident_id():
+            self._refresh_detail()
+
+    def clear_filters(self) -> None:
+        self.state_filter.setCurrentText("All")
+        self.division_filter.setCurrentIndex(0)
+        self.provider_filter.setCurrentIndex(0)
+        self.mine_filter.setChecked(False)
+        self.search.clear()
+
+    def _filter_text(self) -> str:
+        """The filter in words, for the hidden-calls line."""
+        parts = [self.state_filter.currentText()]
+        if self.division_filter.currentIndex() > 0:
+            parts.append(self.division_filter.currentText())
+        if self.provider_filter.currentIndex() > 0:
+            parts.append(self.provider_filter.currentText())
+        if self.mine_filter.isChecked():
+            parts.append("mine")
+        if self.search.text().strip():
+            parts.append(f"search '{self.search.text().strip()}'")
+        return ", ".join(parts)
 
     # ---- selection ------------------------------------------------------------
     def selected_incident_id(self) -> str | None:
@@ -532,14 +596,12 @@ class MainWindow(QMainWindow):
         return self.workspace.view.incidents.get(incident_id) if incident_id else None
 
     def select_incident(self, incident_id: str) -> bool:
+        # Choosing a call is the dispatcher's own act: a held queue catches up first.
+        self.queue_model.apply_waiting()
         row = self.queue_model.row_of(incident_id)
         if row is None:
             # Not shown under the current filter: show everything, then select.
-            self.state_filter.setCurrentText("All")
-            self.division_filter.setCurrentIndex(0)
-            self.provider_filter.setCurrentIndex(0)
-            self.mine_filter.setChecked(False)
-            self.search.clear()
+            self.clear_filters()
             row = self.queue_model.row_of(incident_id)
             if row is None:
                 return False
@@ -610,7 +672,18 @@ class MainWindow(QMainWindow):
         for event in events:
             self.submit(event)
         self._intake = None  # the next call starts from an empty form
-        self.select_incident(events[0].entity_id)
+        self._select_saved(events[0].entity_id)
+
+    def _select_saved(self, incident_id: str) -> None:
+        """Select a call just saved, if the filter shows it: a save never changes the
+        filter (a redirected call is closed, and the Open queue must stay open calls)."""
+        self.queue_model.apply_waiting()
+        if self.queue_model.row_of(incident_id) is not None:
+            self.select_incident(incident_id)
+            return
+        self.command_result.setText(
+            self.command_result.text() + " — the call is hidden by the filter (Show all)."
+        )
 
     def _common(self) -> dict:
         return {

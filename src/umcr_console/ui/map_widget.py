@@ -6,6 +6,13 @@ so shapes are true. Every item is made once and updated in place with
 ``setData`` / ``setBrush``: all outlines are one curve, all teams one scatter,
 all incidents one scatter, so an update costs a few array copies whatever the
 number of events.
+
+Labels never overlap and are never cut at the edge: after the view moves, the
+window resizes or teams move, ``declutter`` keeps team labels first, then the
+names of the served divisions, then the others (larger first), shifts a name
+that would cross the edge back inside, and hides a name that would cover one
+already placed (its division stays readable by hovering or zooming in). Teams
+at the same spot share one label. The wall passes a larger ``label_pixels``.
 """
 
 from __future__ import annotations
@@ -15,8 +22,8 @@ from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QToolButton, QVBoxLayout, QWidget
 
 from ..domain.config import Deployment
@@ -33,6 +40,8 @@ LEVEL_COLOURS = {Level.NORMAL: "#e6edf3", Level.WARNING: "#f2cc60", Level.ALARM:
 # Teams working a call are shown where the call is; others at their station.
 AT_INCIDENT = frozenset({TeamStatus.ON_SCENE, TeamStatus.TRANSPORTING})
 
+
+WALL_LABEL_PIXELS = 24
 
 # Made once: brushes and pens are shared by every marker of a kind.
 _STATUS_BRUSHES = {status: pg.mkBrush(colour) for status, colour in STATUS_COLOURS.items()}
@@ -84,10 +93,14 @@ class DivisionMapWidget(QWidget):
         *,
         clock: Callable[[], datetime],
         read_only: bool = False,
+        label_pixels: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("DivisionMap")
+        # A read-only map is the wall's: read from across the room.
+        self.label_font = QFont()
+        self.label_font.setPixelSize(label_pixels or (WALL_LABEL_PIXELS if read_only else 13))
         self.deployment = deployment
         self.clock = clock
         self.read_only = read_only
@@ -111,14 +124,31 @@ class DivisionMapWidget(QWidget):
         }
         self._division_bbox: dict[str, tuple[float, float, float, float]] = {}
         self._fills, self.outlines = add_divisions(self.plot, drawing, self.projection)
+        self.division_labels: dict[str, pg.TextItem] = {}
+        self._label_home: dict[str, tuple[float, float]] = {}
         for division in drawing.divisions:
             self._division_bbox[division.name] = division.bbox
             lat, lon = division.label_point()
             label = pg.TextItem(division.name, color="#c9d1d9", anchor=(0.5, 0.5))
+            label.setFont(self.label_font)
             label.setPos(*self._xy(lat, lon))
             label.setZValue(-5)
             label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.plot.addItem(label)
+            self.division_labels[division.name] = label
+            self._label_home[division.name] = self._xy(lat, lon)
+        served = set(deployment.divisions)
+
+        def size(name: str) -> float:
+            min_lon, min_lat, max_lon, max_lat = self._division_bbox[name]
+            return (max_lon - min_lon) * (max_lat - min_lat)
+
+        # Who keeps its name when two would overlap: served divisions, then larger.
+        self._label_order = sorted(
+            self.division_labels, key=lambda n: (n not in served, -size(n), n)
+        )
+        self._declutter_timer = QTimer(self, singleShot=True, interval=0)
+        self._declutter_timer.timeout.connect(self.declutter)
 
         self.incident_scatter = pg.ScatterPlotItem(size=14, hoverable=True, tip=None)
         self.team_scatter = pg.ScatterPlotItem(size=18, hoverable=True, tip=None, symbol="o")
@@ -143,8 +173,11 @@ class DivisionMapWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.fit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.fit_button.setVisible(not read_only)  # nobody clicks a wall
         self.refresh_fills()
         self.fit_served_area()
+        self.view_box.sigRangeChanged.connect(self._declutter_timer.start)
+        self.view_box.sigResized.connect(self._declutter_timer.start)
 
     # ---- geometry -----------------------------------------------------------
     def _xy(self, lat: float, lon: float) -> tuple[float, float]:
@@ -208,6 +241,9 @@ class DivisionMapWidget(QWidget):
         """Recolour and move every team marker with one ``setData``."""
         ids, xs, ys, brushes = [], [], [], []
         at_station: dict[tuple[float, float], int] = {}
+        # One label per spot: the first team there names them all.
+        names: dict[tuple[float, float], list[str]] = {}
+        first_at: dict[str, tuple[float, float]] = {}
         for team in sorted(self._teams.values(), key=lambda t: t.call_sign):
             position = self.team_position(team)
             if position is None:
@@ -216,6 +252,9 @@ class DivisionMapWidget(QWidget):
             # Teams at the same spot fan out so each stays clickable.
             n = at_station.get((x, y), 0)
             at_station[(x, y)] = n + 1
+            names.setdefault((x, y), []).append(team.call_sign)
+            if n == 0:
+                first_at[team.id] = (x, y)
             ids.append(team.id)
             xs.append(x + 0.45 * n)
             ys.append(y - 0.35 * n)
@@ -225,24 +264,91 @@ class DivisionMapWidget(QWidget):
             x=np.array(xs), y=np.array(ys), brush=brushes, data=ids, pen=_MARKER_PEN
         )
         for team_id in list(self.team_labels):
-            if team_id not in self._teams:
+            if team_id not in first_at:
                 self.plot.removeItem(self.team_labels.pop(team_id))
                 self._label_state.pop(team_id, None)
-        for team_id, x, y in zip(ids, xs, ys, strict=True):
+        for team_id, (x, y) in first_at.items():
             label = self.team_labels.get(team_id)
             if label is None:
                 label = pg.TextItem(color="#ffffff", anchor=(-0.15, 0.5))
+                label.setFont(self.label_font)
                 # Labels are read, not clicked: a click goes to the marker beneath.
                 label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
                 self.plot.addItem(label)
                 self.team_labels[team_id] = label
             # Touch a label only when it changes: 500 setText/setPos per update cost
-            # more than the markers themselves.
-            placed = (self._teams[team_id].call_sign, x, y)
+            # more than the markers themselves. The label starts right of the fan.
+            group = names[(x, y)]
+            placed = (" ".join(group), x + 0.45 * (len(group) - 1), y)
             if self._label_state.get(team_id) != placed:
                 label.setText(placed[0])
-                label.setPos(x, y)
+                label.setPos(placed[1], placed[2])
                 self._label_state[team_id] = placed
+        self._declutter_timer.start()
+
+    def declutter(self) -> None:
+        """Show only labels that fit: whole inside the map, none over another."""
+        # A pixel inside the frame: a label flush with the edge counts as cut.
+        area = self.view_box.sceneBoundingRect().adjusted(2, 2, -2, -2)
+        if area.width() < 1 or area.height() < 1:
+            return
+        placed: list[QRectF] = []
+        for label in self.team_labels.values():
+            rect = self.label_rect(label)
+            inside = area.contains(rect)
+            label.setVisible(inside)
+            if inside:
+                placed.append(rect)
+        for name in self._label_order:
+            label = self.division_labels[name]
+            home = self._label_home[name]
+            label.setPos(*home)
+            rect = self.label_rect(label)
+            centre = self.view_box.mapViewToScene(QPointF(*home))
+            if not area.contains(centre):
+                label.hide()
+                continue
+            # Near the edge: slide back inside rather than be cut.
+            dx = max(area.left() - rect.left(), 0) - max(rect.right() - area.right(), 0)
+            dy = max(area.top() - rect.top(), 0) - max(rect.bottom() - area.bottom(), 0)
+            # Over another label: try just above, then just below, before giving up.
+            for shift in (0.0, -rect.height(), rect.height()):
+                candidate = rect.translated(dx, dy + shift)
+                if area.contains(candidate) and not any(
+                    candidate.intersects(other) for other in placed
+                ):
+                    break
+            else:
+                label.hide()
+                continue
+            if dx or dy or shift:
+                moved = self.view_box.mapSceneToView(centre + QPointF(dx, dy + shift))
+                label.setPos(moved.x(), moved.y())
+            label.show()
+            placed.append(candidate)
+
+    def label_rect(self, label: pg.TextItem) -> QRectF:
+        """Where ``label`` is drawn, in scene pixels (its text does not scale with zoom)."""
+        size = label.textItem.boundingRect()
+        point = self.view_box.mapViewToScene(label.pos())
+        ax, ay = label.anchor.x(), label.anchor.y()
+        rect = QRectF(
+            point.x() - ax * size.width(),
+            point.y() - ay * size.height(),
+            size.width(),
+            size.height(),
+        )
+        # The text's own box, without the empty margin around it.
+        margin = max(label.textItem.document().documentMargin() - 1, 0)
+        return rect.adjusted(margin, margin, -margin, -margin)
+
+    def visible_labels(self) -> list[pg.TextItem]:
+        """Labels shown now (tests and screenshots check they neither overlap nor cut)."""
+        return [
+            label
+            for label in (*self.team_labels.values(), *self.division_labels.values())
+            if label.isVisible()
+        ]
 
     def refresh_incidents(self) -> None:
         now = self.clock()

@@ -12,18 +12,27 @@ injected clock.
 Filtering 100,000 incidents must stay interactive, so the model keeps every
 incident's sort key in one sorted list and indexes by state, division and
 creator: a filter change is a few set operations and one ordered pass.
+
+While the dispatcher points at the queue or presses a row, ``hold()`` freezes
+the order: changed rows show their new values in place, but moves, new rows
+and removals wait until ``release()`` (or until the hold is older than
+``HOLD_CAP_S`` and no button is down), so a click lands on the row that was
+under the pointer. A row that moved or arrived is marked (``MOVED_ROLE``, an
+arrow before its number, bold) for ``MOVED_MARK_S`` seconds of the model's
+clock.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 
 from ..domain.config import Thresholds
 from ..domain.enums import IncidentState
@@ -48,6 +57,11 @@ FLASH_COLOUR = QColor("#ff1f3d")
 INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
 PENDING_ROLE = Qt.ItemDataRole.UserRole + 3
+MOVED_ROLE = Qt.ItemDataRole.UserRole + 4  # "up", "down", "new" or None
+
+HOLD_CAP_S = 10.0  # the longest the order waits for a pointer resting on the queue
+MOVED_MARK_S = 5.0  # how long a moved row keeps its mark
+MOVED_ARROWS = {"up": "↑", "down": "↓", "new": "+"}
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -97,6 +111,12 @@ class _Rows:
 
 
 class IncidentQueueModel(QAbstractTableModel):
+    # Incidents came, went or changed (shown or not): the hidden counts may differ.
+    contents_changed = Signal()
+    # A row is about to go (its incident id): a view clears its selection rather
+    # than let Qt move it to the neighbouring call.
+    row_leaving = Signal(str)
+
     def __init__(self, thresholds: Thresholds, clock: Callable[[], datetime], parent=None) -> None:
         super().__init__(parent)
         self.thresholds = thresholds
@@ -118,6 +138,12 @@ class IncidentQueueModel(QAbstractTableModel):
         # Rows with an alert nobody acknowledged yet flash with the tick.
         self._flashing: set[str] = set()
         self._flash_on = False
+        # The hold (see the module docstring): changes waiting for release().
+        self._held_since: datetime | None = None
+        self._pressed = False
+        self._deferred: dict[str, Incident] = {}
+        self._deferred_removals: set[str] = set()
+        self._moved: dict[str, tuple[str, datetime]] = {}  # id -> (how, until)
 
     # ---- Qt model interface ----------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -152,9 +178,16 @@ class IncidentQueueModel(QAbstractTableModel):
             return int(incident_level(incident, self._now, self.thresholds))
         if role == PENDING_ROLE:
             return incident.id in self._pending
+        if role == MOVED_ROLE:
+            return self._moved_how(incident.id)
+        if role == Qt.ItemDataRole.FontRole:
+            return _bold() if self._moved_how(incident.id) else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if incident.id in self._pending:
                 return "Not yet confirmed by the server"
+            how = self._moved_how(incident.id)
+            if how:
+                return "New in the queue" if how == "new" else f"Moved {how} in the queue"
             return incident.location.address or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_PRIORITY, *TIMER_COLUMNS):
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -163,7 +196,9 @@ class IncidentQueueModel(QAbstractTableModel):
     def _display(self, incident: Incident, column: int) -> str:
         if column == COL_NUMBER:
             mark = f" {PENDING_MARK}" if incident.id in self._pending else ""
-            return incident.number + mark
+            how = self._moved_how(incident.id)
+            arrow = f"{MOVED_ARROWS[how]} " if how else ""
+            return arrow + incident.number + mark
         if column == COL_PRIORITY:
             return str(int(incident.priority))
         if column == COL_TYPE:
@@ -197,15 +232,18 @@ class IncidentQueueModel(QAbstractTableModel):
         self._by_division, self._by_creator = {}, {}
         self._teams = {t.id: t for t in teams}
         self._pending = set(pending)
+        self._deferred, self._deferred_removals = {}, set()
         for incident in incidents:
             self._index(incident, sort=False)
         self._all_keys.sort()
         self._rebuild_rows()
         self.endResetModel()
+        self.contents_changed.emit()
 
     def set_filter(self, queue_filter: QueueFilter) -> None:
         if queue_filter == self._filter:
             return
+        self.apply_waiting()  # a filter change is the dispatcher's own: it applies at once
         self.layoutAboutToBeChanged.emit()
         old_rows = self._rows
         persistent = self.persistentIndexList()
@@ -219,6 +257,7 @@ class IncidentQueueModel(QAbstractTableModel):
             new = QModelIndex() if row is None else self.index(row, old.column())
             self.changePersistentIndex(old, new)
         self.layoutChanged.emit()
+        self.contents_changed.emit()
 
     @property
     def queue_filter(self) -> QueueFilter:
@@ -284,10 +323,14 @@ class IncidentQueueModel(QAbstractTableModel):
         old_pending = self._pending
         self._pending = set(pending)
         for incident in incidents:
-            self._place(incident)
+            if self._held_since is not None:
+                self._defer(incident)
+            else:
+                self._place(incident)
         if pending_changed:
             for incident_id in old_pending ^ self._pending:
                 self._changed_row(incident_id)
+        self.contents_changed.emit()
 
     def update_teams(self, teams: Iterable[Team]) -> None:
         changed = []
@@ -303,10 +346,19 @@ class IncidentQueueModel(QAbstractTableModel):
 
     def remove_incidents(self, incident_ids: Iterable[str]) -> None:
         for incident_id in incident_ids:
-            self._hide(incident_id)
-            incident = self._incidents.pop(incident_id, None)
-            if incident is not None:
-                self._unindex(incident)
+            self._deferred.pop(incident_id, None)
+            if self._held_since is not None and incident_id in self._rows.row_of:
+                self._deferred_removals.add(incident_id)  # its row goes on release
+                continue
+            self._remove(incident_id)
+        self.contents_changed.emit()
+
+    def _remove(self, incident_id: str) -> None:
+        self._deferred_removals.discard(incident_id)
+        self._hide(incident_id)
+        incident = self._incidents.pop(incident_id, None)
+        if incident is not None:
+            self._unindex(incident)
 
     def _changed_row(self, incident_id: str) -> None:
         row = self._rows.row_of.get(incident_id)
@@ -314,9 +366,11 @@ class IncidentQueueModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
     def _hide(self, incident_id: str) -> None:
-        row = self._rows.row_of.pop(incident_id, None)
+        row = self._rows.row_of.get(incident_id)
         if row is None:
             return
+        self.row_leaving.emit(incident_id)
+        del self._rows.row_of[incident_id]
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows.keys[row]
         self._rows.reindex(row)
@@ -336,6 +390,7 @@ class IncidentQueueModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), target, target)
             keys.insert(target, key)
             self._rows.reindex(target)
+            self._mark(incident.id, "new")
             self.endInsertRows()
             return
         # Where the new key falls in the list that still holds the old one; that is
@@ -350,8 +405,62 @@ class IncidentQueueModel(QAbstractTableModel):
         new_row = target if target < row else target - 1
         keys.insert(new_row, key)
         self._rows.reindex(min(row, new_row))
+        self._mark(incident.id, "up" if new_row < row else "down")
         self.endMoveRows()
         self._changed_row(incident.id)
+
+    # ---- holding the order under the pointer -----------------------------------
+    def hold(self, *, pressed: bool | None = None) -> None:
+        """Freeze the order (pointer over the queue; ``pressed``: a button is down)."""
+        if self._held_since is None:
+            self._held_since = self.clock()
+        if pressed is not None:
+            self._pressed = pressed
+
+    def release(self) -> None:
+        """The pointer left: apply what waited, rows move one by one (marked)."""
+        self._held_since = None
+        self._pressed = False
+        self.apply_waiting()
+
+    @property
+    def held(self) -> bool:
+        return self._held_since is not None
+
+    @property
+    def waiting(self) -> int:
+        """How many changes wait for the hold to end."""
+        return len(self._deferred) + len(self._deferred_removals)
+
+    def _defer(self, incident: Incident) -> None:
+        """While held: a shown row takes its new values in place; its move, a new
+        row and a removal wait. The indexes are up to date; only the rows wait."""
+        self._deferred_removals.discard(incident.id)
+        row = self._rows.row_of.get(incident.id)
+        self._index(incident)
+        self._deferred[incident.id] = incident
+        if row is not None:
+            self._changed_row(incident.id)
+
+    def apply_waiting(self) -> None:
+        """Apply what the hold kept back (the hold itself goes on)."""
+        deferred, removals = self._deferred, self._deferred_removals
+        self._deferred, self._deferred_removals = {}, set()
+        for incident in deferred.values():
+            self._place(incident)
+        for incident_id in removals:
+            self._remove(incident_id)
+        if deferred or removals:
+            self.contents_changed.emit()
+
+    def _mark(self, incident_id: str, how: str) -> None:
+        if len(self._rows.keys) <= 1 and how == "new":
+            return  # the first row of an empty queue moved nothing
+        self._moved[incident_id] = (how, self.clock() + timedelta(seconds=MOVED_MARK_S))
+
+    def _moved_how(self, incident_id: str) -> str | None:
+        moved = self._moved.get(incident_id)
+        return moved[0] if moved is not None and moved[1] > self._now else None
 
     # ---- time -------------------------------------------------------------
     def tick(self, visible_rows: range | None = None) -> None:
@@ -362,6 +471,17 @@ class IncidentQueueModel(QAbstractTableModel):
         Qt repaint the whole viewport). Without it, all rows are signalled at once.
         """
         self._now = self.clock()
+        if (
+            self._held_since is not None
+            and not self._pressed
+            and (self._now - self._held_since).total_seconds() >= HOLD_CAP_S
+        ):
+            # A pointer resting on the queue never freezes it for long.
+            self.apply_waiting()
+            self._held_since = self._now
+        for incident_id in [i for i, (_how, until) in self._moved.items() if until <= self._now]:
+            del self._moved[incident_id]
+            self._changed_row(incident_id)
         if not self._rows.keys:
             return
         last = len(self._rows.keys) - 1
@@ -401,6 +521,21 @@ class IncidentQueueModel(QAbstractTableModel):
     def row_of(self, incident_id: str) -> int | None:
         return self._rows.row_of.get(incident_id)
 
+    def hidden_counts(self) -> tuple[int, int]:
+        """(open, closed) incidents the filter hides now."""
+        shown_open = bisect.bisect_left(self._rows.keys, (True,))  # open rows sort first
+        shown_closed = len(self._rows.keys) - shown_open
+        total_closed = len(self._by_state[IncidentState.CLOSED])
+        total_open = len(self._incidents) - total_closed
+        # Calls waiting for a hold to end are coming, not hidden.
+        for incident_id, incident in self._deferred.items():
+            if incident_id not in self._rows.row_of and self._filter.accepts(incident, self._teams):
+                if incident.is_open:
+                    total_open -= 1
+                else:
+                    total_closed -= 1
+        return max(total_open - shown_open, 0), max(total_closed - shown_closed, 0)
+
     def levels(self) -> dict[str, Level]:
         """Aging level of every visible incident (for alerts)."""
         return {
@@ -409,14 +544,24 @@ class IncidentQueueModel(QAbstractTableModel):
         }
 
 
+@functools.cache
+def _bold() -> QFont:
+    """One bold font for marked rows (made on first use: a QFont wants a QGuiApplication)."""
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
 _SERVED_ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
         Qt.ItemDataRole.BackgroundRole,
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
         INCIDENT_ID_ROLE,
         LEVEL_ROLE,
         PENDING_ROLE,
+        MOVED_ROLE,
     }
 )

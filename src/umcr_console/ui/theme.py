@@ -6,7 +6,7 @@ here and used by every widget, the map and the wall.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QScreen
 from PySide6.QtWidgets import QApplication
 
 from ..domain.enums import TeamStatus
@@ -68,3 +68,11 @@ def current_theme() -> str:
 
 def level_colour(level: Level) -> QColor | None:
     return LEVEL_COLOURS[current_theme()].get(level)
+
+
+def largest_screen() -> QScreen | None:
+    """The screen with the most pixels (a wall monitor beats a laptop's)."""
+    screens = QGuiApplication.screens()
+    if not screens:
+        return None
+    return max(screens, key=lambda s: s.geometry().width() * s.geometry().height())

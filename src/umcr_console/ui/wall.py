@@ -2,9 +2,12 @@
 
 Logged in with the ``wall`` role, for which the server strips personal data
 before anything leaves it; this window shows only numbers, divisions, call
-types, teams and ages anyway. Pages rotate (or not), a red banner says
-"stale since hh:mm" as soon as the data stops being live, and everything
-updates in place so it can run for days.
+types, teams and ages anyway. The team board and the pending queue are always
+on screen (right half); the left half rotates between the map and the charts
+(or not), and the supervisor can pin one with P. A red banner
+says "stale since hh:mm" as soon as the data stops being live, and everything
+updates in place so it can run for days. Text is at least ``WALL_MIN_PX``
+pixels high, to be read across a room.
 """
 
 from __future__ import annotations
@@ -47,7 +50,15 @@ from .team_model import TeamTableModel
 from .team_tiles import TeamTilesWidget
 
 STALE_AFTER_S = 12.0  # a little more than two keep-alive intervals
+WALL_MIN_PX = 24  # the smallest text on the wall (labels, ticks, table)
 WALL_COLUMNS = (COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_AGE)
+
+
+def _pixels_font(pixels: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
 
 
 def _big(widget: QWidget, pixels: int, bold: bool = False) -> None:
@@ -127,16 +138,12 @@ class WallWindow(QMainWindow):
         self.pending_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.pending_view.verticalHeader().setDefaultSectionSize(40)
         header = self.pending_view.horizontalHeader()
-        _big(header, 22, bold=True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        _big(header, WALL_MIN_PX, bold=True)
+        # Every column as wide as its longest text; the call type takes the rest,
+        # so it is cut only when the screen truly has no room for it.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TYPE, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (COL_NUMBER, 150),
-            (COL_PRIORITY, 50),
-            (COL_DIVISION, 210),
-            (COL_AGE, 110),
-        ):
-            header.resizeSection(column, width)
+        self.pending_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.pending_view.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.pending_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
@@ -155,13 +162,14 @@ class WallWindow(QMainWindow):
             figure_row.addWidget(tile, 0, column)
 
         pg.setConfigOptions(antialias=True)
-        self.hourly_plot = pg.PlotWidget()
+        self.hourly_plot = pg.PlotWidget(background="#0d1117")
         self.hourly_bars = pg.BarGraphItem(
             x=np.arange(24), height=np.zeros(24), width=0.8, brush="#3a86ff"
         )
         self.hourly_plot.addItem(self.hourly_bars)
-        self.hourly_plot.setLabel("bottom", "hour of day (right: this hour)")
-        self.response_plot = pg.PlotWidget()
+        axis_style = {"color": "#c9d1d9"}
+        self.hourly_plot.setLabel("bottom", "hour of day (right: this hour)", **axis_style)
+        self.response_plot = pg.PlotWidget(background="#0d1117")
         self.response_bars = pg.BarGraphItem(
             x=np.arange(0, 90, 5) + 2.5, height=np.zeros(18), width=4.5, brush="#2e9e44"
         )
@@ -174,37 +182,48 @@ class WallWindow(QMainWindow):
             labelOpts={"position": 0.9, "color": "#ff7b72"},
         )
         self.response_plot.addItem(self.target_line)
-        tick_font = QFont()
-        tick_font.setPixelSize(20)
+        self.target_line.label.setFont(_pixels_font(WALL_MIN_PX, bold=True))
+        self.response_plot.setLabel("bottom", "minutes, received to on scene", **axis_style)
+        tick_font = _pixels_font(WALL_MIN_PX)
         for plot, title in (
             (self.hourly_plot, "Calls per hour, last 24 h"),
-            (self.response_plot, "Response time today (minutes, received to on scene)"),
+            (self.response_plot, "Response time today"),
         ):
-            plot.setTitle(title, size="20pt")
+            plot.setTitle(title, size=f"{WALL_MIN_PX + 6}px", color="#f2f4f7")
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
             plot.setLimits(yMin=0)
             for axis in ("bottom", "left"):
-                plot.getAxis(axis).setStyle(tickFont=tick_font)
+                plot.getAxis(axis).setStyle(tickFont=tick_font, tickTextOffset=8)
+                plot.getAxis(axis).setTextPen("#c9d1d9")
+            plot.getAxis("left").setWidth(WALL_MIN_PX * 3)
+            plot.getAxis("bottom").label.setFont(tick_font)
 
-        self.pages = QStackedWidget()
-        overview = QWidget()
-        overview_layout = QGridLayout(overview)
+        # Left: the map and the charts take turns. Right: the team board and the
+        # pending queue, always there (a rotating page never hides them).
+        self.pages = QStackedWidget(objectName="wall_pages")
+        self.map_widget = map_widget
         if map_widget is not None:
-            overview_layout.addWidget(map_widget, 0, 0, 2, 1)
-            overview_layout.addWidget(self.tiles, 0, 1)
-            overview_layout.addWidget(self.pending_view, 1, 1)
-            overview_layout.setColumnStretch(0, 3)
-            overview_layout.setColumnStretch(1, 2)
-        else:
-            overview_layout.addWidget(self.tiles, 0, 0)
-            overview_layout.addWidget(self.pending_view, 0, 1)
-        self.pages.addWidget(overview)
-        charts = QWidget()
-        charts_layout = QGridLayout(charts)
-        charts_layout.addWidget(self.hourly_plot, 0, 0)
-        charts_layout.addWidget(self.response_plot, 0, 1)
+            self.pages.addWidget(map_widget)
+        charts = QWidget(objectName="wall_charts")
+        charts_layout = QVBoxLayout(charts)
+        charts_layout.setContentsMargins(0, 0, 0, 0)
+        charts_layout.addWidget(self.hourly_plot)
+        charts_layout.addWidget(self.response_plot)
         self.pages.addWidget(charts)
+        self.pinned = False
+        self.pin_label = QLabel(objectName="wall_pin")
+        _big(self.pin_label, WALL_MIN_PX)
+        self.pin_label.setStyleSheet("color: #8b949e;")
+        body = QGridLayout()
+        body.addWidget(self.pages, 0, 0, 2, 1)
+        body.addWidget(self.tiles, 0, 1)
+        body.addWidget(self.pending_view, 1, 1)
+        # The right half gets more: the queue's call types must fit whole.
+        body.setColumnStretch(0, 2)
+        body.setColumnStretch(1, 3)
+        body.setRowStretch(0, 1)  # tiles scale their text with their size: half each
+        body.setRowStretch(1, 1)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -212,12 +231,13 @@ class WallWindow(QMainWindow):
         title = QLabel(deployment.name)
         _big(title, 28, bold=True)
         header.addWidget(title, 0, 0)
-        header.addWidget(self.clock_label, 0, 1, Qt.AlignmentFlag.AlignRight)
+        header.addWidget(self.pin_label, 0, 1, Qt.AlignmentFlag.AlignCenter)
+        header.addWidget(self.clock_label, 0, 2, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.banner)
         layout.addWidget(self.escalation_banner)
         layout.addLayout(header)
         layout.addLayout(figure_row)
-        layout.addWidget(self.pages, 1)
+        layout.addLayout(body, 1)
         self.setCentralWidget(central)
         self.setStyleSheet("QMainWindow { background: #0d1117; }")
 
@@ -234,6 +254,7 @@ class WallWindow(QMainWindow):
         self.rotator.timeout.connect(self.next_page)
         if rotate_seconds > 0:
             self.rotator.start(int(rotate_seconds * 1000))
+        self._show_pin()
 
     # ---- data ---------------------------------------------------------------
     def reload(self) -> None:
@@ -355,13 +376,33 @@ class WallWindow(QMainWindow):
         super().closeEvent(event)
 
     def keyPressEvent(self, event) -> None:
-        # Read-only: the only keys a wall knows are page turning and leaving full screen.
+        # Read-only: the only keys a wall knows are page turning, pinning and
+        # leaving full screen.
         if event.key() in (Qt.Key.Key_Right, Qt.Key.Key_Space):
-            self.next_page()
+            self.next_page(by_hand=True)
+        elif event.key() == Qt.Key.Key_P:
+            self.pin(not self.pinned)
         elif event.key() == Qt.Key.Key_Escape and self.isFullScreen():
             self.showNormal()
         else:
             super().keyPressEvent(event)
 
-    def next_page(self) -> None:
+    def next_page(self, by_hand: bool = False) -> None:
+        if self.pinned and not by_hand:
+            return  # the supervisor pinned this page: rotation waits
         self.pages.setCurrentIndex((self.pages.currentIndex() + 1) % self.pages.count())
+        self._show_pin()
+
+    def pin(self, on: bool) -> None:
+        """Keep the page shown now (True) or let the pages rotate again (False)."""
+        self.pinned = on
+        self._show_pin()
+
+    def _show_pin(self) -> None:
+        page = "map" if self.pages.currentWidget() is self.map_widget else "charts"
+        if self.pinned:
+            self.pin_label.setText(f"📌 {page} pinned (P to rotate)")
+        elif self.rotator.isActive() and self.pages.count() > 1:
+            self.pin_label.setText(f"{page} · P pins it")
+        else:
+            self.pin_label.clear()
