@@ -22,7 +22,7 @@ from pydantic import (
 
 from .enums import Agency, CallType, Disposition, EventType, Priority, Source, TeamStatus
 from .ids import canonical_uuid, uuid7
-from .model import Caller, Location, Safety
+from .model import Caller, Location, Safety, SafetyWordsCheck
 
 MAX_TEXT = 10_000
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
@@ -55,6 +55,9 @@ class IncidentCreated(Payload):
     # The incident whose follow-up this call is (source scheduled_follow_up):
     # the new incident links to it and its follow-up is marked done.
     follows_up: UuidStr | None = None
+    # Safety words the intake read in the typed text, and the call-taker's
+    # decision on them (docs/safety-screen.md); absent when none were found.
+    safety_words: SafetyWordsCheck | None = None
 
 
 class IncidentUpdated(Payload):

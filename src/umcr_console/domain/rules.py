@@ -272,6 +272,13 @@ def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
         ]
         text = f"Safety screen ({', '.join(flags) or 'no flag'}): {p.screen_override_reason}"
         incident = incident.model_copy(update={"notes": (_note(ctx, text),)})
+    if p.safety_words is not None:
+        # The dispatcher reads what the call-taker decided about the words typed.
+        check = p.safety_words
+        text = f"Safety words {check.decision} by the call-taker: {check.summary()}"
+        if check.reason.strip():
+            text += f". Reason: {check.reason.strip()}"
+        incident = incident.model_copy(update={"notes": (*incident.notes, _note(ctx, text))})
     if p.follows_up is not None:
         # A follow-up that becomes an incident: link both ways, and the
         # original's follow-up is done (by this very call).
