@@ -29,7 +29,7 @@ later and hold a team, which stays free for other calls until ``hold_from``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -142,6 +142,38 @@ def decide(view: StateView, event: ev.Event, *, now: datetime, seq: int | None =
         return _HANDLERS[event_type](_Context(view, event, seq, now), payload)
     except _Rejected as rejected:
         return rejected.rejection
+
+
+class _Batch:
+    """A view plus the changes of the batch's earlier events."""
+
+    def __init__(self, view: StateView) -> None:
+        self.view = view
+        self.changes = Changes()
+
+    def incident(self, incident_id: str) -> Incident | None:
+        found = self.changes.incidents.get(incident_id)
+        return found if found is not None else self.view.incident(incident_id)
+
+    def team(self, team_id: str) -> Team | None:
+        found = self.changes.teams.get(team_id)
+        return found if found is not None else self.view.team(team_id)
+
+
+def first_rejection(
+    view: StateView, events: Sequence[ev.Event], *, now: datetime
+) -> tuple[ev.Event, Rejection] | None:
+    """The first of ``events`` the rules refuse when judged in order, each on the
+    state the ones before it leave (a call and its redirect, a close and its
+    follow-up), with the reason; None when all of them pass."""
+    batch = _Batch(view)
+    for event in events:
+        outcome = decide(batch, event, now=now)
+        if isinstance(outcome, Rejection):
+            return event, outcome
+        batch.changes.incidents.update(outcome.incidents)
+        batch.changes.teams.update(outcome.teams)
+    return None
 
 
 def _check_utc(value: datetime, name: str) -> None:

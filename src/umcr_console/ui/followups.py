@@ -9,7 +9,7 @@ here it only *makes* events (``event_made``); the window submits them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -126,6 +126,8 @@ class FollowUpsWidget(QWidget):
         self.workspace = workspace
         self.thresholds = thresholds
         self.clock = clock
+        # The window's local check (MainWindow.refusal); None: no check here.
+        self.gate: Callable[[Sequence[Event]], str | None] | None = None
         self.model = FollowUpModel(self)
         self.header = QLabel(objectName="followups_header")
         self.view = QTableView(objectName="followups_view")
@@ -218,6 +220,10 @@ class FollowUpsWidget(QWidget):
         return self.workspace.view.incidents.get(item.incident_id) if item else None
 
     def _emit(self, event: Event, what: str) -> None:
+        why = self.gate([event]) if self.gate is not None else None
+        if why is not None:  # the window's local check (MainWindow.refusal)
+            self.message.setText(f"Not sent: {why}.")
+            return
         self.event_made.emit(event)
         self.note.clear()
         self.message.setText(what)

@@ -10,7 +10,7 @@ based on, so the server refuses it if yet another change came in between.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -117,6 +117,9 @@ class IncidentDetailWidget(QWidget):
         self._loading = False
         self._dirty: set[str] = set()
         self._theirs: dict[str, Any] = {}
+        # The window's local check (MainWindow.refusal): an event the rules
+        # refuse is not emitted, and what was typed stays.
+        self.gate: Callable[[Sequence[Event]], str | None] | None = None
         self._build(divisions)
         self.show_incident(None, [], {})
 
@@ -524,8 +527,16 @@ class IncidentDetailWidget(QWidget):
             self._fail(str(exc))
             return None
         event = self._event(EventType.INCIDENT_UPDATED, payload, self._base.version)
+        if not self._may_send(event):
+            return None
         self.event_made.emit(event)
         return event
+
+    def _may_send(self, event: Event) -> bool:
+        why = self.gate([event]) if self.gate is not None else None
+        if why is not None:
+            self._fail(f"Not sent: {why}.")
+        return why is None
 
     def _fail(self, message: str) -> None:
         self.error.setText(message)
@@ -542,9 +553,10 @@ class IncidentDetailWidget(QWidget):
         if len(text) > ev.MAX_TEXT:
             self._fail(f"A note has at most {ev.MAX_TEXT:,} characters.")
             return
-        self.event_made.emit(
-            self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
-        )
+        event = self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
+        if not self._may_send(event):
+            return  # the note stays typed
+        self.event_made.emit(event)
         self.note_input.clear()
 
 

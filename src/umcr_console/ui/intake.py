@@ -97,6 +97,7 @@ class IntakeDialog(QDialog):
         clock: Callable[[], datetime],
         division_at: Callable[[float, float], str | None] | None = None,
         safety_words: SafetyWords | None = None,
+        gate: Callable[[Sequence[ev.Event]], str | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -109,6 +110,8 @@ class IntakeDialog(QDialog):
         self._errors: dict[str, QLabel] = {}
         self._clean_close = False
         self._safety_words = safety_words or shipped_safety_words()
+        # The window's local check (MainWindow.refusal): refused, the form stays.
+        self._gate = gate
         self._reading = ScreenReading(())
         # The call-taker's decision and the words it was about.
         self._words_decision: str | None = None
@@ -550,6 +553,10 @@ class IntakeDialog(QDialog):
     def try_submit(self) -> bool:
         events = self.build_events()
         if events is None:
+            return False
+        why = self._gate(events) if self._gate is not None else None
+        if why is not None:
+            self._show_error("screen", f"Not saved: {why}.")
             return False
         self.submitted.emit(events)
         self._clean_close = True

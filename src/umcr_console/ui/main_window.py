@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
@@ -270,6 +270,7 @@ class MainWindow(QMainWindow):
             workstation_id=self.workspace.workstation_id,
             clock=self.clock,
         )
+        self.detail.gate = self.refusal
         self.detail.event_made.connect(self.submit)
         self.detail.action_requested.connect(self.open_action)
         self.detail_dock = self._dock(
@@ -314,6 +315,7 @@ class MainWindow(QMainWindow):
         self.followups = FollowUpsWidget(
             self.workspace, self.bridge, self.deployment.thresholds, self.clock
         )
+        self.followups.gate = self.refusal
         self.followups.event_made.connect(self.submit)
         self.followups.incident_selected.connect(self.select_incident)
         self.followups_dock = self._dock(
@@ -574,17 +576,33 @@ class MainWindow(QMainWindow):
         return True
 
     # ---- actions --------------------------------------------------------------
-    def submit(self, event: Event) -> None:
+    def refusal(self, events: Sequence[Event]) -> str | None:
+        """Why the rules refuse ``events`` here and now (None: they pass).
+
+        The one local check every action goes through (issue 18 item 3): the
+        console has the server's rules (``decide``), so an event they refuse is
+        not sent, online or offline, and the dispatcher is told why at once.
+        """
+        refused = self.workspace.check_all(events)
+        return None if refused is None else refused.detail
+
+    def submit(self, event: Event) -> bool:
         """Every action ends here: durable in the outbox, shown at once, synced later."""
-        conflict = self.workspace.check(event)
-        self.workspace.submit(event)
-        what = event.type.replace(".", " ").replace("_", " ")
-        if conflict is not None:
-            self.command_result.setText(
-                f"Saved {what}, but the rules say: {conflict.detail}. The server will decide."
-            )
-        else:
-            self.command_result.setText(f"Saved: {what}")
+        return self.submit_all([event])
+
+    def submit_all(self, events: Sequence[Event]) -> bool:
+        """Submit ``events`` (one action) if the rules accept them all; else nothing."""
+        why = self.refusal(events)
+        if why is not None:
+            self.command_result.setText(f"✗ Not sent: {why}. Nothing was saved.")
+            self.command_result.setStyleSheet("color: #ff7b72;")
+            return False
+        for event in events:
+            self.workspace.submit(event)
+        what = events[-1].type.replace(".", " ").replace("_", " ") if events else ""
+        self.command_result.setText(f"Saved: {what}")
+        self.command_result.setStyleSheet("")
+        return True
 
     def new_call(self) -> None:
         if self._intake is None:
@@ -593,6 +611,7 @@ class MainWindow(QMainWindow):
                 workstation_id=self.workspace.workstation_id,
                 clock=self.clock,
                 division_at=self.division_at,
+                gate=self.refusal,
                 parent=self,
             )
             self._intake.submitted.connect(self._intake_submitted)
@@ -607,8 +626,8 @@ class MainWindow(QMainWindow):
         self._intake.set_location(lat, lon)
 
     def _intake_submitted(self, events: list[Event]) -> None:
-        for event in events:
-            self.submit(event)
+        if not self.submit_all(events):
+            return  # the form checked the same rules before closing: not expected
         self._intake = None  # the next call starts from an empty form
         self.select_incident(events[0].entity_id)
 
@@ -616,6 +635,7 @@ class MainWindow(QMainWindow):
         return {
             "workstation_id": self.workspace.workstation_id,
             "clock": self.clock,
+            "gate": self.refusal,
             "parent": self,
         }
 
@@ -702,9 +722,8 @@ class MainWindow(QMainWindow):
             self.command_result.setText(f"✗ {exc}")
             self.command_result.setStyleSheet("color: #ff7b72;")
             return  # the typed line stays for correction
-        self.command_result.setStyleSheet("")
-        self.submit(event)
-        self.command.clear()
+        if self.submit(event):
+            self.command.clear()  # refused: the line stays for correction
 
     # ---- notices and alerts -------------------------------------------------
     def _rejection_added(self, notice: RejectionNotice) -> None:
