@@ -35,6 +35,7 @@ from ..domain.events import Event
 from ..domain.followups import default_window
 from ..domain.model import Incident, Team
 from ..domain.rules import TRANSITIONS
+from .text import plain, tooltip
 
 TEAM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -58,7 +59,7 @@ class _EventDialog(QDialog):
         self._clock = clock
         self._gate = gate
         self.form = QFormLayout()
-        self.error = QLabel(objectName="dialog_error", wordWrap=True)
+        self.error = plain(QLabel(objectName="dialog_error", wordWrap=True))
         self.error.setStyleSheet("color: #ff6b6b;")
         self.error.hide()
         self.buttons = QDialogButtonBox(
@@ -122,7 +123,7 @@ class AssignTeamDialog(_EventDialog):
             # Two lines: who, then why (the reason would not fit beside it).
             text = f"{position}. {team.call_sign}  {team.provider}  {team.division}"
             item = QListWidgetItem(f"{text}\n      {why}" if why else text)
-            item.setToolTip(why)
+            item.setToolTip(tooltip(why))
             item.setData(TEAM_ID_ROLE, team.id)
             self.list.addItem(item)
         if self.list.count():

@@ -35,6 +35,7 @@ from ..domain.ids import uuid7
 from ..domain.model import Incident
 from ..store.workspace import Workspace
 from .bridge import WorkspaceBridge
+from .text import plain
 
 COL_URGENCY, COL_NUMBER, COL_WHAT, COL_WINDOW, COL_DIVISION = range(5)
 HEADERS = ("", "Incident", "What", "When", "Division")
@@ -155,7 +156,7 @@ class FollowUpsWidget(QWidget):
         self.incident_button = QPushButton("New incident", objectName="followups_new_incident")
         self.incident_button.setToolTip("Make the follow-up a new call, linked to the first")
         self.incident_button.clicked.connect(self.make_incident)
-        self.message = QLabel(objectName="followups_message")
+        self.message = plain(QLabel(objectName="followups_message"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.note, 1)
         for button in (self.done_button, self.accepted_button, self.incident_button):

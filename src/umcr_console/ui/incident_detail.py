@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -41,6 +42,7 @@ from ..domain.events import Event
 from ..domain.model import Caller, Incident, Location, Safety, Team
 from ..domain.timers import format_elapsed, incident_age
 from .intake import PHONE_PATTERN, PRIORITY_LABELS, SOURCE_LABELS
+from .text import NO_DIVISION, plain
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ class IncidentDetailWidget(QWidget):
         self.title = QLabel(objectName="detail_title")
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.timers = QLabel(objectName="detail_timers")
-        self.teams_label = QLabel(objectName="detail_teams", wordWrap=True)
+        self.teams_label = plain(QLabel(objectName="detail_teams", wordWrap=True))
 
         self.priority = QComboBox()
         for priority, label in PRIORITY_LABELS.items():
@@ -143,7 +145,7 @@ class IncidentDetailWidget(QWidget):
         self.lat = QLineEdit()
         self.lon = QLineEdit()
         self.division = QComboBox()
-        self.division.addItem("(none)", None)
+        self.division.addItem(NO_DIVISION, None)
         for name in divisions:
             self.division.addItem(name, name)
         self.caller_name = QLineEdit()
@@ -155,7 +157,7 @@ class IncidentDetailWidget(QWidget):
         self.narrative.setFixedHeight(80)
         self.weapons, self.violence = QCheckBox("Weapons"), QCheckBox("Violence")
         self.medical, self.crime = QCheckBox("Medical"), QCheckBox("Crime")
-        self.error = QLabel(objectName="detail_error", wordWrap=True)
+        self.error = plain(QLabel(objectName="detail_error", wordWrap=True))
         self.error.setStyleSheet("color: #ff6b6b;")
         self.error.hide()
 
@@ -290,6 +292,11 @@ class IncidentDetailWidget(QWidget):
     def _write(self, key: str, value: Any) -> None:
         widget = self._widgets()[key]
         if isinstance(widget, QComboBox):
+            if key == "division" and value is not None and widget.findData(value) < 0:
+                # A division this deployment does not serve (a call placed by its
+                # coordinates, a simulator's call): shown as it is, like the queue
+                # shows it, never as "none" -- an edit would otherwise erase it.
+                widget.addItem(value, value)
             widget.setCurrentIndex(max(widget.findData(value), 0))
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
@@ -377,9 +384,9 @@ class IncidentDetailWidget(QWidget):
         self.conflict_box.setVisible(bool(self._theirs))
         for row, (key, theirs) in enumerate(sorted(self._theirs.items())):
             label = _BY_KEY[key].label
-            self.conflict_grid.addWidget(QLabel(f"<b>{label}</b>"), row, 0)
-            self.conflict_grid.addWidget(QLabel(f"theirs: {_shown(theirs)}"), row, 1)
-            self.conflict_grid.addWidget(QLabel(f"yours: {_shown(self._read(key))}"), row, 2)
+            self.conflict_grid.addWidget(QLabel(f"<b>{escape(label)}</b>"), row, 0)
+            self.conflict_grid.addWidget(plain(QLabel(f"theirs: {_shown(theirs)}")), row, 1)
+            self.conflict_grid.addWidget(plain(QLabel(f"yours: {_shown(self._read(key))}")), row, 2)
             take = QPushButton("Take theirs")
             take.setObjectName(f"take_theirs_{key}")
             take.clicked.connect(lambda _=False, k=key: self.resolve(k, take_theirs=True))

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -54,6 +55,7 @@ from .notices import Notice, NoticesWidget
 from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
+from .text import plain
 from .theme import apply_theme, current_theme
 
 log = logging.getLogger(__name__)
@@ -193,7 +195,8 @@ class MainWindow(QMainWindow):
             "F2  command: D 123 PL-1 · OS PL-1 · CL 123 RES · F1 for all"
         )
         self.command.returnPressed.connect(self.run_command)
-        self.command_result = QLabel(objectName="command_result")
+        # Typed commands and server messages: shown as typed.
+        self.command_result = plain(QLabel(objectName="command_result"))
 
         self.state_filter = QComboBox(objectName="filter_state")
         self.state_filter.addItems(list(STATE_FILTERS))
@@ -898,9 +901,13 @@ class MainWindow(QMainWindow):
 
     # ---- help -----------------------------------------------------------------
     def show_help(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+        # Escaped: "D <incident> <team>" is text, not tags (issue 18 item 5).
+        rows = "".join(
+            f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in SHORTCUTS
+        )
         commands = "".join(
-            f"<tr><td><code>{k}</code></td><td>{v}</td></tr>" for k, v in COMMAND_HELP
+            f"<tr><td><code>{escape(k)}</code></td><td>{escape(v)}</td></tr>"
+            for k, v in COMMAND_HELP
         )
         browser = QTextBrowser()
         browser.setHtml(
@@ -920,7 +927,7 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(
             f"<b>UMCR Dispatch Console</b> {__version__}<br>"
-            f"Deployment: {self.deployment.name}<br><br>"
+            f"Deployment: {escape(self.deployment.name)}<br><br>"
             "Map data: LAPD division boundaries and police station locations, "
             "City of Los Angeles open data (LA GeoHub); see resources/geo/SOURCES.md."
         )

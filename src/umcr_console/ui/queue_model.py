@@ -36,6 +36,7 @@ from ..domain.timers import (
     next_level_change,
     time_in_state,
 )
+from .text import division_label, tooltip
 from .theme import PENDING_MARK, level_colour
 
 COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_LOCATION = range(5)
@@ -155,7 +156,7 @@ class IncidentQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if incident.id in self._pending:
                 return "Not yet confirmed by the server"
-            return incident.location.address or None
+            return tooltip(incident.location.address) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_PRIORITY, *TIMER_COLUMNS):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -169,7 +170,7 @@ class IncidentQueueModel(QAbstractTableModel):
         if column == COL_TYPE:
             return incident.call_type.label
         if column == COL_DIVISION:
-            return incident.location.division or "?"
+            return division_label(incident.location.division)
         if column == COL_LOCATION:
             return incident.location.address
         if column == COL_STATE:
