@@ -414,10 +414,11 @@ class Workspace:
             or any(key[1] == entity_id for key in e.outputs)
         ]
 
-    def timeline(self, entity_id: str) -> list[Event]:
-        """Confirmed events about an incident or team (seq set), then pending ones (seq None)."""
+    def timeline(self, entity_id: str, *, after_seq: int = 0) -> list[Event]:
+        """Confirmed events about an incident or team (seq set; after ``after_seq``),
+        then pending ones (seq None)."""
         return [
-            *self.store.log_events(entity_id),
+            *self.store.log_events(entity_id, after_seq=after_seq),
             *(p.event for p in self.pending_items(entity_id)),
         ]
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -74,26 +75,42 @@ _BY_KEY = {f.key: f for f in FIELDS}
 
 
 def describe_event(event: Event, teams: dict[str, Team]) -> str:
-    """One timeline line: when, who, from where, what."""
+    """One timeline line: when, who (the person, not the workstation), what, in full."""
     when = f"{event.occurred_at.astimezone():%H:%M:%S}"
-    who = event.actor or "you (pending)"
+    who = event.actor or "you (not yet confirmed)"
     payload = event.payload
     what = event.type.split(".", 1)[1].replace("_", " ")
-    team = (
-        teams.get(payload.get("team_id", "")) if isinstance(payload.get("team_id"), str) else None
-    )
-    if team is not None:
-        what += f" {team.call_sign}"
-    for key in ("status", "disposition", "agency"):
-        if key in payload:
-            what += f" {str(payload[key]).replace('_', ' ')}"
+    if event.type.startswith("team."):
+        # A team's own event on this incident ("PL-1 on scene"): the team is the subject.
+        subject = teams.get(event.entity_id)
+        sign = subject.call_sign if subject is not None else "a team"
+        if event.type == EventType.TEAM_STATUS_CHANGED and "status" in payload:
+            what = f"{sign} {str(payload['status']).replace('_', ' ')}"
+        else:
+            what = f"{sign} {what}"
+    else:
+        team = (
+            teams.get(payload.get("team_id", ""))
+            if isinstance(payload.get("team_id"), str)
+            else None
+        )
+        if team is not None:
+            what += f" {team.call_sign}"
+        for key in ("status", "disposition", "agency"):
+            if key in payload:
+                what += f" {str(payload[key]).replace('_', ' ')}"
     for key in ("text", "note", "reason"):
         if payload.get(key):
             what += f": {payload[key]}"
     if event.type == EventType.INCIDENT_UPDATED:
         what += " (" + ", ".join(sorted(payload)) + ")"
-    seq = f"#{event.seq}" if event.seq is not None else "pending"
-    return f"{when}  {who} @ {event.workstation_id}  {what}  [{seq}]"
+    return f"{when}  {who}  {what}"
+
+
+def event_origin(event: Event) -> str:
+    """Where an event came from, for the timeline's tooltip."""
+    seq = f"event #{event.seq}" if event.seq is not None else "not yet confirmed by the server"
+    return f"{seq}, from workstation {event.workstation_id}"
 
 
 class IncidentDetailWidget(QWidget):
@@ -223,6 +240,12 @@ class IncidentDetailWidget(QWidget):
         notes_layout.addWidget(self.note_input)
 
         self.timeline = QListWidget(objectName="timeline")
+        for notes_or_events in (self.notes, self.timeline):
+            # Long notes wrap in full; nothing is cut (issue 18 item 7).
+            notes_or_events.setWordWrap(True)
+            notes_or_events.setTextElideMode(Qt.TextElideMode.ElideNone)
+            notes_or_events.setResizeMode(QListView.ResizeMode.Adjust)
+            notes_or_events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, "Details")
@@ -414,12 +437,15 @@ class IncidentDetailWidget(QWidget):
     def _show_lists(self, incident: Incident, timeline: list[Event]) -> None:
         self.notes.clear()
         for note in incident.notes:
-            self.notes.addItem(
-                f"{note.at.astimezone():%H:%M} {note.author or 'you'} @ {note.workstation_id}: {note.text}"
+            item = QListWidgetItem(
+                f"{note.at.astimezone():%H:%M}  {note.author or 'you'}: {note.text}"
             )
+            item.setToolTip(f"from workstation {note.workstation_id}")
+            self.notes.addItem(item)
         self.timeline.clear()
         for event in timeline:
             item = QListWidgetItem(describe_event(event, self._teams))
+            item.setToolTip(event_origin(event))
             if event.seq is None:
                 item.setForeground(Qt.GlobalColor.gray)
             self.timeline.addItem(item)

@@ -42,6 +42,7 @@ from ..domain.config import Deployment
 from ..domain.enums import IncidentState
 from ..domain.events import Event
 from ..domain.model import Incident, Team
+from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_timeline
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from . import action_dialogs as dialogs
 from . import eido_dialog
@@ -489,7 +490,16 @@ class MainWindow(QMainWindow):
             [*fetched, *(e for e in local if e.seq is not None and e.event_id not in seen)],
             key=lambda e: e.seq or 0,
         )
-        return [*confirmed, *(e for e in local if e.seq is None)]
+        events = [*confirmed, *(e for e in local if e.seq is None)]
+        # What its teams did there ("PL-1 on scene") is logged on the teams.
+        after = first_assignment_seq(events)
+        team_events = {
+            team_id: self.workspace.timeline(
+                team_id, after_seq=after - 1 if after is not None else 2**62
+            )
+            for team_id in assigned_team_ids(events)
+        }
+        return incident_timeline(incident_id, events, team_events)
 
     def _fetch_timeline(self, incident_id: str | None) -> None:
         """Events older than this console's log come from the server, in the background."""
