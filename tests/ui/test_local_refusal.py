@@ -133,3 +133,14 @@ def test_direct_submit_is_refused_too(qtbot, window, workspace) -> None:
     assert window.submit(event) is False
     assert "Not sent" in window.command_result.text()
     assert outbox(workspace) == []
+
+
+def test_a_call_sign_typed_without_its_dash_suggests_the_team(qtbot, window, workspace) -> None:
+    qtbot.keyClicks(window.command, "OOS PL2")
+    qtbot.keyClick(window.command, Qt.Key.Key_Return)
+    assert "did you mean PL-2?" in window.command_result.text()
+    assert outbox(workspace) == []  # a suggestion, never a guess acted on
+    window.command.clear()
+    qtbot.keyClicks(window.command, "OOS PL")
+    qtbot.keyClick(window.command, Qt.Key.Key_Return)
+    assert "did you mean PL-1 or PL-2?" in window.command_result.text()
