@@ -247,3 +247,4 @@ def test_saving_unplaced_is_a_choice_made_on_purpose(qtbot, dialog: IntakeDialog
     (created,) = dialog.build_events()
     assert created.payload["location"]["division"] is None
     assert created.payload["location"]["lat"] is None
+

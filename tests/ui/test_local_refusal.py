@@ -144,3 +144,24 @@ def test_a_call_sign_typed_without_its_dash_suggests_the_team(qtbot, window, wor
     qtbot.keyClicks(window.command, "OOS PL")
     qtbot.keyClick(window.command, Qt.Key.Key_Return)
     assert "did you mean PL-1 or PL-2?" in window.command_result.text()
+
+
+def test_the_floor_walkthrough_call_no_longer_saves_for_an_unarmed_team(
+    qtbot, window, workspace
+) -> None:
+    # Issue 18 item 1, end to end in the window: the call that was saved as a
+    # pending P2 for an unarmed team, with no box ticked.
+    window.new_call()
+    intake = window._intake
+    qtbot.keyClicks(intake.address, "Ventura & Sepulveda, parking structure")
+    intake.division.setCurrentIndex(intake.division.findData("West Valley"))
+    qtbot.keyClicks(intake.narrative, "guard thinks he has a gun in his waistband")
+    assert intake.try_submit() is False
+    assert outbox(workspace) == []
+    qtbot.mouseClick(intake.words_confirm, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(intake.screen_reason, "possible gun")
+    assert intake.try_submit()
+    assert outbox(workspace) == [EventType.INCIDENT_CREATED, EventType.INCIDENT_REDIRECTED]
+    (incident,) = workspace.view.incidents.values()
+    assert incident.safety.weapons and incident.redirected_to is not None
+    assert any("Safety words confirmed" in note.text for note in incident.notes)
