@@ -219,3 +219,58 @@ def test_timeline_order_confirmed_then_pending() -> None:
         incident, [assign, pending_note], {team: [on_scene, pending_clear, later, on_scene]}
     )
     assert result == [assign, on_scene, pending_note, pending_clear]
+
+
+# ---- item 1 beyond the intake: safety words typed in the incident panel -----------
+
+
+def test_a_note_naming_a_weapon_waits_for_flag_or_reason(
+    qtbot, window, workspace, server_side
+) -> None:
+    incident_id = server_side.create_incident("Olympic & Vermont")
+    window.select_incident(incident_id)
+    detail = window.detail
+    qtbot.keyClicks(detail.note_input, "caller calls back: he pulled a knife")
+    qtbot.keyClick(detail.note_input, Qt.Key.Key_Return)
+    assert detail.words_box.isVisible()
+    assert "\u201cknife\u201d (note)" in detail.words_label.text()
+    assert workspace.store.load_outbox() == []
+    assert detail.note_input.text() == "caller calls back: he pulled a knife"  # kept
+    qtbot.mouseClick(detail.words_flag, Qt.MouseButton.LeftButton)
+    update, note = (row.event for row in workspace.store.load_outbox())
+    assert update.type == EventType.INCIDENT_UPDATED and update.payload["safety"]["weapons"]
+    assert update.payload["safety_words"]["decision"] == "confirmed"
+    assert note.payload == {"text": "caller calls back: he pulled a knife"}
+    incident = workspace.view.incidents[incident_id]
+    assert incident.safety.weapons
+    assert any("Safety words confirmed by dispatch" in n.text for n in incident.notes)
+
+
+def test_a_narrative_edit_cleared_as_no_danger_records_the_reason(
+    qtbot, window, workspace, server_side
+) -> None:
+    incident_id = server_side.create_incident("Olympic & Vermont")
+    window.select_incident(incident_id)
+    detail = window.detail
+    qtbot.keyClicks(detail.narrative, "son says dad is not breathing well after running")
+    qtbot.mouseClick(detail.save_button, Qt.MouseButton.LeftButton)
+    assert detail.words_box.isVisible() and workspace.store.load_outbox() == []
+    qtbot.mouseClick(detail.words_clear, Qt.MouseButton.LeftButton)  # no reason yet
+    assert workspace.store.load_outbox() == []
+    qtbot.keyClicks(detail.words_reason, "out of breath from running, talking normally")
+    qtbot.mouseClick(detail.words_clear, Qt.MouseButton.LeftButton)
+    (row,) = workspace.store.load_outbox()
+    check = row.event.payload["safety_words"]
+    assert check["decision"] == "cleared" and check["found"][0]["category"] == "medical"
+    assert "talking normally" in check["reason"]
+    assert not workspace.view.incidents[incident_id].safety.medical
+
+
+def test_an_ordinary_note_goes_straight_out(qtbot, window, workspace, server_side) -> None:
+    incident_id = server_side.create_incident("Olympic & Vermont")
+    window.select_incident(incident_id)
+    qtbot.keyClicks(window.detail.note_input, "no weapons in the home, mother present")
+    qtbot.keyClick(window.detail.note_input, Qt.Key.Key_Return)
+    (row,) = workspace.store.load_outbox()
+    assert row.event.payload == {"text": "no weapons in the home, mother present"}
+    assert not window.detail.words_box.isVisible()

@@ -72,6 +72,10 @@ class IncidentUpdated(Payload):
     safety: Safety | None = None
     narrative: Text | None = None
     person: Text | None = None
+    # Extension (issue 18): safety words in the changed text and the
+    # dispatcher's decision on them (docs/safety-screen.md); not a field of
+    # the incident, so it never makes an update on its own.
+    safety_words: SafetyWordsCheck | None = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> IncidentUpdated:
@@ -85,11 +89,16 @@ class IncidentUpdated(Payload):
         return self
 
     def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        """The incident's fields to change (``safety_words`` is a record, not a field)."""
+        return {
+            name: getattr(self, name) for name in self.model_fields_set if name != "safety_words"
+        }
 
 
 class NoteAdded(Payload):
     text: RequiredText
+    # Extension (issue 18): safety words in the note and the decision on them.
+    safety_words: SafetyWordsCheck | None = None
 
 
 class TeamAssigned(Payload):
@@ -250,6 +259,8 @@ def make_event(
     if isinstance(payload, BaseModel):
         # An update carries only the fields it changes.
         data = payload.model_dump(mode="json", exclude_unset=isinstance(payload, IncidentUpdated))
+        if data.get("safety_words", ...) is None:
+            del data["safety_words"]  # the extension is absent, not null, when nothing was found
     else:
         data = payload
     return Event(

@@ -47,7 +47,7 @@ from .enums import (
     RejectCode,
     TeamStatus,
 )
-from .model import FollowUp, Handoff, Incident, Note, Reservation, Team
+from .model import FollowUp, Handoff, Incident, Note, Reservation, SafetyWordsCheck, Team
 
 # How far ahead of the judge's clock an event's time may be (clock skew).
 MAX_FUTURE_SKEW = timedelta(minutes=5)
@@ -306,10 +306,7 @@ def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
         incident = incident.model_copy(update={"notes": (_note(ctx, text),)})
     if p.safety_words is not None:
         # The dispatcher reads what the call-taker decided about the words typed.
-        check = p.safety_words
-        text = f"Safety words {check.decision} by the call-taker: {check.summary()}"
-        if check.reason.strip():
-            text += f". Reason: {check.reason.strip()}"
+        text = _words_note_text(p.safety_words, "the call-taker")
         incident = incident.model_copy(update={"notes": (*incident.notes, _note(ctx, text))})
     if p.follows_up is not None:
         # A follow-up that becomes an incident: link both ways, and the
@@ -326,11 +323,23 @@ def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
     return ctx.changes
 
 
+def _words_note_text(check: SafetyWordsCheck, by: str) -> str:
+    text = f"Safety words {check.decision} by {by}: {check.summary()}"
+    if check.reason.strip():
+        text += f". Reason: {check.reason.strip()}"
+    return text
+
+
 def _incident_updated(ctx: _Context, p: ev.IncidentUpdated) -> Changes:
     incident = ctx.open_incident()
     changes = p.changes()
     if not changes:
         raise _Rejected(RejectCode.INVALID_PAYLOAD, "nothing to change")
+    if p.safety_words is not None:
+        changes["notes"] = (
+            *incident.notes,
+            _note(ctx, _words_note_text(p.safety_words, "dispatch")),
+        )
     ctx.put_incident(incident, **changes)
     return ctx.changes
 
@@ -351,7 +360,10 @@ def _note_added(ctx: _Context, p: ev.NoteAdded) -> Changes:
     # Notes stay possible on a closed incident: documentation often follows the close.
     incident = ctx.incident(ctx.event.entity_id)
     ctx.check_version(incident.version)
-    ctx.put_incident(incident, notes=(*incident.notes, _note(ctx, p.text)))
+    notes = (*incident.notes, _note(ctx, p.text))
+    if p.safety_words is not None:
+        notes = (*notes, _note(ctx, _words_note_text(p.safety_words, "dispatch")))
+    ctx.put_incident(incident, notes=notes)
     return ctx.changes
 
 

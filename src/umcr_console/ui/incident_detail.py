@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,9 +41,24 @@ from PySide6.QtWidgets import (
 from ..domain import events as ev
 from ..domain.enums import CallType, EventType, IncidentState, Priority, Source
 from ..domain.events import Event
-from ..domain.model import Caller, Incident, Location, Safety, Team
+from ..domain.model import (
+    Caller,
+    Incident,
+    Location,
+    Safety,
+    SafetyWordFound,
+    SafetyWordsCheck,
+    Team,
+)
+from ..domain.safety_words import Match, SafetyWords
 from ..domain.timers import format_elapsed, incident_age
-from .intake import PHONE_PATTERN, PRIORITY_LABELS, SOURCE_LABELS
+from .intake import (
+    CATEGORY_LABELS,
+    PHONE_PATTERN,
+    PRIORITY_LABELS,
+    SOURCE_LABELS,
+    shipped_safety_words,
+)
 from .text import NO_DIVISION, plain
 
 
@@ -139,6 +155,11 @@ class IncidentDetailWidget(QWidget):
         # The window's local check (MainWindow.refusal): an event the rules
         # refuse is not emitted, and what was typed stays.
         self.gate: Callable[[Sequence[Event]], str | None] | None = None
+        # Safety words typed here (issue 18 item 1, beyond the intake): a new
+        # mention the call is not flagged for waits for "flag it" or "no danger".
+        self.safety_words: SafetyWords = shipped_safety_words()
+        self._words_action: str | None = None  # "save" or "note": what waits
+        self._words_cleared: tuple[frozenset[tuple[str, str]], str] | None = None
         self._build(divisions)
         self.show_incident(None, [], {})
 
@@ -271,7 +292,33 @@ class IncidentDetailWidget(QWidget):
         layout.addWidget(self.timers)
         layout.addWidget(self.teams_label)
         layout.addLayout(actions)
+        layout.addWidget(self._build_words_box())
         layout.addWidget(self.tabs, 1)
+
+    def _build_words_box(self) -> QFrame:
+        self.words_box = QFrame(objectName="detail_safety_words")
+        self.words_box.setStyleSheet(
+            "QFrame#detail_safety_words { border: 2px solid #f85149; border-radius: 4px; }"
+        )
+        box = QVBoxLayout(self.words_box)
+        self.words_label = plain(QLabel(objectName="detail_safety_words_text", wordWrap=True))
+        self.words_label.setStyleSheet("font-weight: bold;")
+        self.words_flag = QPushButton("Flag it")
+        self.words_flag.setObjectName("detail_safety_words_flag")
+        self.words_reason = QLineEdit(placeholderText="why it is no danger (needed)")
+        self.words_reason.setMaxLength(ev.MAX_TEXT)
+        self.words_clear = QPushButton("No danger: send as is")
+        self.words_clear.setObjectName("detail_safety_words_clear")
+        self.words_flag.clicked.connect(self.flag_safety_words)
+        self.words_clear.clicked.connect(self.clear_safety_words)
+        row = QHBoxLayout()
+        row.addWidget(self.words_flag)
+        row.addWidget(self.words_reason, 1)
+        row.addWidget(self.words_clear)
+        box.addWidget(self.words_label)
+        box.addLayout(row)
+        self.words_box.hide()
+        return self.words_box
 
     def _widgets(self) -> dict[str, QWidget]:
         return {
@@ -349,6 +396,8 @@ class IncidentDetailWidget(QWidget):
         same = (
             incident is not None and self._incident is not None and incident.id == self._incident.id
         )
+        if not same:
+            self._reset_words()
         self._incident = incident
         self._teams = teams
         self.setEnabled(incident is not None)
@@ -554,6 +603,21 @@ class IncidentDetailWidget(QWidget):
                 medical=values["medical"],
                 crime=values["crime"],
             )
+        typed = {k: values[k] or "" for k in ("narrative", "person", "address") if k in self._dirty}
+        if "caller_name" in self._dirty:
+            typed["caller"] = values["caller_name"] or ""
+        before = {
+            "narrative": self._base.narrative,
+            "person": self._base.person,
+            "address": self._base.location.address,
+            "caller": self._base.caller.name,
+        }
+        ticked = Safety(**{c: bool(values[c]) for c in ("weapons", "violence", "medical", "crime")})
+        check = self._words_check("save", typed, before, ticked)
+        if check is False:
+            return None
+        if check is not None:
+            changes["safety_words"] = check
         try:
             payload = ev.IncidentUpdated(**changes)
         except ValueError as exc:
@@ -563,7 +627,119 @@ class IncidentDetailWidget(QWidget):
         if not self._may_send(event):
             return None
         self.event_made.emit(event)
+        self._reset_words()
         return event
+
+    # ---- safety words ---------------------------------------------------------
+    def _reset_words(self) -> None:
+        self._words_action = None
+        self._words_cleared = None
+        if hasattr(self, "words_box"):
+            self.words_box.hide()
+            self.words_reason.clear()
+
+    def _new_words(self, typed: dict[str, str], before: dict[str, str]) -> list[Match]:
+        """Raised words in ``typed`` that the text ``before`` did not have."""
+        old = {
+            (m.field, m.category, m.text.casefold())
+            for m in self.safety_words.read({k: before.get(k, "") for k in typed}).raised
+        }
+        return [
+            m
+            for m in self.safety_words.read(typed).raised
+            if (m.field, m.category, m.text.casefold()) not in old
+        ]
+
+    def _words_check(
+        self, action: str, typed: dict[str, str], before: dict[str, str], flagged: Safety
+    ) -> SafetyWordsCheck | bool | None:
+        """The record of new safety words, None if none, False if they wait for an answer."""
+        new = self._new_words(typed, before)
+        if not new:
+            return None
+        unflagged = [m for m in new if not getattr(flagged, m.category)]
+        found = tuple(
+            SafetyWordFound(
+                category=m.category, words=m.text[:200], field=m.field, language=m.language
+            )
+            for m in (unflagged or new)
+        )[:50]
+        if not unflagged:
+            return SafetyWordsCheck(found=found, decision="confirmed")
+        keys = frozenset((m.category, m.text.casefold()) for m in unflagged)
+        cleared = self._words_cleared
+        if cleared is not None and keys <= cleared[0]:
+            return SafetyWordsCheck(found=found, decision="cleared", reason=cleared[1])
+        self._words_action = action
+        self._words_unflagged = unflagged
+        what = "; ".join(
+            f"{CATEGORY_LABELS[c]}: "
+            + ", ".join(f"\u201c{m.text}\u201d ({m.field})" for m in unflagged if m.category == c)
+            for c in dict.fromkeys(m.category for m in unflagged)
+        )
+        self.words_label.setText(
+            f"\u26a0 This mentions {what}, and the call is not flagged for it. "
+            "Flag it (then redirect if it is not for an unarmed team), or say why it is no danger."
+        )
+        self.words_box.show()
+        return False
+
+    def flag_safety_words(self) -> None:
+        """The words are a danger: flag the call for them, then do what waited."""
+        if self._words_action is None or self._incident is None:
+            return
+        categories = {m.category for m in self._words_unflagged}
+        action, self._words_action = self._words_action, None
+        self.words_box.hide()
+        if action == "save":
+            for category in categories:
+                self._widgets()[category].setChecked(True)  # type: ignore[attr-defined]
+            self.save()
+            return
+        # A note: flag the incident itself (its own event), then add the note.
+        incident = self._incident
+        flags = incident.safety.model_copy(update={c: True for c in categories})
+        found = tuple(
+            SafetyWordFound(
+                category=m.category, words=m.text[:200], field=m.field, language=m.language
+            )
+            for m in self._words_unflagged
+        )[:50]
+        update = self._event(
+            EventType.INCIDENT_UPDATED,
+            ev.IncidentUpdated(
+                safety=flags, safety_words=SafetyWordsCheck(found=found, decision="confirmed")
+            ),
+            incident.version,
+        )
+        text = self.note_input.text().strip()
+        note = self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
+        why = self.gate([update, note]) if self.gate is not None else None
+        if why is not None:
+            self._fail(f"Not sent: {why}.")
+            return
+        self.event_made.emit(update)
+        self.event_made.emit(note)
+        self.note_input.clear()
+        self._reset_words()
+
+    def clear_safety_words(self) -> None:
+        """The words are no danger: needs the reason; then do what waited."""
+        if self._words_action is None:
+            return
+        reason = self.words_reason.text().strip()
+        if not reason:
+            self.words_reason.setFocus()
+            self.words_reason.setPlaceholderText("say why it is no danger first")
+            return
+        keys = frozenset((m.category, m.text.casefold()) for m in self._words_unflagged)
+        self._words_cleared = (keys, reason)
+        action, self._words_action = self._words_action, None
+        self.words_box.hide()
+        if action == "save":
+            self.save()
+        else:
+            self.add_note()
 
     def _may_send(self, event: Event) -> bool:
         why = self.gate([event]) if self.gate is not None else None
@@ -586,11 +762,18 @@ class IncidentDetailWidget(QWidget):
         if len(text) > ev.MAX_TEXT:
             self._fail(f"A note has at most {ev.MAX_TEXT:,} characters.")
             return
-        event = self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
+        check = self._words_check("note", {"note": text}, {}, self._incident.safety)
+        if check is False:
+            return  # the note stays typed until the words are answered
+        if check is not None and check.decision == "confirmed":
+            check = None  # the call is flagged for these already: nothing to record
+        payload = ev.NoteAdded(text=text, safety_words=check) if check else ev.NoteAdded(text=text)
+        event = self._event(EventType.INCIDENT_NOTE_ADDED, payload, None)
         if not self._may_send(event):
             return  # the note stays typed
         self.event_made.emit(event)
         self.note_input.clear()
+        self._reset_words()
 
 
 def _open_work(incident: Incident) -> list[str]:
