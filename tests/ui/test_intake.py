@@ -248,3 +248,15 @@ def test_saving_unplaced_is_a_choice_made_on_purpose(qtbot, dialog: IntakeDialog
     assert created.payload["location"]["division"] is None
     assert created.payload["location"]["lat"] is None
 
+
+
+def test_ticking_the_box_by_hand_answers_the_words(qtbot, dialog: IntakeDialog) -> None:
+    _placed(qtbot, dialog)
+    qtbot.keyClicks(dialog.narrative, "he is swinging a machete")
+    dialog.weapons.setChecked(True)
+    qtbot.keyClicks(dialog.screen_reason, "machete")
+    created, _redirected = dialog.build_events()
+    assert created.payload["safety_words"]["decision"] == "confirmed"
+    dialog.weapons.setChecked(False)  # unticked again: the words wait for an answer
+    assert dialog.build_events() is None
+    assert "confirm or clear" in dialog.errors()["words"]

@@ -319,15 +319,17 @@ class IntakeDialog(QDialog):
         return frozenset((m.category, m.text.casefold()) for m in self._reading.raised)
 
     def words_decision(self) -> str | None:
-        """ "confirmed" or "cleared" when the call-taker answered for every raised word."""
+        """"confirmed" or "cleared" when the call-taker answered for every raised word."""
         keys = self._raised_keys()
-        if not keys or self._words_decision is None or not keys <= self._words_decided:
+        if not keys:
             return None
-        if self._words_decision == "confirmed":
-            ticked = self._safety()
-            if not all(getattr(ticked, c) for c in self._reading.categories):
-                return None  # a box the confirmation ticked was unticked again
-        return self._words_decision
+        ticked = self._safety()
+        if all(getattr(ticked, c) for c in self._reading.categories):
+            # The screen is raised for all the words name (by Confirm or by hand).
+            return "confirmed"
+        if self._words_decision == "cleared" and keys <= self._words_decided:
+            return "cleared"
+        return None  # unanswered, new words since, or a confirmed box unticked again
 
     def _show_words(self) -> None:
         raised = self._reading.raised
