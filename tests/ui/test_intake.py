@@ -249,7 +249,6 @@ def test_saving_unplaced_is_a_choice_made_on_purpose(qtbot, dialog: IntakeDialog
     assert created.payload["location"]["lat"] is None
 
 
-
 def test_ticking_the_box_by_hand_answers_the_words(qtbot, dialog: IntakeDialog) -> None:
     _placed(qtbot, dialog)
     qtbot.keyClicks(dialog.narrative, "he is swinging a machete")

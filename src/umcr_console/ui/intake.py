@@ -319,7 +319,7 @@ class IntakeDialog(QDialog):
         return frozenset((m.category, m.text.casefold()) for m in self._reading.raised)
 
     def words_decision(self) -> str | None:
-        """"confirmed" or "cleared" when the call-taker answered for every raised word."""
+        """The answer ("confirmed" or "cleared") covering every raised word, else None."""
         keys = self._raised_keys()
         if not keys:
             return None
