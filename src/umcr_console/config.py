@@ -15,6 +15,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .domain.config import Deployment
+from .domain.safety_words import SafetyWords
 
 DEFAULT_DEPLOYMENT = "pilot"
 DEPLOYMENT_ENV = "UMCR_DEPLOYMENT"
@@ -39,3 +40,15 @@ def load_deployment(name_or_path: str | None = None) -> Deployment:
     else:
         text = resource("deployments", f"{choice}.json").read_text(encoding="utf-8")
     return Deployment.model_validate(json.loads(text))
+
+
+def load_safety_words() -> SafetyWords:
+    """Every shipped safety word list (``resources/safety_words/*.json``), by language.
+
+    A language is added by adding its file (docs/safety-screen.md).
+    """
+    folder = resource("safety_words")
+    files = sorted(
+        (node for node in folder.iterdir() if node.name.endswith(".json")), key=lambda n: n.name
+    )
+    return SafetyWords.from_mappings(json.loads(f.read_text(encoding="utf-8")) for f in files)

@@ -117,7 +117,9 @@ def test_intake_assignment_and_offline_intake_reach_the_other_console(
                     c.window.detail.timeline.item(i).text()
                     for i in range(c.window.detail.timeline.count())
                 ]
-                assert "dispatcher1 @ " + a.workspace.workstation_id in lines[0]
+                # The person on the line, the workstation in its tooltip (issue 18 item 7).
+                assert "dispatcher1" in lines[0] and a.workspace.workstation_id not in lines[0]
+                assert a.workspace.workstation_id in c.window.detail.timeline.item(0).toolTip()
                 assert "created" in lines[0]
                 assert any("team assigned EX-2" in line and "dispatcher2" in line for line in lines)
             finally:

@@ -98,7 +98,27 @@ def find_team(state: State, call_sign: str) -> Team:
     for team in state.teams.values():
         if team.call_sign.upper() == wanted:
             return team
-    raise CommandError(f"no team {call_sign!r}")
+    # Never a guess acted on (the wrong team would go): a suggestion to retype.
+    suggestions = similar_call_signs(state, call_sign)
+    hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
+    raise CommandError(f"no team {call_sign!r}{hint}")
+
+
+def _letters_digits(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())
+
+
+def similar_call_signs(state: State, typed: str, limit: int = 5) -> list[str]:
+    """Call signs the dispatcher probably meant: "PL2" -> PL-2, "PL" -> PL-1, PL-2."""
+    key = _letters_digits(typed)
+    if not key:
+        return []
+    signs = sorted(t.call_sign for t in state.teams.values())
+    same = [s for s in signs if _letters_digits(s) == key]
+    if same:
+        return same[:limit]
+    prefix = key.rstrip("0123456789")
+    return [s for s in signs if prefix and _letters_digits(s).startswith(prefix)][:limit]
 
 
 def parse_command(text: str, state: State, *, workstation_id: str, now: datetime) -> ev.Event:

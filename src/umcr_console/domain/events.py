@@ -22,7 +22,7 @@ from pydantic import (
 
 from .enums import Agency, CallType, Disposition, EventType, Priority, Source, TeamStatus
 from .ids import canonical_uuid, uuid7
-from .model import Caller, Location, Safety
+from .model import Caller, Location, Safety, SafetyWordsCheck
 
 MAX_TEXT = 10_000
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
@@ -55,6 +55,9 @@ class IncidentCreated(Payload):
     # The incident whose follow-up this call is (source scheduled_follow_up):
     # the new incident links to it and its follow-up is marked done.
     follows_up: UuidStr | None = None
+    # Safety words the intake read in the typed text, and the call-taker's
+    # decision on them (docs/safety-screen.md); absent when none were found.
+    safety_words: SafetyWordsCheck | None = None
 
 
 class IncidentUpdated(Payload):
@@ -69,6 +72,10 @@ class IncidentUpdated(Payload):
     safety: Safety | None = None
     narrative: Text | None = None
     person: Text | None = None
+    # Extension (issue 18): safety words in the changed text and the
+    # dispatcher's decision on them (docs/safety-screen.md); not a field of
+    # the incident, so it never makes an update on its own.
+    safety_words: SafetyWordsCheck | None = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> IncidentUpdated:
@@ -82,11 +89,16 @@ class IncidentUpdated(Payload):
         return self
 
     def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        """The incident's fields to change (``safety_words`` is a record, not a field)."""
+        return {
+            name: getattr(self, name) for name in self.model_fields_set if name != "safety_words"
+        }
 
 
 class NoteAdded(Payload):
     text: RequiredText
+    # Extension (issue 18): safety words in the note and the decision on them.
+    safety_words: SafetyWordsCheck | None = None
 
 
 class TeamAssigned(Payload):
@@ -247,6 +259,8 @@ def make_event(
     if isinstance(payload, BaseModel):
         # An update carries only the fields it changes.
         data = payload.model_dump(mode="json", exclude_unset=isinstance(payload, IncidentUpdated))
+        if data.get("safety_words", ...) is None:
+            del data["safety_words"]  # the extension is absent, not null, when nothing was found
     else:
         data = payload
     return Event(

@@ -9,9 +9,16 @@ safe to recompute.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from .enums import (
     Agency,
@@ -54,6 +61,41 @@ class Safety(Entity):
     @property
     def any_flag(self) -> bool:
         return self.weapons or self.violence or self.medical or self.crime
+
+
+class SafetyWordFound(Entity):
+    """Words of the safety word lists found in what the call-taker typed."""
+
+    category: Literal["weapons", "violence", "medical", "crime"]
+    words: ShortText  # as typed, e.g. "gun", "no respira"
+    field: ShortText  # narrative, person, address, caller
+    language: ShortText = ""
+
+
+class SafetyWordsCheck(Entity):
+    """The intake read safety words in the typed text; the call-taker decided.
+
+    ``confirmed``: the words are a danger, the safety screen was raised.
+    ``cleared``: they are not (a reason is required: "the gun is a toy").
+    docs/safety-screen.md.
+    """
+
+    found: tuple[SafetyWordFound, ...] = Field(min_length=1, max_length=50)
+    decision: Literal["confirmed", "cleared"]
+    reason: LongText = ""
+
+    @model_validator(mode="after")
+    def _reason_to_clear(self) -> SafetyWordsCheck:
+        if self.decision == "cleared" and not self.reason.strip():
+            raise ValueError("clearing safety words needs the reason they are no danger")
+        return self
+
+    def summary(self) -> str:
+        """One line for a note: "weapons: gun (narrative)"."""
+        by_category: dict[str, list[str]] = {}
+        for found in self.found:
+            by_category.setdefault(found.category, []).append(f"{found.words} ({found.field})")
+        return "; ".join(f"{c}: {', '.join(w)}" for c, w in by_category.items())
 
 
 class IncidentTimes(Entity):

@@ -24,6 +24,7 @@ PERSONAL_PAYLOAD_KEYS = frozenset(
         "note",
         "reason",
         "screen_override_reason",
+        "safety_words",  # words from the narrative and a free-text reason
         # Who at a provider accepted a warm handoff: a name, not the wall's business.
         "accepted_by",
     }

@@ -29,7 +29,7 @@ later and hold a team, which stays free for other calls until ``hold_from``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -47,7 +47,7 @@ from .enums import (
     RejectCode,
     TeamStatus,
 )
-from .model import FollowUp, Handoff, Incident, Note, Reservation, Team
+from .model import FollowUp, Handoff, Incident, Note, Reservation, SafetyWordsCheck, Team
 
 # How far ahead of the judge's clock an event's time may be (clock skew).
 MAX_FUTURE_SKEW = timedelta(minutes=5)
@@ -142,6 +142,38 @@ def decide(view: StateView, event: ev.Event, *, now: datetime, seq: int | None =
         return _HANDLERS[event_type](_Context(view, event, seq, now), payload)
     except _Rejected as rejected:
         return rejected.rejection
+
+
+class _Batch:
+    """A view plus the changes of the batch's earlier events."""
+
+    def __init__(self, view: StateView) -> None:
+        self.view = view
+        self.changes = Changes()
+
+    def incident(self, incident_id: str) -> Incident | None:
+        found = self.changes.incidents.get(incident_id)
+        return found if found is not None else self.view.incident(incident_id)
+
+    def team(self, team_id: str) -> Team | None:
+        found = self.changes.teams.get(team_id)
+        return found if found is not None else self.view.team(team_id)
+
+
+def first_rejection(
+    view: StateView, events: Sequence[ev.Event], *, now: datetime
+) -> tuple[ev.Event, Rejection] | None:
+    """The first of ``events`` the rules refuse when judged in order, each on the
+    state the ones before it leave (a call and its redirect, a close and its
+    follow-up), with the reason; None when all of them pass."""
+    batch = _Batch(view)
+    for event in events:
+        outcome = decide(batch, event, now=now)
+        if isinstance(outcome, Rejection):
+            return event, outcome
+        batch.changes.incidents.update(outcome.incidents)
+        batch.changes.teams.update(outcome.teams)
+    return None
 
 
 def _check_utc(value: datetime, name: str) -> None:
@@ -272,6 +304,10 @@ def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
         ]
         text = f"Safety screen ({', '.join(flags) or 'no flag'}): {p.screen_override_reason}"
         incident = incident.model_copy(update={"notes": (_note(ctx, text),)})
+    if p.safety_words is not None:
+        # The dispatcher reads what the call-taker decided about the words typed.
+        text = _words_note_text(p.safety_words, "the call-taker")
+        incident = incident.model_copy(update={"notes": (*incident.notes, _note(ctx, text))})
     if p.follows_up is not None:
         # A follow-up that becomes an incident: link both ways, and the
         # original's follow-up is done (by this very call).
@@ -287,11 +323,23 @@ def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
     return ctx.changes
 
 
+def _words_note_text(check: SafetyWordsCheck, by: str) -> str:
+    text = f"Safety words {check.decision} by {by}: {check.summary()}"
+    if check.reason.strip():
+        text += f". Reason: {check.reason.strip()}"
+    return text
+
+
 def _incident_updated(ctx: _Context, p: ev.IncidentUpdated) -> Changes:
     incident = ctx.open_incident()
     changes = p.changes()
     if not changes:
         raise _Rejected(RejectCode.INVALID_PAYLOAD, "nothing to change")
+    if p.safety_words is not None:
+        changes["notes"] = (
+            *incident.notes,
+            _note(ctx, _words_note_text(p.safety_words, "dispatch")),
+        )
     ctx.put_incident(incident, **changes)
     return ctx.changes
 
@@ -312,7 +360,10 @@ def _note_added(ctx: _Context, p: ev.NoteAdded) -> Changes:
     # Notes stay possible on a closed incident: documentation often follows the close.
     incident = ctx.incident(ctx.event.entity_id)
     ctx.check_version(incident.version)
-    ctx.put_incident(incident, notes=(*incident.notes, _note(ctx, p.text)))
+    notes = (*incident.notes, _note(ctx, p.text))
+    if p.safety_words is not None:
+        notes = (*notes, _note(ctx, _words_note_text(p.safety_words, "dispatch")))
+    ctx.put_incident(incident, notes=notes)
     return ctx.changes
 
 

@@ -538,11 +538,13 @@ class LocalStore:
             if current is not None and int(current) == seq:
                 self._put_meta({CURSOR_EVENT_ID: event_id})
 
-    def log_events(self, entity_id: str) -> list[Event]:
-        """Confirmed events about an incident or a team (also assignments naming the team)."""
+    def log_events(self, entity_id: str, *, after_seq: int = 0) -> list[Event]:
+        """Confirmed events about an incident or a team (also assignments naming the team),
+        those after ``after_seq`` only if given (a team's part in one incident)."""
         rows = self._conn.execute(
             select(event_log.c.data)
             .where((event_log.c.entity_id == entity_id) | (event_log.c.team_id == entity_id))
+            .where(event_log.c.seq > after_seq)
             .order_by(event_log.c.seq)
         ).scalars()
         with _opening():

@@ -53,7 +53,7 @@ from ..domain.events import PAYLOAD_MODELS, Event, make_event
 from ..domain.ids import uuid7
 from ..domain.model import Incident, Team
 from ..domain.privacy import PERSONAL_PAYLOAD_KEYS, redact_incident, redact_team
-from ..domain.rules import Changes, Rejection, decide
+from ..domain.rules import Changes, Rejection, decide, first_rejection
 from ..domain.state import State
 from ..protocol import EventResult, ResultStatus, Snapshot
 from .db import LocalStore, NewRejection, StoredRejection
@@ -414,10 +414,11 @@ class Workspace:
             or any(key[1] == entity_id for key in e.outputs)
         ]
 
-    def timeline(self, entity_id: str) -> list[Event]:
-        """Confirmed events about an incident or team (seq set), then pending ones (seq None)."""
+    def timeline(self, entity_id: str, *, after_seq: int = 0) -> list[Event]:
+        """Confirmed events about an incident or team (seq set; after ``after_seq``),
+        then pending ones (seq None)."""
         return [
-            *self.store.log_events(entity_id),
+            *self.store.log_events(entity_id, after_seq=after_seq),
             *(p.event for p in self.pending_items(entity_id)),
         ]
 
@@ -436,6 +437,14 @@ class Workspace:
         judged = event.model_copy(update={"actor": self._actor}) if self._actor else event
         outcome = decide(self.view, judged, now=self._clock())
         return outcome if isinstance(outcome, Rejection) else None
+
+    def check_all(self, events: Sequence[Event]) -> Rejection | None:
+        """What the rules say about ``events`` in order, on the current view, without
+        submitting them: the first refusal, or None. The console refuses locally
+        what the server would refuse (issue 18 item 3), online or not."""
+        judged = [e.model_copy(update={"actor": self._actor}) if self._actor else e for e in events]
+        found = first_rejection(self.view, judged, now=self._clock())
+        return found[1] if found is not None else None
 
     # -- writing (UI) -----------------------------------------------------
 

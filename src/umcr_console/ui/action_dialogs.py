@@ -1,8 +1,10 @@
 """Small non-blocking dialogs for dispatch actions.
 
 Each is opened with ``open()`` (never ``exec()``), emits ``event_made`` with
-the event it builds, and closes. The rules judge the event as usual; the
-dialogs only collect what the event needs.
+the event it builds, and closes. Before it emits, the window's ``gate``
+(``MainWindow.refusal``: the shared rules on the current view) may refuse the
+events; the dialog then stays open and says why, and nothing is sent
+(issue 18 item 3).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ..domain.events import Event
 from ..domain.followups import default_window
 from ..domain.model import Incident, Team
 from ..domain.rules import TRANSITIONS
+from .text import plain, tooltip
 
 TEAM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -46,6 +49,7 @@ class _EventDialog(QDialog):
         *,
         workstation_id: str,
         clock: Callable[[], datetime],
+        gate: Callable[[Sequence[Event]], str | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -53,8 +57,9 @@ class _EventDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._workstation_id = workstation_id
         self._clock = clock
+        self._gate = gate
         self.form = QFormLayout()
-        self.error = QLabel(objectName="dialog_error", wordWrap=True)
+        self.error = plain(QLabel(objectName="dialog_error", wordWrap=True))
         self.error.setStyleSheet("color: #ff6b6b;")
         self.error.hide()
         self.buttons = QDialogButtonBox(
@@ -75,7 +80,16 @@ class _EventDialog(QDialog):
             workstation_id=self._workstation_id,
             occurred_at=self._clock(),
         )
-        self.event_made.emit(event)
+        self._send([event])
+
+    def _send(self, events: Sequence[Event]) -> None:
+        """Emit ``events`` and close, unless the rules refuse them: then stay and say why."""
+        why = self._gate(events) if self._gate is not None else None
+        if why is not None:
+            self.fail(f"Not sent: {why}.")
+            return
+        for event in events:
+            self.event_made.emit(event)
         self.accept()
 
     def fail(self, message: str) -> None:
@@ -109,7 +123,7 @@ class AssignTeamDialog(_EventDialog):
             # Two lines: who, then why (the reason would not fit beside it).
             text = f"{position}. {team.call_sign}  {team.provider}  {team.division}"
             item = QListWidgetItem(f"{text}\n      {why}" if why else text)
-            item.setToolTip(why)
+            item.setToolTip(tooltip(why))
             item.setData(TEAM_ID_ROLE, team.id)
             self.list.addItem(item)
         if self.list.count():
@@ -307,8 +321,8 @@ class CloseDialog(_EventDialog):
             events.append(
                 (EventType.INCIDENT_HANDOFF_REQUESTED, ev.HandoffRequested(provider=provider))
             )
-        for event_type, payload in events:
-            self.event_made.emit(
+        self._send(
+            [
                 ev.make_event(
                     event_type,
                     self.incident.id,
@@ -316,8 +330,9 @@ class CloseDialog(_EventDialog):
                     workstation_id=self._workstation_id,
                     occurred_at=now,
                 )
-            )
-        self.accept()
+                for event_type, payload in events
+            ]
+        )
 
 
 class ScheduleDialog(_EventDialog):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..protocol import AuditEntry, AuditPage
+from .text import tooltip
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +193,10 @@ class AuditTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._texts[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:  # payload text: shown as typed
+            return tooltip(self._texts[index.row()][index.column()])
         if role == Qt.ItemDataRole.ForegroundRole:
             action = self.entries[index.row()].action
             return _REJECTED if action in ("event.rejected", "auth.locked") else None

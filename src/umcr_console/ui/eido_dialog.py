@@ -38,6 +38,7 @@ from ..interop import (
     eido_to_incident_created,
     incident_to_eido,
 )
+from .text import plain, tooltip
 
 if TYPE_CHECKING:
     from .intake import IntakeDialog
@@ -90,7 +91,7 @@ class EidoExportDialog(QDialog):
         self.notes = QListWidget(objectName="eido_notes")
         for index, note in enumerate(incident.notes):
             item = QListWidgetItem(_note_label(note))
-            item.setToolTip(note.text)
+            item.setToolTip(tooltip(note.text))
             item.setData(NOTE_INDEX_ROLE, index)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -100,7 +101,7 @@ class EidoExportDialog(QDialog):
             buddy=self.notes,
         )
         self.notes.setVisible(bool(incident.notes))
-        self.error = QLabel(objectName="dialog_error", wordWrap=True)
+        self.error = plain(QLabel(objectName="dialog_error", wordWrap=True))
         self.error.setStyleSheet("color: #ff6b6b;")
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -178,7 +179,8 @@ class EidoImportDialog(QDialog):
         except EidoImportError as exc:
             self.problems = exc.problems
 
-        self.summary = QLabel(wordWrap=True, objectName="eido_summary")
+        # The imported file's address: shown as written, never as markup.
+        self.summary = plain(QLabel(wordWrap=True, objectName="eido_summary"))
         self.details = QPlainTextEdit(readOnly=True, objectName="eido_details")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)

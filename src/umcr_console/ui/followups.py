@@ -9,7 +9,7 @@ here it only *makes* events (``event_made``); the window submits them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -35,6 +35,7 @@ from ..domain.ids import uuid7
 from ..domain.model import Incident
 from ..store.workspace import Workspace
 from .bridge import WorkspaceBridge
+from .text import plain
 
 COL_URGENCY, COL_NUMBER, COL_WHAT, COL_WINDOW, COL_DIVISION = range(5)
 HEADERS = ("", "Incident", "What", "When", "Division")
@@ -126,6 +127,8 @@ class FollowUpsWidget(QWidget):
         self.workspace = workspace
         self.thresholds = thresholds
         self.clock = clock
+        # The window's local check (MainWindow.refusal); None: no check here.
+        self.gate: Callable[[Sequence[Event]], str | None] | None = None
         self.model = FollowUpModel(self)
         self.header = QLabel(objectName="followups_header")
         self.view = QTableView(objectName="followups_view")
@@ -153,7 +156,7 @@ class FollowUpsWidget(QWidget):
         self.incident_button = QPushButton("New incident", objectName="followups_new_incident")
         self.incident_button.setToolTip("Make the follow-up a new call, linked to the first")
         self.incident_button.clicked.connect(self.make_incident)
-        self.message = QLabel(objectName="followups_message")
+        self.message = plain(QLabel(objectName="followups_message"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.note, 1)
         for button in (self.done_button, self.accepted_button, self.incident_button):
@@ -218,6 +221,10 @@ class FollowUpsWidget(QWidget):
         return self.workspace.view.incidents.get(item.incident_id) if item else None
 
     def _emit(self, event: Event, what: str) -> None:
+        why = self.gate([event]) if self.gate is not None else None
+        if why is not None:  # the window's local check (MainWindow.refusal)
+            self.message.setText(f"Not sent: {why}.")
+            return
         self.event_made.emit(event)
         self.note.clear()
         self.message.setText(what)

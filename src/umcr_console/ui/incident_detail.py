@@ -10,9 +10,10 @@ based on, so the server refuses it if yet another change came in between.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -40,9 +43,25 @@ from PySide6.QtWidgets import (
 from ..domain import events as ev
 from ..domain.enums import CallType, EventType, IncidentState, Priority, Source
 from ..domain.events import Event
-from ..domain.model import Caller, Incident, Location, Safety, Team
+from ..domain.model import (
+    Caller,
+    Incident,
+    Location,
+    Safety,
+    SafetyWordFound,
+    SafetyWordsCheck,
+    Team,
+)
+from ..domain.safety_words import Match, SafetyWords
 from ..domain.timers import format_elapsed, incident_age
-from .intake import PHONE_PATTERN, PRIORITY_LABELS, SOURCE_LABELS
+from .intake import (
+    CATEGORY_LABELS,
+    PHONE_PATTERN,
+    PRIORITY_LABELS,
+    SOURCE_LABELS,
+    shipped_safety_words,
+)
+from .text import NO_DIVISION, plain
 
 
 @dataclass(frozen=True)
@@ -74,26 +93,42 @@ _BY_KEY = {f.key: f for f in FIELDS}
 
 
 def describe_event(event: Event, teams: dict[str, Team]) -> str:
-    """One timeline line: when, who, from where, what."""
+    """One timeline line: when, who (the person, not the workstation), what, in full."""
     when = f"{event.occurred_at.astimezone():%H:%M:%S}"
-    who = event.actor or "you (pending)"
+    who = event.actor or "you (not yet confirmed)"
     payload = event.payload
     what = event.type.split(".", 1)[1].replace("_", " ")
-    team = (
-        teams.get(payload.get("team_id", "")) if isinstance(payload.get("team_id"), str) else None
-    )
-    if team is not None:
-        what += f" {team.call_sign}"
-    for key in ("status", "disposition", "agency"):
-        if key in payload:
-            what += f" {str(payload[key]).replace('_', ' ')}"
+    if event.type.startswith("team."):
+        # A team's own event on this incident ("PL-1 on scene"): the team is the subject.
+        subject = teams.get(event.entity_id)
+        sign = subject.call_sign if subject is not None else "a team"
+        if event.type == EventType.TEAM_STATUS_CHANGED and "status" in payload:
+            what = f"{sign} {str(payload['status']).replace('_', ' ')}"
+        else:
+            what = f"{sign} {what}"
+    else:
+        team = (
+            teams.get(payload.get("team_id", ""))
+            if isinstance(payload.get("team_id"), str)
+            else None
+        )
+        if team is not None:
+            what += f" {team.call_sign}"
+        for key in ("status", "disposition", "agency"):
+            if key in payload:
+                what += f" {str(payload[key]).replace('_', ' ')}"
     for key in ("text", "note", "reason"):
         if payload.get(key):
             what += f": {payload[key]}"
     if event.type == EventType.INCIDENT_UPDATED:
         what += " (" + ", ".join(sorted(payload)) + ")"
-    seq = f"#{event.seq}" if event.seq is not None else "pending"
-    return f"{when}  {who} @ {event.workstation_id}  {what}  [{seq}]"
+    return f"{when}  {who}  {what}"
+
+
+def event_origin(event: Event) -> str:
+    """Where an event came from, for the timeline's tooltip."""
+    seq = f"event #{event.seq}" if event.seq is not None else "not yet confirmed by the server"
+    return f"{seq}, from workstation {event.workstation_id}"
 
 
 class IncidentDetailWidget(QWidget):
@@ -119,6 +154,14 @@ class IncidentDetailWidget(QWidget):
         self._loading = False
         self._dirty: set[str] = set()
         self._theirs: dict[str, Any] = {}
+        # The window's local check (MainWindow.refusal): an event the rules
+        # refuse is not emitted, and what was typed stays.
+        self.gate: Callable[[Sequence[Event]], str | None] | None = None
+        # Safety words typed here (issue 18 item 1, beyond the intake): a new
+        # mention the call is not flagged for waits for "flag it" or "no danger".
+        self.safety_words: SafetyWords = shipped_safety_words()
+        self._words_action: str | None = None  # "save" or "note": what waits
+        self._words_cleared: tuple[frozenset[tuple[str, str]], str] | None = None
         self._build(divisions)
         self.show_incident(None, [], {})
 
@@ -129,7 +172,7 @@ class IncidentDetailWidget(QWidget):
         self.title = QLabel(objectName="detail_title", wordWrap=True)
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.timers = QLabel(objectName="detail_timers", wordWrap=True)
-        self.teams_label = QLabel(objectName="detail_teams", wordWrap=True)
+        self.teams_label = plain(QLabel(objectName="detail_teams", wordWrap=True))
         for label in (self.title, self.timers, self.teams_label):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -146,7 +189,7 @@ class IncidentDetailWidget(QWidget):
         self.lat = QLineEdit()
         self.lon = QLineEdit()
         self.division = QComboBox()
-        self.division.addItem("(none)", None)
+        self.division.addItem(NO_DIVISION, None)
         for name in divisions:
             self.division.addItem(name, name)
         self.caller_name = QLineEdit()
@@ -158,7 +201,7 @@ class IncidentDetailWidget(QWidget):
         self.narrative.setFixedHeight(80)
         self.weapons, self.violence = QCheckBox("Weapons"), QCheckBox("Violence")
         self.medical, self.crime = QCheckBox("Medical"), QCheckBox("Crime")
-        self.error = QLabel(objectName="detail_error", wordWrap=True)
+        self.error = plain(QLabel(objectName="detail_error", wordWrap=True))
         self.error.setStyleSheet("color: #ff6b6b;")
         self.error.hide()
 
@@ -224,6 +267,12 @@ class IncidentDetailWidget(QWidget):
         notes_layout.addWidget(self.note_input)
 
         self.timeline = QListWidget(objectName="timeline")
+        for notes_or_events in (self.notes, self.timeline):
+            # Long notes wrap in full; nothing is cut (issue 18 item 7).
+            notes_or_events.setWordWrap(True)
+            notes_or_events.setTextElideMode(Qt.TextElideMode.ElideNone)
+            notes_or_events.setResizeMode(QListView.ResizeMode.Adjust)
+            notes_or_events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, "Details")
@@ -251,6 +300,7 @@ class IncidentDetailWidget(QWidget):
         shown_layout.addWidget(self.timers)
         shown_layout.addWidget(self.teams_label)
         shown_layout.addLayout(actions)
+        shown_layout.addWidget(self._build_words_box())
         shown_layout.addWidget(self.tabs, 1)
         # Nothing selected: an empty panel that says what to do, not a stale form.
         self.hint = QLabel("Select a call in the queue", objectName="detail_hint")
@@ -262,6 +312,31 @@ class IncidentDetailWidget(QWidget):
         self.shown_page = shown
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
+
+    def _build_words_box(self) -> QFrame:
+        self.words_box = QFrame(objectName="detail_safety_words")
+        self.words_box.setStyleSheet(
+            "QFrame#detail_safety_words { border: 2px solid #f85149; border-radius: 4px; }"
+        )
+        box = QVBoxLayout(self.words_box)
+        self.words_label = plain(QLabel(objectName="detail_safety_words_text", wordWrap=True))
+        self.words_label.setStyleSheet("font-weight: bold;")
+        self.words_flag = QPushButton("Flag it")
+        self.words_flag.setObjectName("detail_safety_words_flag")
+        self.words_reason = QLineEdit(placeholderText="why it is no danger (needed)")
+        self.words_reason.setMaxLength(ev.MAX_TEXT)
+        self.words_clear = QPushButton("No danger: send as is")
+        self.words_clear.setObjectName("detail_safety_words_clear")
+        self.words_flag.clicked.connect(self.flag_safety_words)
+        self.words_clear.clicked.connect(self.clear_safety_words)
+        row = QHBoxLayout()
+        row.addWidget(self.words_flag)
+        row.addWidget(self.words_reason, 1)
+        row.addWidget(self.words_clear)
+        box.addWidget(self.words_label)
+        box.addLayout(row)
+        self.words_box.hide()
+        return self.words_box
 
     def _widgets(self) -> dict[str, QWidget]:
         return {
@@ -305,6 +380,11 @@ class IncidentDetailWidget(QWidget):
     def _write(self, key: str, value: Any) -> None:
         widget = self._widgets()[key]
         if isinstance(widget, QComboBox):
+            if key == "division" and value is not None and widget.findData(value) < 0:
+                # A division this deployment does not serve (a call placed by its
+                # coordinates, a simulator's call): shown as it is, like the queue
+                # shows it, never as "none" -- an edit would otherwise erase it.
+                widget.addItem(value, value)
             widget.setCurrentIndex(max(widget.findData(value), 0))
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
@@ -334,6 +414,8 @@ class IncidentDetailWidget(QWidget):
         same = (
             incident is not None and self._incident is not None and incident.id == self._incident.id
         )
+        if not same:
+            self._reset_words()
         self._incident = incident
         self._teams = teams
         self.setEnabled(incident is not None)
@@ -415,9 +497,9 @@ class IncidentDetailWidget(QWidget):
         self.conflict_box.setVisible(bool(self._theirs))
         for row, (key, theirs) in enumerate(sorted(self._theirs.items())):
             label = _BY_KEY[key].label
-            self.conflict_grid.addWidget(QLabel(f"<b>{label}</b>"), row, 0)
-            self.conflict_grid.addWidget(QLabel(f"theirs: {_shown(theirs)}"), row, 1)
-            self.conflict_grid.addWidget(QLabel(f"yours: {_shown(self._read(key))}"), row, 2)
+            self.conflict_grid.addWidget(QLabel(f"<b>{escape(label)}</b>"), row, 0)
+            self.conflict_grid.addWidget(plain(QLabel(f"theirs: {_shown(theirs)}")), row, 1)
+            self.conflict_grid.addWidget(plain(QLabel(f"yours: {_shown(self._read(key))}")), row, 2)
             take = QPushButton("Take theirs")
             take.setObjectName(f"take_theirs_{key}")
             take.clicked.connect(lambda _=False, k=key: self.resolve(k, take_theirs=True))
@@ -445,12 +527,15 @@ class IncidentDetailWidget(QWidget):
     def _show_lists(self, incident: Incident, timeline: list[Event]) -> None:
         self.notes.clear()
         for note in incident.notes:
-            self.notes.addItem(
-                f"{note.at.astimezone():%H:%M} {note.author or 'you'} @ {note.workstation_id}: {note.text}"
+            item = QListWidgetItem(
+                f"{note.at.astimezone():%H:%M}  {note.author or 'you'}: {note.text}"
             )
+            item.setToolTip(f"from workstation {note.workstation_id}")
+            self.notes.addItem(item)
         self.timeline.clear()
         for event in timeline:
             item = QListWidgetItem(describe_event(event, self._teams))
+            item.setToolTip(event_origin(event))
             if event.seq is None:
                 item.setForeground(Qt.GlobalColor.gray)
             self.timeline.addItem(item)
@@ -560,14 +645,149 @@ class IncidentDetailWidget(QWidget):
                 medical=values["medical"],
                 crime=values["crime"],
             )
+        typed = {k: values[k] or "" for k in ("narrative", "person", "address") if k in self._dirty}
+        if "caller_name" in self._dirty:
+            typed["caller"] = values["caller_name"] or ""
+        before = {
+            "narrative": self._base.narrative,
+            "person": self._base.person,
+            "address": self._base.location.address,
+            "caller": self._base.caller.name,
+        }
+        ticked = Safety(**{c: bool(values[c]) for c in ("weapons", "violence", "medical", "crime")})
+        check = self._words_check("save", typed, before, ticked)
+        if check is False:
+            return None
+        if check is not None:
+            changes["safety_words"] = check
         try:
             payload = ev.IncidentUpdated(**changes)
         except ValueError as exc:
             self._fail(str(exc))
             return None
         event = self._event(EventType.INCIDENT_UPDATED, payload, self._base.version)
+        if not self._may_send(event):
+            return None
         self.event_made.emit(event)
+        self._reset_words()
         return event
+
+    # ---- safety words ---------------------------------------------------------
+    def _reset_words(self) -> None:
+        self._words_action = None
+        self._words_cleared = None
+        if hasattr(self, "words_box"):
+            self.words_box.hide()
+            self.words_reason.clear()
+
+    def _new_words(self, typed: dict[str, str], before: dict[str, str]) -> list[Match]:
+        """Raised words in ``typed`` that the text ``before`` did not have."""
+        old = {
+            (m.field, m.category, m.text.casefold())
+            for m in self.safety_words.read({k: before.get(k, "") for k in typed}).raised
+        }
+        return [
+            m
+            for m in self.safety_words.read(typed).raised
+            if (m.field, m.category, m.text.casefold()) not in old
+        ]
+
+    def _words_check(
+        self, action: str, typed: dict[str, str], before: dict[str, str], flagged: Safety
+    ) -> SafetyWordsCheck | bool | None:
+        """The record of new safety words, None if none, False if they wait for an answer."""
+        new = self._new_words(typed, before)
+        if not new:
+            return None
+        unflagged = [m for m in new if not getattr(flagged, m.category)]
+        found = tuple(
+            SafetyWordFound(
+                category=m.category, words=m.text[:200], field=m.field, language=m.language
+            )
+            for m in (unflagged or new)
+        )[:50]
+        if not unflagged:
+            return SafetyWordsCheck(found=found, decision="confirmed")
+        keys = frozenset((m.category, m.text.casefold()) for m in unflagged)
+        cleared = self._words_cleared
+        if cleared is not None and keys <= cleared[0]:
+            return SafetyWordsCheck(found=found, decision="cleared", reason=cleared[1])
+        self._words_action = action
+        self._words_unflagged = unflagged
+        what = "; ".join(
+            f"{CATEGORY_LABELS[c]}: "
+            + ", ".join(f"\u201c{m.text}\u201d ({m.field})" for m in unflagged if m.category == c)
+            for c in dict.fromkeys(m.category for m in unflagged)
+        )
+        self.words_label.setText(
+            f"\u26a0 This mentions {what}, and the call is not flagged for it. "
+            "Flag it (then redirect if it is not for an unarmed team), or say why it is no danger."
+        )
+        self.words_box.show()
+        return False
+
+    def flag_safety_words(self) -> None:
+        """The words are a danger: flag the call for them, then do what waited."""
+        if self._words_action is None or self._incident is None:
+            return
+        categories = {m.category for m in self._words_unflagged}
+        action, self._words_action = self._words_action, None
+        self.words_box.hide()
+        if action == "save":
+            for category in categories:
+                self._widgets()[category].setChecked(True)  # type: ignore[attr-defined]
+            self.save()
+            return
+        # A note: flag the incident itself (its own event), then add the note.
+        incident = self._incident
+        flags = incident.safety.model_copy(update={c: True for c in categories})
+        found = tuple(
+            SafetyWordFound(
+                category=m.category, words=m.text[:200], field=m.field, language=m.language
+            )
+            for m in self._words_unflagged
+        )[:50]
+        update = self._event(
+            EventType.INCIDENT_UPDATED,
+            ev.IncidentUpdated(
+                safety=flags, safety_words=SafetyWordsCheck(found=found, decision="confirmed")
+            ),
+            incident.version,
+        )
+        text = self.note_input.text().strip()
+        note = self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
+        why = self.gate([update, note]) if self.gate is not None else None
+        if why is not None:
+            self._fail(f"Not sent: {why}.")
+            return
+        self.event_made.emit(update)
+        self.event_made.emit(note)
+        self.note_input.clear()
+        self._reset_words()
+
+    def clear_safety_words(self) -> None:
+        """The words are no danger: needs the reason; then do what waited."""
+        if self._words_action is None:
+            return
+        reason = self.words_reason.text().strip()
+        if not reason:
+            self.words_reason.setFocus()
+            self.words_reason.setPlaceholderText("say why it is no danger first")
+            return
+        keys = frozenset((m.category, m.text.casefold()) for m in self._words_unflagged)
+        self._words_cleared = (keys, reason)
+        action, self._words_action = self._words_action, None
+        self.words_box.hide()
+        if action == "save":
+            self.save()
+        else:
+            self.add_note()
+
+    def _may_send(self, event: Event) -> bool:
+        why = self.gate([event]) if self.gate is not None else None
+        if why is not None:
+            self._fail(f"Not sent: {why}.")
+        return why is None
 
     def _fail(self, message: str) -> None:
         self.error.setText(message)
@@ -584,10 +804,18 @@ class IncidentDetailWidget(QWidget):
         if len(text) > ev.MAX_TEXT:
             self._fail(f"A note has at most {ev.MAX_TEXT:,} characters.")
             return
-        self.event_made.emit(
-            self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
-        )
+        check = self._words_check("note", {"note": text}, {}, self._incident.safety)
+        if check is False:
+            return  # the note stays typed until the words are answered
+        if check is not None and check.decision == "confirmed":
+            check = None  # the call is flagged for these already: nothing to record
+        payload = ev.NoteAdded(text=text, safety_words=check) if check else ev.NoteAdded(text=text)
+        event = self._event(EventType.INCIDENT_NOTE_ADDED, payload, None)
+        if not self._may_send(event):
+            return  # the note stays typed
+        self.event_made.emit(event)
         self.note_input.clear()
+        self._reset_words()
 
 
 def _open_work(incident: Incident) -> list[str]:

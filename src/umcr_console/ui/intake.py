@@ -5,15 +5,24 @@ next to it and the form stays open; closing a filled form asks first. A call
 the safety screen flags (weapons, violence, medical emergency, crime in
 progress) is recommended for redirect; keeping it for an unarmed team needs a
 reason, and redirecting needs one too.
+
+The screen also reads what the call-taker typed (narrative, person, address,
+caller): words of the safety word lists (docs/safety-screen.md) raise a
+warning that the call-taker confirms (the screen's boxes are ticked) or
+clears with a reason; the call is not saved until one or the other, and the
+decision travels in the creation event (``safety_words``). A call with
+neither coordinates nor a division cannot be placed: saving it asks for the
+division, a point on the map, or an explicit "not placed".
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +30,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,13 +41,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..config import load_safety_words
 from ..domain import events as ev
 from ..domain.enums import Agency, CallType, EventType, Priority, Source
 from ..domain.ids import uuid7
-from ..domain.model import Caller, Location, Safety
+from ..domain.model import Caller, Location, Safety, SafetyWordFound, SafetyWordsCheck
+from ..domain.safety_words import Match, SafetyWords, ScreenReading
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
 DERIVE_DIVISION = "(from coordinates)"
+# The division choice that saves a call nobody can place (the default refuses to).
+UNPLACED = "\x00unplaced"
+UNPLACED_LABEL = "Not known: save without a place"
+# How long typing pauses before the safety words are read again.
+READ_DELAY_MS = 250
+CATEGORY_LABELS = {
+    "weapons": "weapons",
+    "violence": "violence in progress",
+    "medical": "a medical emergency",
+    "crime": "a crime in progress",
+}
+
+
+@functools.cache
+def shipped_safety_words() -> SafetyWords:
+    return load_safety_words()
+
 
 SOURCE_LABELS = {
     Source.LAPD_911: "LAPD 911 diversion",
@@ -88,6 +117,8 @@ class IntakeDialog(QDialog):
         workstation_id: str,
         clock: Callable[[], datetime],
         division_at: Callable[[float, float], str | None] | None = None,
+        safety_words: SafetyWords | None = None,
+        gate: Callable[[Sequence[ev.Event]], str | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -99,6 +130,13 @@ class IntakeDialog(QDialog):
         self._received_at = clock()
         self._errors: dict[str, QLabel] = {}
         self._clean_close = False
+        self._safety_words = safety_words or shipped_safety_words()
+        # The window's local check (MainWindow.refusal): refused, the form stays.
+        self._gate = gate
+        self._reading = ScreenReading(())
+        # The call-taker's decision and the words it was about.
+        self._words_decision: str | None = None
+        self._words_decided: frozenset[tuple[str, str]] = frozenset()
         self._build(divisions)
 
     # ---- layout -----------------------------------------------------------
@@ -126,6 +164,7 @@ class IntakeDialog(QDialog):
         self.division.addItem(DERIVE_DIVISION, None)
         for name in divisions:
             self.division.addItem(name, name)
+        self.division.addItem(UNPLACED_LABEL, UNPLACED)
         self.caller_name = QLineEdit()
         self.phone = QLineEdit(placeholderText="callback number")
         self.language = QLineEdit(placeholderText="English")
@@ -195,6 +234,7 @@ class IntakeDialog(QDialog):
         self._errors["screen"] = QLabel(objectName="error_screen", styleSheet="color: #ff6b6b;")
         self._errors["screen"].hide()
         screen_layout.addWidget(self._errors["screen"])
+        screen_layout.addWidget(self._build_words_box())
 
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton("Save call (Ctrl+Enter)")
@@ -227,6 +267,160 @@ class IntakeDialog(QDialog):
         self.resize(640, 720)
         self.address.setFocus()
 
+        # Read the typed text again once typing pauses (and at save, at once).
+        self._read_timer = QTimer(self, singleShot=True, interval=READ_DELAY_MS)
+        self._read_timer.timeout.connect(self.read_safety_words)
+        for field in (self.narrative, self.person, self.address, self.caller_name):
+            field.textChanged.connect(self._read_timer.start)
+        for box in (self.weapons, self.violence, self.medical, self.crime):
+            box.toggled.connect(self._show_words)
+
+    def _build_words_box(self) -> QFrame:
+        """The warning raised by words in the typed text, with its two answers."""
+        self.words_box = QFrame(objectName="safety_words")
+        self.words_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.words_box.setStyleSheet(
+            "QFrame#safety_words { border: 2px solid #f85149; border-radius: 4px; }"
+        )
+        box = QVBoxLayout(self.words_box)
+        self.words_label = QLabel(objectName="safety_words_text", wordWrap=True)
+        # Typed text: shown as typed, never read as markup.
+        self.words_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.words_label.setStyleSheet("font-weight: bold;")
+        box.addWidget(self.words_label)
+        answers = QHBoxLayout()
+        self.words_confirm = QPushButton("Con&firm: raise the safety screen")
+        self.words_confirm.setObjectName("safety_words_confirm")
+        self.words_reason = QLineEdit(placeholderText="why it is no danger (needed to clear)")
+        self.words_reason.setObjectName("safety_words_reason")
+        self.words_reason.setMaxLength(ev.MAX_TEXT)
+        self.words_clear = QPushButton("Clear: no dan&ger")
+        self.words_clear.setObjectName("safety_words_clear")
+        for button in (self.words_confirm, self.words_clear):
+            button.setAutoDefault(False)
+        self.words_confirm.clicked.connect(self.confirm_safety_words)
+        self.words_clear.clicked.connect(self.clear_safety_words)
+        answers.addWidget(self.words_confirm)
+        answers.addWidget(self.words_reason, 1)
+        answers.addWidget(self.words_clear)
+        box.addLayout(answers)
+        self.words_state = QLabel(objectName="safety_words_state", wordWrap=True)
+        self.words_state.setTextFormat(Qt.TextFormat.PlainText)
+        box.addWidget(self.words_state)
+        self._errors["words"] = QLabel(objectName="error_words", styleSheet="color: #ff6b6b;")
+        self._errors["words"].hide()
+        box.addWidget(self._errors["words"])
+        self.words_box.hide()
+        self.words_negated = QLabel(objectName="safety_words_negated", wordWrap=True)
+        self.words_negated.setTextFormat(Qt.TextFormat.PlainText)
+        self.words_negated.setStyleSheet("color: #8b949e;")
+        self.words_negated.hide()
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.words_box)
+        layout.addWidget(self.words_negated)
+        return holder
+
+    # ---- safety words ----------------------------------------------------------
+    def _typed_fields(self) -> dict[str, str]:
+        return {
+            "narrative": self.narrative.toPlainText(),
+            "person": self.person.text(),
+            "address": self.address.text(),
+            "caller": self.caller_name.text(),
+        }
+
+    def read_safety_words(self) -> ScreenReading:
+        """Read the typed text now; show (or hide) the warning."""
+        self._read_timer.stop()
+        self._reading = self._safety_words.read(self._typed_fields())
+        self._show_words()
+        return self._reading
+
+    def _raised_keys(self) -> frozenset[tuple[str, str]]:
+        return frozenset((m.category, m.text.casefold()) for m in self._reading.raised)
+
+    def words_decision(self) -> str | None:
+        """The answer ("confirmed" or "cleared") covering every raised word, else None."""
+        keys = self._raised_keys()
+        if not keys:
+            return None
+        ticked = self._safety()
+        if all(getattr(ticked, c) for c in self._reading.categories):
+            # The screen is raised for all the words name (by Confirm or by hand).
+            return "confirmed"
+        if self._words_decision == "cleared" and keys <= self._words_decided:
+            return "cleared"
+        return None  # unanswered, new words since, or a confirmed box unticked again
+
+    def _show_words(self) -> None:
+        raised = self._reading.raised
+        self.words_box.setVisible(bool(raised))
+        negated = self._reading.negated
+        self.words_negated.setVisible(bool(negated) and not raised)
+        if negated:
+            self.words_negated.setText(
+                "Read as negated, not raised: " + ", ".join(_quoted(m) for m in negated)
+            )
+        if not raised:
+            return
+        parts = []
+        for category in self._reading.categories:
+            words = [m for m in raised if m.category == category]
+            parts.append(f"{CATEGORY_LABELS[category]}: " + ", ".join(_quoted(m) for m in words))
+        self.words_label.setText("⚠ The call mentions " + "; ".join(parts) + ".")
+        decision = self.words_decision()
+        if decision == "confirmed":
+            self.words_state.setText("Confirmed: the safety screen is raised.")
+        elif decision == "cleared":
+            self.words_state.setText(f"Cleared as no danger: {self.words_reason.text().strip()}")
+        else:
+            self.words_state.setText(
+                "Confirm to raise the safety screen, or give the reason and clear it. "
+                "The call is saved after one or the other."
+            )
+
+    def confirm_safety_words(self) -> None:
+        """The words are a danger: tick their boxes (the screen then asks what to do)."""
+        reading = self.read_safety_words()
+        if not reading.any:
+            return
+        for category in reading.categories:
+            getattr(self, category).setChecked(True)
+        self._words_decision = "confirmed"
+        self._words_decided = self._raised_keys()
+        self._errors["words"].hide()
+        self._show_words()
+
+    def clear_safety_words(self) -> bool:
+        """The words are no danger ("the gun is a toy"): needs the reason."""
+        reading = self.read_safety_words()
+        if not reading.any:
+            return False
+        if not self.words_reason.text().strip():
+            self._show_error("words", "say why these words are no danger, then clear")
+            self.words_reason.setFocus()
+            return False
+        self._words_decision = "cleared"
+        self._words_decided = self._raised_keys()
+        self._errors["words"].hide()
+        self._show_words()
+        return True
+
+    def _words_check(self) -> SafetyWordsCheck | None:
+        decision = self.words_decision()
+        if decision is None:
+            return None
+        found = tuple(
+            SafetyWordFound(
+                category=m.category, words=m.text[:200], field=m.field, language=m.language
+            )
+            for m in self._reading.raised
+        )[:50]
+        reason = self.words_reason.text().strip() if decision == "cleared" else ""
+        return SafetyWordsCheck(found=found, decision=decision, reason=reason)
+
     def set_location(self, lat: float, lon: float) -> None:
         """Coordinates picked on the map; the division follows from them."""
         self.lat.setText(f"{lat:.5f}")
@@ -235,6 +429,8 @@ class IntakeDialog(QDialog):
         if self._division_at is not None:
             division = self._division_at(lat, lon)
             self.setWindowTitle(f"New call — {division or 'outside the city'}")
+        self._errors["division"].clear()  # the call is placed now
+        self._errors["division"].hide()
 
     def _update_screen(self) -> None:
         flags = self._safety()
@@ -302,10 +498,20 @@ class IntakeDialog(QDialog):
         if (lat is None) != (lon is None) and "coords" not in self.errors():
             self._show_error("coords", "give both latitude and longitude, or neither")
         division = self.division.currentData()
-        if division is None and lat is not None and lon is not None and self._division_at:
+        if division == UNPLACED:
+            division = None  # chosen on purpose: saved, shown as not placed
+        elif division is None and lat is not None and lon is not None and self._division_at:
             division = self._division_at(lat, lon)
             if division is None:
                 self._show_error("coords", "this point is outside the City of Los Angeles")
+        elif division is None and lat is None and lon is None and "coords" not in self.errors():
+            # Without either the call is on no map, in no division's queue, and
+            # no distance can rank the teams: ask, loudly, before saving.
+            self._show_error(
+                "division",
+                "⚠ This call cannot be placed: no coordinates and no division. Choose the "
+                f'division, click the map, or choose "{UNPLACED_LABEL}".',
+            )
         phone = self.phone.text().strip()
         if phone and not PHONE_PATTERN.match(phone):
             self._show_error("phone", "digits, spaces, + ( ) - only; 7 to 25 characters")
@@ -319,6 +525,9 @@ class IntakeDialog(QDialog):
             )
         if len(self.person.text()) > ev.MAX_TEXT:
             self._show_error("person", f"at most {ev.MAX_TEXT:,} characters")
+        reading = self.read_safety_words()
+        if reading.any and self.words_decision() is None:
+            self._show_error("words", "confirm or clear what the call mentions before saving")
         safety = self._safety()
         reason = self.screen_reason.text().strip()
         redirect_to: Agency | None = None
@@ -346,6 +555,7 @@ class IntakeDialog(QDialog):
             narrative=self.narrative.toPlainText().strip(),
             person=self.person.text().strip(),
             screen_override_reason=reason if safety.any_flag else "",
+            safety_words=self._words_check() if reading.any else None,
         )
         events = [
             ev.make_event(
@@ -371,6 +581,10 @@ class IntakeDialog(QDialog):
     def try_submit(self) -> bool:
         events = self.build_events()
         if events is None:
+            return False
+        why = self._gate(events) if self._gate is not None else None
+        if why is not None:
+            self._show_error("screen", f"Not saved: {why}.")
             return False
         self.submitted.emit(events)
         self._clean_close = True
@@ -412,3 +626,7 @@ class IntakeDialog(QDialog):
             self.close()
             return
         super().keyPressEvent(event)
+
+
+def _quoted(match: Match) -> str:
+    return f"\u201c{match.text}\u201d ({match.field})"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,7 +29,9 @@ class LoginDialog(QDialog):
         self.server = QLineEdit(str(settings.value("login/server", DEFAULT_SERVER)))
         self.username = QLineEdit(str(settings.value("login/username", "")))
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        # Server messages: shown as sent, never as markup.
         self.message = QLabel(wordWrap=True, objectName="login_message")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
         form = QFormLayout()
         form.addRow(QLabel("&Server", buddy=self.server), self.server)

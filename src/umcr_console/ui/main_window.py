@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -42,6 +43,7 @@ from ..domain.config import Deployment
 from ..domain.enums import IncidentState
 from ..domain.events import Event
 from ..domain.model import Incident, Team
+from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_timeline
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from . import action_dialogs as dialogs
 from . import eido_dialog
@@ -67,6 +69,7 @@ from .queue_model import (
 from .queue_widgets import HiddenCallsLabel, QueueHold
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
+from .text import plain
 from .theme import apply_theme, current_theme, largest_screen
 
 log = logging.getLogger(__name__)
@@ -206,8 +209,9 @@ class MainWindow(QMainWindow):
             "F2  command: D 123 PL-1 · OS PL-1 · CL 123 RES · F1 for all"
         )
         self.command.returnPressed.connect(self.run_command)
-        self.command_result = QLabel(objectName="command_result", wordWrap=True)
-        # A long message wraps; it never widens the window (issue 18, item 9).
+        # Typed commands and server messages: shown as typed. A long message
+        # wraps; it never widens the window (issue 18, item 9).
+        self.command_result = plain(QLabel(objectName="command_result", wordWrap=True))
         self.command_result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.state_filter = QComboBox(objectName="filter_state")
@@ -302,6 +306,7 @@ class MainWindow(QMainWindow):
             workstation_id=self.workspace.workstation_id,
             clock=self.clock,
         )
+        self.detail.gate = self.refusal
         self.detail.event_made.connect(self.submit)
         self.detail.action_requested.connect(self.open_action)
         self.detail_dock = self._dock(
@@ -346,6 +351,7 @@ class MainWindow(QMainWindow):
         self.followups = FollowUpsWidget(
             self.workspace, self.bridge, self.deployment.thresholds, self.clock
         )
+        self.followups.gate = self.refusal
         self.followups.event_made.connect(self.submit)
         self.followups.incident_selected.connect(self.select_incident)
         self.followups_dock = self._dock(
@@ -519,7 +525,16 @@ class MainWindow(QMainWindow):
             [*fetched, *(e for e in local if e.seq is not None and e.event_id not in seen)],
             key=lambda e: e.seq or 0,
         )
-        return [*confirmed, *(e for e in local if e.seq is None)]
+        events = [*confirmed, *(e for e in local if e.seq is None)]
+        # What its teams did there ("PL-1 on scene") is logged on the teams.
+        after = first_assignment_seq(events)
+        team_events = {
+            team_id: self.workspace.timeline(
+                team_id, after_seq=after - 1 if after is not None else 2**62
+            )
+            for team_id in assigned_team_ids(events)
+        }
+        return incident_timeline(incident_id, events, team_events)
 
     def _fetch_timeline(self, incident_id: str | None) -> None:
         """Events older than this console's log come from the server, in the background."""
@@ -636,17 +651,33 @@ class MainWindow(QMainWindow):
         return True
 
     # ---- actions --------------------------------------------------------------
-    def submit(self, event: Event) -> None:
+    def refusal(self, events: Sequence[Event]) -> str | None:
+        """Why the rules refuse ``events`` here and now (None: they pass).
+
+        The one local check every action goes through (issue 18 item 3): the
+        console has the server's rules (``decide``), so an event they refuse is
+        not sent, online or offline, and the dispatcher is told why at once.
+        """
+        refused = self.workspace.check_all(events)
+        return None if refused is None else refused.detail
+
+    def submit(self, event: Event) -> bool:
         """Every action ends here: durable in the outbox, shown at once, synced later."""
-        conflict = self.workspace.check(event)
-        self.workspace.submit(event)
-        what = event.type.replace(".", " ").replace("_", " ")
-        if conflict is not None:
-            self.command_result.setText(
-                f"Saved {what}, but the rules say: {conflict.detail}. The server will decide."
-            )
-        else:
-            self.command_result.setText(f"Saved: {what}")
+        return self.submit_all([event])
+
+    def submit_all(self, events: Sequence[Event]) -> bool:
+        """Submit ``events`` (one action) if the rules accept them all; else nothing."""
+        why = self.refusal(events)
+        if why is not None:
+            self.command_result.setText(f"✗ Not sent: {why}. Nothing was saved.")
+            self.command_result.setStyleSheet("color: #ff7b72;")
+            return False
+        for event in events:
+            self.workspace.submit(event)
+        what = events[-1].type.replace(".", " ").replace("_", " ") if events else ""
+        self.command_result.setText(f"Saved: {what}")
+        self.command_result.setStyleSheet("")
+        return True
 
     def new_call(self) -> None:
         if self._intake is None:
@@ -655,6 +686,7 @@ class MainWindow(QMainWindow):
                 workstation_id=self.workspace.workstation_id,
                 clock=self.clock,
                 division_at=self.division_at,
+                gate=self.refusal,
                 parent=self,
             )
             self._intake.submitted.connect(self._intake_submitted)
@@ -669,8 +701,8 @@ class MainWindow(QMainWindow):
         self._intake.set_location(lat, lon)
 
     def _intake_submitted(self, events: list[Event]) -> None:
-        for event in events:
-            self.submit(event)
+        if not self.submit_all(events):
+            return  # the form checked the same rules before closing: not expected
         self._intake = None  # the next call starts from an empty form
         self._select_saved(events[0].entity_id)
 
@@ -689,6 +721,7 @@ class MainWindow(QMainWindow):
         return {
             "workstation_id": self.workspace.workstation_id,
             "clock": self.clock,
+            "gate": self.refusal,
             "parent": self,
         }
 
@@ -775,9 +808,8 @@ class MainWindow(QMainWindow):
             self.command_result.setText(f"✗ {exc}")
             self.command_result.setStyleSheet("color: #ff7b72;")
             return  # the typed line stays for correction
-        self.command_result.setStyleSheet("")
-        self.submit(event)
-        self.command.clear()
+        if self.submit(event):
+            self.command.clear()  # refused: the line stays for correction
 
     # ---- notices and alerts -------------------------------------------------
     def _rejection_added(self, notice: RejectionNotice) -> None:
@@ -952,9 +984,13 @@ class MainWindow(QMainWindow):
 
     # ---- help -----------------------------------------------------------------
     def show_help(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+        # Escaped: "D <incident> <team>" is text, not tags (issue 18 item 5).
+        rows = "".join(
+            f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in SHORTCUTS
+        )
         commands = "".join(
-            f"<tr><td><code>{k}</code></td><td>{v}</td></tr>" for k, v in COMMAND_HELP
+            f"<tr><td><code>{escape(k)}</code></td><td>{escape(v)}</td></tr>"
+            for k, v in COMMAND_HELP
         )
         browser = QTextBrowser()
         browser.setHtml(
@@ -974,7 +1010,7 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(
             f"<b>UMCR Dispatch Console</b> {__version__}<br>"
-            f"Deployment: {self.deployment.name}<br><br>"
+            f"Deployment: {escape(self.deployment.name)}<br><br>"
             "Map data: LAPD division boundaries and police station locations, "
             "City of Los Angeles open data (LA GeoHub); see resources/geo/SOURCES.md."
         )

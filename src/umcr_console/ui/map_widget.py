@@ -32,6 +32,7 @@ from ..domain.enums import Priority, TeamStatus
 from ..domain.geography import Geography, LocalProjection, Station
 from ..domain.model import Incident, Team
 from ..domain.timers import Level, incident_level
+from .text import division_label, tooltip
 from .theme import STATUS_COLOURS
 
 AREA_COLOURS = ("#1f6feb", "#8957e5", "#3fb950", "#d29922", "#db61a2", "#39c5cf")
@@ -450,9 +451,9 @@ class DivisionMapWidget(QWidget):
             incident = self._incidents[entity_id]
             text = (
                 f"{incident.number} P{int(incident.priority)} {incident.call_type.label}\n"
-                f"{incident.state.value} · {incident.location.division or '?'}"
+                f"{incident.state.value} · {division_label(incident.location.division)}"
             )
-        self.plot.setToolTip(text)
+        self.plot.setToolTip(tooltip(text))
 
     # ---- wiring ----------------------------------------------------------------
     @classmethod

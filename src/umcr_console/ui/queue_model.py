@@ -45,6 +45,7 @@ from ..domain.timers import (
     next_level_change,
     time_in_state,
 )
+from .text import division_label, tooltip
 from .theme import PENDING_MARK, level_colour
 
 COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_LOCATION = range(5)
@@ -188,7 +189,7 @@ class IncidentQueueModel(QAbstractTableModel):
             how = self._moved_how(incident.id)
             if how:
                 return "New in the queue" if how == "new" else f"Moved {how} in the queue"
-            return incident.location.address or None
+            return tooltip(incident.location.address) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_PRIORITY, *TIMER_COLUMNS):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -204,7 +205,7 @@ class IncidentQueueModel(QAbstractTableModel):
         if column == COL_TYPE:
             return incident.call_type.label
         if column == COL_DIVISION:
-            return incident.location.division or "?"
+            return division_label(incident.location.division)
         if column == COL_LOCATION:
             return incident.location.address
         if column == COL_STATE:

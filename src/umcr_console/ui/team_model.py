@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 from ..domain.config import Thresholds
 from ..domain.model import Incident, Team
 from ..domain.timers import format_elapsed, team_overdue
+from .text import tooltip
 from .theme import STATUS_COLOURS
 
 COL_CALL_SIGN, COL_PROVIDER, COL_DIVISION, COL_STATUS = range(4)
@@ -96,7 +97,7 @@ class TeamTableModel(QAbstractTableModel):
                 )
             if team.id in self._pending:
                 parts.append("Not yet confirmed by the server")
-            return "\n".join(parts)
+            return tooltip("\n".join(parts))  # the status note is typed text
         return None
 
     def _display(self, team: Team, column: int) -> str:
