@@ -92,8 +92,9 @@ def test_the_assign_dialog_shows_every_reason_whole(qtbot, window, workspace, se
 def test_following_the_recommended_redirect_needs_no_typed_reason(qtbot, window, workspace) -> None:
     window.new_call()
     intake = window._intake
-    qtbot.keyClicks(intake.address, "Crenshaw & Adams")
-    intake.division.setCurrentIndex(intake.division.findData("Southwest"))
+    qtbot.keyClicks(intake.address, "Wilshire Blvd & La Brea Ave")
+    # A division of the pilot: a call that cannot be placed is refused (item 4).
+    intake.division.setCurrentIndex(intake.division.findData("Wilshire"))
     intake.weapons.setChecked(True)
     intake.violence.setChecked(True)
     assert intake.screen_choice.currentData() == Agency.LAPD  # the recommendation
