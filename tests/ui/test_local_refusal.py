@@ -165,3 +165,19 @@ def test_the_floor_walkthrough_call_no_longer_saves_for_an_unarmed_team(
     (incident,) = workspace.view.incidents.values()
     assert incident.safety.weapons and incident.redirected_to is not None
     assert any("Safety words confirmed" in note.text for note in incident.notes)
+
+
+def test_a_command_line_note_naming_a_weapon_points_to_the_panel(
+    qtbot, window, workspace, server_side
+) -> None:
+    incident_id = server_side.create_incident("1200 W 7th St")
+    number = workspace.view.incidents[incident_id].number
+    qtbot.keyClicks(window.command, f"N {number} neighbour saw a gun")
+    qtbot.keyClick(window.command, Qt.Key.Key_Return)
+    assert "\u201cgun\u201d (weapons)" in window.command_result.text()
+    assert "Ctrl+T" in window.command_result.text()
+    assert outbox(workspace) == []
+    window.command.clear()
+    qtbot.keyClicks(window.command, f"N {number} no weapons, calm now")
+    qtbot.keyClick(window.command, Qt.Key.Key_Return)
+    assert outbox(workspace) == [EventType.INCIDENT_NOTE_ADDED]

@@ -680,6 +680,14 @@ class IncidentDetailWidget(QWidget):
             self.words_box.hide()
             self.words_reason.clear()
 
+    def unflagged_words(self, incident: Incident, text: str) -> list[Match]:
+        """Safety words in a note ``text`` that ``incident`` is not flagged for."""
+        return [
+            m
+            for m in self.safety_words.read({"note": text}).raised
+            if not getattr(incident.safety, m.category)
+        ]
+
     def _new_words(self, typed: dict[str, str], before: dict[str, str]) -> list[Match]:
         """Raised words in ``typed`` that the text ``before`` did not have."""
         old = {

@@ -40,7 +40,7 @@ from ..domain import recommend
 from ..domain.alerts import AlertBook
 from ..domain.commands import COMMAND_HELP, CommandError, parse_command
 from ..domain.config import Deployment
-from ..domain.enums import IncidentState
+from ..domain.enums import EventType, IncidentState
 from ..domain.events import Event
 from ..domain.model import Incident, Team
 from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_timeline
@@ -808,6 +808,21 @@ class MainWindow(QMainWindow):
             self.command_result.setText(f"✗ {exc}")
             self.command_result.setStyleSheet("color: #ff7b72;")
             return  # the typed line stays for correction
+        incident = self.workspace.view.incidents.get(event.entity_id)
+        words = (
+            self.detail.unflagged_words(incident, event.payload.get("text", ""))
+            if event.type == EventType.INCIDENT_NOTE_ADDED and incident is not None
+            else []
+        )
+        if words:
+            # Flagging or clearing needs the incident panel's answer (issue 18 item 1).
+            named = ", ".join(f"\u201c{m.text}\u201d ({m.category})" for m in words)
+            self.command_result.setText(
+                f"✗ Not sent: the note names {named} and the call is not flagged for it; "
+                "add it in the incident panel (Ctrl+T) to flag or clear it."
+            )
+            self.command_result.setStyleSheet("color: #ff7b72;")
+            return
         if self.submit(event):
             self.command.clear()  # refused: the line stays for correction
 
