@@ -129,10 +129,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging() -> dict[str, Any]:
-    """Everything to stderr, uvicorn's access log included (it defaults to stdout)."""
+    """Everything to stderr, uvicorn's access log included (it defaults to stdout),
+    through the filter that keeps personal data out (``logsafe.SafeLogFilter``)."""
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    # No exception text, SQL parameter or query string in the log (server/logsafe.py).
+    config.setdefault("filters", {})["safe"] = {"()": "umcr_console.server.logsafe.SafeLogFilter"}
     for handler in config["handlers"].values():
         handler["stream"] = "ext://sys.stderr"
+        handler["filters"] = [*handler.get("filters", []), "safe"]
     config["loggers"]["umcr_console"] = {
         "handlers": ["default"],
         "level": "INFO",
@@ -225,15 +229,19 @@ def serve(
     return 0
 
 
-def _resolve_team(engine: sa.Engine, call_sign: str) -> None:
-    """A field user's team must exist: on the roster, or in the deployment configuration."""
+def _resolve_team(engine: sa.Engine, call_sign: str) -> str:
+    """A field user's team must exist: on the roster, or in the deployment
+    configuration. Its provider."""
     with engine.connect() as conn:
-        on_roster = any(
-            data.get("call_sign") == call_sign
+        on_roster = [
+            data.get("provider", "")
             for data in conn.execute(sa.select(teams.c.data)).scalars()
-        )
-    if not on_roster and call_sign not in {t.call_sign for t in load_deployment().teams}:
+            if data.get("call_sign") == call_sign
+        ]
+    configured = [t.provider for t in load_deployment().teams if t.call_sign == call_sign]
+    if not on_roster and not configured:
         raise ValueError(f"no team with call sign {call_sign!r}")
+    return str((on_roster or configured)[0])
 
 
 def _check_provider(engine: sa.Engine, provider: str) -> None:
@@ -264,7 +272,13 @@ def user_add(
     try:
         _upgrade(engine, database_url)
         if team:
-            _resolve_team(engine, team)
+            team_provider = _resolve_team(engine, team)
+            if role == Role.FIELD.value:
+                # A field user works for its team's provider and sees what that
+                # provider holds, never everything (docs/security.md).
+                if provider and provider != team_provider:
+                    raise ValueError(f"team {team} belongs to {team_provider!r}, not {provider!r}")
+                provider = team_provider
         if provider:
             _check_provider(engine, provider)
         auth.add_user(
