@@ -49,6 +49,7 @@ from .db import (
     write_transaction,
 )
 from .inputs import DateTimeQuery
+from .logsafe import describe
 
 if TYPE_CHECKING:  # settings.py imports this module for the default retention
     from .settings import Settings
@@ -647,7 +648,7 @@ async def _prune_once(engine: Engine, settings: "Settings") -> None:
         )
     except sa.exc.SQLAlchemyError as exc:
         # The next day's prune catches up; serving goes on.
-        log.warning("audit prune failed: %s", exc)
+        log.warning("audit prune failed: %s", describe(exc))
         return
     if removed:
         log.info("audit: %d row(s) older than %s pruned", removed, retention)

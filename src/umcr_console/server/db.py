@@ -250,6 +250,8 @@ def make_engine(url: str) -> Engine:
         pool_size=10,
         max_overflow=20,
         pool_pre_ping=True,
+        # A database error's text must not carry a caller's name into the log.
+        hide_parameters=True,
         isolation_level="READ COMMITTED",
     )
 
@@ -259,6 +261,7 @@ def _sqlite_engine(url: str) -> Engine:
         url,
         pool_size=10,
         max_overflow=20,
+        hide_parameters=True,  # as above: no SQL parameters in an error's text
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
