@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -35,7 +36,7 @@ from ..config import load_deployment
 from ..domain.enums import Role
 from ..paths import DATA_DIR_ENV, data_dir
 from ..simulator import cli as simulator_cli
-from . import audit, auth
+from . import audit, auth, files
 from .db import make_engine, teams, utc_now
 from .migrate import upgrade
 from .settings import AUDIT_RETENTION_ENV, audit_retention_days
@@ -174,6 +175,17 @@ def _upgrade(engine: sa.Engine, database_url: str) -> None:
         upgrade(engine)
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseUnavailable(database_url, exc) from exc
+    # The schema is there, so are the files: narrow any left readable by others.
+    for path in files.secure_database(database_url, data_folder=_default_folder(database_url)):
+        log.warning("%s was readable by other users: narrowed to its owner", path)
+
+
+def _default_folder(database_url: str) -> Path | None:
+    """The default data folder, when the database is the default one in it."""
+    path = files.sqlite_path(database_url)
+    if path is None or database_url != default_database_url():
+        return None
+    return path.parent
 
 
 def serve(
@@ -191,6 +203,9 @@ def serve(
     logging.config.dictConfig(log_config)
     settings = Settings.from_env(database_url, deployment)
     log.info("database: %s", sa.make_url(database_url).render_as_string(hide_password=True))
+    if tls_key and files.readable_by_others(Path(tls_key)):
+        # The operator's file: said, not changed (it may be shared on purpose).
+        log.warning("the TLS key %s is readable by other users: chmod 600 it", tls_key)
     engine = make_engine(database_url)
     # Migrate before uvicorn starts, so an unreachable database or a failed
     # migration is one clear line and exit status 1, not a startup traceback.
@@ -370,6 +385,17 @@ def migrate(database_url: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Every file the server makes is its user's only: the database, its WAL,
+    # an audit checkpoint (server/files.py). Put back after the command, for
+    # a caller in the same process (the tests).
+    umask = files.private_umask()
+    try:
+        return _run(args)
+    finally:
+        os.umask(umask)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "simulate":
         return simulator_cli.run(args)
     database_url = args.database or default_database_url()
