@@ -86,7 +86,11 @@ def test_a_database_left_readable_is_narrowed_at_start(tmp_path: Path) -> None:
     assert "readable by other users" in server.log_text()
 
 
-@pytest.mark.parametrize("command", [["migrate"], ["audit", "prune"]])
+@pytest.mark.parametrize(
+    "command",
+    [["migrate"], ["user", "add", "ana", "--role", "dispatcher"]],
+    ids=["migrate", "user-add"],
+)
 def test_every_command_that_makes_a_database_makes_it_private(
     tmp_path: Path, command: list[str]
 ) -> None:
@@ -101,7 +105,7 @@ def test_every_command_that_makes_a_database_makes_it_private(
             "--database",
             f"sqlite:///{database}",
         ],
-        env=_environment(tmp_path / "data"),
+        env={**_environment(tmp_path / "data"), cli.PASSWORD_ENV: "a long enough password"},
         capture_output=True,
         text=True,
         preexec_fn=_umask_022,  # the child's umask, set before exec

@@ -5,7 +5,8 @@
     umcr-server user add NAME --role ROLE [--team CALLSIGN] [--provider NAME] [--database URL]
     umcr-server user revoke NAME [--database URL]
     umcr-server migrate [--database URL]
-    umcr-server audit verify [--database URL]
+    umcr-server audit verify [--since CHECKPOINT] [--database URL]
+    umcr-server audit checkpoint [--output FILE] [--database URL]
     umcr-server audit prune [--retention-days DAYS] [--database URL]
     umcr-server simulate --url URL --user NAME [--rate CALLS_PER_DAY] [--speed FACTOR]
                          [--duration SECONDS] [--seed N]   (docs/simulator.md)
@@ -21,6 +22,7 @@ import getpass
 import logging
 import logging.config
 import os
+import re
 import signal
 import sys
 import threading
@@ -38,7 +40,7 @@ from ..paths import DATA_DIR_ENV, data_dir
 from ..simulator import cli as simulator_cli
 from . import audit, auth, files
 from .db import make_engine, teams, utc_now
-from .migrate import upgrade
+from .migrate import current_revision, head_revision, upgrade
 from .settings import AUDIT_RETENTION_ENV, audit_retention_days
 
 DATABASE_ENV = "UMCR_DATABASE_URL"
@@ -46,6 +48,8 @@ PASSWORD_ENV = "UMCR_PASSWORD"
 DATABASE_FILE = "server.sqlite3"
 STARTUP_FAILED = 3
 AUDIT_BROKEN = 4
+# `audit verify --since`: the checkpoint's row was pruned; it proves nothing now.
+CHECKPOINT_PRUNED = 5
 
 log = logging.getLogger("umcr_console.server")
 
@@ -112,9 +116,25 @@ def _parser() -> argparse.ArgumentParser:
     audit_parser = commands.add_parser("audit", help="check or prune the audit log")
     audit_commands = audit_parser.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser(
-        "verify", help=f"walk the hash chain; exit {AUDIT_BROKEN} naming the first broken row"
+        "verify",
+        help=f"walk the hash chain and check it against the event log; exit {AUDIT_BROKEN} "
+        "naming the first broken row (never creates or changes a database)",
+    )
+    verify.add_argument(
+        "--since",
+        metavar="CHECKPOINT",
+        help="a checkpoint from `audit checkpoint` (ID:HASH, or a file holding it): the "
+        f"chain must still pass through it (exit {AUDIT_BROKEN}; exit {CHECKPOINT_PRUNED} "
+        "if it was pruned since)",
     )
     database_option(verify)
+    checkpoint = audit_commands.add_parser(
+        "checkpoint",
+        help="verify, then print the head of the chain as ID:HASH to keep outside the "
+        "database (for `audit verify --since`)",
+    )
+    checkpoint.add_argument("--output", metavar="FILE", help="also write it to FILE (created 0600)")
+    database_option(checkpoint)
     prune = audit_commands.add_parser("prune", help="delete audit rows older than the retention")
     prune.add_argument(
         "--retention-days",
@@ -330,11 +350,44 @@ def _operator() -> str:
         return "cli"
 
 
-def audit_verify(database_url: str) -> int:
+def _existing_database(database_url: str) -> sa.Engine:
+    """An engine on a database that exists and has the current schema; never creates one.
+
+    A read-only check must not leave an empty database behind a mistyped path
+    and call it intact.
+    """
+    path = files.sqlite_path(database_url)
+    if path is not None and not path.is_file():
+        raise ValueError(f"no database at {path}")
     engine = make_engine(database_url)
     try:
-        _upgrade(engine, database_url)
-        verdict = audit.verify(engine)
+        revision = current_revision(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(database_url, exc) from exc
+    if revision != head_revision():
+        engine.dispose()
+        if revision is None:
+            raise ValueError("not a UMCR server database (no schema)")
+        raise ValueError(
+            f"the database schema is at revision {revision}, not {head_revision()}: "
+            "run `umcr-server migrate` first"
+        )
+    return engine
+
+
+def _checkpoint_argument(text: str) -> audit.Checkpoint:
+    """``ID:HASH``, or the path of a file holding it."""
+    if re.fullmatch(r"\s*\d+:[0-9a-f]{64}\s*", text):
+        return audit.Checkpoint.parse(text)
+    return audit.Checkpoint.parse(Path(text).read_text(encoding="utf-8"))
+
+
+def audit_verify(database_url: str, since: str | None = None) -> int:
+    checkpoint = _checkpoint_argument(since) if since else None
+    engine = _existing_database(database_url)
+    try:
+        verdict = audit.verify(engine, checkpoint)
     finally:
         engine.dispose()
     if not verdict.intact:
@@ -343,13 +396,46 @@ def audit_verify(database_url: str) -> int:
             f"({verdict.rows} row(s) before it verified)",
             file=sys.stderr,
         )
-        return AUDIT_BROKEN
+        return CHECKPOINT_PRUNED if verdict.checkpoint_pruned else AUDIT_BROKEN
     span = (
         f"from {verdict.first_at:%Y-%m-%dT%H:%M:%SZ} to {verdict.last_at:%Y-%m-%dT%H:%M:%SZ}"
         if verdict.first_at and verdict.last_at
         else "empty"
     )
-    print(f"audit log intact: {verdict.rows} rows, {span}; head hash {verdict.head_hash}")
+    events = (
+        f"events {verdict.from_seq + 1} to {verdict.through_seq} each audited"
+        if verdict.through_seq > verdict.from_seq
+        else "no audited events"
+    )
+    print(
+        f"audit log intact: {verdict.rows} rows, {span}; {events}"
+        + (
+            f" (events up to {verdict.from_seq} predate it or were pruned)"
+            if verdict.from_seq
+            else ""
+        )
+        + (f"; passes through checkpoint {checkpoint.id}" if checkpoint else "")
+        + f"; head hash {verdict.head_hash}"
+    )
+    return 0
+
+
+def audit_checkpoint(database_url: str, output: str | None) -> int:
+    engine = _existing_database(database_url)
+    try:
+        verdict = audit.verify(engine)
+    finally:
+        engine.dispose()
+    if not verdict.intact:
+        print(
+            f"audit log BROKEN at row {verdict.broken_id}: {verdict.problem}; no checkpoint taken",
+            file=sys.stderr,
+        )
+        return AUDIT_BROKEN
+    checkpoint = audit.Checkpoint(verdict.head_id, verdict.head_hash)
+    if output:
+        files.write_private(Path(output), f"{checkpoint}\n")
+    print(checkpoint)
     return 0
 
 
@@ -360,6 +446,9 @@ def audit_prune(database_url: str, retention_days: float | None) -> int:
         retention = audit_retention_days(float(days))
     else:
         retention = audit.DEFAULT_RETENTION
+    path = files.sqlite_path(database_url)
+    if path is not None and not path.is_file():  # a typo must not make an empty database
+        raise ValueError(f"no database at {path}")
     engine = make_engine(database_url)
     try:
         _upgrade(engine, database_url)
@@ -411,7 +500,9 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "user":
             return user_add(args.name, args.role, args.team, database_url, args.provider)
         if args.command == "audit" and args.audit_command == "verify":
-            return audit_verify(database_url)
+            return audit_verify(database_url, args.since)
+        if args.command == "audit" and args.audit_command == "checkpoint":
+            return audit_checkpoint(database_url, args.output)
         if args.command == "audit":
             return audit_prune(database_url, args.retention_days)
         return migrate(database_url)

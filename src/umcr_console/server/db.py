@@ -158,6 +158,8 @@ server_state = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("last_seq", sa.BigInteger, nullable=False),
+    # Events up to this seq were accepted before the audit log (migration 0006).
+    sa.Column("audit_from_seq", sa.BigInteger, nullable=True),
 )
 
 # The EIDO packets of redirects to LAPD / LAFD and what became of each
