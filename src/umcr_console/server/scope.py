@@ -159,7 +159,8 @@ class ProviderScope:
                 self.own_team is not None and event.entity_id == self.own_team
             ):
                 return None
-            return f"{self.provider or 'a user without a provider'} reports and acknowledges for its own teams only"
+            who = self.provider or "a user without a provider"
+            return f"{who} reports and acknowledges for its own teams only"
         if self.provider is None:
             return "a user without a provider may act on no incident"
         if event.type == EventType.INCIDENT_CREATED or incident is None:
@@ -190,7 +191,9 @@ class ProviderScope:
             if kind == Ref.TEAM and not self.owns_team(ref):
                 return f"{self.provider} may assign, release or reserve only its own teams"
             if kind == Ref.INCIDENT:
-                found = referenced.get(ref)
+                if ref not in referenced:  # not read by the caller: refuse, never guess
+                    return f"incident {ref} named in the payload could not be checked"
+                found = referenced[ref]
                 if found is not None and not self.holds(found):
                     return f"incident {found.number} is held by another provider"
         return None
