@@ -242,3 +242,18 @@ def test_a_team_on_the_call_at_its_close_keeps_its_providers_access(api: Api) ->
     api.accept("penny", assigned(incident_id, PL1), status(PL1, "on_scene"))
     api.accept("exodus", closed(incident_id))
     assert _incident(api, "penny", incident_id)["narrative"] == SECRETS["narrative"]
+
+
+def test_a_reference_the_caller_did_not_read_is_refused_not_guessed() -> None:
+    """``forbids`` fails closed: an incident named in a payload but not looked up
+    (a future caller that forgets) is refused rather than let through."""
+    from umcr_console.domain.events import Event
+    from umcr_console.server.scope import ProviderScope
+
+    scope = ProviderScope(PENNY, {PL1: PENNY, EX1: EXODUS})
+    original = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+    attack = Event.model_validate(created(follows_up=original))
+    reason = scope.forbids(attack, None)
+    assert reason is not None and "could not be checked" in reason
+    # Looked up and unknown: the rules refuse it as an unknown incident.
+    assert scope.forbids(attack, None, {original: None}) is None
