@@ -33,10 +33,11 @@ from typing import Any
 
 import sqlalchemy as sa
 import uvicorn
+from platformdirs import user_data_path
 
 from ..config import load_deployment
 from ..domain.enums import Role
-from ..paths import DATA_DIR_ENV, data_dir
+from ..paths import APP_AUTHOR, APP_NAME, DATA_DIR_ENV, data_dir
 from ..simulator import cli as simulator_cli
 from . import audit, auth, files
 from .db import make_engine, teams, utc_now
@@ -201,11 +202,15 @@ def _upgrade(engine: sa.Engine, database_url: str) -> None:
 
 
 def _default_folder(database_url: str) -> Path | None:
-    """The default data folder, when the database is the default one in it."""
-    path = files.sqlite_path(database_url)
-    if path is None or database_url != default_database_url():
+    """The default data folder, when the database is the default one in it
+    (worked out without creating the folder, unlike ``default_database_url``)."""
+    if os.environ.get(DATABASE_ENV):
         return None
-    return path.parent
+    override = os.environ.get(DATA_DIR_ENV)
+    folder = Path(override) if override else user_data_path(APP_NAME, APP_AUTHOR)
+    if database_url != f"sqlite:///{folder / DATABASE_FILE}":
+        return None
+    return folder
 
 
 def serve(
