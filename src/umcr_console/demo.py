@@ -236,6 +236,7 @@ class DemoServer:
                     "field",
                     simulator_password,
                     team_call_sign=team.call_sign,
+                    provider=team.provider,
                     password_hash=simulator_hash,
                 )
                 field_users.append(name)

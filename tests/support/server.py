@@ -27,6 +27,7 @@ import httpx
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
+from umcr_console.config import load_deployment
 from umcr_console.server import auth
 from umcr_console.server.db import make_engine
 from umcr_console.server.migrate import upgrade
@@ -62,6 +63,11 @@ def _password_hash(password: str) -> str:
     return _test_hasher.hash(password)
 
 
+def _team_provider(call_sign: str) -> str:
+    """The provider of a team of the pilot deployment (a field user works for it)."""
+    return next(t.provider for t in load_deployment("pilot").teams if t.call_sign == call_sign)
+
+
 def prepare_database(
     database_url: str, users: Mapping[str, tuple[str, str]] = DEFAULT_USERS
 ) -> None:
@@ -76,6 +82,7 @@ def prepare_database(
                 role,
                 password,
                 team_call_sign=FIELD_TEAMS.get(name) if role == "field" else None,
+                provider=_team_provider(FIELD_TEAMS[name]) if role == "field" else None,
                 password_hash=_password_hash(password),
             )
     finally:

@@ -7,7 +7,9 @@ the console, so a malformed payload is refused the same way everywhere.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -221,6 +223,55 @@ PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.INCIDENT_HANDOFF_ACCEPTED: HandoffAccepted,
     EventType.INCIDENT_SCHEDULED: Scheduled,
 }
+
+
+class Ref(StrEnum):
+    """What a payload field that names another record refers to."""
+
+    INCIDENT = "incident"
+    TEAM = "team"
+    PROVIDER = "provider"
+
+
+# Every payload field that names another record, by event type: the one list the
+# server's provider scoping walks (server/scope.py, ``ProviderScope.forbids``), so a
+# reference can never slip past it. tests/domain/test_event_references.py fails
+# when a payload grows a field that looks like a reference and is not listed here
+# (or in ``NOT_REFERENCES``).
+REFERENCES: dict[str, dict[str, Ref]] = {
+    EventType.INCIDENT_CREATED: {"follows_up": Ref.INCIDENT},
+    EventType.INCIDENT_TEAM_ASSIGNED: {"team_id": Ref.TEAM},
+    EventType.INCIDENT_TEAM_RELEASED: {"team_id": Ref.TEAM},
+    EventType.INCIDENT_SCHEDULED: {"team_id": Ref.TEAM},
+    EventType.INCIDENT_HANDOFF_REQUESTED: {"provider": Ref.PROVIDER},
+    EventType.TEAM_CREATED: {"provider": Ref.PROVIDER},
+}
+# Fields whose names look like references but are not: free text, a time.
+NOT_REFERENCES: dict[str, frozenset[str]] = {
+    EventType.INCIDENT_HANDOFF_ACCEPTED: frozenset({"accepted_by"}),
+    EventType.INCIDENT_FOLLOW_UP_SCHEDULED: frozenset({"due_by"}),
+}
+
+
+def references(event_type: str, payload: dict[str, Any]) -> list[tuple[Ref, str]]:
+    """(kind, id or name) of each record ``payload`` names, in field order; nulls left out.
+
+    Judged before the payload is validated, so an id is put in the canonical
+    form the rules will look it up by (an upper-case spelling must not miss the
+    record here and find it there); a value that is no UUID is kept as sent
+    (the rules refuse the payload).
+    """
+    found: list[tuple[Ref, str]] = []
+    for name, kind in REFERENCES.get(event_type, {}).items():
+        value = payload.get(name)
+        if value is None:
+            continue
+        text = str(value)
+        if kind != Ref.PROVIDER:
+            with contextlib.suppress(ValueError):
+                text = canonical_uuid(text)
+        found.append((kind, text))
+    return found
 
 
 class Event(BaseModel):

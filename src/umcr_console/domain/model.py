@@ -189,6 +189,10 @@ class Incident(Entity):
     follows_up: str | None = None  # the incident whose follow-up this one is
     scheduled_for: datetime | None = None  # a call planned for later
     reserved_team_id: str | None = None
+    # Teams taken off the incident while it was open (released, or cleared by a
+    # status) and not assigned again: their provider's hold on it ends
+    # (``permissions.provider_holds``). A team still on it at the close keeps it.
+    released_team_ids: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:

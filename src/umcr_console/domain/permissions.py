@@ -37,13 +37,16 @@ def provider_holds(
 ) -> bool:
     """Whether ``provider`` holds ``incident`` (provider scoping, docs/security.md).
 
-    It does when one of its teams is or was on the incident or is reserved for
-    it, when the incident is handed off to it, or when one of its users took
-    the call (``creator_provider``: the provider of ``incident.created_by``).
-    The server decides what a provider's user sees by it; the console, when to
-    read its snapshot again.
+    It does when one of its teams is on the incident, was on it and was not
+    released from it while it was open (``released_team_ids``: a team that
+    worked the call to its close keeps it), or is reserved for it; when the
+    incident is handed off to it; or when one of its users took the call
+    (``creator_provider``: the provider of ``incident.created_by``). The server
+    decides what a provider's user sees by it; the console, when to read its
+    snapshot again.
     """
-    team_ids = (*incident.assigned_team_ids, *incident.team_ids, incident.reserved_team_id)
+    worked = (t for t in incident.assigned_team_ids if t not in incident.released_team_ids)
+    team_ids = (*worked, *incident.team_ids, incident.reserved_team_id)
     return (
         any(t is not None and team_provider(t) == provider for t in team_ids)
         or (incident.handoff is not None and incident.handoff.provider == provider)

@@ -398,6 +398,7 @@ def _team_assigned(ctx: _Context, p: ev.TeamAssigned) -> Changes:
     ctx.put_incident(
         incident,
         team_ids=(*incident.team_ids, team.id),
+        released_team_ids=tuple(t for t in incident.released_team_ids if t != team.id),
         state=IncidentState.ASSIGNED,
         times=times,
         assigned_team_ids=assigned if team.id in assigned else (*assigned, team.id),
@@ -413,14 +414,25 @@ def _team_assigned(ctx: _Context, p: ev.TeamAssigned) -> Changes:
     return ctx.changes
 
 
-def _detach(ctx: _Context, incident: Incident, team: Team, status: TeamStatus) -> Incident:
-    """Take ``team`` off ``incident`` and give it ``status``; the incident's new value."""
+def _detach(
+    ctx: _Context, incident: Incident, team: Team, status: TeamStatus, *, released: bool = False
+) -> Incident:
+    """Take ``team`` off ``incident`` and give it ``status``; the incident's new value.
+
+    ``released``: the team leaves an open call (a release, or a clearing status)
+    rather than being on it at its close: its provider's hold on the call ends.
+    """
     remaining = tuple(t for t in incident.team_ids if t != team.id)
     state = incident.state
     if incident.is_open:
         state = IncidentState.ASSIGNED if remaining else IncidentState.PENDING
     ctx.put_team(team, status=status, incident_id=None)
-    return ctx.put_incident(incident, team_ids=remaining, state=state)
+    released_ids = incident.released_team_ids
+    if released and team.id not in released_ids:
+        released_ids = (*released_ids, team.id)
+    return ctx.put_incident(
+        incident, team_ids=remaining, state=state, released_team_ids=released_ids
+    )
 
 
 def _team_released(ctx: _Context, p: ev.TeamReleased) -> Changes:
@@ -434,7 +446,7 @@ def _team_released(ctx: _Context, p: ev.TeamReleased) -> Changes:
     released_status = (
         TeamStatus.AVAILABLE if team.status in INCIDENT_BOUND_STATUSES else team.status
     )
-    _detach(ctx, incident, team, released_status)
+    _detach(ctx, incident, team, released_status, released=True)
     return ctx.changes
 
 
@@ -524,7 +536,7 @@ def _status_changed(ctx: _Context, p: ev.StatusChanged) -> Changes:
         )
     if team.incident_id is not None and new in _CLEARING_STATUSES:
         incident = ctx.incident(team.incident_id)
-        _detach(ctx, incident, team, new)
+        _detach(ctx, incident, team, new, released=incident.is_open)
         ctx.put_team(ctx.team(team.id), status_note=p.note)
         return ctx.changes
     if team.incident_id is not None:

@@ -46,6 +46,7 @@ from .auth import Principal
 from .broadcast import Broadcaster
 from .db import is_sqlite, make_engine, read_transaction
 from .inputs import MAX_SEQ, DateTimeQuery, batch_problem
+from .logsafe import describe
 from .migrate import upgrade
 from .notify import PgListener
 from .problems import BodyLimitMiddleware, install_error_handlers, problem_responses
@@ -306,7 +307,7 @@ def _router(
                         auth.authenticate, engine, token, now=settings.clock()
                     )
                 except SQLAlchemyError as exc:
-                    log.warning("event stream ends: database error: %s", exc)
+                    log.warning("event stream ends: database error: %s", describe(exc))
                     return
                 if valid is None:
                     return
@@ -318,7 +319,7 @@ def _router(
                 found = await tail.after(cursor, ticket, _STREAM_CHUNK)
             except SQLAlchemyError as exc:
                 # The client reconnects with Last-Event-ID; nothing is lost.
-                log.warning("event stream ends: database error: %s", exc)
+                log.warning("event stream ends: database error: %s", describe(exc))
                 return
             if found:
                 shown = found
@@ -326,7 +327,7 @@ def _router(
                     try:
                         shown = await run_in_threadpool(visible_events, engine, user, found)
                     except SQLAlchemyError as exc:
-                        log.warning("event stream ends: database error: %s", exc)
+                        log.warning("event stream ends: database error: %s", describe(exc))
                         return
                 yield "".join(_sse_message(e) for e in shown)
                 cursor = found[-1].seq or cursor

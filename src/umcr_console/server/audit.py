@@ -25,7 +25,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -46,9 +46,11 @@ from .db import (
     incidents,
     last_seq,
     read_transaction,
+    server_state,
     write_transaction,
 )
 from .inputs import DateTimeQuery
+from .logsafe import describe
 
 if TYPE_CHECKING:  # settings.py imports this module for the default retention
     from .settings import Settings
@@ -327,7 +329,12 @@ class BatchTrail:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What ``verify`` found: intact (``problem`` None) or the first broken row."""
+    """What ``verify`` found: intact (``problem`` None) or the first broken row.
+
+    ``from_seq``: events up to it have no audit row by design (accepted before
+    the audit log, or their rows pruned); ``through_seq``: the newest event
+    the chain accounts for. ``head_id``/``head_hash`` make a checkpoint.
+    """
 
     rows: int
     first_at: datetime | None = None
@@ -335,21 +342,59 @@ class Verdict:
     head_hash: str = GENESIS_HASH
     broken_id: int | None = None
     problem: str | None = None
+    head_id: int = 0
+    from_seq: int = 0
+    through_seq: int = 0
+    # The checkpoint given to ``verify`` was pruned since: it can vouch for nothing.
+    checkpoint_pruned: bool = False
 
     @property
     def intact(self) -> bool:
         return self.problem is None
 
 
-def verify(engine: Engine) -> Verdict:
+@dataclass(frozen=True)
+class Checkpoint:
+    """An audit row's id and hash, kept outside the database (``audit checkpoint``).
+
+    Written ``ID:HASH``. A later ``verify --since`` checks that the chain
+    still passes through it: a rewritten or replaced chain has another hash
+    there, a cut-off one no row there.
+    """
+
+    id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Checkpoint":
+        found = re.fullmatch(r"\s*(\d{1,19}):([0-9a-f]{64})\s*", text)
+        if found is None:
+            raise ValueError(f"not an audit checkpoint (ID:HASH): {text.strip()[:80]!r}")
+        return cls(int(found.group(1)), found.group(2))
+
+
+def _prune_boundary(after: str | None) -> tuple[int | None, str | None, int | None]:
+    """(through_id, last_hash, through_seq) of an ``audit.pruned`` row's after."""
+    data = json.loads(after or "{}")
+    seq = data.get("through_seq")
+    return data.get("through_id"), data.get("last_hash"), None if seq is None else int(seq)
+
+
+def verify(engine: Engine, since: Checkpoint | None = None) -> Verdict:
     """Walk the chain from the anchor (or the start) to the newest row.
 
     Checks, row by row: ids rise by one from the anchor (a missing id is a
     deleted row), each prev_hash is the hash of the row before, each hash is
     the hash of the row as stored, and each accepted event's row in ``events``
-    still has the hash recorded here. Then: the newest accepted event has its
-    audit row (the end of the chain was not cut off), and the anchor agrees
-    with the newest prune recorded in the chain.
+    still has the hash recorded here. Completeness: the accepted events' rows
+    carry every seq after ``from_seq`` once and in order, up to the newest
+    event (``server_state.audit_from_seq``, raised by the newest prune), so a
+    deleted row, a truncated table or a cut-off end shows against the event
+    log. An anchor must be the one the newest prune recorded in the chain.
+    With ``since``, the chain must still pass through that checkpoint.
     """
     with read_transaction(engine) as conn:
         anchor = conn.execute(sa.select(audit_anchor).where(audit_anchor.c.id == 1)).first()
@@ -358,11 +403,74 @@ def verify(engine: Engine) -> Verdict:
         count = 0
         first_at: datetime | None = None
         last_at: datetime | None = None
-        max_seq: int | None = None
         last_prune: Mapping[str, Any] | None = None
+        audit_from = conn.execute(
+            sa.select(server_state.c.audit_from_seq).where(server_state.c.id == 1)
+        ).scalar_one_or_none()
+        from_seq = int(audit_from or 0)
+        newest_prune = conn.execute(
+            sa.select(audit_log.c.id, audit_log.c.after)
+            .where(audit_log.c.action == PRUNED)
+            .order_by(audit_log.c.id.desc())
+            .limit(1)
+        ).first()
+        # None: a prune by an older version, which did not record it; the first
+        # audited event then says where the rows start.
+        next_seq: int | None = from_seq + 1
+        if newest_prune is not None:
+            pruned_seq = _prune_boundary(newest_prune.after)[2]
+            next_seq = None if pruned_seq is None else max(from_seq, pruned_seq) + 1
+        start_seq = next_seq
 
         def broken(row_id: int, why: str) -> Verdict:
-            return Verdict(count, first_at, last_at, prev, broken_id=row_id, problem=why)
+            return Verdict(
+                count,
+                first_at,
+                last_at,
+                prev,
+                broken_id=row_id,
+                problem=why,
+                head_id=expected_id - 1,
+                from_seq=from_seq,
+            )
+
+        if anchor is not None and newest_prune is None:
+            return broken(
+                expected_id,
+                f"the chain starts after row {anchor.through_id} (an anchor), but no prune "
+                "is recorded in it: the oldest rows were deleted and the anchor forged",
+            )
+        if newest_prune is not None and (
+            anchor is None
+            or newest_prune.id <= anchor.through_id
+            or _prune_boundary(newest_prune.after)[:2] != (anchor.through_id, anchor.last_hash)
+        ):
+            return broken(
+                int(newest_prune.id),
+                "the prune anchor does not match the newest prune recorded in the chain",
+            )
+        if since is not None and anchor is not None and since.id <= int(anchor.through_id):
+            if since.id < int(anchor.through_id):
+                return replace(
+                    broken(
+                        since.id,
+                        f"the checkpoint's row {since.id} was pruned (the chain now starts "
+                        f"after row {anchor.through_id}): it cannot be checked; take a new "
+                        "checkpoint after each prune",
+                    ),
+                    checkpoint_pruned=True,
+                )
+            if since.hash != anchor.last_hash:
+                return broken(
+                    since.id,
+                    f"the prune anchor's hash differs from the checkpoint at row {since.id}: "
+                    "the pruned part of the chain was replaced",
+                )
+        checkpoint_seen = (
+            since is None
+            or since.id == 0
+            or (anchor is not None and since.id == int(anchor.through_id))
+        )
 
         after_id = expected_id - 1
         while True:
@@ -391,6 +499,27 @@ def verify(engine: Engine) -> Verdict:
                     )
                 if row_hash(row) != row["hash"]:
                     return broken(row_id, "hash mismatch: the row was changed after it was written")
+                if since is not None and row_id == since.id:
+                    if row["hash"] != since.hash:
+                        return broken(
+                            row_id,
+                            "the row's hash differs from the checkpoint: the chain was "
+                            "rewritten since the checkpoint was taken",
+                        )
+                    checkpoint_seen = True
+                if row["action"] == EVENT_ACCEPTED and row["seq"] is not None:
+                    seq = int(row["seq"])
+                    if next_seq is None:
+                        next_seq = seq
+                    if seq > next_seq:
+                        return broken(
+                            row_id,
+                            f"events seq {next_seq} to {seq - 1} have no audit row: rows "
+                            "were deleted from the audit log",
+                        )
+                    if seq < next_seq:
+                        return broken(row_id, f"event seq {seq} is audited twice or out of order")
+                    next_seq = seq + 1
                 if row["seq"] is not None:
                     found = stored_events.get(int(row["seq"]))
                     if found is None:
@@ -403,7 +532,6 @@ def verify(engine: Engine) -> Verdict:
                             f"event seq {row['seq']} in the events table was changed "
                             "after it was audited",
                         )
-                    max_seq = int(row["seq"])
                 if row["action"] == PRUNED:
                     last_prune = row
                 prev = row["hash"]
@@ -413,22 +541,42 @@ def verify(engine: Engine) -> Verdict:
                 expected_id += 1
                 after_id = row_id
         newest_event = last_seq(conn)
-        if max_seq is not None and newest_event > max_seq:
+        audited_through = (next_seq - 1) if next_seq is not None else newest_event
+        if newest_event > audited_through:
+            what = (
+                "the audit log has no row for them: it was emptied or truncated"
+                if start_seq is not None and audited_through < start_seq
+                else "the end of the audit log was cut off"
+            )
             return broken(
                 expected_id,
-                f"events after seq {max_seq} (up to {newest_event}) have no audit row: "
-                "the end of the audit log was cut off",
+                f"events after seq {audited_through} (up to {newest_event}) have no audit "
+                f"row: {what}",
             )
         if last_prune is not None and (
             anchor is None
-            or json.loads(last_prune["after"] or "{}").get("through_id") != anchor.through_id
-            or json.loads(last_prune["after"] or "{}").get("last_hash") != anchor.last_hash
+            or _prune_boundary(last_prune["after"])[:2] != (anchor.through_id, anchor.last_hash)
         ):
             return broken(
                 int(last_prune["id"]),
                 "the prune anchor does not match the newest prune recorded in the chain",
             )
-    return Verdict(count, first_at, last_at, prev)
+        if not checkpoint_seen:
+            assert since is not None
+            return broken(
+                since.id,
+                f"the chain ends at row {expected_id - 1}, before the checkpoint's row "
+                f"{since.id}: rows were cut off the end",
+            )
+    return Verdict(
+        count,
+        first_at,
+        last_at,
+        prev,
+        head_id=expected_id - 1,
+        from_seq=(start_seq - 1) if start_seq is not None else from_seq,
+        through_seq=newest_event,
+    )
 
 
 def _event_hashes(conn: Connection, seqs: list[int]) -> dict[int, str]:
@@ -462,6 +610,16 @@ def prune(engine: Engine, retention: timedelta, *, now: datetime, actor: str = "
         last_hash = conn.execute(
             sa.select(audit_log.c.hash).where(audit_log.c.id == through)
         ).scalar_one()
+        # The newest event whose row goes: verify then expects rows after it only.
+        through_seq = max(
+            _pruned_seq(conn),
+            conn.execute(
+                sa.select(sa.func.max(audit_log.c.seq)).where(
+                    audit_log.c.id <= through, audit_log.c.action == EVENT_ACCEPTED
+                )
+            ).scalar_one_or_none()
+            or 0,
+        )
         removed = conn.execute(sa.delete(audit_log).where(audit_log.c.id <= through)).rowcount
         values = {"through_id": through, "last_hash": last_hash, "pruned_at": now}
         if conn.execute(sa.update(audit_anchor).values(**values)).rowcount == 0:
@@ -472,9 +630,30 @@ def prune(engine: Engine, retention: timedelta, *, now: datetime, actor: str = "
             actor,
             at=now,
             detail=f"{removed} row(s) older than {cut.isoformat(timespec='seconds')} pruned",
-            after={"through_id": int(through), "last_hash": last_hash, "rows": removed},
+            after={
+                "through_id": int(through),
+                "last_hash": last_hash,
+                "rows": removed,
+                "through_seq": int(through_seq),
+            },
         )
     return int(removed)
+
+
+def _pruned_seq(conn: Connection) -> int:
+    """The newest event seq whose audit row is gone or never was: the newest prune's
+    ``through_seq``, else the seq the audit log starts after."""
+    newest = conn.execute(
+        sa.select(audit_log.c.after)
+        .where(audit_log.c.action == PRUNED)
+        .order_by(audit_log.c.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    pruned = _prune_boundary(newest)[2] if newest is not None else None
+    start = conn.execute(
+        sa.select(server_state.c.audit_from_seq).where(server_state.c.id == 1)
+    ).scalar_one_or_none()
+    return max(int(start or 0), pruned or 0)
 
 
 # -- reading -------------------------------------------------------------------------
@@ -647,7 +826,7 @@ async def _prune_once(engine: Engine, settings: "Settings") -> None:
         )
     except sa.exc.SQLAlchemyError as exc:
         # The next day's prune catches up; serving goes on.
-        log.warning("audit prune failed: %s", exc)
+        log.warning("audit prune failed: %s", describe(exc))
         return
     if removed:
         log.info("audit: %d row(s) older than %s pruned", removed, retention)

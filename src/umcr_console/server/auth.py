@@ -117,6 +117,9 @@ def add_user(
         raise ValueError(f"invalid user name {username!r}")
     if role == Role.FIELD and not team_call_sign:
         raise ValueError("a field user needs --team CALLSIGN")
+    if role == Role.FIELD and not provider:
+        # Unscoped, a field user would see every incident in full (docs/security.md).
+        raise ValueError("a field user needs a provider: its team's (--provider NAME)")
     if not password and password_hash is None:
         raise ValueError("empty password")
     team_id = name_id("team", team_call_sign) if team_call_sign else None

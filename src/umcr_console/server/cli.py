@@ -5,7 +5,8 @@
     umcr-server user add NAME --role ROLE [--team CALLSIGN] [--provider NAME] [--database URL]
     umcr-server user revoke NAME [--database URL]
     umcr-server migrate [--database URL]
-    umcr-server audit verify [--database URL]
+    umcr-server audit verify [--since CHECKPOINT] [--database URL]
+    umcr-server audit checkpoint [--output FILE] [--database URL]
     umcr-server audit prune [--retention-days DAYS] [--database URL]
     umcr-server simulate --url URL --user NAME [--rate CALLS_PER_DAY] [--speed FACTOR]
                          [--duration SECONDS] [--seed N]   (docs/simulator.md)
@@ -21,23 +22,26 @@ import getpass
 import logging
 import logging.config
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import sqlalchemy as sa
 import uvicorn
+from platformdirs import user_data_path
 
 from ..config import load_deployment
 from ..domain.enums import Role
-from ..paths import DATA_DIR_ENV, data_dir
+from ..paths import APP_AUTHOR, APP_NAME, DATA_DIR_ENV, data_dir
 from ..simulator import cli as simulator_cli
-from . import audit, auth
+from . import audit, auth, files
 from .db import make_engine, teams, utc_now
-from .migrate import upgrade
+from .migrate import current_revision, head_revision, upgrade
 from .settings import AUDIT_RETENTION_ENV, audit_retention_days
 
 DATABASE_ENV = "UMCR_DATABASE_URL"
@@ -45,6 +49,8 @@ PASSWORD_ENV = "UMCR_PASSWORD"
 DATABASE_FILE = "server.sqlite3"
 STARTUP_FAILED = 3
 AUDIT_BROKEN = 4
+# `audit verify --since`: the checkpoint's row was pruned; it proves nothing now.
+CHECKPOINT_PRUNED = 5
 
 log = logging.getLogger("umcr_console.server")
 
@@ -111,9 +117,25 @@ def _parser() -> argparse.ArgumentParser:
     audit_parser = commands.add_parser("audit", help="check or prune the audit log")
     audit_commands = audit_parser.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser(
-        "verify", help=f"walk the hash chain; exit {AUDIT_BROKEN} naming the first broken row"
+        "verify",
+        help=f"walk the hash chain and check it against the event log; exit {AUDIT_BROKEN} "
+        "naming the first broken row (never creates or changes a database)",
+    )
+    verify.add_argument(
+        "--since",
+        metavar="CHECKPOINT",
+        help="a checkpoint from `audit checkpoint` (ID:HASH, or a file holding it): the "
+        f"chain must still pass through it (exit {AUDIT_BROKEN}; exit {CHECKPOINT_PRUNED} "
+        "if it was pruned since)",
     )
     database_option(verify)
+    checkpoint = audit_commands.add_parser(
+        "checkpoint",
+        help="verify, then print the head of the chain as ID:HASH to keep outside the "
+        "database (for `audit verify --since`)",
+    )
+    checkpoint.add_argument("--output", metavar="FILE", help="also write it to FILE (created 0600)")
+    database_option(checkpoint)
     prune = audit_commands.add_parser("prune", help="delete audit rows older than the retention")
     prune.add_argument(
         "--retention-days",
@@ -129,10 +151,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging() -> dict[str, Any]:
-    """Everything to stderr, uvicorn's access log included (it defaults to stdout)."""
+    """Everything to stderr, uvicorn's access log included (it defaults to stdout),
+    through the filter that keeps personal data out (``logsafe.SafeLogFilter``)."""
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    # No exception text, SQL parameter or query string in the log (server/logsafe.py).
+    config.setdefault("filters", {})["safe"] = {"()": "umcr_console.server.logsafe.SafeLogFilter"}
     for handler in config["handlers"].values():
         handler["stream"] = "ext://sys.stderr"
+        handler["filters"] = [*handler.get("filters", []), "safe"]
     config["loggers"]["umcr_console"] = {
         "handlers": ["default"],
         "level": "INFO",
@@ -170,6 +196,21 @@ def _upgrade(engine: sa.Engine, database_url: str) -> None:
         upgrade(engine)
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseUnavailable(database_url, exc) from exc
+    # The schema is there, so are the files: narrow any left readable by others.
+    for path in files.secure_database(database_url, data_folder=_default_folder(database_url)):
+        log.warning("%s was readable by other users: narrowed to its owner", path)
+
+
+def _default_folder(database_url: str) -> Path | None:
+    """The default data folder, when the database is the default one in it
+    (worked out without creating the folder, unlike ``default_database_url``)."""
+    if os.environ.get(DATABASE_ENV):
+        return None
+    override = os.environ.get(DATA_DIR_ENV)
+    folder = Path(override) if override else user_data_path(APP_NAME, APP_AUTHOR)
+    if database_url != f"sqlite:///{folder / DATABASE_FILE}":
+        return None
+    return folder
 
 
 def serve(
@@ -187,6 +228,9 @@ def serve(
     logging.config.dictConfig(log_config)
     settings = Settings.from_env(database_url, deployment)
     log.info("database: %s", sa.make_url(database_url).render_as_string(hide_password=True))
+    if tls_key and files.readable_by_others(Path(tls_key)):
+        # The operator's file: said, not changed (it may be shared on purpose).
+        log.warning("the TLS key %s is readable by other users: chmod 600 it", tls_key)
     engine = make_engine(database_url)
     # Migrate before uvicorn starts, so an unreachable database or a failed
     # migration is one clear line and exit status 1, not a startup traceback.
@@ -225,15 +269,19 @@ def serve(
     return 0
 
 
-def _resolve_team(engine: sa.Engine, call_sign: str) -> None:
-    """A field user's team must exist: on the roster, or in the deployment configuration."""
+def _resolve_team(engine: sa.Engine, call_sign: str) -> str:
+    """A field user's team must exist: on the roster, or in the deployment
+    configuration. Its provider."""
     with engine.connect() as conn:
-        on_roster = any(
-            data.get("call_sign") == call_sign
+        on_roster = [
+            data.get("provider", "")
             for data in conn.execute(sa.select(teams.c.data)).scalars()
-        )
-    if not on_roster and call_sign not in {t.call_sign for t in load_deployment().teams}:
+            if data.get("call_sign") == call_sign
+        ]
+    configured = [t.provider for t in load_deployment().teams if t.call_sign == call_sign]
+    if not on_roster and not configured:
         raise ValueError(f"no team with call sign {call_sign!r}")
+    return str((on_roster or configured)[0])
 
 
 def _check_provider(engine: sa.Engine, provider: str) -> None:
@@ -264,7 +312,13 @@ def user_add(
     try:
         _upgrade(engine, database_url)
         if team:
-            _resolve_team(engine, team)
+            team_provider = _resolve_team(engine, team)
+            if role == Role.FIELD.value:
+                # A field user works for its team's provider and sees what that
+                # provider holds, never everything (docs/security.md).
+                if provider and provider != team_provider:
+                    raise ValueError(f"team {team} belongs to {team_provider!r}, not {provider!r}")
+                provider = team_provider
         if provider:
             _check_provider(engine, provider)
         auth.add_user(
@@ -301,11 +355,44 @@ def _operator() -> str:
         return "cli"
 
 
-def audit_verify(database_url: str) -> int:
+def _existing_database(database_url: str) -> sa.Engine:
+    """An engine on a database that exists and has the current schema; never creates one.
+
+    A read-only check must not leave an empty database behind a mistyped path
+    and call it intact.
+    """
+    path = files.sqlite_path(database_url)
+    if path is not None and not path.is_file():
+        raise ValueError(f"no database at {path}")
     engine = make_engine(database_url)
     try:
-        _upgrade(engine, database_url)
-        verdict = audit.verify(engine)
+        revision = current_revision(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(database_url, exc) from exc
+    if revision != head_revision():
+        engine.dispose()
+        if revision is None:
+            raise ValueError("not a UMCR server database (no schema)")
+        raise ValueError(
+            f"the database schema is at revision {revision}, not {head_revision()}: "
+            "run `umcr-server migrate` first"
+        )
+    return engine
+
+
+def _checkpoint_argument(text: str) -> audit.Checkpoint:
+    """``ID:HASH``, or the path of a file holding it."""
+    if re.fullmatch(r"\s*\d+:[0-9a-f]{64}\s*", text):
+        return audit.Checkpoint.parse(text)
+    return audit.Checkpoint.parse(Path(text).read_text(encoding="utf-8"))
+
+
+def audit_verify(database_url: str, since: str | None = None) -> int:
+    checkpoint = _checkpoint_argument(since) if since else None
+    engine = _existing_database(database_url)
+    try:
+        verdict = audit.verify(engine, checkpoint)
     finally:
         engine.dispose()
     if not verdict.intact:
@@ -314,13 +401,46 @@ def audit_verify(database_url: str) -> int:
             f"({verdict.rows} row(s) before it verified)",
             file=sys.stderr,
         )
-        return AUDIT_BROKEN
+        return CHECKPOINT_PRUNED if verdict.checkpoint_pruned else AUDIT_BROKEN
     span = (
         f"from {verdict.first_at:%Y-%m-%dT%H:%M:%SZ} to {verdict.last_at:%Y-%m-%dT%H:%M:%SZ}"
         if verdict.first_at and verdict.last_at
         else "empty"
     )
-    print(f"audit log intact: {verdict.rows} rows, {span}; head hash {verdict.head_hash}")
+    events = (
+        f"events {verdict.from_seq + 1} to {verdict.through_seq} each audited"
+        if verdict.through_seq > verdict.from_seq
+        else "no audited events"
+    )
+    print(
+        f"audit log intact: {verdict.rows} rows, {span}; {events}"
+        + (
+            f" (events up to {verdict.from_seq} predate it or were pruned)"
+            if verdict.from_seq
+            else ""
+        )
+        + (f"; passes through checkpoint {checkpoint.id}" if checkpoint else "")
+        + f"; head hash {verdict.head_hash}"
+    )
+    return 0
+
+
+def audit_checkpoint(database_url: str, output: str | None) -> int:
+    engine = _existing_database(database_url)
+    try:
+        verdict = audit.verify(engine)
+    finally:
+        engine.dispose()
+    if not verdict.intact:
+        print(
+            f"audit log BROKEN at row {verdict.broken_id}: {verdict.problem}; no checkpoint taken",
+            file=sys.stderr,
+        )
+        return AUDIT_BROKEN
+    checkpoint = audit.Checkpoint(verdict.head_id, verdict.head_hash)
+    if output:
+        files.write_private(Path(output), f"{checkpoint}\n")
+    print(checkpoint)
     return 0
 
 
@@ -331,6 +451,9 @@ def audit_prune(database_url: str, retention_days: float | None) -> int:
         retention = audit_retention_days(float(days))
     else:
         retention = audit.DEFAULT_RETENTION
+    path = files.sqlite_path(database_url)
+    if path is not None and not path.is_file():  # a typo must not make an empty database
+        raise ValueError(f"no database at {path}")
     engine = make_engine(database_url)
     try:
         _upgrade(engine, database_url)
@@ -356,6 +479,17 @@ def migrate(database_url: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Every file the server makes is its user's only: the database, its WAL,
+    # an audit checkpoint (server/files.py). Put back after the command, for
+    # a caller in the same process (the tests).
+    umask = files.private_umask()
+    try:
+        return _run(args)
+    finally:
+        os.umask(umask)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "simulate":
         return simulator_cli.run(args)
     database_url = args.database or default_database_url()
@@ -371,7 +505,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "user":
             return user_add(args.name, args.role, args.team, database_url, args.provider)
         if args.command == "audit" and args.audit_command == "verify":
-            return audit_verify(database_url)
+            return audit_verify(database_url, args.since)
+        if args.command == "audit" and args.audit_command == "checkpoint":
+            return audit_checkpoint(database_url, args.output)
         if args.command == "audit":
             return audit_prune(database_url, args.retention_days)
         return migrate(database_url)

@@ -158,6 +158,8 @@ server_state = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("last_seq", sa.BigInteger, nullable=False),
+    # Events up to this seq were accepted before the audit log (migration 0006).
+    sa.Column("audit_from_seq", sa.BigInteger, nullable=True),
 )
 
 # The EIDO packets of redirects to LAPD / LAFD and what became of each
@@ -250,6 +252,8 @@ def make_engine(url: str) -> Engine:
         pool_size=10,
         max_overflow=20,
         pool_pre_ping=True,
+        # A database error's text must not carry a caller's name into the log.
+        hide_parameters=True,
         isolation_level="READ COMMITTED",
     )
 
@@ -259,6 +263,7 @@ def _sqlite_engine(url: str) -> Engine:
         url,
         pool_size=10,
         max_overflow=20,
+        hide_parameters=True,  # as above: no SQL parameters in an error's text
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 

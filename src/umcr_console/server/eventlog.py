@@ -383,9 +383,11 @@ def _out_of_scope(
 ) -> str | None:
     """Why a provider's user may not submit ``event``, judged on the state before it."""
     incident = view.incident(event.entity_id) if event.type.startswith("incident.") else None
-    if incident is not None:
-        scope.load_creators(conn, [incident.created_by])
-    return scope.forbids(event, incident)
+    # Every incident the payload names is judged too (a follow-up's original).
+    referenced = {ref: view.incident(ref) for ref in scope.referenced_incidents(event)}
+    known = [i for i in (incident, *referenced.values()) if i is not None]
+    scope.load_creators(conn, (i.created_by for i in known))
+    return scope.forbids(event, incident, referenced)
 
 
 def _rejected(event: Event, rejection: Rejection) -> EventResult:

@@ -24,6 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from .logsafe import describe
+
 log = logging.getLogger(__name__)
 
 # An identifier (at most 63 bytes) that depends on the schema the tables live in.
@@ -95,7 +97,7 @@ class PgListener:
             except Exception as exc:  # the database went away; the keep-alive re-read covers us
                 if self._stop.is_set():
                     break
-                log.warning("PostgreSQL listener: %s; retrying in %.1f s", exc, delay)
+                log.warning("PostgreSQL listener: %s; retrying in %.1f s", describe(exc), delay)
                 self._stop.wait(delay)
                 delay = min(delay * 2, RETRY_MAX_SECONDS)
             finally:

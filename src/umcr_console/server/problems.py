@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..protocol import PROBLEM_JSON, Problem
+from .logsafe import describe, safe_traceback
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
     # Busy past the timeout, or unreachable: nothing was stored; a retry is safe.
-    log.error("database error: %s", exc)
+    log.error("database error: %s", describe(exc))
     return problem_response(
         503,
         "the database is busy or unreachable; nothing was stored, retry shortly",
@@ -89,7 +90,8 @@ async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
-    log.error("unexpected error", exc_info=exc)
+    # Frames and exception types only: a message may quote a caller's data.
+    log.error("unexpected error: %s\n%s", type(exc).__name__, safe_traceback(exc))
     return problem_response(500, "an unexpected error occurred; it has been logged")
 
 

@@ -386,6 +386,15 @@ async def _send(
     return detail, final
 
 
+def _loggable(error: str | None) -> str | None:
+    """A send error for the log: an agency's answer body may echo the packet's
+    personal data, so only its status is logged (the whole error stays in the
+    outbox row, readable through GET /redirects)."""
+    if error is not None and error.startswith("HTTP "):
+        return error.split(":", 1)[0]
+    return error
+
+
 class RedirectSender:
     """The background task: queue new redirects, send what is due, sleep until next due."""
 
@@ -451,7 +460,7 @@ class RedirectSender:
                     claim.incident_id,
                     claim.agency,
                     claim.attempts + 1,
-                    error,
+                    _loggable(error),
                 )
             else:
                 log.warning(
@@ -459,7 +468,7 @@ class RedirectSender:
                     claim.incident_id,
                     claim.agency,
                     claim.attempts + 1,
-                    error,
+                    _loggable(error),
                 )
         next_due = await anyio.to_thread.run_sync(self._next_due)
         if next_due is None:

@@ -8,11 +8,18 @@ incidents its provider holds, take a pending call with one of its own teams,
 start a new call, and report for its own teams only. Central users (no
 provider) and admins see and do everything, as before.
 
-Scope is judged on the incident's current state, and it only grows: once a
-provider's team was assigned, the incident stays its (``assigned_team_ids``
-remembers every team ever assigned). The console reloads its snapshot when an
-incident comes into its scope (sync/engine.py), so it then has the personal
-data that the earlier events it was sent did not carry.
+Scope is judged on the incident's current state: a provider whose team was on
+the call keeps it, unless that team was released (or cleared) while the call
+was open (``domain.permissions.provider_holds``). The console reloads its
+snapshot when an incident comes into its scope (sync/engine.py), so it then has
+the personal data that the earlier events it was sent did not carry.
+
+A ``field`` user is always scoped: to its provider, and without one to nothing
+(it sees no incident in full and may report for its own team only).
+
+Every record an event names is judged, not only its ``entity_id``: the payload
+fields listed in ``domain.events.REFERENCES`` (a follow-up's original incident,
+a team to assign, release or reserve) are walked by ``ProviderScope.forbids``.
 
 The event stream keeps every seq (an event out of scope comes redacted, not
 left out), so a console's cursor and gap detection work as for everyone.
@@ -20,14 +27,15 @@ left out), so a console's cursor and gap detection work as for everyone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.enums import EventType, IncidentState, Role
-from ..domain.events import Event
+from ..domain.events import Event, Ref, references
 from ..domain.model import Incident, Team
 from ..domain.permissions import provider_holds
 from ..domain.privacy import redact_event, redact_incident, redact_team
@@ -38,14 +46,6 @@ from .db import incidents, read_transaction, teams, users
 # Events that put one of the submitter's teams on an incident; a scoped user
 # may send them on a pending incident of another provider (taking the call).
 _TAKES_A_CALL = frozenset({EventType.INCIDENT_TEAM_ASSIGNED, EventType.INCIDENT_SCHEDULED})
-# Events that name a team in their payload: a scoped user may name only its own.
-_NAMES_A_TEAM = frozenset(
-    {
-        EventType.INCIDENT_TEAM_ASSIGNED,
-        EventType.INCIDENT_TEAM_RELEASED,
-        EventType.INCIDENT_SCHEDULED,
-    }
-)
 _IN_CHUNK = 500
 
 
@@ -53,8 +53,11 @@ def is_scoped(principal: Principal) -> bool:
     """Whether ``principal`` sees only its provider's incidents in full.
 
     The wall is left out: it sees nothing personal of anyone, whatever its provider.
+    A field user is scoped even without a provider (then to nothing).
     """
-    return principal.provider is not None and principal.role not in (Role.ADMIN, Role.WALL)
+    if principal.role in (Role.ADMIN, Role.WALL):
+        return False
+    return principal.provider is not None or principal.role == Role.FIELD
 
 
 @dataclass
@@ -65,14 +68,21 @@ class ProviderScope:
     cache of the creators' providers, filled by ``load_creators``.
     """
 
-    provider: str
+    provider: str | None  # None: a field user with no provider, who holds nothing
     team_provider: dict[str, str]
     user_provider: dict[str, str | None] = field(default_factory=dict)
+    own_team: str | None = None  # a field user's team: it may always report for it
 
     @classmethod
-    def read(cls, conn: Connection, provider: str) -> ProviderScope:
+    def read(
+        cls, conn: Connection, provider: str | None, own_team: str | None = None
+    ) -> ProviderScope:
         rows = conn.execute(sa.select(teams.c.id, teams.c.data)).all()
-        return cls(provider, {team_id: data.get("provider", "") for team_id, data in rows})
+        return cls(
+            provider,
+            {team_id: data.get("provider", "") for team_id, data in rows},
+            own_team=own_team,
+        )
 
     def load_creators(self, conn: Connection, usernames: Iterable[str]) -> None:
         """Read the provider of each creator not read yet (one query per 500)."""
@@ -88,13 +98,17 @@ class ProviderScope:
                 self.user_provider[username] = found.get(username)
 
     def owns_team(self, team_id: str | None) -> bool:
-        return team_id is not None and self.team_provider.get(team_id) == self.provider
+        if team_id is None or self.provider is None:
+            return False
+        return self.team_provider.get(team_id) == self.provider
 
     def holds(self, incident: Incident) -> bool:
         """Whether the provider holds ``incident`` (``domain.permissions.provider_holds``).
 
         Call ``load_creators`` first for its creator.
         """
+        if self.provider is None:
+            return False
         return provider_holds(
             incident,
             self.provider,
@@ -124,24 +138,37 @@ class ProviderScope:
 
     # -- what a scoped user may do --------------------------------------------
 
-    def forbids(self, event: Event, incident: Incident | None) -> str | None:
+    def forbids(
+        self,
+        event: Event,
+        incident: Incident | None,
+        referenced: Mapping[str, Incident | None] | None = None,
+    ) -> str | None:
         """None if the provider may submit ``event``, else why not.
 
         ``incident`` is the event's incident as it stands before the event
-        (None for a new one, or for a team event).
+        (None for a new one, or for a team event); ``referenced`` maps each
+        incident its payload names (``domain.events.REFERENCES``) to its state
+        (None: no such incident, which the rules then refuse). Call
+        ``load_creators`` first for the creators of all of them.
         """
-        named_team = event.payload.get("team_id") if event.type in _NAMES_A_TEAM else None
-        if named_team is not None and not self.owns_team(str(named_team)):
-            return f"{self.provider} may assign, release or reserve only its own teams"
+        if (why := self._forbidden_reference(event, referenced or {})) is not None:
+            return why
         if not event.type.startswith("incident."):
-            if self.owns_team(event.entity_id):
+            if self.owns_team(event.entity_id) or (
+                self.own_team is not None and event.entity_id == self.own_team
+            ):
                 return None
-            return f"{self.provider} reports and acknowledges for its own teams only"
+            who = self.provider or "a user without a provider"
+            return f"{who} reports and acknowledges for its own teams only"
+        if self.provider is None:
+            return "a user without a provider may act on no incident"
         if event.type == EventType.INCIDENT_CREATED or incident is None:
             # A new call is the taker's (an unknown id is judged by the rules).
             return None
         if self.holds(incident):
             return None
+        named_team = event.payload.get("team_id")
         if (
             event.type in _TAKES_A_CALL
             and incident.state == IncidentState.PENDING
@@ -150,13 +177,38 @@ class ProviderScope:
             return None
         return f"incident {incident.number} is held by another provider"
 
+    def _forbidden_reference(
+        self, event: Event, referenced: Mapping[str, Incident | None]
+    ) -> str | None:
+        """Why a record the payload names is out of reach, or None.
+
+        A team must be one of the provider's own; an incident, one it holds (a
+        follow-up call marks the original's follow-up done: a write into it). A
+        provider name is free: a handoff goes to another provider by design, and
+        only an admin (never scoped) creates a team.
+        """
+        for kind, ref in references(event.type, event.payload):
+            if kind == Ref.TEAM and not self.owns_team(ref):
+                return f"{self.provider} may assign, release or reserve only its own teams"
+            if kind == Ref.INCIDENT:
+                if ref not in referenced:  # not read by the caller: refuse, never guess
+                    return f"incident {ref} named in the payload could not be checked"
+                found = referenced[ref]
+                if found is not None and not self.holds(found):
+                    return f"incident {found.number} is held by another provider"
+        return None
+
+    def referenced_incidents(self, event: Event) -> list[str]:
+        """The incident ids ``event``'s payload names, to be read for ``forbids``."""
+        return [ref for kind, ref in references(event.type, event.payload) if kind == Ref.INCIDENT]
+
 
 def scope_for(conn: Connection, principal: Principal) -> ProviderScope | None:
     """The scope of ``principal``, or None when it sees everything."""
     if not is_scoped(principal):
         return None
-    assert principal.provider is not None
-    return ProviderScope.read(conn, principal.provider)
+    own_team = principal.team_id if principal.role == Role.FIELD else None
+    return ProviderScope.read(conn, principal.provider, own_team)
 
 
 def incidents_by_id(conn: Connection, incident_ids: Iterable[str]) -> dict[str, Incident | None]:
@@ -203,9 +255,29 @@ def visible_audit(
     with read_transaction(engine) as conn:
         scope = scope_for(conn, principal)
         assert scope is not None
-        held = incidents_by_id(conn, {e.incident_id for e in entries if e.incident_id})
+        # The row's own incident, and every incident its before/after touches.
+        ids = {e.incident_id for e in entries if e.incident_id}
+        for e in entries:
+            ids |= set(_changed(e.before, "incidents")) | set(_changed(e.after, "incidents"))
+        held = incidents_by_id(conn, ids)
         scope.load_creators(conn, (i.created_by for i in held.values() if i is not None))
         scope.load_creators(conn, (e.actor for e in entries))
+
+    def mine(state: Any) -> Any:
+        """``state`` without the incidents the provider does not hold and the
+        teams not its own: one event can change several records (a follow-up
+        call closes the original's follow-up), and only its own are shown."""
+        if not isinstance(state, dict) or not ({"incidents", "teams"} & state.keys()):
+            return state
+        return {
+            **state,
+            "incidents": {
+                k: v
+                for k, v in _changed(state, "incidents").items()
+                if (i := held.get(k)) is not None and scope.holds(i)
+            },
+            "teams": {k: v for k, v in _changed(state, "teams").items() if scope.owns_team(k)},
+        }
 
     def shown(entry: AuditEntry) -> AuditEntry | None:
         by_own_user = scope.user_provider.get(entry.actor) == scope.provider
@@ -217,9 +289,17 @@ def visible_audit(
         else:
             ours = scope.owns_team(entry.entity_id)
         if ours:
-            return entry
+            return entry.model_copy(
+                update={"before": mine(entry.before), "after": mine(entry.after)}
+            )
         # What its own staff tried elsewhere (a refused action), without the
         # other provider's record.
         return entry.model_copy(update={"before": None, "after": None}) if by_own_user else None
 
     return [e for e in map(shown, entries) if e is not None]
+
+
+def _changed(state: Any, kind: str) -> dict[str, Any]:
+    """The ``kind`` ("incidents" or "teams") part of an audit row's before/after."""
+    part = state.get(kind) if isinstance(state, dict) else None
+    return part if isinstance(part, dict) else {}
