@@ -33,6 +33,7 @@ import httpx
 from . import __version__
 from .config import load_deployment
 from .domain.config import Deployment
+from .logsafe import OutlineFormatter
 from .offline_login import OfflineVerifiers
 from .paths import data_dir, log_dir
 from .protocol import API_PREFIX, TokenResponse
@@ -78,12 +79,14 @@ def setup_logging() -> Path:
     """Log to a rotating file in the per-user log folder and to stderr."""
     path = log_dir() / "console.log"
     handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Exceptions as type and frames only: their messages can hold personal data.
+    handler.setFormatter(OutlineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     root.addHandler(handler)
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.WARNING)
+    stderr.setFormatter(OutlineFormatter())
     root.addHandler(stderr)
     return path
 
