@@ -133,6 +133,11 @@ def _configure_logging() -> dict[str, Any]:
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     for handler in config["handlers"].values():
         handler["stream"] = "ext://sys.stderr"
+    # The access log without query values (server/accesslog.py).
+    config.setdefault("filters", {})["query_values"] = {
+        "()": "umcr_console.server.accesslog.QueryValuesFilter"
+    }
+    config["handlers"]["access"]["filters"] = ["query_values"]
     config["loggers"]["umcr_console"] = {
         "handlers": ["default"],
         "level": "INFO",
@@ -181,6 +186,7 @@ def serve(
     tls_key: str | None = None,
 ) -> int:
     from .app import create_app
+    from .connections import deadline_protocol, request_deadline
     from .settings import Settings
 
     log_config = _configure_logging()
@@ -205,6 +211,9 @@ def serve(
         lifespan="on",
         ssl_certfile=tls_cert,
         ssl_keyfile=tls_key,
+        server_header=False,  # no "server: uvicorn": tell an attacker nothing for free
+        # Cut off a client that does not send its whole request in time (slowloris).
+        http=deadline_protocol(request_deadline()),
     )
     server = _Server(config, on_exit=app.state.broadcaster.close_threadsafe)
 
