@@ -16,6 +16,11 @@ from types import TracebackType
 
 from pydantic import ValidationError
 
+
+class SafeMessage(Exception):
+    """An exception whose message never holds personal data (ids, paths, codes): logged whole."""
+
+
 OptExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
@@ -30,7 +35,10 @@ def outline(exc: BaseException, tb: TracebackType | None = None) -> str:
             lines.append("chained from:")
         seen.add(id(current))
         kind = type(current)
-        lines.append(f"{kind.__module__}.{kind.__qualname__} (message left out)")
+        if isinstance(current, SafeMessage):
+            lines.append(f"{kind.__module__}.{kind.__qualname__}: {current}")
+        else:
+            lines.append(f"{kind.__module__}.{kind.__qualname__} (message left out)")
         lines.extend(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(frames))
         if isinstance(current, ValidationError):  # where the input was wrong, not what it was
             lines.extend(

@@ -240,6 +240,11 @@ def test_an_unexpected_error_in_the_log_names_its_frames_but_no_personal_value(
             Incident.model_validate({"id": "x", "narrative": NARRATIVE})
         except Exception:
             logging.getLogger("umcr_console.sync").exception("sync session failed unexpectedly")
+        # A store error's message names rows and paths only: it stays, for the engineer.
+        try:
+            raise StoreError("incident:0001: does not belong with the rest of its row")
+        except StoreError:
+            logging.getLogger("umcr_console").exception("the local store cannot be used")
     finally:
         for handler in root.handlers:
             if handler not in handlers:
@@ -255,6 +260,7 @@ def test_an_unexpected_error_in_the_log_names_its_frames_but_no_personal_value(
     assert "in _raise_with_personal_data" in text
     assert "in test_an_unexpected_error_in_the_log_names_its_frames_but_no_personal_value" in text
     assert "chained from:" in text
+    assert "StoreError: incident:0001: does not belong with the rest of its row" in text
 
 
 def test_a_sealed_value_moved_from_another_incident_is_refused(

@@ -44,6 +44,7 @@ from ..domain.events import Event
 from ..domain.model import Incident, Team
 from ..domain.privacy import redact_event
 from ..domain.state import State
+from ..logsafe import SafeMessage
 from . import schema
 from .keys import KeyUnavailable, store_key
 from .protect import KEY_CHECK_META, SEALED, RowCipher, RowCodec, SealError
@@ -60,8 +61,8 @@ CURSOR_SEQ = "cursor_seq"
 CURSOR_EVENT_ID = "cursor_event_id"
 
 
-class StoreError(Exception):
-    """The local store cannot be opened or used."""
+class StoreError(SafeMessage):
+    """The local store cannot be opened or used (the message names rows and paths, no values)."""
 
 
 class StoreLocked(StoreError):
