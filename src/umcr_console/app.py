@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import os
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -44,6 +46,8 @@ DEPLOYMENT_META = "deployment_json"
 PASSWORD_ENV = "UMCR_PASSWORD"
 CA_BUNDLE_ENV = "UMCR_CA_BUNDLE"
 IDLE_LOCK_ENV = "UMCR_IDLE_LOCK_MIN"
+# Plain http to another machine sends the password in clear: refused unless set (issue 17).
+PLAIN_HTTP_ENV = "UMCR_ALLOW_PLAIN_HTTP"
 
 
 def utcnow() -> datetime:
@@ -111,10 +115,36 @@ def tls_verify(ca_bundle: str | None) -> bool | ssl.SSLContext:
     return ssl.create_default_context(cafile=path) if path else True
 
 
+def plain_http_refused(url: str) -> str | None:
+    """Why a password may not go to ``url``: plain http to another machine (issue 17).
+
+    Over http:// the password and then the token cross the network in clear;
+    to this machine (a demo, a local server, a TLS proxy on loopback) they do
+    not. ``$UMCR_ALLOW_PLAIN_HTTP=1`` allows it on a closed test network.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http" or os.environ.get(PLAIN_HTTP_ENV) == "1":
+        return None
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return None
+    return (
+        f"The server address {parts.scheme}://{parts.netloc} is not https: your password "
+        "would cross the network in clear. Use the https:// address of the server "
+        f"(docs/deployment.md), or set {PLAIN_HTTP_ENV}=1 on a closed test network."
+    )
+
+
 async def request_token(
     url: str, username: str, password: str, *, verify: bool | ssl.SSLContext = True
 ) -> TokenResponse:
     """Log in at the server; LoginFailed with a reason, or httpx.TransportError if unreachable."""
+    if reason := plain_http_refused(url):
+        raise LoginFailed(reason)
     async with httpx.AsyncClient(base_url=url + API_PREFIX, timeout=10.0, verify=verify) as client:
         response = await client.post(
             "/auth/token", json={"username": username, "password": password}

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.server.helpers import created
-from tests.support.server import API, ServerProcess
+from tests.support.server import API, DEFAULT_USERS, ServerProcess
 
 DEADLINE_S = 1.5
 # server/connections.py's $UMCR_REQUEST_DEADLINE_S and server/app.py's cap (spelt out, so
@@ -278,3 +278,34 @@ def test_a_forged_host_header_is_not_reflected(server: ServerProcess) -> None:
             answer = client.get(path, headers={"Host": "evil.example"})
             assert "evil.example" not in answer.text
             assert "evil.example" not in str(answer.headers)
+
+
+# -- the console's side of the wire ---------------------------------------------------
+
+
+def test_the_console_never_sends_a_password_over_plain_http_to_another_machine(
+    server: ServerProcess, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """An eavesdropper on the floor's network reads a password sent over http:// (and every
+    token after it); the console refuses before connecting. Loopback (a demo, a local
+    server, a TLS proxy on this machine) and https stay allowed."""
+    import asyncio
+
+    from umcr_console.app import PLAIN_HTTP_ENV, LoginFailed, log_in, plain_http_refused
+    from umcr_console.offline_login import OfflineVerifiers
+
+    monkeypatch.delenv(PLAIN_HTTP_ENV, raising=False)
+    verifiers = OfflineVerifiers(tmp_path / "offline.json")
+    password = DEFAULT_USERS["dispatcher1"][1]
+    for url in ("http://192.0.2.10:8765", "http://umcr.example.org", "http://[2001:db8::1]:80"):
+        with pytest.raises(LoginFailed, match="would cross the network in clear"):
+            asyncio.run(log_in(url, "dispatcher1", password, verifiers))
+    assert not (tmp_path / "offline.json").exists()
+    for url in ("https://umcr.example.org", "http://localhost:8765", "http://[::1]:8765"):
+        assert plain_http_refused(url) is None
+    monkeypatch.setenv(PLAIN_HTTP_ENV, "1")
+    assert plain_http_refused("http://192.0.2.10:8765") is None
+    # The real server on loopback: signed in as before.
+    monkeypatch.delenv(PLAIN_HTTP_ENV)
+    session = asyncio.run(log_in(server.url, "dispatcher1", password, verifiers))
+    assert session.token and not session.offline
