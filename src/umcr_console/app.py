@@ -35,7 +35,7 @@ import httpx
 from . import __version__
 from .config import load_deployment
 from .domain.config import Deployment
-from .logsafe import OutlineFormatter
+from .logsafe import OutlineFormatter, SafeMessage
 from .offline_login import OfflineVerifiers
 from .paths import data_dir, log_dir
 from .protocol import API_PREFIX, TokenResponse
@@ -105,8 +105,8 @@ class Session:
     offline: bool = False
 
 
-class LoginFailed(Exception):
-    """A message for the login form."""
+class LoginFailed(SafeMessage):
+    """A message for the login form (server reasons and addresses, no personal data)."""
 
 
 def tls_verify(ca_bundle: str | None) -> bool | ssl.SSLContext:
