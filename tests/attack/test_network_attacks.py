@@ -309,3 +309,69 @@ def test_the_console_never_sends_a_password_over_plain_http_to_another_machine(
     monkeypatch.delenv(PLAIN_HTTP_ENV)
     session = asyncio.run(log_in(server.url, "dispatcher1", password, verifiers))
     assert session.token and not session.offline
+
+
+# -- one user, many batches at once ------------------------------------------------------
+
+
+def test_one_user_cannot_queue_batch_after_batch_in_front_of_the_floor(
+    server: ServerProcess,
+) -> None:
+    """Parallel batches of one user held the database's write lock in turn: another
+    dispatcher's one event waited 14-16 s. A user gets MAX_WRITES_PER_USER batches judged
+    at once, the next is answered 429 at once, and nothing is lost: it is sent again."""
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    from umcr_console.server import app
+
+    cap = app.MAX_WRITES_PER_USER
+    first_token = server.headers("dispatcher1")
+    # A second sign-in of the same user: the cap is the user's, not the token's.
+    signed_in = httpx.post(
+        f"{server.url}{API}/auth/token",
+        json={"username": "dispatcher1", "password": DEFAULT_USERS["dispatcher1"][1]},
+    )
+    second_token = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    assert second_token != first_token
+    # Another process holds the write lock: the user's first batches wait in the server.
+    blocker = sqlite3.connect(server.database_url.removeprefix("sqlite:///"), timeout=30)
+    blocker.execute("BEGIN IMMEDIATE")
+    pool = ThreadPoolExecutor(max_workers=cap + 2)
+    try:
+        first = pool.submit(
+            httpx.post,
+            f"{server.url}{API}/events",
+            json={"events": [created()]},
+            headers=first_token,
+            timeout=60,
+        )
+        waiting, refused = 1, None
+        deadline = time.monotonic() + 20
+        while refused is None:
+            assert time.monotonic() < deadline, "no batch was refused"
+            try:
+                answer = httpx.post(
+                    f"{server.url}{API}/events",
+                    json={"events": [created()]},
+                    headers=second_token,
+                    timeout=1.0,
+                )
+            except httpx.TimeoutException:
+                waiting += 1  # judged, waiting for the lock like the first
+                continue
+            refused = answer
+        assert refused.status_code == 429, refused.text
+        assert refused.headers["retry-after"] == "1"
+        assert waiting <= cap + 1  # the first may not have reached the server yet
+    finally:
+        blocker.rollback()
+        blocker.close()
+        pool.shutdown(wait=False)
+    assert first.result(timeout=60).status_code == 200
+    # Once answered, the user writes again; the refused batch is simply sent again.
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        again = client.post(
+            f"{API}/events", json={"events": [created()]}, headers=server.headers("dispatcher1")
+        )
+    assert again.status_code == 200, again.text
