@@ -364,6 +364,12 @@ def test_one_user_cannot_queue_batch_after_batch_in_front_of_the_floor(
         assert refused.status_code == 429, refused.text
         assert refused.headers["retry-after"] == "1"
         assert waiting <= cap + 1  # the first may not have reached the server yet
+        # The same token again: refused by the gate before its body is read (writegate.py).
+        again_same = httpx.post(
+            f"{server.url}{API}/events", content=b"x" * 1_000_000, headers=first_token, timeout=10
+        )
+        assert again_same.status_code == 429 and again_same.headers["retry-after"] == "1"
+        assert "this session" in again_same.text
     finally:
         blocker.rollback()
         blocker.close()

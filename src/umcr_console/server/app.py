@@ -54,6 +54,7 @@ from .schemas import IncidentTimeline, Me
 from .scope import is_scoped, scope_for, visible_events
 from .settings import Settings
 from .tail import LogTail
+from .writegate import WriteGateMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.broadcaster = broadcaster
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Before any body is read: one POST /events per token at a time (server/writegate.py).
+    app.add_middleware(WriteGateMiddleware)
     # Outermost: every answer, errors and 413s included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware)
     app.state.origin = origin
