@@ -54,7 +54,6 @@ from .schemas import IncidentTimeline, Me
 from .scope import is_scoped, scope_for, visible_events
 from .settings import Settings
 from .tail import LogTail
-from .writegate import WriteGateMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +69,6 @@ REPORT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.WAL
 # keep-alive): a console's reconnect always gets through, and one token cannot
 # pile up thousands of streams (3,000 of them made a snapshot take 30 s).
 MAX_STREAMS_PER_TOKEN = 4
-# POST /events of one user being judged at once. A console sends one batch at a
-# time; six parallel 500-event batches of one user made another dispatcher's
-# one-event POST take 14-16 s instead of 0.07 s. Past the cap: 429, Retry-After.
-MAX_WRITES_PER_USER = 2
 # A spreadsheet runs a cell that starts like a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -134,8 +129,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.broadcaster = broadcaster
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    # Before any body is read: one POST /events per token at a time (server/writegate.py).
-    app.add_middleware(WriteGateMiddleware)
     # Outermost: every answer, errors and 413s included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware)
     app.state.origin = origin
@@ -153,8 +146,6 @@ def _router(
     User = Annotated[Principal, Depends(signed_in(engine, settings))]
     # token -> its live streams, oldest first; touched on the event loop only.
     open_streams: dict[str, list[_StreamSlot]] = {}
-    # user name -> POST /events of that user in flight; touched on the event loop only.
-    writing: dict[str, int] = {}
 
     @router.post(
         "/auth/token",
@@ -254,7 +245,7 @@ def _router(
         "/events",
         response_model=BatchResult,
         tags=["events"],
-        responses={**problem_responses(400, 413, 429, 503), **_PROBLEMS},
+        responses={**problem_responses(400, 413, 503), **_PROBLEMS},
     )
     async def post_events(batch: EventBatch, user: User) -> BatchResult:
         """Submit 1..500 events; one result per event, in order, applied in order."""
@@ -262,27 +253,14 @@ def _router(
             raise HTTPException(403, f"the {user.role} role is read-only")
         if problem := batch_problem(batch.events):
             raise HTTPException(422, problem)
-        if writing.get(user.username, 0) >= MAX_WRITES_PER_USER:
-            raise HTTPException(
-                429,
-                f"{MAX_WRITES_PER_USER} batches of {user.username} are being judged; "
-                "send the next when one is answered",
-                headers={"Retry-After": "1"},
-            )
-        writing[user.username] = writing.get(user.username, 0) + 1
-        try:
-            outcome = await run_in_threadpool(
-                eventlog.submit_batch,
-                engine,
-                user,
-                batch.events,
-                clock=settings.clock,
-                origin=origin,
-            )
-        finally:
-            writing[user.username] -= 1
-            if not writing[user.username]:
-                del writing[user.username]
+        outcome = await run_in_threadpool(
+            eventlog.submit_batch,
+            engine,
+            user,
+            batch.events,
+            clock=settings.clock,
+            origin=origin,
+        )
         if outcome.accepted:
             broadcaster.notify()
         return BatchResult(results=outcome.results)
