@@ -285,3 +285,26 @@ def test_a_sealed_value_moved_from_another_incident_is_refused(
     )
     with LocalStore(path) as store, pytest.raises(StoreError, match="cannot be read"):
         store.load_confirmed()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes; Windows: the profile's ACL")
+def test_the_data_and_log_folders_are_the_owners_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """console.log and settings.ini are made with the umask's mode (0644): another user of
+    a shared workstation could read them, unless their folders keep everyone else out."""
+    from umcr_console.paths import data_dir, log_dir
+
+    old_umask = os.umask(0o022)
+    try:
+        monkeypatch.setenv("UMCR_DATA_DIR", str(tmp_path / "console-data"))
+        data, logs = data_dir(), log_dir()
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700
+        assert stat.S_IMODE(logs.stat().st_mode) == 0o700
+        # A folder an older console left open is narrowed on the next start.
+        os.chmod(data, 0o755)
+        os.chmod(logs, 0o755)
+        assert stat.S_IMODE(data_dir().stat().st_mode) == 0o700
+        assert stat.S_IMODE(log_dir().stat().st_mode) == 0o700
+    finally:
+        os.umask(old_umask)
