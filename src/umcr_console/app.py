@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import os
@@ -27,12 +28,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
 from . import __version__
 from .config import load_deployment
 from .domain.config import Deployment
+from .logsafe import OutlineFormatter, SafeMessage
 from .offline_login import OfflineVerifiers
 from .paths import data_dir, log_dir
 from .protocol import API_PREFIX, TokenResponse
@@ -43,6 +46,8 @@ DEPLOYMENT_META = "deployment_json"
 PASSWORD_ENV = "UMCR_PASSWORD"
 CA_BUNDLE_ENV = "UMCR_CA_BUNDLE"
 IDLE_LOCK_ENV = "UMCR_IDLE_LOCK_MIN"
+# Plain http to another machine sends the password in clear: refused unless set (issue 17).
+PLAIN_HTTP_ENV = "UMCR_ALLOW_PLAIN_HTTP"
 
 
 def utcnow() -> datetime:
@@ -78,12 +83,14 @@ def setup_logging() -> Path:
     """Log to a rotating file in the per-user log folder and to stderr."""
     path = log_dir() / "console.log"
     handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Exceptions as type and frames only: their messages can hold personal data.
+    handler.setFormatter(OutlineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     root.addHandler(handler)
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.WARNING)
+    stderr.setFormatter(OutlineFormatter())
     root.addHandler(stderr)
     return path
 
@@ -98,8 +105,8 @@ class Session:
     offline: bool = False
 
 
-class LoginFailed(Exception):
-    """A message for the login form."""
+class LoginFailed(SafeMessage):
+    """A message for the login form (server reasons and addresses, no personal data)."""
 
 
 def tls_verify(ca_bundle: str | None) -> bool | ssl.SSLContext:
@@ -108,10 +115,36 @@ def tls_verify(ca_bundle: str | None) -> bool | ssl.SSLContext:
     return ssl.create_default_context(cafile=path) if path else True
 
 
+def plain_http_refused(url: str) -> str | None:
+    """Why a password may not go to ``url``: plain http to another machine (issue 17).
+
+    Over http:// the password and then the token cross the network in clear;
+    to this machine (a demo, a local server, a TLS proxy on loopback) they do
+    not. ``$UMCR_ALLOW_PLAIN_HTTP=1`` allows it on a closed test network.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http" or os.environ.get(PLAIN_HTTP_ENV) == "1":
+        return None
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return None
+    return (
+        f"The server address {parts.scheme}://{parts.netloc} is not https: your password "
+        "would cross the network in clear. Use the https:// address of the server "
+        f"(docs/deployment.md), or set {PLAIN_HTTP_ENV}=1 on a closed test network."
+    )
+
+
 async def request_token(
     url: str, username: str, password: str, *, verify: bool | ssl.SSLContext = True
 ) -> TokenResponse:
     """Log in at the server; LoginFailed with a reason, or httpx.TransportError if unreachable."""
+    if reason := plain_http_refused(url):
+        raise LoginFailed(reason)
     async with httpx.AsyncClient(base_url=url + API_PREFIX, timeout=10.0, verify=verify) as client:
         response = await client.post(
             "/auth/token", json={"username": username, "password": password}

@@ -10,7 +10,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from datetime import UTC
 from typing import Annotated, Literal
 
@@ -45,6 +45,7 @@ from .access import Credentials, signed_in
 from .auth import Principal
 from .broadcast import Broadcaster
 from .db import is_sqlite, make_engine, read_transaction
+from .headers import SecurityHeadersMiddleware
 from .inputs import MAX_SEQ, DateTimeQuery, batch_problem
 from .logsafe import describe
 from .migrate import upgrade
@@ -63,6 +64,12 @@ MAX_PAGE = 5000
 _STREAM_CHUNK = 500
 # Roles that may read program reports: aggregates only, so the wall too.
 REPORT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.WALL})
+# Live event streams one token may hold (issue 17, found by the attacker suite).
+# A console holds one; a reconnect may find its old connection not yet noticed
+# dead. Past the cap the token's OLDEST stream ends (at its next wake, within a
+# keep-alive): a console's reconnect always gets through, and one token cannot
+# pile up thousands of streams (3,000 of them made a snapshot take 30 s).
+MAX_STREAMS_PER_TOKEN = 4
 # A spreadsheet runs a cell that starts like a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -123,6 +130,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.broadcaster = broadcaster
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost: every answer, errors and 413s included, gets the headers.
+    app.add_middleware(SecurityHeadersMiddleware)
     app.state.origin = origin
     app.include_router(_router(settings, engine, broadcaster, tail, origin))
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
@@ -136,6 +145,8 @@ def _router(
 ) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     User = Annotated[Principal, Depends(signed_in(engine, settings))]
+    # token -> its live streams, oldest first; touched on the event loop only.
+    open_streams: dict[str, list[_StreamSlot]] = {}
 
     @router.post(
         "/auth/token",
@@ -289,16 +300,35 @@ def _router(
         return StreamingResponse(
             _sse(user, cursor, credentials.credentials if credentials else ""),
             media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            headers={"X-Accel-Buffering": "no"},  # Cache-Control: no-store, as every answer
         )
 
     async def _sse(user: Principal, cursor: int, token: str) -> AsyncIterator[str]:
+        slot = _StreamSlot()
+        mine = open_streams.setdefault(token, [])
+        mine.append(slot)
+        for older in mine[:-MAX_STREAMS_PER_TOKEN]:
+            older.ended = True
+        del mine[:-MAX_STREAMS_PER_TOKEN]
+        try:
+            async with aclosing(_sse_messages(user, cursor, token, slot)) as messages:
+                async for message in messages:
+                    yield message
+        finally:
+            if slot in mine:
+                mine.remove(slot)
+            if not mine and open_streams.get(token) is mine:
+                del open_streams[token]
+
+    async def _sse_messages(
+        user: Principal, cursor: int, token: str, slot: _StreamSlot
+    ) -> AsyncIterator[str]:
         keepalive = settings.keepalive
         scoped = is_scoped(user)
         # Tell EventSource clients how soon to reconnect, and open the stream at once.
         yield f"retry: 1000\n: stream after seq {cursor}\n\n"
         last_sent = last_checked = time.monotonic()
-        while not broadcaster.closed and user.expires_at > settings.clock():
+        while not broadcaster.closed and not slot.ended and user.expires_at > settings.clock():
             # A revoked token (umcr-server user revoke) ends the stream within
             # one keep-alive interval, as an expired one does.
             if time.monotonic() - last_checked >= keepalive:
@@ -418,6 +448,15 @@ def _router(
         return IncidentTimeline(incident_id=canonical, events=visible_events(engine, user, found))
 
     return router
+
+
+class _StreamSlot:
+    """One live event stream; ``ended`` when newer streams of its token pushed it out."""
+
+    __slots__ = ("ended",)
+
+    def __init__(self) -> None:
+        self.ended = False
 
 
 def _cursor(last_event_id: str | None, after: int | None) -> int | None:

@@ -222,6 +222,7 @@ def serve(
     tls_key: str | None = None,
 ) -> int:
     from .app import create_app
+    from .connections import deadline_protocol, request_deadline
     from .settings import Settings
 
     log_config = _configure_logging()
@@ -249,6 +250,9 @@ def serve(
         lifespan="on",
         ssl_certfile=tls_cert,
         ssl_keyfile=tls_key,
+        server_header=False,  # no "server: uvicorn": tell an attacker nothing for free
+        # Cut off a client that does not send its whole request in time (slowloris).
+        http=deadline_protocol(request_deadline()),
     )
     server = _Server(config, on_exit=app.state.broadcaster.close_threadsafe)
 

@@ -44,6 +44,7 @@ from ..domain.events import Event
 from ..domain.model import Incident, Team
 from ..domain.privacy import redact_event
 from ..domain.state import State
+from ..logsafe import SafeMessage
 from . import schema
 from .keys import KeyUnavailable, store_key
 from .protect import KEY_CHECK_META, SEALED, RowCipher, RowCodec, SealError
@@ -60,8 +61,8 @@ CURSOR_SEQ = "cursor_seq"
 CURSOR_EVENT_ID = "cursor_event_id"
 
 
-class StoreError(Exception):
-    """The local store cannot be opened or used."""
+class StoreError(SafeMessage):
+    """The local store cannot be opened or used (the message names rows and paths, no values)."""
 
 
 class StoreLocked(StoreError):
@@ -242,10 +243,14 @@ class LocalStore:
                     self._conn.exec_driver_sql(statement)
             if version != len(migrations):
                 self._conn.exec_driver_sql(f"PRAGMA user_version = {len(migrations)}")
-            self._codec = RowCodec(self._open_cipher())
+            self._codec = RowCodec(self._open_cipher(version))
 
-    def _open_cipher(self) -> RowCipher | None:
-        """The cipher of this store; a store not sealed yet is sealed now, in this transaction."""
+    def _open_cipher(self, version: int) -> RowCipher | None:
+        """The cipher of this store; a store not sealed yet is sealed now, in this transaction.
+
+        ``version``: the schema the file had; one sealed by schema 2 is sealed
+        again here (schema 3 binds each value to its row's clear part).
+        """
         check = self._conn.execute(
             select(meta.c.value).where(meta.c.key == KEY_CHECK_META)
         ).scalar()
@@ -260,26 +265,48 @@ class LocalStore:
                     f"the key found for {self.path} does not open it (another key, "
                     "or the file was changed): its personal data cannot be read"
                 )
+            if version == 2:
+                self._reseal(RowCodec(cipher, legacy=True), RowCodec(cipher))
             return cipher
         # A store of schema 1, or one written without a key: seal every row in
         # place; the transaction makes it all or nothing.
-        clear, sealed = RowCodec(None), RowCodec(cipher)
-        for table, decode, encode, key_column in (
-            ("confirmed_incident", clear.incident, sealed.incident_text, "id"),
-            ("confirmed_team", clear.team, sealed.team_text, "id"),
-            ("event_log", clear.event, sealed.event_text, "seq"),
-            ("outbox", clear.event, sealed.event_text, "local_seq"),
-            ("rejection", clear.event, sealed.event_text, "id"),
-        ):
-            rows = self._conn.exec_driver_sql(f"SELECT {key_column}, data FROM {table}").all()
-            if not rows:
-                continue
-            self._conn.exec_driver_sql(
-                f"UPDATE {table} SET data = ? WHERE {key_column} = ?",
-                [(encode(decode(data)), key) for key, data in rows],  # type: ignore[operator]
-            )
+        self._reseal(RowCodec(None), RowCodec(cipher))
         self._put_meta({KEY_CHECK_META: cipher.key_check()})
         return cipher
+
+    def _reseal(self, old: RowCodec, new: RowCodec) -> None:
+        """Read every row with ``old`` and write it again with ``new`` (inside the migration)."""
+        with _opening():
+            for table, decode, encode, key_column in (
+                ("confirmed_incident", old.incident, new.incident_text, "id"),
+                ("confirmed_team", old.team, new.team_text, "id"),
+                ("event_log", old.event, new.event_text, "seq"),
+                ("outbox", old.event, new.event_text, "local_seq"),
+                ("rejection", old.event, new.event_text, "id"),
+            ):
+                rows = self._conn.exec_driver_sql(f"SELECT {key_column}, data FROM {table}").all()
+                if not rows:
+                    continue
+                self._conn.exec_driver_sql(
+                    f"UPDATE {table} SET data = ? WHERE {key_column} = ?",
+                    [(encode(decode(data)), key) for key, data in rows],  # type: ignore[operator]
+                )
+            # Before schema 3 a rejection's summary and detail were kept in clear.
+            rows = self._conn.exec_driver_sql(
+                "SELECT id, event_id, summary, detail FROM rejection"
+            ).all()
+            if rows:
+                self._conn.exec_driver_sql(
+                    "UPDATE rejection SET summary = ?, detail = ? WHERE id = ?",
+                    [
+                        (
+                            new.rejection_text(summary, event_id, "summary"),
+                            new.rejection_text(detail, event_id, "detail"),
+                            row_id,
+                        )
+                        for row_id, event_id, summary, detail in rows
+                    ],
+                )
 
     def _wipe_wal(self) -> None:
         """Copy the WAL into the file and empty it: old versions of rows leave both."""
@@ -634,8 +661,10 @@ class LocalStore:
                         "entity_id": r.entity_id,
                         "data": self._codec.event_text(r.event),
                         "code": r.code,
-                        "detail": r.detail,
-                        "summary": r.summary,
+                        "detail": self._codec.rejection_text(r.detail, r.event.event_id, "detail"),
+                        "summary": self._codec.rejection_text(
+                            r.summary, r.event.event_id, "summary"
+                        ),
                         "rejected_at": _iso(r.rejected_at),
                     },
                 )
@@ -658,8 +687,8 @@ class LocalStore:
             id=row.id,
             event=self._codec.event(row.data),
             code=row.code,
-            detail=row.detail,
-            summary=row.summary,
+            detail=self._codec.rejection_value(row.detail, row.event_id, "detail"),
+            summary=self._codec.rejection_value(row.summary, row.event_id, "summary"),
             entity_kind=row.entity_kind,
             entity_id=row.entity_id,
             rejected_at=datetime.fromisoformat(row.rejected_at),

@@ -85,11 +85,24 @@ def write_private_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def narrow_to_owner(file: Path) -> None:
+    """Make ``file`` 0600 and its folder 0700, whatever they were (issue 17, item 11).
+
+    A key file copied in, restored from a backup or widened by hand would
+    otherwise stay readable by every user of the workstation.
+    """
+    if os.name != "posix":  # Windows: the profile folder's ACL
+        return
+    os.chmod(file.parent, 0o700)
+    os.chmod(file, 0o600)
+
+
 def store_key(store_path: Path, create: bool) -> bytes:
     """The key of the store at ``store_path``; with ``create``, make one if there is none."""
     key_file = key_file_of(store_path)
     if key_file.exists():
         # A key that once fell back to a file stays there: the store is sealed with it.
+        narrow_to_owner(key_file)
         return _decode(key_file.read_text(encoding="ascii"), str(key_file))
     user = keyring_user(store_path)
     stored = _from_keyring(user)

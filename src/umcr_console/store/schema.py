@@ -137,9 +137,15 @@ CREATE TABLE rejection (
 # only version 1 from reading sealed rows as if they were clear.
 _V2 = ""
 
+# Version 3 changes no table either (issue 17, items 5 and 11): every sealed
+# value is sealed again with its row's clear part as associated data (an older
+# value put back under a newer row no longer opens), and the rejection's
+# summary and detail (which name the incident by its address) are sealed too.
+_V3 = ""
+
 # MIGRATIONS[i] takes the file from user_version i to i + 1. Append only:
 # never edit a migration that has shipped.
-MIGRATIONS: Sequence[str] = (_V1, _V2)
+MIGRATIONS: Sequence[str] = (_V1, _V2, _V3)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

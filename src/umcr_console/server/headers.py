@@ -1,0 +1,46 @@
+"""Response headers every answer of the API carries (issue 17, the attacker suite).
+
+The answers hold personal data: nothing between the console and the server
+(a proxy, a browser's cache on a supervisor's PC) may keep a copy
+(``Cache-Control: no-store``, RFC 9111); a browser must not guess a type
+(``nosniff``), frame an answer, or send a referrer; and a JSON answer opened
+in a browser runs nothing (a CSP that allows nothing). ``/docs`` keeps the
+script it needs (Swagger UI) and gets only the headers that cannot stop it.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SECURITY_HEADERS: dict[str, str] = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The interactive API page loads Swagger UI; everything else is data.
+_DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope.get("path") in _DOCS_PATHS
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                if not docs:
+                    headers["Content-Security-Policy"] = API_CSP
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
