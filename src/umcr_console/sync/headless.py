@@ -12,7 +12,11 @@ Writes one JSON object per line to stdout, flushed at once:
     {"seen": event_id, "seq": n, "t": unix_s, "recorded": unix_s}
                                                    a server event reached the view (--print-seen);
                                                    "recorded": the server's recorded_at
-    {"link": state, "t": unix_s}                   each change of the connection state
+    {"link": state, "text": s, "t": unix_s}        each change of the connection state, with
+                                                   the status bar's text ("offline since ..., N queued")
+    {"offline": text, "t": unix_s}                 each change of that text while offline
+    {"notice": text, "t": unix_s}                  something the dispatcher is told (e.g. the
+                                                   server runs another database)
     {"rejected": event_id, "code": c, "detail": d} the server refused one of our actions
     {"done": {...}}                                 drained (--drain), then it exits 0
     {"state": {"cursor": n, "pending": n, "digest": hex|null, "t": unix_s}}
@@ -145,10 +149,15 @@ async def run(args: argparse.Namespace) -> int:
     journal = Journal(args.journal) if args.journal else None
     last_link: list[LinkState] = []
 
+    last_text: list[str] = [""]
+
     def on_status(status: SyncStatus) -> None:
         if not last_link or last_link[-1] != status.link:
             last_link.append(status.link)
-            _out(link=str(status.link), t=time.time())
+            _out(link=str(status.link), text=status.text, t=time.time())
+        elif status.link == LinkState.OFFLINE and status.text != last_text[0]:
+            _out(offline=status.text, t=time.time())
+        last_text[0] = status.text
 
     def on_applied(events: list[Event]) -> None:
         now = time.time()
@@ -160,6 +169,7 @@ async def run(args: argparse.Namespace) -> int:
         _out(rejected=notice.event.event_id, code=notice.code, detail=notice.detail)
 
     engine.status_changed.connect(on_status)
+    engine.notice.connect(lambda text: _out(notice=text, t=time.time()))
     if args.print_seen:
         engine.events_applied.connect(on_applied)
     workspace.rejection_added.connect(on_rejected)
