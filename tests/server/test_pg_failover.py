@@ -46,9 +46,7 @@ def _common(run: FailoverRun, refusals: set[str] = RULE_CONFLICTS) -> None:
 
 
 def test_synchronous_standby_loses_nothing_accepted(tmp_path: Path) -> None:
-    run = run_failover(
-        tmp_path, synchronous=True, consoles=CONSOLES, actions=ACTIONS, rate=RATE
-    )
+    run = run_failover(tmp_path, synchronous=True, consoles=CONSOLES, actions=ACTIONS, rate=RATE)
     _common(run)
     # Every event a console was shown before the kill is on the new primary, at its seq.
     assert run.seen_before_kill
@@ -60,9 +58,7 @@ def test_synchronous_standby_loses_nothing_accepted(tmp_path: Path) -> None:
 
 
 def test_asynchronous_standby_loss_is_real_and_counted(tmp_path: Path) -> None:
-    run = run_failover(
-        tmp_path, synchronous=False, consoles=CONSOLES, actions=ACTIONS, rate=RATE
-    )
+    run = run_failover(tmp_path, synchronous=False, consoles=CONSOLES, actions=ACTIONS, rate=RATE)
     # An action on an incident whose creation was lost is refused as unknown,
     # and the dispatcher is shown the refusal.
     _common(run, RULE_CONFLICTS | {"unknown_entity"})

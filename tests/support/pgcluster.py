@@ -113,7 +113,9 @@ class PgPair:
         return self
 
     def _start(self) -> None:
-        self._run("initdb", "-D", str(self.primary_dir), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+        self._run(
+            "initdb", "-D", str(self.primary_dir), "-A", "trust", "-U", "postgres", "-E", "UTF8"
+        )
         # synchronous_standby_names is set once the standby streams: before,
         # every commit (CREATE DATABASE too) would wait for it.
         self._configure(self.primary_dir, self.primary_port, "synchronous_commit = on\n")
@@ -200,7 +202,9 @@ class PgPair:
             pid = _postmaster_pid(data)
             if pid is not None:
                 with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
-                    self._run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop", timeout=30)
+                    self._run(
+                        "pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop", timeout=30
+                    )
                 _kill_group(pid)  # whatever survived a failed stop
         shutil.rmtree(self.base, ignore_errors=True)
 

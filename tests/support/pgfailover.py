@@ -197,9 +197,7 @@ def _seen_ids(fleet: list[HeadlessConsole]) -> set[str]:
     return set(_seen(fleet))
 
 
-def _converge(
-    fleet: list[HeadlessConsole], url: str, token: str, timeout: float
-) -> list[bool]:
+def _converge(fleet: list[HeadlessConsole], url: str, token: str, timeout: float) -> list[bool]:
     """Until every console has nothing pending and its cursor at the server's seq; digests equal."""
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=url, timeout=10.0) as client:
@@ -209,7 +207,9 @@ def _converge(
             for console in fleet:
                 console.send(f"state {seq}")
             wait_for(
-                lambda: all(c.states > a for c, a in zip(fleet, answers, strict=True)),
+                lambda answers=answers: all(
+                    c.states > a for c, a in zip(fleet, answers, strict=True)
+                ),
                 20,
                 "every console's state",
                 0.01,

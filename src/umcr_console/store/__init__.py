@@ -4,7 +4,7 @@ No Qt here: the UI adapts ``Workspace``'s plain-Python signals. docs/client.md
 describes the API.
 """
 
-from .db import LocalStore, StoreError, StoreLocked, StoreTooNew
+from .db import LocalStore, StoreError, StoreFull, StoreLocked, StoreTooNew
 from .signals import Signal
 from .workspace import (
     ApplyResult,
@@ -24,6 +24,7 @@ __all__ = [
     "Signal",
     "StateDiverged",
     "StoreError",
+    "StoreFull",
     "StoreLocked",
     "StoreTooNew",
     "Workspace",

@@ -72,6 +72,27 @@ class StoreTooNew(StoreError):
     """The file was written by a newer version of the console."""
 
 
+class StoreFull(StoreError):
+    """The disk (or the file's size limit) is full: the write was rolled back, nothing kept.
+
+    Everything committed before is intact; the same write succeeds once
+    there is space again.
+    """
+
+
+FULL_MESSAGE = (
+    "The disk holding this console's local store is full: the last action was NOT "
+    "saved. Everything saved before is safe. Free space on the disk (call IT), then "
+    "do the action again."
+)
+
+
+def _is_full(exc: BaseException) -> bool:
+    """SQLITE_FULL: "database or disk is full" (a full disk, or ``max_page_count``)."""
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
+
 # (store path, create) -> the store's 256-bit key; see keys.store_key.
 KeySource = Callable[[Path, bool], bytes]
 # The store file and its WAL, shared memory and key file: the owner's only.
@@ -221,8 +242,20 @@ class LocalStore:
             # so SQLAlchemy does not open one first.
             self._dbapi.execute(f"PRAGMA synchronous={level}")
             self._sync = level
-        with self._conn.begin():
-            yield
+        try:
+            with self._conn.begin():
+                yield
+        except OperationalError as exc:
+            if _is_full(exc):
+                self._after_full()
+                raise StoreFull(FULL_MESSAGE) from exc
+            raise
+
+    def _after_full(self) -> None:
+        """SQLite may already have rolled back; make sure no transaction stays open."""
+        if self._dbapi.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._dbapi.execute("ROLLBACK")
 
     @staticmethod
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -41,6 +41,7 @@ from ..domain.config import Deployment
 from ..domain.enums import IncidentState
 from ..domain.events import Event
 from ..domain.model import Incident, Team
+from ..store.db import StoreError
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from . import action_dialogs as dialogs
 from . import eido_dialog
@@ -57,6 +58,8 @@ from .team_model import TEAM_ID_ROLE, TeamTableModel
 from .theme import apply_theme, current_theme
 
 log = logging.getLogger(__name__)
+# The notice of an action the local store could not save (a full disk).
+STORE_NOTICE = "store:not-saved"
 # Roles that may open the audit viewer (server/audit.py AUDIT_ROLES).
 AUDIT_ROLES = frozenset({"supervisor", "admin"})
 
@@ -574,17 +577,36 @@ class MainWindow(QMainWindow):
         return True
 
     # ---- actions --------------------------------------------------------------
-    def submit(self, event: Event) -> None:
-        """Every action ends here: durable in the outbox, shown at once, synced later."""
+    def submit(self, event: Event) -> bool:
+        """Every action ends here: durable in the outbox, shown at once, synced later.
+
+        False when the local store could not save it (a full disk): then
+        nothing is shown as done and the dispatcher is told at once.
+        """
         conflict = self.workspace.check(event)
-        self.workspace.submit(event)
         what = event.type.replace(".", " ").replace("_", " ")
+        try:
+            self.workspace.submit(event)
+        except StoreError as exc:
+            log.error("action %s not saved: %s", event.event_id, exc)
+            self.command_result.setText(f"✗ NOT SAVED: {what}. {exc}")
+            self.command_result.setStyleSheet("color: #ff7b72; font-weight: bold;")
+            self.notices.remove(STORE_NOTICE)  # newest on top, with the time of this failure
+            self.notices.add(
+                Notice(STORE_NOTICE, "alert", f"NOT SAVED: {what}. {exc}", self.clock())
+            )
+            self.notices_dock.show()
+            self.notices_dock.raise_()
+            return False
+        self.notices.remove(STORE_NOTICE)  # saving works again
+        self.command_result.setStyleSheet("")
         if conflict is not None:
             self.command_result.setText(
                 f"Saved {what}, but the rules say: {conflict.detail}. The server will decide."
             )
         else:
             self.command_result.setText(f"Saved: {what}")
+        return True
 
     def new_call(self) -> None:
         if self._intake is None:
@@ -607,8 +629,17 @@ class MainWindow(QMainWindow):
         self._intake.set_location(lat, lon)
 
     def _intake_submitted(self, events: list[Event]) -> None:
-        for event in events:
-            self.submit(event)
+        if not self.submit(events[0]):
+            # Not saved: the form comes back with everything typed, to save again.
+            form = self._intake
+            assert form is not None
+            # After the form's own accept() has hidden it: open it again, and
+            # closing it asks before throwing the call away.
+            QTimer.singleShot(0, lambda: (setattr(form, "_clean_close", False), form.show()))
+            return
+        for event in events[1:]:
+            if not self.submit(event):
+                break  # the call is saved; the failed step is in the notice
         self._intake = None  # the next call starts from an empty form
         self.select_incident(events[0].entity_id)
 
@@ -703,8 +734,8 @@ class MainWindow(QMainWindow):
             self.command_result.setStyleSheet("color: #ff7b72;")
             return  # the typed line stays for correction
         self.command_result.setStyleSheet("")
-        self.submit(event)
-        self.command.clear()
+        if self.submit(event):
+            self.command.clear()  # else the typed line stays, to run again
 
     # ---- notices and alerts -------------------------------------------------
     def _rejection_added(self, notice: RejectionNotice) -> None:
