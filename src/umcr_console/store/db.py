@@ -37,7 +37,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from ..domain.events import Event
@@ -70,6 +70,14 @@ class StoreLocked(StoreError):
 
 class StoreTooNew(StoreError):
     """The file was written by a newer version of the console."""
+
+
+class StoreDamaged(StoreError):
+    """The file is damaged on disk (a torn page, a truncated file, a broken header).
+
+    ``store.recover.open_store`` moves such a file aside, starts a new one and
+    recovers the unsent actions that can still be read.
+    """
 
 
 class StoreFull(StoreError):
@@ -211,13 +219,19 @@ class LocalStore:
             if "locked" in str(exc):
                 raise StoreLocked(f"{self.path} is open in another console process") from exc
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        except DatabaseError as exc:  # "file is not a database": a broken header
+            self._engine.dispose()
+            raise StoreDamaged(f"{self.path} is damaged: {exc.orig}") from exc
         self._dbapi: sqlite3.Connection = self._conn.connection.dbapi_connection  # type: ignore[assignment]
         self._sync = "FULL"
         try:
+            self._check_pages()
             self._migrate(migrations)
         except BaseException as exc:
             # Release the file (and its exclusive lock) before reporting.
             self.close()
+            if isinstance(exc, DatabaseError) and not isinstance(exc, OperationalError):
+                raise StoreDamaged(f"{self.path} is damaged: {exc.orig}") from exc
             if isinstance(exc, OperationalError):
                 raise StoreError(f"cannot upgrade {self.path}: {exc}") from exc
             if isinstance(exc, KeyUnavailable):
@@ -256,6 +270,13 @@ class LocalStore:
         if self._dbapi.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 self._dbapi.execute("ROLLBACK")
+
+    def _check_pages(self) -> None:
+        """SQLite's quick check of every page at start (a shift's store: milliseconds)."""
+        found = [r[0] for r in self._conn.exec_driver_sql("PRAGMA quick_check").all()]
+        self._conn.rollback()
+        if found != ["ok"]:
+            raise StoreDamaged(f"{self.path} is damaged: {'; '.join(found[:3])}")
 
     @staticmethod
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -7,6 +7,8 @@ For load tests, crash tests and benchmarks (and a quick check of a server):
 
 Writes one JSON object per line to stdout, flushed at once:
 
+    {"recovered": {"message": m, "moved_to": path, "events": [id...], "unreadable": n}}
+                                                   the store was damaged and rebuilt (store/recover.py)
     {"ready": workstation_id, "pending": n}        the store is open, syncing starts
     {"ack": event_id, "t0": unix_s, "t": unix_s}   an action is durable (t0: submit began)
     {"seen": event_id, "seq": n, "t": unix_s, "recorded": unix_s}
@@ -55,7 +57,7 @@ from typing import Any
 
 from ..domain.events import Event
 from ..domain.state import State
-from ..store import LocalStore, RejectionNotice, Workspace
+from ..store import RejectionNotice, Workspace, open_store
 from .backoff import Backoff
 from .engine import LinkState, SyncEngine, SyncStatus
 from .traffic import ALL_KINDS, Traffic
@@ -135,7 +137,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace) -> int:
-    store = LocalStore(args.db)
+    store, recovery = open_store(args.db)
+    if recovery is not None:
+        _out(
+            recovered={
+                "message": recovery.message,
+                "moved_to": str(recovery.moved_to),
+                "events": [e.event_id for e in recovery.recovered],
+                "unreadable": recovery.unreadable,
+            }
+        )
     workspace = Workspace(store, actor=args.username, workstation_id=args.workstation)
     engine = SyncEngine(
         args.url,
