@@ -141,9 +141,11 @@ def run_failover(
             # The standby falls behind: what the primary accepts from now on
             # is on the primary only.
             pair.pause_replication()
-            seen_at_pause = _seen_ids(fleet)
+            # Committed after the WAL sender stopped: on the primary only. (What
+            # the consoles have seen lags behind the commits, so ask the primary.)
+            at_pause = _max_seq(pair.single_url(pair.primary_port))
             wait_for(
-                lambda: len(_seen_ids(fleet) - seen_at_pause) >= lag_events,
+                lambda: _max_seq(pair.single_url(pair.primary_port)) >= at_pause + lag_events,
                 60,
                 "events accepted while the standby is behind",
             )
@@ -193,8 +195,15 @@ def _seen(fleet: list[HeadlessConsole]) -> dict[str, int]:
     return found
 
 
-def _seen_ids(fleet: list[HeadlessConsole]) -> set[str]:
-    return set(_seen(fleet))
+def _max_seq(url: str) -> int:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(sa.text("SELECT coalesce(max(seq), 0) FROM events")).scalar_one()
+            )
+    finally:
+        engine.dispose()
 
 
 def _converge(fleet: list[HeadlessConsole], url: str, token: str, timeout: float) -> list[bool]:
