@@ -62,6 +62,7 @@ class FailoverRun:
     server_errors: list[str] = field(default_factory=list)  # Traceback / 500 lines
     answered_503: int = 0  # requests the servers answered 503 (database unreachable)
     converge_seconds: float = 0.0  # from the promotion to every console matching
+    divergence: list[str] = field(default_factory=list)  # what differed, when a console did
 
     @property
     def kill_to_first_write(self) -> float | None:
@@ -163,8 +164,14 @@ def run_failover(
 
         run.log = server_log(servers[1].url, token)
         _tally(run, fleet)
+        with httpx.Client(base_url=servers[1].url, timeout=30) as client:
+            snapshot = Snapshot.model_validate(
+                client.get("/api/v1/snapshot", headers={"Authorization": f"Bearer {token}"}).json()
+            )
         for console in fleet:
             console.terminate()
+        if not all(run.converged):
+            run.divergence = _differences(fleet, snapshot)
         for server in servers:
             server.stop()
         text = "".join(s.log_text() for s in servers)
@@ -258,6 +265,29 @@ def _tally(run: FailoverRun, fleet: list[HeadlessConsole]) -> None:
         run.offline_texts += texts
         if any("notice" in r for r in console.records):
             run.noticed += 1
+
+
+def _differences(fleet: list[HeadlessConsole], snapshot: Snapshot) -> list[str]:
+    """Per console, the incidents and teams whose confirmed copy differs from the server's."""
+    from umcr_console.store import LocalStore
+
+    server = {i.id: i.model_dump(mode="json") for i in snapshot.incidents}
+    server.update({t.id: t.model_dump(mode="json") for t in snapshot.teams})
+    found = []
+    for console in fleet:
+        with LocalStore(console.db) as store:
+            state = store.load_confirmed()
+        mine = {k: v.model_dump(mode="json") for k, v in state.incidents.items()}
+        mine.update({k: v.model_dump(mode="json") for k, v in state.teams.items()})
+        for key in sorted(set(server) | set(mine)):
+            if server.get(key) != mine.get(key):
+                a, b = mine.get(key) or {}, server.get(key) or {}
+                fields = sorted(f for f in set(a) | set(b) if a.get(f) != b.get(f))
+                found.append(
+                    f"{console.db.name} {key}: "
+                    + ", ".join(f"{f}: {a.get(f)!r} != {b.get(f)!r}" for f in fields)
+                )
+    return found
 
 
 def _event_ids(url: str) -> set[str]:
