@@ -48,6 +48,10 @@ def one(run: FailoverRun) -> dict[str, Any]:
         "lost_seen": len(run.lost_seen),
         "lost_acks": len(run.lost_acks),
         "old_primary_only": len(run.old_primary_only),
+        # Lost events still pending on their console: sent again, refused (shown).
+        "lost_refused": len(set(run.old_primary_only) - set(run.lost_acks)),
+        "renumbered_ok": len(run.renumbered),
+        "divergence": run.divergence[:5],
         "duplicated": run.duplicated,
         "renumbered": len(run.renumbered),
         "converged": all(run.converged),
@@ -160,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         if r["synchronous"]
     )
     async_counted = all(
-        r["lost_acks"] == r["old_primary_only"] and r["duplicated"] == 0 and r["converged"]
+        r["lost_acks"] + r["lost_refused"] == r["old_primary_only"]
+        and r["duplicated"] == 0
+        and r["converged"]
         for r in results
         if not r["synchronous"]
     )

@@ -56,6 +56,7 @@ class FailoverRun:
     duplicated: int = 0
     gap_free: bool = True
     rejected: Counter[str] = field(default_factory=Counter)  # code -> count
+    refused_ids: set[str] = field(default_factory=set)  # our actions refused (and shown)
     converged: list[bool] = field(default_factory=list)  # per console, digest == server's
     offline_texts: list[str] = field(default_factory=list)  # status texts seen while cut off
     noticed: int = 0  # consoles told the server runs another database
@@ -259,6 +260,7 @@ def _tally(run: FailoverRun, fleet: list[HeadlessConsole]) -> None:
     for console in fleet:
         for code in console.rejected.values():
             run.rejected[code] += 1
+        run.refused_ids |= set(console.rejected)
         run.lost_acks += [a for a in console.acks if a not in at and a not in console.rejected]
         texts = [r["offline"] for r in console.records if "offline" in r]
         texts += [r["text"] for r in console.records if r.get("link") == "offline"]
