@@ -74,7 +74,9 @@ def test_a_full_disk_answers_503_the_console_queues_and_delivers_when_space_retu
         console.start()
         console.wait_ready()
         wait_for(
-            lambda: any(r.get("link") == "online" for r in console.records), 30, "the console online"
+            lambda: any(r.get("link") == "online" for r in console.records),
+            30,
+            "the console online",
         )
         ballast = fill(small_disk, MARGIN)
         console.go()
