@@ -329,13 +329,15 @@ class Console:
             dialog.deleteLater()
 
     async def _run_session(self, session: Session) -> int:
-        from .store.db import LocalStore
+        from .store.recover import open_store
         from .store.workspace import Workspace
         from .sync.engine import SyncEngine
 
         # A demo's server lives in a temporary folder; so does its local store.
         demo_dir = Path(tempfile.mkdtemp(prefix="umcr-demo-store-")) if self.demo else None
-        store = LocalStore(store_path(demo_dir or self.data, session.url))
+        # A store damaged on disk is moved aside and rebuilt; its readable unsent
+        # actions are kept (store/recover.py). The dispatcher is told below.
+        store, recovery = open_store(store_path(demo_dir or self.data, session.url))
         try:
             cached = store.get_meta(DEPLOYMENT_META)
             known = Deployment.model_validate(json.loads(cached)) if cached else load_deployment()
@@ -358,6 +360,11 @@ class Console:
                 verify=self.verify,
             )
             window = self._window(session, workspace, deployment, engine)
+            if recovery is not None and hasattr(window, "notices"):
+                from .ui.notices import Notice
+
+                window.notices.add(Notice("store:recovered", "alert", recovery.message, utcnow()))
+                window.notices_dock.show()
             # A console runs for days: forget long-closed incidents every hour,
             # not only at start (the server keeps them; timelines come from it).
             from PySide6.QtCore import QTimer

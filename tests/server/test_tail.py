@@ -63,7 +63,8 @@ def test_streams_at_one_place_share_one_read() -> None:
         tickets = [tail.ticket() for _ in range(10)]
         log.reads.clear()
         answers = await asyncio.gather(*(tail.after(3, t, 100) for t in tickets))
-        assert answers == [[]] * 10 and log.reads == [3]
+        # (each read past the tail starts one earlier: it re-reads the event at the cursor)
+        assert answers == [[]] * 10 and log.reads == [2]
         # A stream behind the newest event but inside the tail: from memory.
         log.reads.clear()
         assert seqs(await tail.after(1, tail.ticket(), 100)) == [2, 3]
@@ -106,7 +107,7 @@ def test_a_full_page_is_not_the_end_of_the_log() -> None:
         assert seqs(await tail.after(2, ticket, 2)) == [3, 4]
         assert seqs(await tail.after(4, ticket, 2)) == [5]
         assert await tail.after(5, ticket, 2) == []
-        assert log.reads == [0, 2, 4]
+        assert log.reads == [0, 1, 3]  # each from the event at the cursor, to check it
 
     run(scenario())
 
@@ -133,5 +134,52 @@ def test_far_behind_reads_straight_from_the_log_and_the_tail_stays_bounded() -> 
         assert seqs(await tail.after(32, tail.ticket(), 100)) == [33, 34, 35]
         assert seqs(await tail.after(33, tail.ticket(), 100)) == [34, 35]
         assert log.reads == [5, 32]
+
+    run(scenario())
+
+
+def test_a_log_that_went_back_is_not_served_from_memory() -> None:
+    """Failover to a standby that lacked the newest events: memory must not outlive them."""
+
+    async def scenario() -> None:
+        from umcr_console.server.tail import HistoryChanged
+
+        log = FakeLog()
+        tail = LogTail(log.read)
+        tail.bind()
+        log.commit(5)
+        old = await tail.after(0, tail.ticket(), 100)
+        # The new primary has only the first 3, then other events at 4 and 5.
+        log.events = log.events[:3]
+        log.commit(2)
+        assert [e.event_id for e in log.events[3:]] != [e.event_id for e in old[3:]]
+        # A stream at the old end reads on: the change is found, memory dropped.
+        try:
+            await tail.after(5, tail.ticket(), 100)
+        except HistoryChanged:
+            pass
+        else:
+            raise AssertionError("a stream on the old history must end")
+        # A console that reloaded at seq 3 gets the new events, not the old ones.
+        fresh = await tail.after(3, tail.ticket(), 100)
+        assert [e.event_id for e in fresh] == [e.event_id for e in log.events[3:]]
+
+    run(scenario())
+
+
+def test_forget_drops_memory() -> None:
+    async def scenario() -> None:
+        log = FakeLog()
+        tail = LogTail(log.read)
+        tail.bind()
+        log.commit(3)
+        await tail.after(0, tail.ticket(), 100)
+        reads = len(log.reads)
+        tail.forget()
+        log.events = log.events[:1]
+        log.commit(2)
+        again = await tail.after(1, tail.ticket(), 100)
+        assert len(log.reads) == reads + 1  # from the database, not memory
+        assert [e.event_id for e in again] == [e.event_id for e in log.events[1:]]
 
     run(scenario())

@@ -54,7 +54,7 @@ from .problems import BodyLimitMiddleware, install_error_handlers, problem_respo
 from .schemas import IncidentTimeline, Me
 from .scope import is_scoped, scope_for, visible_events
 from .settings import Settings
-from .tail import LogTail
+from .tail import HistoryChanged, LogTail
 
 log = logging.getLogger(__name__)
 
@@ -338,6 +338,7 @@ def _router(
                     )
                 except SQLAlchemyError as exc:
                     log.warning("event stream ends: database error: %s", describe(exc))
+                    tail.forget()  # a database that comes back may be another (failover)
                     return
                 if valid is None:
                     return
@@ -350,6 +351,11 @@ def _router(
             except SQLAlchemyError as exc:
                 # The client reconnects with Last-Event-ID; nothing is lost.
                 log.warning("event stream ends: database error: %s", describe(exc))
+                tail.forget()
+                return
+            except HistoryChanged as exc:
+                # The client reconnects, finds its cursor's event gone and reloads.
+                log.warning("event stream ends: %s (the database went back)", exc)
                 return
             if found:
                 shown = found
@@ -358,6 +364,7 @@ def _router(
                         shown = await run_in_threadpool(visible_events, engine, user, found)
                     except SQLAlchemyError as exc:
                         log.warning("event stream ends: database error: %s", describe(exc))
+                        tail.forget()
                         return
                 yield "".join(_sse_message(e) for e in shown)
                 cursor = found[-1].seq or cursor

@@ -425,6 +425,12 @@ class RedirectSender:
                     wait = await self.step(client)
                 except asyncio.CancelledError:
                     raise
+                except sa.exc.OperationalError as exc:
+                    # The database is down or failing over: expected, and said
+                    # once per round in a line, not a traceback per round.
+                    first = str(exc.orig or exc).strip().splitlines()[0]
+                    log.warning("redirect sender: database unavailable (%s); trying again", first)
+                    wait = self.config.poll
                 except Exception:
                     # A database hiccup must not end the sender; the next round retries.
                     log.exception("redirect sender: round failed; trying again")

@@ -29,6 +29,16 @@ from ..domain.events import Event
 Reader = Callable[[int, int], Awaitable[list[Event]]]
 
 
+class HistoryChanged(Exception):
+    """The database's log differs from what this process holds in memory.
+
+    The database went back under the process: a failover to a standby that
+    had not received the newest events, or a restore. The memory is dropped;
+    a stream whose cursor is on the old history must end, so that its
+    console reconnects, sees the change and reloads (docs/client.md).
+    """
+
+
 class LogTail:
     def __init__(self, read: Reader, *, capacity: int = 5000) -> None:
         self._read = read
@@ -43,6 +53,10 @@ class LogTail:
         self._events = []
         self._lock = asyncio.Lock()
         self._started = self._fresh = 0
+
+    def forget(self) -> None:
+        """Drop what memory holds (after a database error: the database may come back older)."""
+        self._events = []
 
     def ticket(self) -> int:
         """Take it together with the broadcaster's waiter, before ``after``."""
@@ -74,11 +88,30 @@ class LogTail:
                 return []  # a read begun after our ticket reached the end: nothing new
             self._started += 1
             number = self._started
-            found = await self._read(cursor, limit)
+            anchor = self._at(cursor)
+            if anchor is None:
+                found = await self._read(cursor, limit)
+            else:
+                # Read the event at the cursor too: the log in the database
+                # must still hold what memory holds there.
+                found = await self._read(cursor - 1, limit + 1)
+                if not found or found[0].seq != cursor or found[0].event_id != anchor.event_id:
+                    self._events = []
+                    raise HistoryChanged(
+                        f"the log no longer holds event {anchor.event_id} at seq {cursor}"
+                    )
+                found = found[1:]
             self._keep(cursor, found)
             if len(found) < limit:
                 self._fresh = max(self._fresh, number)
             return found
+
+    def _at(self, seq: int) -> Event | None:
+        """The event at ``seq`` if memory holds it."""
+        if not self._events or seq < 1:
+            return None
+        index = seq - (self._events[0].seq or 0)
+        return self._events[index] if 0 <= index < len(self._events) else None
 
     def _keep(self, cursor: int, found: list[Event]) -> None:
         if not found:

@@ -4,7 +4,8 @@ No Qt here: the UI adapts ``Workspace``'s plain-Python signals. docs/client.md
 describes the API.
 """
 
-from .db import LocalStore, StoreError, StoreLocked, StoreTooNew
+from .db import LocalStore, StoreDamaged, StoreError, StoreFull, StoreLocked, StoreTooNew
+from .recover import Recovery, open_store
 from .signals import Signal
 from .workspace import (
     ApplyResult,
@@ -20,11 +21,15 @@ __all__ = [
     "Counts",
     "LocalStore",
     "PendingItem",
+    "Recovery",
     "RejectionNotice",
     "Signal",
     "StateDiverged",
+    "StoreDamaged",
     "StoreError",
+    "StoreFull",
     "StoreLocked",
     "StoreTooNew",
     "Workspace",
+    "open_store",
 ]

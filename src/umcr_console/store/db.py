@@ -37,7 +37,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from ..domain.events import Event
@@ -71,6 +71,35 @@ class StoreLocked(StoreError):
 
 class StoreTooNew(StoreError):
     """The file was written by a newer version of the console."""
+
+
+class StoreDamaged(StoreError):
+    """The file is damaged on disk (a torn page, a truncated file, a broken header).
+
+    ``store.recover.open_store`` moves such a file aside, starts a new one and
+    recovers the unsent actions that can still be read.
+    """
+
+
+class StoreFull(StoreError):
+    """The disk (or the file's size limit) is full: the write was rolled back, nothing kept.
+
+    Everything committed before is intact; the same write succeeds once
+    there is space again.
+    """
+
+
+FULL_MESSAGE = (
+    "The disk holding this console's local store is full: the last action was NOT "
+    "saved. Everything saved before is safe. Free space on the disk (call IT), then "
+    "do the action again."
+)
+
+
+def _is_full(exc: BaseException) -> bool:
+    """SQLITE_FULL: "database or disk is full" (a full disk, or ``max_page_count``)."""
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
 
 
 # (store path, create) -> the store's 256-bit key; see keys.store_key.
@@ -191,13 +220,19 @@ class LocalStore:
             if "locked" in str(exc):
                 raise StoreLocked(f"{self.path} is open in another console process") from exc
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        except DatabaseError as exc:  # "file is not a database": a broken header
+            self._engine.dispose()
+            raise StoreDamaged(f"{self.path} is damaged: {exc.orig}") from exc
         self._dbapi: sqlite3.Connection = self._conn.connection.dbapi_connection  # type: ignore[assignment]
         self._sync = "FULL"
         try:
+            self._check_pages()
             self._migrate(migrations)
         except BaseException as exc:
             # Release the file (and its exclusive lock) before reporting.
             self.close()
+            if isinstance(exc, DatabaseError) and not isinstance(exc, OperationalError):
+                raise StoreDamaged(f"{self.path} is damaged: {exc.orig}") from exc
             if isinstance(exc, OperationalError):
                 raise StoreError(f"cannot upgrade {self.path}: {exc}") from exc
             if isinstance(exc, KeyUnavailable):
@@ -222,8 +257,27 @@ class LocalStore:
             # so SQLAlchemy does not open one first.
             self._dbapi.execute(f"PRAGMA synchronous={level}")
             self._sync = level
-        with self._conn.begin():
-            yield
+        try:
+            with self._conn.begin():
+                yield
+        except OperationalError as exc:
+            if _is_full(exc):
+                self._after_full()
+                raise StoreFull(FULL_MESSAGE) from exc
+            raise
+
+    def _after_full(self) -> None:
+        """SQLite may already have rolled back; make sure no transaction stays open."""
+        if self._dbapi.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._dbapi.execute("ROLLBACK")
+
+    def _check_pages(self) -> None:
+        """SQLite's quick check of every page at start (a shift's store: milliseconds)."""
+        found = [r[0] for r in self._conn.exec_driver_sql("PRAGMA quick_check").all()]
+        self._conn.rollback()
+        if found != ["ok"]:
+            raise StoreDamaged(f"{self.path} is damaged: {'; '.join(found[:3])}")
 
     @staticmethod
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:

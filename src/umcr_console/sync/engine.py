@@ -54,6 +54,7 @@ from ..protocol import (
     Snapshot,
     TokenResponse,
 )
+from ..store.db import StoreFull
 from ..store.signals import Signal
 from ..store.workspace import Counts, StateDiverged, Workspace
 from .backoff import Backoff
@@ -299,6 +300,10 @@ class SyncEngine:
                     if self._unauthorized_streak > 1:
                         await self._offline(exc)
                 except (httpx.HTTPError, LinkError, ValidationError, ValueError) as exc:
+                    await self._offline(exc)
+                except StoreFull as exc:
+                    # The disk is full: what the server sent cannot be kept yet.
+                    # Nothing is lost (the cursor did not move); retry with backoff.
                     await self._offline(exc)
                 except Exception as exc:  # a bug must not end syncing for the shift
                     log.exception("sync session failed unexpectedly")

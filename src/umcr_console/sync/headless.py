@@ -7,12 +7,18 @@ For load tests, crash tests and benchmarks (and a quick check of a server):
 
 Writes one JSON object per line to stdout, flushed at once:
 
+    {"recovered": {"message": m, "moved_to": path, "events": [id...], "unreadable": n}}
+                                                   the store was damaged and rebuilt (store/recover.py)
     {"ready": workstation_id, "pending": n}        the store is open, syncing starts
     {"ack": event_id, "t0": unix_s, "t": unix_s}   an action is durable (t0: submit began)
     {"seen": event_id, "seq": n, "t": unix_s, "recorded": unix_s}
                                                    a server event reached the view (--print-seen);
                                                    "recorded": the server's recorded_at
-    {"link": state, "t": unix_s}                   each change of the connection state
+    {"link": state, "text": s, "t": unix_s}        each change of the connection state, with
+                                                   the status bar's text ("offline since ..., N queued")
+    {"offline": text, "t": unix_s}                 each change of that text while offline
+    {"notice": text, "t": unix_s}                  something the dispatcher is told (e.g. the
+                                                   server runs another database)
     {"rejected": event_id, "code": c, "detail": d} the server refused one of our actions
     {"done": {...}}                                 drained (--drain), then it exits 0
     {"state": {"cursor": n, "pending": n, "digest": hex|null, "t": unix_s}}
@@ -51,7 +57,7 @@ from typing import Any
 
 from ..domain.events import Event
 from ..domain.state import State
-from ..store import LocalStore, RejectionNotice, Workspace
+from ..store import RejectionNotice, Workspace, open_store
 from .backoff import Backoff
 from .engine import LinkState, SyncEngine, SyncStatus
 from .traffic import ALL_KINDS, Traffic
@@ -131,7 +137,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace) -> int:
-    store = LocalStore(args.db)
+    store, recovery = open_store(args.db)
+    if recovery is not None:
+        _out(
+            recovered={
+                "message": recovery.message,
+                "moved_to": str(recovery.moved_to),
+                "events": [e.event_id for e in recovery.recovered],
+                "unreadable": recovery.unreadable,
+            }
+        )
     workspace = Workspace(store, actor=args.username, workstation_id=args.workstation)
     engine = SyncEngine(
         args.url,
@@ -145,10 +160,15 @@ async def run(args: argparse.Namespace) -> int:
     journal = Journal(args.journal) if args.journal else None
     last_link: list[LinkState] = []
 
+    last_text: list[str] = [""]
+
     def on_status(status: SyncStatus) -> None:
         if not last_link or last_link[-1] != status.link:
             last_link.append(status.link)
-            _out(link=str(status.link), t=time.time())
+            _out(link=str(status.link), text=status.text, t=time.time())
+        elif status.link == LinkState.OFFLINE and status.text != last_text[0]:
+            _out(offline=status.text, t=time.time())
+        last_text[0] = status.text
 
     def on_applied(events: list[Event]) -> None:
         now = time.time()
@@ -160,6 +180,7 @@ async def run(args: argparse.Namespace) -> int:
         _out(rejected=notice.event.event_id, code=notice.code, detail=notice.detail)
 
     engine.status_changed.connect(on_status)
+    engine.notice.connect(lambda text: _out(notice=text, t=time.time()))
     if args.print_seen:
         engine.events_applied.connect(on_applied)
     workspace.rejection_added.connect(on_rejected)

@@ -44,6 +44,7 @@ from ..domain.enums import EventType, IncidentState
 from ..domain.events import Event
 from ..domain.model import Incident, Team
 from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_timeline
+from ..store.db import StoreError
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from . import action_dialogs as dialogs
 from . import eido_dialog
@@ -73,6 +74,8 @@ from .text import plain
 from .theme import apply_theme, current_theme, largest_screen
 
 log = logging.getLogger(__name__)
+# The notice of an action the local store could not save (a full disk).
+STORE_NOTICE = "store:not-saved"
 # Roles that may open the audit viewer (server/audit.py AUDIT_ROLES).
 AUDIT_ROLES = frozenset({"supervisor", "admin"})
 
@@ -666,14 +669,34 @@ class MainWindow(QMainWindow):
         return self.submit_all([event])
 
     def submit_all(self, events: Sequence[Event]) -> bool:
-        """Submit ``events`` (one action) if the rules accept them all; else nothing."""
+        """Submit ``events`` (one action) if the rules accept them all; else nothing.
+
+        False when the rules refuse them, or when the local store could not
+        save the first (a full disk): then nothing is shown as done and the
+        dispatcher is told at once. A later step that fails after the first
+        saved is named in the notice.
+        """
         why = self.refusal(events)
         if why is not None:
             self.command_result.setText(f"✗ Not sent: {why}. Nothing was saved.")
             self.command_result.setStyleSheet("color: #ff7b72;")
             return False
-        for event in events:
-            self.workspace.submit(event)
+        for index, event in enumerate(events):
+            what = event.type.replace(".", " ").replace("_", " ")
+            try:
+                self.workspace.submit(event)
+            except StoreError as exc:
+                log.error("action %s not saved: %s", event.event_id, exc)
+                self.command_result.setText(f"✗ NOT SAVED: {what}. {exc}")
+                self.command_result.setStyleSheet("color: #ff7b72; font-weight: bold;")
+                self.notices.remove(STORE_NOTICE)  # newest on top, with the time of this failure
+                self.notices.add(
+                    Notice(STORE_NOTICE, "alert", f"NOT SAVED: {what}. {exc}", self.clock())
+                )
+                self.notices_dock.show()
+                self.notices_dock.raise_()
+                return index > 0  # the first saved: the action stands, the notice names the rest
+        self.notices.remove(STORE_NOTICE)  # saving works again
         what = events[-1].type.replace(".", " ").replace("_", " ") if events else ""
         self.command_result.setText(f"Saved: {what}")
         self.command_result.setStyleSheet("")
@@ -702,7 +725,12 @@ class MainWindow(QMainWindow):
 
     def _intake_submitted(self, events: list[Event]) -> None:
         if not self.submit_all(events):
-            return  # the form checked the same rules before closing: not expected
+            form = self._intake
+            if form is not None and self.notices.has(STORE_NOTICE):
+                # Not saved (a full disk): the form comes back with everything
+                # typed, to save again; closing it asks before throwing it away.
+                QTimer.singleShot(0, lambda: (setattr(form, "_clean_close", False), form.show()))
+            return
         self._intake = None  # the next call starts from an empty form
         self._select_saved(events[0].entity_id)
 
@@ -824,7 +852,7 @@ class MainWindow(QMainWindow):
             self.command_result.setStyleSheet("color: #ff7b72;")
             return
         if self.submit(event):
-            self.command.clear()  # refused: the line stays for correction
+            self.command.clear()  # refused or not saved: the line stays, to correct or run again
 
     # ---- notices and alerts -------------------------------------------------
     def _rejection_added(self, notice: RejectionNotice) -> None:
