@@ -233,6 +233,23 @@ class AuditPage(Answer):
     more: bool
 
 
+class KeyEnrolment(Wire):
+    """Extension: ``POST /keys``, a user's public key for signing actions on a workstation."""
+
+    workstation_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    # Ed25519, 32 bytes, base64url without padding.
+    public_key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class EnrolledKey(Answer):
+    """Extension: the answer to ``POST /keys``."""
+
+    key_id: str
+    username: str
+    workstation_id: str
+    enrolled_at: datetime
+
+
 __all__ = [
     "API_PREFIX",
     "KEEPALIVE_SECONDS",
@@ -242,11 +259,13 @@ __all__ = [
     "AuditPage",
     "AwareDatetime",
     "BatchResult",
+    "EnrolledKey",
     "Event",
     "EventBatch",
     "EventPage",
     "EventResult",
     "Health",
+    "KeyEnrolment",
     "Problem",
     "ProgramReport",
     "ReportDurations",

@@ -99,7 +99,10 @@ def test_a_submitted_event_shows_at_once_and_is_marked_pending(
     assert seen == [frozenset({event.entity_id})]
     assert counts == [Counts(pending=1, unsent=1, rejected=0, conflicts=0)]
     assert ws.confirmed.incidents == {}
-    assert [p.event for p in ws.pending_items()] == [event]
+    # The outbox records who made it (docs/security.md, "Who did it").
+    assert [p.event for p in ws.pending_items()] == [
+        event.model_copy(update={"author": "dispatcher1"})
+    ]
 
 
 def test_a_round_trip_ends_with_the_server_state_and_nothing_pending(

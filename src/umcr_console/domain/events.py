@@ -231,6 +231,16 @@ class Event(BaseModel):
     seq: int | None = None
     recorded_at: datetime | None = None
     actor: str | None = None
+    # Extensions (docs/server.md, "Authors"): the user who made the event and
+    # their signature, sent only when that is not the token's user (an action
+    # made offline before a shift change). Left out of the JSON when unset, so
+    # what a server sends and an older console reads is protocol v1 exactly.
+    author: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
+        default=None, exclude_if=lambda v: v is None
+    )
+    signature: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None, exclude_if=lambda v: v is None
+    )
 
 
 def make_event(

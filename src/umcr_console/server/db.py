@@ -233,6 +233,30 @@ audit_anchor = sa.Table(
     sa.Column("pruned_at", UtcDateTime, nullable=False),
 )
 
+# Ed25519 public keys of users, one per user and workstation it was made on
+# (docs/security.md, "Who did it"): what proves an action made offline is that
+# user's when another user's console sends it. Revoked with the user.
+author_keys = sa.Table(
+    "author_keys",
+    metadata,
+    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, index=True),
+    sa.Column("workstation_id", sa.String(100), nullable=False),
+    sa.Column("public_key", sa.String(64), nullable=False),
+    sa.Column("enrolled_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+# Who sent an event whose author (``events.actor``) is another user: the seq,
+# the token's user, and the author's key that proved it. One row per such event.
+event_submitters = sa.Table(
+    "event_submitters",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("submitted_by", sa.String(100), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+)
+
 # Execution option that makes a connection's next transaction a write transaction.
 WRITE_OPTION = "umcr_write"
 SQLITE_BUSY_TIMEOUT_MS = 30_000

@@ -49,11 +49,14 @@ from ..protocol import (
     EventPage,
     EventResult,
     Health,
+    KeyEnrolment,
     ProgramReport,
     ResultStatus,
     Snapshot,
     TokenResponse,
 )
+from ..store import authorship as authorkeys
+from ..store.authorship import AuthorKey
 from ..store.signals import Signal
 from ..store.workspace import Counts, StateDiverged, Workspace
 from .backoff import Backoff
@@ -68,6 +71,8 @@ PROGRESS_THRESHOLD = 50
 PAGE_LIMIT = 1000
 # Fields the server sets; a client never sends them.
 _SERVER_FIELDS = frozenset({"seq", "recorded_at", "actor"})
+# Sent only for an action another user made here (docs/server.md, "Authors").
+_AUTHOR_FIELDS = frozenset({"author", "signature"})
 
 
 def utcnow() -> datetime:
@@ -249,6 +254,8 @@ class SyncEngine:
         self._progress_done = 0
         self._unauthorized_streak = 0
         self._reload = False
+        # Users whose signing key the server confirmed in this run.
+        self._enrolled: set[str] = set()
 
     # -- public -------------------------------------------------------------
 
@@ -386,7 +393,9 @@ class SyncEngine:
     # -- session ------------------------------------------------------------
 
     async def _session(self) -> None:
+        await self._unlock_author_key(create=False)
         await self._sign_in()
+        await self._enrol_author_key()
         await self._check_server()
         self._unauthorized_streak = 0
         stream = asyncio.create_task(self._follow_stream(), name="umcr-sync-stream")
@@ -426,6 +435,59 @@ class SyncEngine:
             self.workspace.redact = redact
             self._reload = True
         self._set(login_required=False, login_detail="")
+
+    async def _unlock_author_key(self, *, create: bool) -> AuthorKey | None:
+        """The user's signing key, opened with the password (made if ``create``).
+
+        Opened before the first sign-in too, so actions made offline are
+        signed. Argon2id runs in a worker thread; the store is read and
+        written on this loop only.
+        """
+        username, password = self._username, self._password
+        key = self.workspace.author_key
+        if key is not None and key.username == username:
+            return key
+        if not password:
+            return None  # a token handed in without a password: nothing opens the key
+        loop = asyncio.get_running_loop()
+        entry = authorkeys.saved(self.workspace.store, username)
+        key = await loop.run_in_executor(None, authorkeys.unseal, entry, username, password)
+        if key is None and create:
+            key, entry = await loop.run_in_executor(None, authorkeys.seal_new, username, password)
+            authorkeys.save(self.workspace.store, username, entry)
+        if key is not None:
+            self.workspace.use_author_key(key)
+        return key
+
+    async def _enrol_author_key(self) -> None:
+        """Enrol the signed-in user's key with the server, once a run (docs/security.md, "Who did it")."""
+        username = self._username
+        if username in self._enrolled:
+            return
+        for _attempt in range(2):
+            key = await self._unlock_author_key(create=True)
+            if key is None:
+                return
+            body = KeyEnrolment(
+                workstation_id=self.workspace.workstation_id, public_key=key.public_key
+            )
+            response = await self._request("POST", "/keys", json=body.model_dump())
+            if response.status_code == 409:
+                # Revoked (the user was revoked since): a new key, enrolled afresh.
+                log.info("signing key of %s refused: %s", username, _detail(response))
+                self.workspace.use_author_key(None)
+                authorkeys.forget(self.workspace.store, username)
+                continue
+            if response.status_code in (404, 405):
+                log.info("this server does not enrol signing keys (an older version)")
+            elif response.status_code != 403:  # 403: a read-only role makes no actions
+                self._raise_for_status(response)
+                if not key.enrolled:
+                    self.workspace.use_author_key(
+                        authorkeys.mark_enrolled(self.workspace.store, key)
+                    )
+            self._enrolled.add(username)
+            return
 
     async def _check_server(self) -> None:
         """Clock offset, and which database the server runs: reload if it is not ours."""
@@ -620,6 +682,7 @@ class SyncEngine:
                 self._set(progress=(0, total_unsent))
             results = await self._post(batch)
             self.workspace.handle_results(results)
+            self._tell_held(batch, results)
             if results:
                 self._backoff.reset()
                 self._heard_from_server()
@@ -629,8 +692,29 @@ class SyncEngine:
                 remaining = self.workspace.counts.unsent
                 self._set(progress=(self._progress_done, self._progress_done + remaining))
 
+    def _tell_held(self, batch: list[Event], results: list[EventResult]) -> None:
+        """Say so when the server could not prove another user's actions are theirs."""
+        held = {r.event_id: r for r in results if r.code == RejectCode.AUTHOR_UNPROVEN}
+        if not held:
+            return
+        authors = sorted({e.author or "" for e in batch if e.event_id in held})
+        why = next(iter(held.values())).detail or ""
+        self._notify(
+            f"{len(held)} action(s) made on this workstation by {', '.join(authors)} are held: "
+            f"the server cannot prove they are theirs ({why}). They are not sent under "
+            f"{self.workspace.actor}'s name. {', '.join(authors)} can sign in here to send "
+            "them; tell a supervisor (the server has recorded it in the audit log)."
+        )
+
+    def _wire(self, event: Event) -> dict[str, Any]:
+        """An event as sent: author and signature only for another user's action."""
+        exclude = _SERVER_FIELDS
+        if event.author is None or event.author == self.workspace.actor:
+            exclude = _SERVER_FIELDS | _AUTHOR_FIELDS  # protocol v1 exactly
+        return event.model_dump(mode="json", exclude=exclude)
+
     async def _post(self, batch: list[Event]) -> list[EventResult]:
-        body = {"events": [e.model_dump(mode="json", exclude=_SERVER_FIELDS) for e in batch]}
+        body = {"events": [self._wire(e) for e in batch]}
         response = await self._request("POST", "/events", json=body)
         if response.status_code == 200:
             return BatchResult.model_validate(_lenient(BatchResult, response.json())).results
