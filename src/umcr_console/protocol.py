@@ -250,6 +250,46 @@ class EnrolledKey(Answer):
     enrolled_at: datetime
 
 
+class RecoverBatch(Wire):
+    """Extension: ``POST /recover``, events a console gives back after a restore.
+
+    Each as the server sent it (``seq`` the original one, ``server_sig`` set).
+    ``gap_ok``: the console waited for earlier lost events from other consoles
+    long enough; take these even though some before them never came.
+    """
+
+    workstation_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    gap_ok: bool = False
+    events: Annotated[list[Event], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class RecoverResult(Answer):
+    """``recovered`` (with its new seq), ``present`` (the log has it), ``later``
+    (an earlier lost event is still awaited: offer it again) or ``refused``."""
+
+    event_id: str
+    status: str
+    seq: int | None = None
+    detail: str | None = None
+
+
+class RecoverResults(Answer):
+    results: list[RecoverResult]
+
+
+class RecoveryReport(Answer):
+    """Extension: ``GET /recovery``, the latest restore from backup and how it healed."""
+
+    restored: bool
+    detected_at: datetime | None = None
+    fork_seq: int | None = None
+    lost_through: int | None = None
+    next_original: int | None = None
+    recovered: list[dict[str, str | int | None]] = Field(default_factory=list)
+    # Original seqs of the lost range that no console has given back (yet).
+    missing: list[int] = Field(default_factory=list)
+
+
 __all__ = [
     "API_PREFIX",
     "KEEPALIVE_SECONDS",
@@ -268,6 +308,10 @@ __all__ = [
     "KeyEnrolment",
     "Problem",
     "ProgramReport",
+    "RecoverBatch",
+    "RecoverResult",
+    "RecoverResults",
+    "RecoveryReport",
     "ReportDurations",
     "ReportFigures",
     "ResultStatus",

@@ -458,6 +458,11 @@ def test_incidents_closed_a_day_ago_leave_the_local_state(
     assert old.entity_id not in ws.view.incidents and old.entity_id not in ws.confirmed.incidents
     assert {kept.entity_id, still_open.entity_id} <= set(ws.view.incidents)
     assert changed == [frozenset({old.entity_id})]
+    # Its events stay for the recovery window (a restored server takes them back) ...
+    assert ws.store.log_events(old.entity_id) != []
+    now[0] += timedelta(hours=72)
+    ws.prune_closed()
+    # ... and no longer.
     assert ws.store.log_events(old.entity_id) == []
     ws.store.close()
     again = Workspace(LocalStore(tmp_path / "a.db"), actor="d", clock=lambda: now[0])

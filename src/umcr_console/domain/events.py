@@ -241,6 +241,12 @@ class Event(BaseModel):
     signature: Annotated[str, StringConstraints(max_length=200)] | None = Field(
         default=None, exclude_if=lambda v: v is None
     )
+    # Extension: the server's signature of an accepted event, sent only to a
+    # console that asks for it, so that after a restore from backup the server
+    # can take the event back from that console (docs/server.md, "Restore").
+    server_sig: Annotated[str, StringConstraints(max_length=100)] | None = Field(
+        default=None, exclude_if=lambda v: v is None
+    )
 
 
 def make_event(

@@ -360,6 +360,7 @@ def submit_batch(
                     "seq": None,
                     "author": None,
                     "signature": None,
+                    "server_sig": None,
                 }
             )
             decision = decide(view, event, now=now, seq=seq + 1)

@@ -57,7 +57,7 @@ from ..domain.rules import Changes, Rejection, decide
 from ..domain.state import State
 from ..protocol import EventResult, ResultStatus, Snapshot
 from .authorship import AuthorKey
-from .db import LocalStore, NewRejection, StoredRejection
+from .db import EVENT_WINDOW, LocalStore, NewRejection, StoredRejection
 from .describe import INCIDENT, TEAM, rejection_summary, subject_of
 from .signals import Signal
 
@@ -74,6 +74,8 @@ KEEP_CLOSED = timedelta(hours=24)
 # Personal data of incidents closed longer ago leaves the local file (issue 10):
 # what is still held of them is redacted, and old logged events lose theirs.
 PURGE_PERSONAL_AFTER = timedelta(hours=72)
+# Confirmed events kept (sealed) for a restored server to take back (issue 19).
+KEEP_EVENTS_FOR = EVENT_WINDOW
 
 WORKSTATION_ID = "workstation_id"
 
@@ -318,10 +320,13 @@ class Workspace:
         workstation_id: str | None = None,
         clock: Callable[[], datetime] = utcnow,
         purge_personal_after: timedelta = PURGE_PERSONAL_AFTER,
+        keep_events_for: timedelta = KEEP_EVENTS_FOR,
     ) -> None:
         self.store = store
         self._clock = clock
         self.purge_personal_after = purge_personal_after
+        # The recovery window: confirmed events kept for a restored server.
+        self.keep_events_for = keep_events_for
         self._actor = actor
         # Set for a user the server sends redacted data (the wall): the confirmed
         # state is redacted the same way, so it equals the server's snapshots.
@@ -764,11 +769,13 @@ class Workspace:
             # An open follow-up or handoff keeps it (the server's snapshot does too).
             if not incident.has_open_work
         ]
+        keep_after = self._clock() - self.keep_events_for
         if old:
-            self.store.forget_incidents(old)
+            self.store.forget_incidents(old, keep_events_after=keep_after)
             for incident_id in old:
                 del self.confirmed.incidents[incident_id]
             self._finish({(INCIDENT, incident_id) for incident_id in old})
+        self.store.prune_log(keep_after)
         self.purge_personal()
         return len(old)
 

@@ -51,6 +51,9 @@ from ..protocol import (
     Health,
     KeyEnrolment,
     ProgramReport,
+    RecoverBatch,
+    RecoverResults,
+    RecoveryReport,
     ResultStatus,
     Snapshot,
     TokenResponse,
@@ -66,6 +69,11 @@ log = logging.getLogger(__name__)
 
 # A stream with no byte for this many keep-alive intervals is dead.
 DEAD_STREAM_FACTOR = 2.5
+# Seconds a console waits for earlier lost events from other consoles before
+# the restored server takes its own past the gap (docs/server.md, "Restore").
+RECOVERY_PATIENCE = 10.0
+# Asks the server to sign the events it sends (kept for a restore from backup).
+SIGNATURES_HEADER = "UMCR-Event-Signatures"
 # A backlog at least this long shows progress while it is pushed.
 PROGRESS_THRESHOLD = 50
 PAGE_LIMIT = 1000
@@ -282,7 +290,10 @@ class SyncEngine:
             transport=self._transport,
             verify=self._verify,
             timeout=httpx.Timeout(self.request_timeout, connect=self.connect_timeout),
-            headers={"User-Agent": f"umcr-console/{__version__} ({self.workspace.workstation_id})"},
+            headers={
+                "User-Agent": f"umcr-console/{__version__} ({self.workspace.workstation_id})",
+                SIGNATURES_HEADER: "1",
+            },
         )
         self.workspace.submitted.connect(self._on_submitted)
         self.workspace.counts_changed.connect(self._on_counts)
@@ -516,6 +527,7 @@ class SyncEngine:
                 f"{cursor}: it runs another database (or a restored one). The console "
                 "reloads its state and sends its pending actions again."
             )
+            await self._give_back(cursor)
             await self._bootstrap(server_changed=True)
             return
         page = await self._page(cursor - 1, 1)
@@ -527,9 +539,65 @@ class SyncEngine:
                 "another database. The console reloads its state and sends its pending "
                 "actions again."
             )
+            await self._give_back(cursor)
             await self._bootstrap(server_changed=True)
         elif known is None:
             self.workspace.note_cursor_event_id(cursor, at_cursor.event_id)
+
+    async def _give_back(self, cursor: int) -> None:
+        """After a restore from backup: offer the server the events it lost that we hold.
+
+        Before the reload, which clears our log. The server takes each once,
+        in its original order (docs/server.md, "Restore from backup"); it
+        answers ``later`` while an earlier lost event may still come from
+        another console, and after ``RECOVERY_PATIENCE`` seconds we let it
+        take ours past that gap.
+        """
+        response = await self._request("GET", "/recovery")
+        if response.status_code in (403, 404, 405):
+            return  # an older server, or a role that may not write
+        self._raise_for_status(response)
+        restore = RecoveryReport.model_validate(_lenient(RecoveryReport, response.json()))
+        if not restore.restored or restore.fork_seq is None or restore.lost_through is None:
+            return
+        # Up to our cursor: the server widens its lost range to what it signed.
+        held = self.workspace.store.recoverable_events(restore.fork_seq, cursor)
+        if not held:
+            return
+        given = present = refused = 0
+        gap_ok = False
+        waited = 0.0
+        while held:
+            batch = held[: self._max_batch]
+            body = RecoverBatch(
+                workstation_id=self.workspace.workstation_id, gap_ok=gap_ok, events=batch
+            )
+            response = await self._request(
+                "POST", "/recover", json=body.model_dump(mode="json", exclude_none=False)
+            )
+            if response.status_code == 403:
+                return  # a role that may not write gives nothing back
+            self._raise_for_status(response)
+            results = RecoverResults.model_validate(_lenient(RecoverResults, response.json()))
+            later = {r.event_id for r in results.results if r.status == "later"}
+            given += sum(r.status == "recovered" for r in results.results)
+            present += sum(r.status == "present" for r in results.results)
+            refused += sum(r.status == "refused" for r in results.results)
+            held = [e for e in batch if e.event_id in later] + held[len(batch) :]
+            if later:
+                if waited >= RECOVERY_PATIENCE:
+                    gap_ok = True
+                else:
+                    await asyncio.sleep(1.0)
+                    waited += 1.0
+            else:
+                gap_ok = False
+        self._notify(
+            f"The server's log was restored from a backup (it ends at {restore.fork_seq}; "
+            f"it had reached {restore.lost_through}). This console gave back {given} event(s) "
+            f"it held ({present} were back already, {refused} refused); a supervisor sees "
+            "what no console held in the recovery report."
+        )
 
     async def _bootstrap(self, *, server_changed: bool) -> None:
         response = await self._request("GET", "/snapshot")
