@@ -4,6 +4,7 @@ Blocking work (database, Argon2) runs in the thread pool; the event loop only
 routes requests and feeds the SSE streams.
 """
 
+import asyncio
 import csv
 import io
 import logging
@@ -86,9 +87,20 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     signer = recovery.EventSigner()
     heads: list[recovery.HeadMarker] = []
 
-    def note_head(event: Event) -> None:
+    def write_head(event: Event) -> None:
         if heads and event.seq is not None:
-            heads[0].note(event.seq, event.event_id)
+            try:
+                heads[0].note(event.seq, event.event_id)
+            except OSError as exc:  # a full disk: restore detection may come late
+                log.warning("could not note the log's head: %s", exc)
+
+    def note_head(event: Event) -> None:
+        """Note the log's head off the event loop, after the answer: a file write
+        (no fsync), ordered by the marker itself, never delaying an acceptance."""
+        try:
+            asyncio.get_running_loop().run_in_executor(None, write_head, event)
+        except RuntimeError:  # no loop (seeding runs in a worker thread)
+            write_head(event)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
