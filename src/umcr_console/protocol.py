@@ -233,6 +233,63 @@ class AuditPage(Answer):
     more: bool
 
 
+class KeyEnrolment(Wire):
+    """Extension: ``POST /keys``, a user's public key for signing actions on a workstation."""
+
+    workstation_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    # Ed25519, 32 bytes, base64url without padding.
+    public_key: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class EnrolledKey(Answer):
+    """Extension: the answer to ``POST /keys``."""
+
+    key_id: str
+    username: str
+    workstation_id: str
+    enrolled_at: datetime
+
+
+class RecoverBatch(Wire):
+    """Extension: ``POST /recover``, events a console gives back after a restore.
+
+    Each as the server sent it (``seq`` the original one, ``server_sig`` set).
+    ``gap_ok``: the console waited for earlier lost events from other consoles
+    long enough; take these even though some before them never came.
+    """
+
+    workstation_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    gap_ok: bool = False
+    events: Annotated[list[Event], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class RecoverResult(Answer):
+    """``recovered`` (with its new seq), ``present`` (the log has it), ``later``
+    (an earlier lost event is still awaited: offer it again) or ``refused``."""
+
+    event_id: str
+    status: str
+    seq: int | None = None
+    detail: str | None = None
+
+
+class RecoverResults(Answer):
+    results: list[RecoverResult]
+
+
+class RecoveryReport(Answer):
+    """Extension: ``GET /recovery``, the latest restore from backup and how it healed."""
+
+    restored: bool
+    detected_at: datetime | None = None
+    fork_seq: int | None = None
+    lost_through: int | None = None
+    next_original: int | None = None
+    recovered: list[dict[str, str | int | None]] = Field(default_factory=list)
+    # Original seqs of the lost range that no console has given back (yet).
+    missing: list[int] = Field(default_factory=list)
+
+
 __all__ = [
     "API_PREFIX",
     "KEEPALIVE_SECONDS",
@@ -242,13 +299,19 @@ __all__ = [
     "AuditPage",
     "AwareDatetime",
     "BatchResult",
+    "EnrolledKey",
     "Event",
     "EventBatch",
     "EventPage",
     "EventResult",
     "Health",
+    "KeyEnrolment",
     "Problem",
     "ProgramReport",
+    "RecoverBatch",
+    "RecoverResult",
+    "RecoverResults",
+    "RecoveryReport",
     "ReportDurations",
     "ReportFigures",
     "ResultStatus",

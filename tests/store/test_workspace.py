@@ -99,7 +99,10 @@ def test_a_submitted_event_shows_at_once_and_is_marked_pending(
     assert seen == [frozenset({event.entity_id})]
     assert counts == [Counts(pending=1, unsent=1, rejected=0, conflicts=0)]
     assert ws.confirmed.incidents == {}
-    assert [p.event for p in ws.pending_items()] == [event]
+    # The outbox records who made it (docs/security.md, "Who did it").
+    assert [p.event for p in ws.pending_items()] == [
+        event.model_copy(update={"author": "dispatcher1"})
+    ]
 
 
 def test_a_round_trip_ends_with_the_server_state_and_nothing_pending(
@@ -455,6 +458,11 @@ def test_incidents_closed_a_day_ago_leave_the_local_state(
     assert old.entity_id not in ws.view.incidents and old.entity_id not in ws.confirmed.incidents
     assert {kept.entity_id, still_open.entity_id} <= set(ws.view.incidents)
     assert changed == [frozenset({old.entity_id})]
+    # Its events stay for the recovery window (a restored server takes them back) ...
+    assert ws.store.log_events(old.entity_id) != []
+    now[0] += timedelta(hours=72)
+    ws.prune_closed()
+    # ... and no longer.
     assert ws.store.log_events(old.entity_id) == []
     ws.store.close()
     again = Workspace(LocalStore(tmp_path / "a.db"), actor="d", clock=lambda: now[0])

@@ -132,6 +132,9 @@ class RejectCode(StrEnum):
     INVALID_PAYLOAD = "invalid_payload"
     FORBIDDEN = "forbidden"
     DUPLICATE_ENTITY = "duplicate_entity"
+    # Extension: the event names an author other than the token's user and the
+    # server cannot prove it is theirs (docs/security.md, "Who did it").
+    AUTHOR_UNPROVEN = "author_unproven"
 
 
 class EventType(StrEnum):

@@ -294,6 +294,22 @@ class Event(BaseModel):
     seq: int | None = None
     recorded_at: datetime | None = None
     actor: str | None = None
+    # Extensions (docs/server.md, "Authors"): the user who made the event and
+    # their signature, sent only when that is not the token's user (an action
+    # made offline before a shift change). Left out of the JSON when unset, so
+    # what a server sends and an older console reads is protocol v1 exactly.
+    author: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
+        default=None, exclude_if=lambda v: v is None
+    )
+    signature: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None, exclude_if=lambda v: v is None
+    )
+    # Extension: the server's signature of an accepted event, sent only to a
+    # console that asks for it, so that after a restore from backup the server
+    # can take the event back from that console (docs/server.md, "Restore").
+    server_sig: Annotated[str, StringConstraints(max_length=100)] | None = Field(
+        default=None, exclude_if=lambda v: v is None
+    )
 
 
 def make_event(

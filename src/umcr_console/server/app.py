@@ -4,12 +4,13 @@ Blocking work (database, Argon2) runs in the thread pool; the event loop only
 routes requests and feeds the SSE streams.
 """
 
+import asyncio
 import csv
 import io
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing, asynccontextmanager
 from datetime import UTC
 from typing import Annotated, Literal
@@ -40,7 +41,7 @@ from ..protocol import (
     TokenRequest,
     TokenResponse,
 )
-from . import audit, auth, eventlog, redirects, reporting
+from . import audit, auth, authorship, eventlog, recovery, redirects, reporting
 from .access import Credentials, signed_in
 from .auth import Principal
 from .broadcast import Broadcaster
@@ -89,6 +90,25 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     tail = LogTail(read_log)
     # Names this instance in its PostgreSQL notifications (server/notify.py).
     origin = uuid.uuid4().hex[:12]
+    # Restore from backup (server/recovery.py): the key that signs accepted
+    # events and the head of the log, both kept outside the database.
+    signer = recovery.EventSigner()
+    heads: list[recovery.HeadMarker] = []
+
+    def write_head(event: Event) -> None:
+        if heads and event.seq is not None:
+            try:
+                heads[0].note(event.seq, event.event_id)
+            except OSError as exc:  # a full disk: restore detection may come late
+                log.warning("could not note the log's head: %s", exc)
+
+    def note_head(event: Event) -> None:
+        """Note the log's head off the event loop, after the answer: a file write
+        (no fsync), ordered by the marker itself, never delaying an acceptance."""
+        try:
+            asyncio.get_running_loop().run_in_executor(None, write_head, event)
+        except RuntimeError:  # no loop (seeding runs in a worker thread)
+            write_head(event)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -103,10 +123,18 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         )
         if listener is not None:
             listener.start()
+        marker = recovery.HeadMarker(
+            signer.path.parent, await anyio.to_thread.run_sync(recovery.database_id, engine)
+        )
+        heads.append(marker)
+        await anyio.to_thread.run_sync(
+            lambda: recovery.detect_restore(engine, marker, now=settings.clock())
+        )
         seeded = await anyio.to_thread.run_sync(
             lambda: eventlog.seed_roster(engine, settings.deployment, now=settings.clock())
         )
         if seeded.accepted:
+            note_head(seeded.accepted[-1])
             log.info("roster: %d team(s) added from the configuration", len(seeded.accepted))
         try:
             yield
@@ -133,15 +161,30 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # Outermost: every answer, errors and 413s included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware)
     app.state.origin = origin
-    app.include_router(_router(settings, engine, broadcaster, tail, origin))
+    app.include_router(_router(settings, engine, broadcaster, tail, origin, signer, note_head))
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
     app.include_router(redirects.router(settings, engine, broadcaster))
     app.include_router(audit.router(settings, engine))  # GET /audit, the daily prune
+    # POST /keys: users' signing keys for actions made offline (server/authorship.py).
+    app.include_router(authorship.router(settings, engine))
+
+    def recovered(last: Event) -> None:
+        broadcaster.notify()
+        note_head(last)
+
+    # GET /recovery, POST /recover: healing a restored log from the consoles.
+    app.include_router(recovery.router(settings, engine, signer, recovered, origin))
     return app
 
 
 def _router(
-    settings: Settings, engine: Engine, broadcaster: Broadcaster, tail: LogTail, origin: str
+    settings: Settings,
+    engine: Engine,
+    broadcaster: Broadcaster,
+    tail: LogTail,
+    origin: str,
+    signer: recovery.EventSigner,
+    note_head: Callable[[Event], None],
 ) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     User = Annotated[Principal, Depends(signed_in(engine, settings))]
@@ -264,6 +307,7 @@ def _router(
         )
         if outcome.accepted:
             broadcaster.notify()
+            note_head(outcome.accepted[-1])
         return BatchResult(results=outcome.results)
 
     @router.get("/events", response_model=EventPage, tags=["events"], responses=_PROBLEMS)
@@ -271,9 +315,16 @@ def _router(
         user: User,
         after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+        umcr_event_signatures: Annotated[str | None, Header()] = None,
     ) -> EventPage:
-        """Accepted events with seq > ``after``, ascending; ``last_seq`` is the server's newest."""
+        """Accepted events with seq > ``after``, ascending; ``last_seq`` is the server's newest.
+
+        *Extension*: with the header ``UMCR-Event-Signatures: 1`` each event a
+        user gets unredacted carries ``server_sig`` (docs/server.md, "Restore").
+        """
         found, last = eventlog.read_events(engine, after, limit)
+        if umcr_event_signatures == "1":
+            found = recovery.signed_events(signer, user, found)
         return EventPage(events=visible_events(engine, user, found), last_seq=last)
 
     @router.get(
@@ -288,6 +339,7 @@ def _router(
         credentials: Credentials,
         after: Annotated[int | None, Query(ge=0, le=MAX_SEQ)] = None,
         last_event_id: Annotated[str | None, Header()] = None,
+        umcr_event_signatures: Annotated[str | None, Header()] = None,
     ) -> StreamingResponse:
         """Server-Sent Events: every accepted event after the cursor, then live.
 
@@ -298,12 +350,19 @@ def _router(
         if cursor is None:
             cursor = await run_in_threadpool(eventlog.read_last_seq, engine)
         return StreamingResponse(
-            _sse(user, cursor, credentials.credentials if credentials else ""),
+            _sse(
+                user,
+                cursor,
+                credentials.credentials if credentials else "",
+                signed=umcr_event_signatures == "1",
+            ),
             media_type="text/event-stream",
             headers={"X-Accel-Buffering": "no"},  # Cache-Control: no-store, as every answer
         )
 
-    async def _sse(user: Principal, cursor: int, token: str) -> AsyncIterator[str]:
+    async def _sse(
+        user: Principal, cursor: int, token: str, *, signed: bool = False
+    ) -> AsyncIterator[str]:
         slot = _StreamSlot()
         mine = open_streams.setdefault(token, [])
         mine.append(slot)
@@ -311,7 +370,9 @@ def _router(
             older.ended = True
         del mine[:-MAX_STREAMS_PER_TOKEN]
         try:
-            async with aclosing(_sse_messages(user, cursor, token, slot)) as messages:
+            async with aclosing(
+                _sse_messages(user, cursor, token, slot, signed=signed)
+            ) as messages:
                 async for message in messages:
                     yield message
         finally:
@@ -321,7 +382,7 @@ def _router(
                 del open_streams[token]
 
     async def _sse_messages(
-        user: Principal, cursor: int, token: str, slot: _StreamSlot
+        user: Principal, cursor: int, token: str, slot: _StreamSlot, *, signed: bool
     ) -> AsyncIterator[str]:
         keepalive = settings.keepalive
         scoped = is_scoped(user)
@@ -358,7 +419,7 @@ def _router(
                 log.warning("event stream ends: %s (the database went back)", exc)
                 return
             if found:
-                shown = found
+                shown = recovery.signed_events(signer, user, found) if signed else found
                 if scoped or user.role == Role.WALL:
                     try:
                         shown = await run_in_threadpool(visible_events, engine, user, found)

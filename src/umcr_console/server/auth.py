@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.enums import Role
 from ..domain.ids import name_id
-from . import audit
+from . import audit, authorship
 from .db import login_failures, tokens, users, utc_now, write_transaction
 
 DEFAULT_TOKEN_TTL = timedelta(hours=12)  # a shift
@@ -311,12 +311,15 @@ def revoke_user(engine: Engine, username: str, *, actor: str = "system") -> int:
             .where(tokens.c.username == username, tokens.c.revoked.is_(False))
             .values(revoked=True)
         ).rowcount
+        now = utc_now()
+        # Their signing keys too: nothing they signed offline is taken as theirs now.
+        keys = authorship.revoke_keys(conn, username, at=now)
         audit.record(
             conn,
             audit.USER_REVOKED,
             actor,
-            at=utc_now(),
+            at=now,
             entity_id=username,
-            detail=f"{count} token(s) revoked",
+            detail=f"{count} token(s) revoked" + (f", {keys} signing key(s)" if keys else ""),
         )
         return count

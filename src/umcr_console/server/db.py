@@ -235,6 +235,63 @@ audit_anchor = sa.Table(
     sa.Column("pruned_at", UtcDateTime, nullable=False),
 )
 
+# Ed25519 public keys of users, one per user and workstation it was made on
+# (docs/security.md, "Who did it"): what proves an action made offline is that
+# user's when another user's console sends it. Revoked with the user.
+author_keys = sa.Table(
+    "author_keys",
+    metadata,
+    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, index=True),
+    sa.Column("workstation_id", sa.String(100), nullable=False),
+    sa.Column("public_key", sa.String(64), nullable=False),
+    sa.Column("enrolled_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+# Who sent an event whose author (``events.actor``) is another user: the seq,
+# the token's user, and the author's key that proved it. One row per such event.
+event_submitters = sa.Table(
+    "event_submitters",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("submitted_by", sa.String(100), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+)
+
+# Restore from a backup (docs/server.md, "Restore from backup"): this database's
+# identity (kept by a backup, so the server can tell its own log was restored),
+# each restore the server detected, and what consoles gave back of the lost events.
+server_identity = sa.Table(
+    "server_identity",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("database_id", sa.String(32), nullable=False),
+)
+restores = sa.Table(
+    "restores",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("detected_at", UtcDateTime, nullable=False),
+    # The restored log ends at fork_seq; the log before the restore had reached lost_through.
+    sa.Column("fork_seq", sa.BigInteger, nullable=False),
+    sa.Column("lost_through", sa.BigInteger, nullable=False),
+)
+recovered_events = sa.Table(
+    "recovered_events",
+    metadata,
+    sa.Column("restore_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("original_seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    # Its seq now (recovered or already present); None if it could not be applied.
+    sa.Column("seq", sa.BigInteger, nullable=True),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("workstation_id", sa.String(100), nullable=False),
+    sa.Column("submitted_by", sa.String(100), nullable=False),
+    sa.Column("detail", sa.String(500), nullable=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+)
+
 # Execution option that makes a connection's next transaction a write transaction.
 WRITE_OPTION = "umcr_write"
 SQLITE_BUSY_TIMEOUT_MS = 30_000

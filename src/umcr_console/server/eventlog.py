@@ -31,7 +31,7 @@ from ..domain.model import Incident, Team
 from ..domain.permissions import may_submit
 from ..domain.rules import Changes, Rejection, decide
 from ..protocol import EventResult, ResultStatus
-from . import audit
+from . import audit, authorship
 from .auth import Principal
 from .db import (
     events,
@@ -308,10 +308,15 @@ def submit_batch(
         providers: set[tuple[str, str]] = set()
         # Every accepted and rejected event is audited in this transaction (server/audit.py).
         trail = audit.BatchTrail(principal.username, view, now)
+        # Events made by another user (a shift change offline): server/authorship.py.
+        prover = authorship.Prover(conn)
+        scopes: dict[str, ProviderScope | None] = {principal.username: scope}
+        submitters: list[dict[str, Any]] = []
 
-        def reject(sent: Event, rejection: Rejection) -> None:
+        def reject(sent: Event, rejection: Rejection, acting: Principal = principal) -> None:
             outcome.results.append(_rejected(sent, rejection))
             trail.rejected(sent, rejection)
+            _attribute(trail, acting, principal)
 
         for sent in batch:
             if sent.event_id in known:
@@ -323,11 +328,22 @@ def submit_batch(
                     )
                 )
                 continue
-            reason = may_submit(principal.role, sent.type, sent.entity_id, principal.team_id)
-            if reason is None and scope is not None:
-                reason = _out_of_scope(scope, conn, view, sent)
+            acting, key_id = principal, None
+            if sent.author is not None and sent.author != principal.username:
+                proven = prover.prove(sent)
+                if isinstance(proven, Rejection):
+                    reject(sent, proven)
+                    continue
+                acting, key_id = proven.principal, proven.key_id
+                if acting.username not in scopes:
+                    scopes[acting.username] = scope_for(conn, acting)
+            # The author's own rights and scope, as they are now.
+            reason = may_submit(acting.role, sent.type, sent.entity_id, acting.team_id)
+            acting_scope = scopes[acting.username]
+            if reason is None and acting_scope is not None:
+                reason = _out_of_scope(acting_scope, conn, view, sent)
             if reason is not None:
-                reject(sent, Rejection(RejectCode.FORBIDDEN, reason))
+                reject(sent, Rejection(RejectCode.FORBIDDEN, reason), acting)
                 continue
             try:
                 occurred_at = sent.occurred_at.astimezone(UTC)
@@ -339,24 +355,32 @@ def submit_batch(
             event = sent.model_copy(
                 update={
                     "occurred_at": occurred_at,
-                    "actor": principal.username,
+                    "actor": acting.username,
                     "recorded_at": now,
                     "seq": None,
+                    "author": None,
+                    "signature": None,
+                    "server_sig": None,
                 }
             )
             decision = decide(view, event, now=now, seq=seq + 1)
             if isinstance(decision, Rejection):
-                reject(sent, decision)
+                reject(sent, decision, acting)
                 continue
             problem = _checked(decision)
             if problem is not None:
-                reject(sent, problem)
+                reject(sent, problem, acting)
                 continue
             seq += 1
             known[event.event_id] = seq
             stored = event.model_copy(update={"seq": seq})
             rows.append(_event_row(stored, _related_incident(stored, decision)))
             trail.accepted(rows[-1], decision)  # before apply: the view has the old state
+            _attribute(trail, acting, principal, key_id)
+            if key_id is not None:
+                submitters.append(
+                    {"seq": seq, "submitted_by": principal.username, "key_id": key_id}
+                )
             view.apply(decision)
             providers |= _assigned_providers(event, decision)
             outcome.accepted.append(stored)
@@ -367,6 +391,7 @@ def submit_batch(
             conn.execute(sa.insert(events), rows)
             view.flush()
             _insert_providers(conn, providers)
+            authorship.record_submitters(conn, submitters)
             conn.execute(sa.update(server_state).where(server_state.c.id == 1).values(last_seq=seq))
             if not is_sqlite(engine):
                 # Delivered by PostgreSQL at commit, and only if it commits:
@@ -376,6 +401,24 @@ def submit_batch(
     # Leaving the block committed the transaction (durably: synchronous=FULL on
     # SQLite, fsync on PostgreSQL) before anyone is told "accepted".
     return outcome
+
+
+def _attribute(
+    trail: audit.BatchTrail,
+    acting: Principal,
+    submitter: Principal,
+    key_id: str | None = None,
+) -> None:
+    """The newest audit row names the author; and who sent it, if another user did."""
+    if acting is submitter:
+        return
+    row = trail.entries[-1]
+    row["actor"] = acting.username
+    sent_by = f"submitted by {submitter.username}"
+    if key_id is not None:
+        sent_by += f" with {acting.username}'s key {key_id}"
+    detail = f"{row['detail']}; {sent_by}" if row["detail"] else sent_by
+    row["detail"] = detail[:500]  # the column's length (audit.entry cuts the same way)
 
 
 def _out_of_scope(

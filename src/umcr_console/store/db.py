@@ -22,7 +22,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,8 @@ from .schema import (
 )
 
 CURSOR_SEQ = "cursor_seq"
+# Confirmed events are kept this long for a restored server to take back (issue 19).
+EVENT_WINDOW = timedelta(hours=72)
 CURSOR_EVENT_ID = "cursor_event_id"
 
 
@@ -539,18 +541,62 @@ class LocalStore:
         ids = list(self._conn.execute(old, {"cutoff": cutoff.isoformat()}).scalars())
         self._conn.rollback()
         if ids:
-            self.forget_incidents(ids)
+            # Their events stay for the default recovery window; the workspace
+            # prunes with its own window right after loading.
+            self.forget_incidents(ids, keep_events_after=datetime.now(UTC) - EVENT_WINDOW)
 
-    def forget_incidents(self, incident_ids: Sequence[str]) -> None:
-        """Drop confirmed incidents and their logged events (closed long ago)."""
+    def forget_incidents(
+        self, incident_ids: Sequence[str], *, keep_events_after: datetime | None = None
+    ) -> None:
+        """Drop confirmed incidents and their logged events (closed long ago).
+
+        Logged events recorded after ``keep_events_after`` stay: the recovery
+        window, from which a restored server takes back what it lost.
+        """
         with self._transaction():
             for start in range(0, len(incident_ids), 500):
                 chunk = incident_ids[start : start + 500]
                 self._conn.execute(
                     delete(confirmed_incident).where(confirmed_incident.c.id.in_(chunk))
                 )
-                self._conn.execute(delete(event_log).where(event_log.c.entity_id.in_(chunk)))
+                logged = delete(event_log).where(event_log.c.entity_id.in_(chunk))
+                if keep_events_after is not None:
+                    logged = logged.where(
+                        text(
+                            "julianday(json_extract(data, '$.recorded_at')) < julianday(:cut)"
+                        ).bindparams(cut=keep_events_after.isoformat())
+                    )
+                self._conn.execute(logged)
         self._wipe_wal()
+
+    def prune_log(self, cutoff: datetime) -> int:
+        """Drop logged events recorded before ``cutoff`` that are not about a held incident.
+
+        What the recovery window no longer needs (team events included, which
+        otherwise grew without bound); an incident still held keeps its events
+        for its timeline.
+        """
+        with self._transaction():
+            result = self._conn.exec_driver_sql(
+                "DELETE FROM event_log WHERE julianday(json_extract(data, '$.recorded_at'))"
+                " < julianday(?) AND entity_id NOT IN (SELECT id FROM confirmed_incident)",
+                (cutoff.isoformat(),),
+            )
+        if result.rowcount:
+            self._wipe_wal()
+        return int(result.rowcount)
+
+    def recoverable_events(self, after_seq: int, through_seq: int) -> list[Event]:
+        """Logged events in (after_seq, through_seq] that carry the server's signature, in order."""
+        rows = self._conn.execute(
+            select(event_log.c.data)
+            .where(event_log.c.seq > after_seq, event_log.c.seq <= through_seq)
+            .order_by(event_log.c.seq)
+        ).scalars()
+        with _opening():
+            found = [self._codec.event(data) for data in rows]
+        self._conn.rollback()
+        return [e for e in found if e.server_sig]
 
     def purge_personal(self, redacted: Sequence[Incident], *, cutoff: datetime) -> int:
         """Remove personal data that is past keeping; how many rows changed.

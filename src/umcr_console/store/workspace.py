@@ -48,7 +48,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..domain.enums import EventType, IncidentState
+from ..domain.enums import EventType, IncidentState, RejectCode
 from ..domain.events import PAYLOAD_MODELS, Event, make_event
 from ..domain.ids import uuid7
 from ..domain.model import Incident, Team
@@ -56,7 +56,8 @@ from ..domain.privacy import PERSONAL_PAYLOAD_KEYS, redact_incident, redact_team
 from ..domain.rules import Changes, Rejection, decide, first_rejection
 from ..domain.state import State
 from ..protocol import EventResult, ResultStatus, Snapshot
-from .db import LocalStore, NewRejection, StoredRejection
+from .authorship import AuthorKey
+from .db import EVENT_WINDOW, LocalStore, NewRejection, StoredRejection
 from .describe import INCIDENT, TEAM, rejection_summary, subject_of
 from .signals import Signal
 
@@ -73,6 +74,8 @@ KEEP_CLOSED = timedelta(hours=24)
 # Personal data of incidents closed longer ago leaves the local file (issue 10):
 # what is still held of them is redacted, and old logged events lose theirs.
 PURGE_PERSONAL_AFTER = timedelta(hours=72)
+# Confirmed events kept (sealed) for a restored server to take back (issue 19).
+KEEP_EVENTS_FOR = EVENT_WINDOW
 
 WORKSTATION_ID = "workstation_id"
 
@@ -185,8 +188,10 @@ class _Entry:
     ) -> None:
         self.local_seq = local_seq
         self.event = event
-        # Judged as the server will judge it: with our user as the actor, so
-        # the predicted values (note authors, created_by) match the server's.
+        # Judged as the server will judge it: with its author (our user if it
+        # names none) as the actor, so the predicted values (note authors,
+        # created_by) match the server's.
+        actor = event.author or actor
         self.judged = event.model_copy(update={"actor": actor}) if actor else event
         self.enqueued_at = enqueued_at
         self.accepted_seq = accepted_seq
@@ -315,10 +320,13 @@ class Workspace:
         workstation_id: str | None = None,
         clock: Callable[[], datetime] = utcnow,
         purge_personal_after: timedelta = PURGE_PERSONAL_AFTER,
+        keep_events_for: timedelta = KEEP_EVENTS_FOR,
     ) -> None:
         self.store = store
         self._clock = clock
         self.purge_personal_after = purge_personal_after
+        # The recovery window: confirmed events kept for a restored server.
+        self.keep_events_for = keep_events_for
         self._actor = actor
         # Set for a user the server sends redacted data (the wall): the confirmed
         # state is redacted the same way, so it equals the server's snapshots.
@@ -348,6 +356,9 @@ class Workspace:
         self._marks: set[Key] = set()
         self._now = clock()
         self._rejected = [RejectionNotice.from_stored(r) for r in store.rejections()]
+        # Event ids the server would not take as their author's (author_unproven).
+        self._held: set[str] = set()
+        self.author_key: AuthorKey | None = None
         self._last_counts = self.counts
         for row in store.load_outbox():
             self._add_entry(
@@ -380,7 +391,8 @@ class Workspace:
             return
         self._actor = username
         for entry in self._entries.values():
-            entry.judged = entry.event.model_copy(update={"actor": username or None})
+            actor = entry.event.author or username or None
+            entry.judged = entry.event.model_copy(update={"actor": actor})
         self._reload_view()
 
     @property
@@ -423,14 +435,50 @@ class Workspace:
         ]
 
     def unsent(self, limit: int) -> list[Event]:
-        """The oldest events the server has not accepted yet, in order (for the sync engine)."""
+        """The oldest events the server has not accepted yet, in order (for the sync engine).
+
+        One author per batch: the actions another user made here before a
+        shift change go in batches of their own, so if the server cannot prove
+        they are that user's, none of ours is judged in a batch without them.
+        Held events are left out (``held_items``), and so is every later event
+        about the same incident or team, which would be judged without them.
+        """
         out: list[Event] = []
+        blocked: set[Key] = set()
+        author: str | None = None
         for entry in self._entries.values():
-            if entry.accepted_seq is None:
-                out.append(entry.event)
-                if len(out) >= limit:
-                    break
+            if entry.accepted_seq is not None:
+                continue
+            if self._is_held(entry) or entry.refs & blocked:
+                blocked |= entry.refs
+                continue
+            made_by = entry.event.author or self._actor
+            if out and made_by != author:
+                break
+            author = made_by
+            out.append(entry.event)
+            if len(out) >= limit:
+                break
         return out
+
+    def _is_held(self, entry: _Entry) -> bool:
+        return entry.event.event_id in self._held and entry.event.author != self._actor
+
+    def held_items(self) -> list[PendingItem]:
+        """Pending events held because the server could not prove their author.
+
+        They stay in the outbox, never sent under another name; they go when
+        their author signs in on this workstation (or a supervisor decides).
+        """
+        return [
+            PendingItem(e.local_seq, e.event, e.enqueued_at, e.accepted_seq, e.conflict)
+            for e in self._entries.values()
+            if self._is_held(e)
+        ]
+
+    def use_author_key(self, key: AuthorKey | None) -> None:
+        """The signed-in user's signing key: every action submitted from now on carries it."""
+        self.author_key = key
 
     def check(self, event: Event) -> Rejection | None:
         """What the rules say about ``event`` on the current view, without submitting it."""
@@ -477,6 +525,17 @@ class Workspace:
             raise ValueError(f"event {event.event_id} is already pending")
         if event.seq is not None:
             raise ValueError("a new event has no seq: the server gives it")
+        if event.author is None and self._actor:
+            # Who made it, proved by their key, so that it is still theirs if
+            # another user is signed in when it reaches the server.
+            key = (
+                self.author_key
+                if self.author_key and self.author_key.username == self._actor
+                else None
+            )
+            event = event.model_copy(update={"author": self._actor})
+            if key is not None:
+                event = event.model_copy(update={"signature": key.sign(event)})
         enqueued_at = self._clock()
         local_seq = self.store.enqueue(event, enqueued_at=enqueued_at)
         self._now = enqueued_at
@@ -580,10 +639,16 @@ class Workspace:
         accepted: dict[str, int] = {}
         confirmed: list[_Entry] = []
         rejected: list[tuple[_Entry, NewRejection]] = []
+        held: list[_Entry] = []
         now = self._clock()
         for result in results:
             entry = self._by_event_id.get(result.event_id)
             if entry is None:
+                continue
+            if result.code == RejectCode.AUTHOR_UNPROVEN and entry.event.author != self._actor:
+                # Not a judgement of the action: the server cannot tell it is its
+                # author's. It stays here, held, never sent under our name.
+                held.append(entry)
                 continue
             if result.status in (ResultStatus.ACCEPTED, ResultStatus.DUPLICATE):
                 if result.seq is None:
@@ -610,7 +675,12 @@ class Workspace:
                         ),
                     )
                 )
+        for entry in held:
+            self._held.add(entry.event.event_id)
+            self._marks |= entry.refs
         if not (accepted or confirmed or rejected):
+            if held:
+                self._emit_counts()
             return []
         ids = self.store.commit_results(
             accepted=accepted,
@@ -708,11 +778,13 @@ class Workspace:
             # An open follow-up or handoff keeps it (the server's snapshot does too).
             if not incident.has_open_work
         ]
+        keep_after = self._clock() - self.keep_events_for
         if old:
-            self.store.forget_incidents(old)
+            self.store.forget_incidents(old, keep_events_after=keep_after)
             for incident_id in old:
                 del self.confirmed.incidents[incident_id]
             self._finish({(INCIDENT, incident_id) for incident_id in old})
+        self.store.prune_log(keep_after)
         self.purge_personal()
         return len(old)
 

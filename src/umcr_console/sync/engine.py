@@ -49,11 +49,17 @@ from ..protocol import (
     EventPage,
     EventResult,
     Health,
+    KeyEnrolment,
     ProgramReport,
+    RecoverBatch,
+    RecoverResults,
+    RecoveryReport,
     ResultStatus,
     Snapshot,
     TokenResponse,
 )
+from ..store import authorship as authorkeys
+from ..store.authorship import AuthorKey
 from ..store.db import StoreFull
 from ..store.signals import Signal
 from ..store.workspace import Counts, StateDiverged, Workspace
@@ -64,11 +70,18 @@ log = logging.getLogger(__name__)
 
 # A stream with no byte for this many keep-alive intervals is dead.
 DEAD_STREAM_FACTOR = 2.5
+# Seconds a console waits for earlier lost events from other consoles before
+# the restored server takes its own past the gap (docs/server.md, "Restore").
+RECOVERY_PATIENCE = 10.0
+# Asks the server to sign the events it sends (kept for a restore from backup).
+SIGNATURES_HEADER = "UMCR-Event-Signatures"
 # A backlog at least this long shows progress while it is pushed.
 PROGRESS_THRESHOLD = 50
 PAGE_LIMIT = 1000
 # Fields the server sets; a client never sends them.
 _SERVER_FIELDS = frozenset({"seq", "recorded_at", "actor"})
+# Sent only for an action another user made here (docs/server.md, "Authors").
+_AUTHOR_FIELDS = frozenset({"author", "signature"})
 
 
 def utcnow() -> datetime:
@@ -250,6 +263,8 @@ class SyncEngine:
         self._progress_done = 0
         self._unauthorized_streak = 0
         self._reload = False
+        # Users whose signing key the server confirmed in this run.
+        self._enrolled: set[str] = set()
 
     # -- public -------------------------------------------------------------
 
@@ -276,7 +291,10 @@ class SyncEngine:
             transport=self._transport,
             verify=self._verify,
             timeout=httpx.Timeout(self.request_timeout, connect=self.connect_timeout),
-            headers={"User-Agent": f"umcr-console/{__version__} ({self.workspace.workstation_id})"},
+            headers={
+                "User-Agent": f"umcr-console/{__version__} ({self.workspace.workstation_id})",
+                SIGNATURES_HEADER: "1",
+            },
         )
         self.workspace.submitted.connect(self._on_submitted)
         self.workspace.counts_changed.connect(self._on_counts)
@@ -391,7 +409,9 @@ class SyncEngine:
     # -- session ------------------------------------------------------------
 
     async def _session(self) -> None:
+        await self._unlock_author_key(create=False)
         await self._sign_in()
+        await self._enrol_author_key()
         await self._check_server()
         self._unauthorized_streak = 0
         stream = asyncio.create_task(self._follow_stream(), name="umcr-sync-stream")
@@ -432,6 +452,59 @@ class SyncEngine:
             self._reload = True
         self._set(login_required=False, login_detail="")
 
+    async def _unlock_author_key(self, *, create: bool) -> AuthorKey | None:
+        """The user's signing key, opened with the password (made if ``create``).
+
+        Opened before the first sign-in too, so actions made offline are
+        signed. Argon2id runs in a worker thread; the store is read and
+        written on this loop only.
+        """
+        username, password = self._username, self._password
+        key = self.workspace.author_key
+        if key is not None and key.username == username:
+            return key
+        if not password:
+            return None  # a token handed in without a password: nothing opens the key
+        loop = asyncio.get_running_loop()
+        entry = authorkeys.saved(self.workspace.store, username)
+        key = await loop.run_in_executor(None, authorkeys.unseal, entry, username, password)
+        if key is None and create:
+            key, entry = await loop.run_in_executor(None, authorkeys.seal_new, username, password)
+            authorkeys.save(self.workspace.store, username, entry)
+        if key is not None:
+            self.workspace.use_author_key(key)
+        return key
+
+    async def _enrol_author_key(self) -> None:
+        """Enrol the signed-in user's key with the server, once a run (docs/security.md, "Who did it")."""
+        username = self._username
+        if username in self._enrolled:
+            return
+        for _attempt in range(2):
+            key = await self._unlock_author_key(create=True)
+            if key is None:
+                return
+            body = KeyEnrolment(
+                workstation_id=self.workspace.workstation_id, public_key=key.public_key
+            )
+            response = await self._request("POST", "/keys", json=body.model_dump())
+            if response.status_code == 409:
+                # Revoked (the user was revoked since): a new key, enrolled afresh.
+                log.info("signing key of %s refused: %s", username, _detail(response))
+                self.workspace.use_author_key(None)
+                authorkeys.forget(self.workspace.store, username)
+                continue
+            if response.status_code in (404, 405):
+                log.info("this server does not enrol signing keys (an older version)")
+            elif response.status_code != 403:  # 403: a read-only role makes no actions
+                self._raise_for_status(response)
+                if not key.enrolled:
+                    self.workspace.use_author_key(
+                        authorkeys.mark_enrolled(self.workspace.store, key)
+                    )
+            self._enrolled.add(username)
+            return
+
     async def _check_server(self) -> None:
         """Clock offset, and which database the server runs: reload if it is not ours."""
         sent = self._clock()
@@ -459,6 +532,7 @@ class SyncEngine:
                 f"{cursor}: it runs another database (or a restored one). The console "
                 "reloads its state and sends its pending actions again."
             )
+            await self._give_back(cursor)
             await self._bootstrap(server_changed=True)
             return
         page = await self._page(cursor - 1, 1)
@@ -470,9 +544,65 @@ class SyncEngine:
                 "another database. The console reloads its state and sends its pending "
                 "actions again."
             )
+            await self._give_back(cursor)
             await self._bootstrap(server_changed=True)
         elif known is None:
             self.workspace.note_cursor_event_id(cursor, at_cursor.event_id)
+
+    async def _give_back(self, cursor: int) -> None:
+        """After a restore from backup: offer the server the events it lost that we hold.
+
+        Before the reload, which clears our log. The server takes each once,
+        in its original order (docs/server.md, "Restore from backup"); it
+        answers ``later`` while an earlier lost event may still come from
+        another console, and after ``RECOVERY_PATIENCE`` seconds we let it
+        take ours past that gap.
+        """
+        response = await self._request("GET", "/recovery")
+        if response.status_code in (403, 404, 405):
+            return  # an older server, or a role that may not write
+        self._raise_for_status(response)
+        restore = RecoveryReport.model_validate(_lenient(RecoveryReport, response.json()))
+        if not restore.restored or restore.fork_seq is None or restore.lost_through is None:
+            return
+        # Up to our cursor: the server widens its lost range to what it signed.
+        held = self.workspace.store.recoverable_events(restore.fork_seq, cursor)
+        if not held:
+            return
+        given = present = refused = 0
+        gap_ok = False
+        waited = 0.0
+        while held:
+            batch = held[: self._max_batch]
+            body = RecoverBatch(
+                workstation_id=self.workspace.workstation_id, gap_ok=gap_ok, events=batch
+            )
+            response = await self._request(
+                "POST", "/recover", json=body.model_dump(mode="json", exclude_none=False)
+            )
+            if response.status_code == 403:
+                return  # a role that may not write gives nothing back
+            self._raise_for_status(response)
+            results = RecoverResults.model_validate(_lenient(RecoverResults, response.json()))
+            later = {r.event_id for r in results.results if r.status == "later"}
+            given += sum(r.status == "recovered" for r in results.results)
+            present += sum(r.status == "present" for r in results.results)
+            refused += sum(r.status == "refused" for r in results.results)
+            held = [e for e in batch if e.event_id in later] + held[len(batch) :]
+            if later:
+                if waited >= RECOVERY_PATIENCE:
+                    gap_ok = True
+                else:
+                    await asyncio.sleep(1.0)
+                    waited += 1.0
+            else:
+                gap_ok = False
+        self._notify(
+            f"The server's log was restored from a backup (it ends at {restore.fork_seq}; "
+            f"it had reached {restore.lost_through}). This console gave back {given} event(s) "
+            f"it held ({present} were back already, {refused} refused); a supervisor sees "
+            "what no console held in the recovery report."
+        )
 
     async def _bootstrap(self, *, server_changed: bool) -> None:
         response = await self._request("GET", "/snapshot")
@@ -625,6 +755,7 @@ class SyncEngine:
                 self._set(progress=(0, total_unsent))
             results = await self._post(batch)
             self.workspace.handle_results(results)
+            self._tell_held(batch, results)
             if results:
                 self._backoff.reset()
                 self._heard_from_server()
@@ -634,8 +765,29 @@ class SyncEngine:
                 remaining = self.workspace.counts.unsent
                 self._set(progress=(self._progress_done, self._progress_done + remaining))
 
+    def _tell_held(self, batch: list[Event], results: list[EventResult]) -> None:
+        """Say so when the server could not prove another user's actions are theirs."""
+        held = {r.event_id: r for r in results if r.code == RejectCode.AUTHOR_UNPROVEN}
+        if not held:
+            return
+        authors = sorted({e.author or "" for e in batch if e.event_id in held})
+        why = next(iter(held.values())).detail or ""
+        self._notify(
+            f"{len(held)} action(s) made on this workstation by {', '.join(authors)} are held: "
+            f"the server cannot prove they are theirs ({why}). They are not sent under "
+            f"{self.workspace.actor}'s name. {', '.join(authors)} can sign in here to send "
+            "them; tell a supervisor (the server has recorded it in the audit log)."
+        )
+
+    def _wire(self, event: Event) -> dict[str, Any]:
+        """An event as sent: author and signature only for another user's action."""
+        exclude = _SERVER_FIELDS
+        if event.author is None or event.author == self.workspace.actor:
+            exclude = _SERVER_FIELDS | _AUTHOR_FIELDS  # protocol v1 exactly
+        return event.model_dump(mode="json", exclude=exclude)
+
     async def _post(self, batch: list[Event]) -> list[EventResult]:
-        body = {"events": [e.model_dump(mode="json", exclude=_SERVER_FIELDS) for e in batch]}
+        body = {"events": [self._wire(e) for e in batch]}
         response = await self._request("POST", "/events", json=body)
         if response.status_code == 200:
             return BatchResult.model_validate(_lenient(BatchResult, response.json())).results
