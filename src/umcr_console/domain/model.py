@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from .enums import (
     Agency,
     CallType,
+    CautionCategory,
     Disposition,
     IncidentState,
     Priority,
@@ -103,6 +104,19 @@ class Handoff(Entity):
         return self.accepted_at is None
 
 
+class Caution(Entity):
+    """A caution note on the incident's place (issue 22): personal, never on the wall."""
+
+    at: datetime
+    author: str
+    category: CautionCategory
+    text: LongText
+    expires_at: datetime
+
+    def active(self, now: datetime) -> bool:
+        return self.expires_at > now
+
+
 class Reservation(Entity):
     """A team held for a scheduled call (``incident.scheduled``).
 
@@ -147,6 +161,8 @@ class Incident(Entity):
     follows_up: str | None = None  # the incident whose follow-up this one is
     scheduled_for: datetime | None = None  # a call planned for later
     reserved_team_id: str | None = None
+    # Extension (issue 22): caution notes on this incident's place.
+    cautions: tuple[Caution, ...] = ()
 
     @property
     def is_open(self) -> bool:
