@@ -40,7 +40,7 @@ from ..protocol import (
     TokenRequest,
     TokenResponse,
 )
-from . import audit, auth, eventlog, redirects, reporting
+from . import audit, auth, eventlog, locations, redirects, reporting
 from .access import Credentials, signed_in
 from .auth import Principal
 from .broadcast import Broadcaster
@@ -127,6 +127,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
     app.include_router(redirects.router(settings, engine, broadcaster))
     app.include_router(audit.router(settings, engine))  # GET /audit, the daily prune
+    app.include_router(locations.router(settings, engine))  # location history (issue 22)
     return app
 
 

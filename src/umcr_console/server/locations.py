@@ -1,0 +1,172 @@
+"""Location history on the server (issue 22, docs/locations.md).
+
+``incident_places`` holds each incident's address key and point, written by
+the event log's write path in the same transaction as the incident
+(``write_places``). A lookup is two index ranges on it (the address key; a
+bounding box on ``(lat, lon)``), an exact filter on those narrow rows, and
+then only the newest matching incidents' documents are read and handed to the
+pure ``domain.locations.location_history``, the same function the console runs
+offline on its local store.
+
+Scope: the wall gets 403; a provider's user sees every matching call's date,
+type, disposition, redirect and safety flags (what the wall's map shows of any
+call), but the address and the caution notes only of incidents its provider
+holds (server/scope.py).
+"""
+
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, HTTPException, Query
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.enums import Role
+from ..domain.locations import (
+    MAX_ENTRIES,
+    MAX_MONTHS,
+    MAX_RADIUS_M,
+    LocationHistory,
+    Place,
+    bounding_box,
+    distance_m,
+    location_history,
+    normalise_address,
+)
+from ..domain.model import Incident
+from ..protocol import API_PREFIX
+from .access import signed_in
+from .auth import Principal
+from .db import incident_places, read_transaction
+from .problems import problem_responses
+from .scope import incidents_by_id, scope_for
+from .settings import Settings
+
+HISTORY_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
+_P = incident_places.c
+
+
+def place_row(incident: Incident) -> dict[str, Any]:
+    loc = incident.location
+    return {
+        "incident_id": incident.id,
+        "received_at": incident.received_at,
+        "address_key": normalise_address(loc.address),
+        "lat": loc.lat,
+        "lon": loc.lon,
+    }
+
+
+def write_places(conn: Connection, new: Iterable[Incident], moved: Iterable[Incident]) -> None:
+    """Rows for new incidents, and new values for those whose location changed."""
+    if rows := [place_row(i) for i in new]:
+        conn.execute(sa.insert(incident_places), rows)
+    if rows := [{"b_id": i.id, **place_row(i)} for i in moved]:
+        for row in rows:
+            del row["incident_id"]
+        conn.execute(sa.update(incident_places).where(_P.incident_id == sa.bindparam("b_id")), rows)
+
+
+def _candidates(conn: Connection, place: Place, key: str, since: datetime) -> list[str]:
+    """The ids of the incidents at ``place`` since ``since``, newest first, at most MAX_ENTRIES+1."""
+    rows: dict[str, datetime] = {}
+    if key:
+        query = sa.select(_P.incident_id, _P.received_at).where(
+            _P.address_key == key, _P.received_at >= since
+        )
+        rows.update((i, r) for i, r in conn.execute(query))
+    if place.lat is not None and place.lon is not None:
+        lo_lat, hi_lat, lo_lon, hi_lon = bounding_box(place.lat, place.lon, place.radius_m)
+        query = sa.select(_P.incident_id, _P.received_at, _P.lat, _P.lon).where(
+            _P.lat.between(lo_lat, hi_lat),
+            _P.lon.between(lo_lon, hi_lon),
+            _P.received_at >= since,
+        )
+        for incident_id, received_at, lat, lon in conn.execute(query):
+            if distance_m(place.lat, place.lon, lat, lon) <= place.radius_m:
+                rows[incident_id] = received_at
+    newest = sorted(rows, key=rows.__getitem__, reverse=True)
+    return newest[: MAX_ENTRIES + 1]
+
+
+def read_history(
+    engine: Engine,
+    principal: Principal,
+    place: Place,
+    *,
+    now: datetime,
+    exclude: str | None = None,
+) -> LocationHistory:
+    """The history of ``place`` as ``principal`` may see it."""
+    key = place.key
+    with read_transaction(engine) as conn:
+        ids = _candidates(conn, place, key, place.since(now))
+        found = [i for i in incidents_by_id(conn, ids).values() if i is not None]
+        scope = scope_for(conn, principal)
+        if scope is not None:
+            scope.load_creators(conn, (i.created_by for i in found))
+    history = location_history(found, place, now=now, exclude=exclude)
+    if len(ids) > MAX_ENTRIES:
+        history = history.model_copy(update={"truncated": True})
+    if scope is None:
+        return history
+    held = {i.id for i in found if scope.holds(i)}
+    return history.model_copy(
+        update={
+            "entries": tuple(
+                e if e.incident_id in held else e.model_copy(update={"address": ""})
+                for e in history.entries
+            ),
+            "cautions": tuple(c for c in history.cautions if c.incident_id in held),
+        }
+    )
+
+
+def router(settings: Settings, engine: Engine) -> APIRouter:
+    routes = APIRouter(prefix=API_PREFIX)
+    User = Annotated[
+        Principal,
+        Depends(signed_in(engine, settings, HISTORY_ROLES, "read the history of a place")),
+    ]
+    defaults = settings.deployment.locations
+
+    @routes.get(
+        "/locations/history",
+        response_model=LocationHistory,
+        tags=["locations"],
+        responses=problem_responses(401, 403, 422),
+    )
+    def history(
+        user: User,
+        address: Annotated[str, Query(max_length=200)] = "",
+        lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+        lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
+        radius_m: Annotated[float | None, Query(gt=0, le=MAX_RADIUS_M)] = None,
+        months: Annotated[int | None, Query(ge=1, le=MAX_MONTHS)] = None,
+        exclude: Annotated[
+            str | None, Query(max_length=64, description="the incident being taken")
+        ] = None,
+    ) -> LocationHistory:
+        """Extension (issue 22): earlier incidents at a place and its caution notes in force.
+
+        The same normalised address, or a point within ``radius_m`` (deployment
+        default), received within the last ``months``; newest first, at most 100.
+        """
+        if (lat is None) != (lon is None):
+            raise HTTPException(422, "give lat and lon together")
+        place = Place(
+            address=address,
+            lat=lat,
+            lon=lon,
+            radius_m=radius_m or defaults.history_radius_m,
+            months=months or defaults.history_months,
+        )
+        if not place.has_point and not place.key:
+            raise HTTPException(
+                422, "give a point (lat, lon) or a street address with a number and a street"
+            )
+        return read_history(engine, user, place, now=settings.clock(), exclude=exclude)
+
+    return routes
