@@ -242,15 +242,20 @@ def location_history(
     key = place.key
     since = place.since(now)
     found: list[tuple[Incident, bool, float | None]] = []
+    cautions: list[CautionEntry] = []
     for incident in incidents:
-        if incident.id == exclude or incident.received_at < since:
+        if incident.id == exclude:
+            # Not its own history, but its own notes are notes on the place.
+            cautions.extend(_cautions(incident, now))
+            continue
+        if incident.received_at < since:
             continue
         hit, dist = match(incident, place, key)
         if hit:
             same = bool(key) and normalise_address(incident.location.address) == key
             found.append((incident, same, dist))
     found.sort(key=lambda f: f[0].received_at, reverse=True)
-    entries, cautions = [], []
+    entries = []
     for incident, same, dist in found[:limit]:
         entries.append(
             HistoryEntry(
@@ -267,20 +272,7 @@ def location_history(
                 distance_m=None if dist is None else round(dist, 1),
             )
         )
-        cautions.extend(
-            CautionEntry(
-                incident_id=incident.id,
-                number=incident.number,
-                at=c.at,
-                author=c.author,
-                category=c.category,
-                text=c.text,
-                expires_at=c.expires_at,
-                address=incident.location.address,
-            )
-            for c in incident.cautions
-            if c.active(now)
-        )
+        cautions.extend(_cautions(incident, now))
     # Safety categories first, then the newest.
     cautions.sort(key=lambda c: (not c.is_safety, -c.at.timestamp()))
     return LocationHistory(
@@ -291,6 +283,23 @@ def location_history(
         cautions=tuple(cautions),
         truncated=len(found) > limit,
     )
+
+
+def _cautions(incident: Incident, now: datetime) -> list[CautionEntry]:
+    return [
+        CautionEntry(
+            incident_id=incident.id,
+            number=incident.number,
+            at=c.at,
+            author=c.author,
+            category=c.category,
+            text=c.text,
+            expires_at=c.expires_at,
+            address=incident.location.address,
+        )
+        for c in incident.cautions
+        if c.active(now)
+    ]
 
 
 def merge(local: LocationHistory, remote: LocationHistory) -> LocationHistory:

@@ -38,6 +38,7 @@ from .. import __version__
 from ..domain.config import Deployment
 from ..domain.enums import EventType, RejectCode, Role
 from ..domain.events import Event
+from ..domain.locations import LocationHistory, Place
 from ..domain.permissions import provider_holds
 from ..protocol import (
     API_PREFIX,
@@ -368,6 +369,22 @@ class SyncEngine:
         sent = {k: str(v) for k, v in params.items() if v is not None}
         response = await self._ui_request("GET", "/audit", params=sent)
         return AuditPage.model_validate(response.json())
+
+    async def fetch_location_history(
+        self, place: Place, *, exclude: str | None = None
+    ) -> LocationHistory:
+        """Earlier incidents and caution notes at ``place`` (``GET /locations/history``)."""
+        params: dict[str, str] = {
+            "address": place.address,
+            "radius_m": str(place.radius_m),
+            "months": str(place.months),
+        }
+        if place.lat is not None and place.lon is not None:
+            params |= {"lat": str(place.lat), "lon": str(place.lon)}
+        if exclude is not None:
+            params["exclude"] = exclude
+        response = await self._ui_request("GET", "/locations/history", params=params)
+        return LocationHistory.model_validate(response.json())
 
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""
