@@ -14,6 +14,7 @@ history of a building is what a team needs.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -98,6 +99,7 @@ def _street_name(words: list[str]) -> str:
     return _NAMES.get(name, name)
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise_address(text: str) -> str:
     """The key of an address: "123 W 1ST ST"; "" when it names no street number and street.
 
@@ -218,15 +220,35 @@ class LocationHistory(_Value):
         return tuple(c for c in self.cautions if c.is_safety)
 
 
-def match(incident: Incident, place: Place, key: str) -> tuple[bool, float | None]:
-    """Whether ``incident`` was at ``place`` (``key``: its address key), and how far away."""
+def same_address(address: str, key: str) -> bool:
+    """Whether ``address`` has the address key ``key``."""
+    if not key:
+        return False
+    # The house number is kept as typed, so an address without it cannot have
+    # the key: this skips the tagger for nearly every incident of a store.
+    if key.split(" ", 1)[0] not in address.upper():
+        return False
+    return normalise_address(address) == key
+
+
+def match(
+    incident: Incident,
+    place: Place,
+    key: str,
+    box: tuple[float, float, float, float] | None = None,
+) -> tuple[bool, bool, float | None]:
+    """Whether ``incident`` was at ``place`` (``key``: its address key, ``box``: its
+    bounding box), whether at the same address, and how far away (None: not
+    measured, no point or outside the box)."""
     loc = incident.location
-    same = bool(key) and normalise_address(loc.address) == key
+    same = same_address(loc.address, key)
     dist = None
     if place.has_point and loc.lat is not None and loc.lon is not None:
         assert place.lat is not None and place.lon is not None
-        dist = distance_m(place.lat, place.lon, loc.lat, loc.lon)
-    return same or (dist is not None and dist <= place.radius_m), dist
+        box = box or bounding_box(place.lat, place.lon, place.radius_m)
+        if box[0] <= loc.lat <= box[1] and box[2] <= loc.lon <= box[3]:
+            dist = distance_m(place.lat, place.lon, loc.lat, loc.lon)
+    return same or (dist is not None and dist <= place.radius_m), same, dist
 
 
 def location_history(
@@ -241,6 +263,9 @@ def location_history(
     and the caution notes still in force on them (``exclude``: the call being taken)."""
     key = place.key
     since = place.since(now)
+    box = None
+    if place.lat is not None and place.lon is not None:
+        box = bounding_box(place.lat, place.lon, place.radius_m)
     found: list[tuple[Incident, bool, float | None]] = []
     cautions: list[CautionEntry] = []
     for incident in incidents:
@@ -250,9 +275,8 @@ def location_history(
             continue
         if incident.received_at < since:
             continue
-        hit, dist = match(incident, place, key)
+        hit, same, dist = match(incident, place, key, box)
         if hit:
-            same = bool(key) and normalise_address(incident.location.address) == key
             found.append((incident, same, dist))
     found.sort(key=lambda f: f[0].received_at, reverse=True)
     entries = []

@@ -14,7 +14,6 @@ call), but the address and the caution notes only of incidents its provider
 holds (server/scope.py).
 """
 
-
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any
