@@ -180,3 +180,50 @@ def test_a_real_server_answers_history(process: Api) -> None:
     found = history(process, address="123 West First Street")
     assert [e["incident_id"] for e in found["entries"]] == [call["entity_id"]]
     assert found["cautions"][0]["category"] == "medical"
+
+
+def test_frequent_locations_by_division_and_provider_as_json_and_csv(asgi: Api) -> None:
+    _add_provider_users(asgi)
+    home = [created(location={**HOME, "address": spelling}) for spelling in (
+        "123 W. 1st St.", "123 West First Street", "123 w 1st st",
+    )]  # fmt: skip
+    other = [created(**at("=HYPERLINK(1)", 34.10, -118.30)) for _ in range(2)]
+    once = created(**at("77 E 5th St", 34.04, -118.24))
+    asgi.accept("dispatcher1", *home, *other, once, assigned(home[0]["entity_id"], PL1))
+    asgi.accept(
+        "dispatcher1",
+        event("incident.redirected", home[1]["entity_id"], {"agency": "LAPD", "reason": "gun"}),
+    )
+    params = {"start": iso(now() - timedelta(days=1)), "end": iso(now() + timedelta(days=1))}
+    answer = asgi.get("supervisor", "/reports/frequent-locations", params=params)
+    assert answer.status_code == 200, answer.text
+    rows = answer.json()
+    assert [(r["place"], r["calls"]) for r in rows] == [
+        ("123 W 1ST ST", 3),
+        ("near 34.1000, -118.3000", 2),
+    ]
+    assert rows[0]["redirected_police"] == 1 and rows[0]["division"] == "Central"
+    assert rows[0]["providers"] == ["Penny Lane Centers"]
+    # A provider's user: the calls its teams were on.
+    penny = asgi.get("penny", "/reports/frequent-locations", params={**params, "min_calls": 1})
+    assert [(r["place"], r["calls"]) for r in penny.json()] == [("123 W 1ST ST", 1)]
+    by_division = asgi.get(
+        "supervisor", "/reports/frequent-locations", params={**params, "division": "Wilshire"}
+    )
+    assert by_division.json() == []
+    csv_text = asgi.get(
+        "supervisor", "/reports/frequent-locations", params={**params, "format": "csv"}
+    ).text
+    assert csv_text.splitlines()[0].startswith("place,division,calls,redirected_police")
+    assert "123 W 1ST ST,Central,3,1" in csv_text
+    answer = asgi.get("wall", "/reports/frequent-locations", params=params)
+    assert answer.status_code == 403
+
+
+def test_frequent_locations_refuses_a_bad_period(asgi: Api) -> None:
+    answer = asgi.get(
+        "supervisor",
+        "/reports/frequent-locations",
+        params={"start": iso(now()), "end": iso(now() - timedelta(days=1))},
+    )
+    assert answer.status_code == 422

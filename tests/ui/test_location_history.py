@@ -4,16 +4,26 @@ from the local store when there is no server."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import csv
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
+from tests.support.server import DEFAULT_USERS
 from tests.ui.conftest import ServerSide
 from umcr_console.domain import events as ev
 from umcr_console.domain.enums import CallType, CautionCategory, EventType, Priority, Source
 from umcr_console.domain.ids import uuid7
 from umcr_console.domain.model import Location, Safety
-from umcr_console.ui.location_history import CautionDialog
+from umcr_console.store.db import LocalStore
+from umcr_console.store.workspace import Workspace
+from umcr_console.sync.engine import SyncEngine
+from umcr_console.ui.location_history import (
+    CautionDialog,
+    FrequentLocationsPanel,
+    LocationHistoryPanel,
+)
 
 HOME = Location(address="123 W. 1st St.", lat=34.05230, lon=-118.24370, division="Central")
 
@@ -150,3 +160,94 @@ def test_incident_view_and_dispatch_confirmation_show_the_notes(
     label = dialog.findChild(type(panel.title), "dispatch_cautions")
     assert label is not None
     assert "Oxygen tanks" in label.text() and "Gate code 4411" in label.text()
+
+
+def _wire(type_: str, entity_id: str, payload: dict, at) -> dict:
+    return {
+        "event_id": uuid7(),
+        "type": type_,
+        "entity_id": entity_id,
+        "occurred_at": at.isoformat(),
+        "workstation_id": "ws-test",
+        "payload": payload,
+    }
+
+
+def test_online_the_server_completes_history_and_frequent_locations(
+    live_server, tmp_path, qtbot, run
+) -> None:
+    now = datetime.now(UTC)
+    ids = [uuid7() for _ in range(3)]
+    events = [
+        _wire(
+            "incident.created",
+            iid,
+            {
+                "received_at": (now - timedelta(days=100 * (n + 1))).isoformat(),
+                "source": "lapd_911",
+                "call_type": "welfare_check",
+                "priority": 2,
+                "location": HOME.model_dump(mode="json"),
+            },
+            now,
+        )
+        for n, iid in enumerate(ids)
+    ]
+    events.append(
+        _wire("incident.caution_added", ids[0], {"category": "violence", "text": "Threats"}, now)
+    )
+    with live_server.client("dispatcher1") as client:
+        results = client.post("/api/v1/events", json={"events": events}).json()["results"]
+        assert {r["status"] for r in results} == {"accepted"}
+
+    async def scenario() -> None:
+        store = LocalStore(tmp_path / "s.sqlite3")
+        workspace = Workspace(store, actor="supervisor")
+        engine = SyncEngine(
+            live_server.url,
+            workspace,
+            username="supervisor",
+            password=DEFAULT_USERS["supervisor"][1],
+        )
+        task = engine.start()
+        # A console whose store holds none of these calls: all of it comes from the server.
+        panel = LocationHistoryPanel(
+            incidents=list,
+            clock=lambda: datetime.now(UTC),
+            remote=lambda place, exclude: engine.fetch_location_history(place, exclude=exclude),
+        )
+        qtbot.addWidget(panel)
+        frequent = FrequentLocationsPanel(
+            lambda start, end, fmt: engine.fetch_frequent_locations(start, end, fmt=fmt),
+            lambda: (now - timedelta(days=365), now + timedelta(days=1)),
+        )
+        qtbot.addWidget(frequent)
+        try:
+            deadline = asyncio.get_running_loop().time() + 20
+            while workspace.cursor == 0:
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.05)
+            panel.look_up_now("123 West First Street", None, None)
+            assert panel.history.entries == ()  # the local fill: nothing here
+            deadline = asyncio.get_running_loop().time() + 20
+            while not panel.from_server:
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.05)
+            assert sorted(e.incident_id for e in panel.history.entries) == sorted(ids)
+            assert "(server)" in panel.title.text()
+            assert [c.text for c in panel.history.cautions] == ["Threats"]
+            assert panel.safety_banner.text().endswith("Violence: Threats")
+            await frequent.run()
+            assert [(r.place, r.calls) for r in frequent.rows] == [("123 W 1ST ST", 3)]
+            assert frequent.table.item(0, 0).text() == "123 W 1ST ST"
+            path = tmp_path / "frequent.csv"
+            await frequent.save_csv(str(path))
+            rows = list(csv.reader(path.open()))
+            assert rows[0][:3] == ["place", "division", "calls"]
+            assert rows[1][:3] == ["123 W 1ST ST", "Central", "3"]
+        finally:
+            await engine.stop()
+            assert task.done()
+            store.close()
+
+    run(scenario())

@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import usaddress
 from pydantic import BaseModel, ConfigDict, Field
@@ -340,3 +341,106 @@ def merge(local: LocationHistory, remote: LocationHistory) -> LocationHistory:
         key=lambda c: (not c.is_safety, -c.at.timestamp()),
     )
     return remote.model_copy(update={"entries": tuple(entries), "cautions": tuple(cautions)})
+
+
+# -- frequent locations (the outreach teams' list) -----------------------------
+
+# A place without an address key is grouped by a grid cell of about 55 m.
+_CELL_DEG = 0.0005
+
+
+class PlaceCall(NamedTuple):
+    """One call of a period, as the frequent-locations report needs it: nothing personal."""
+
+    incident_id: str
+    received_at: datetime
+    address_key: str
+    lat: float | None
+    lon: float | None
+    division: str | None
+    redirected_to: str | None
+    providers: tuple[str, ...] = ()
+
+
+class FrequentLocation(_Value):
+    place: str  # the address key, or "near LAT, LON" for a point without one
+    division: str = ""
+    calls: int
+    redirected_police: int
+    providers: tuple[str, ...] = ()
+    last_call: datetime
+    lat: float | None = None
+    lon: float | None = None
+
+
+def place_of(call: PlaceCall) -> str | None:
+    """The group of a call: its address key, else its grid cell; None when neither."""
+    if call.address_key:
+        return call.address_key
+    if call.lat is None or call.lon is None:
+        return None
+    lat = round(call.lat / _CELL_DEG) * _CELL_DEG
+    lon = round(call.lon / _CELL_DEG) * _CELL_DEG
+    return f"near {lat:.4f}, {lon:.4f}"
+
+
+def frequent_locations(
+    calls: Iterable[PlaceCall],
+    *,
+    division: str | None = None,
+    provider: str | None = None,
+    min_calls: int = 2,
+    limit: int = 100,
+) -> list[FrequentLocation]:
+    """The places with the most calls, most first (ties: the latest call first)."""
+    groups: dict[tuple[str, str], list[PlaceCall]] = {}
+    for call in calls:
+        if division is not None and call.division != division:
+            continue
+        if provider is not None and provider not in call.providers:
+            continue
+        place = place_of(call)
+        if place is not None:
+            groups.setdefault((place, call.division or ""), []).append(call)
+    out = []
+    for (place, div), found in groups.items():
+        if len(found) < min_calls:
+            continue
+        points = [(c.lat, c.lon) for c in found if c.lat is not None and c.lon is not None]
+        out.append(
+            FrequentLocation(
+                place=place,
+                division=div,
+                calls=len(found),
+                redirected_police=sum(c.redirected_to == Agency.LAPD for c in found),
+                providers=tuple(sorted({p for c in found for p in c.providers})),
+                last_call=max(c.received_at for c in found),
+                lat=round(sum(p[0] for p in points) / len(points), 5) if points else None,
+                lon=round(sum(p[1] for p in points) / len(points), 5) if points else None,
+            )
+        )
+    out.sort(key=lambda f: (-f.calls, -f.last_call.timestamp()))
+    return out[:limit]
+
+
+FREQUENT_CSV_HEADER = (
+    "place", "division", "calls", "redirected_police", "providers", "last_call", "lat", "lon",
+)  # fmt: skip
+
+
+def frequent_csv_rows(rows: Iterable[FrequentLocation]) -> list[list[str]]:
+    out = [list(FREQUENT_CSV_HEADER)]
+    for f in rows:
+        out.append(
+            [
+                f.place,
+                f.division,
+                str(f.calls),
+                str(f.redirected_police),
+                "; ".join(f.providers),
+                f.last_call.isoformat(),
+                "" if f.lat is None else f"{f.lat:.5f}",
+                "" if f.lon is None else f"{f.lon:.5f}",
+            ]
+        )
+    return out

@@ -14,12 +14,15 @@ call), but the address and the caution notes only of incidents its provider
 holds (server/scope.py).
 """
 
+import csv
+import io
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.enums import Role
@@ -27,10 +30,14 @@ from ..domain.locations import (
     MAX_ENTRIES,
     MAX_MONTHS,
     MAX_RADIUS_M,
+    FrequentLocation,
     LocationHistory,
     Place,
+    PlaceCall,
     bounding_box,
     distance_m,
+    frequent_csv_rows,
+    frequent_locations,
     location_history,
     normalise_address,
 )
@@ -38,9 +45,10 @@ from ..domain.model import Incident
 from ..protocol import API_PREFIX
 from .access import signed_in
 from .auth import Principal
-from .db import incident_places, read_transaction
+from .db import incident_places, incident_providers, incident_summary, read_transaction
+from .inputs import DateTimeQuery
 from .problems import problem_responses
-from .scope import incidents_by_id, scope_for
+from .scope import incidents_by_id, is_scoped, scope_for
 from .settings import Settings
 
 HISTORY_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
@@ -123,6 +131,47 @@ def read_history(
     )
 
 
+# A spreadsheet runs a cell that starts like a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_S = incident_summary.c
+
+
+def read_place_calls(engine: Engine, start: datetime, end: datetime) -> list[PlaceCall]:
+    """The calls received in [start, end) with their place and providers (narrow rows)."""
+    in_period = sa.and_(_S.received_at >= start, _S.received_at < end)
+    with read_transaction(engine) as conn:
+        rows = conn.execute(
+            sa.select(
+                _S.incident_id,
+                _S.received_at,
+                _P.address_key,
+                _P.lat,
+                _P.lon,
+                _S.division,
+                _S.redirected_to,
+            )
+            .join(incident_places, _P.incident_id == _S.incident_id)
+            .where(in_period)
+        ).all()
+        pairs = conn.execute(
+            sa.select(incident_providers.c.incident_id, incident_providers.c.provider)
+            .join(incident_summary, _S.incident_id == incident_providers.c.incident_id)
+            .where(in_period)
+        ).all()
+    providers: dict[str, tuple[str, ...]] = {}
+    for incident_id, provider in pairs:
+        providers[incident_id] = (*providers.get(incident_id, ()), provider)
+    return [PlaceCall(*row, providers=providers.get(row[0], ())) for row in rows]
+
+
+def _csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["'" + c if c.startswith(_FORMULA_START) else c for c in row])
+    return out.getvalue()
+
+
 def router(settings: Settings, engine: Engine) -> APIRouter:
     routes = APIRouter(prefix=API_PREFIX)
     User = Annotated[
@@ -167,5 +216,55 @@ def router(settings: Settings, engine: Engine) -> APIRouter:
                 422, "give a point (lat, lon) or a street address with a number and a street"
             )
         return read_history(engine, user, place, now=settings.clock(), exclude=exclude)
+
+    @routes.get(
+        "/reports/frequent-locations",
+        response_model=list[FrequentLocation],
+        tags=["reports"],
+        responses={
+            200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"},
+            **problem_responses(401, 403, 422),
+        },
+    )
+    def frequent(
+        user: User,
+        start: Annotated[DateTimeQuery, Query(description="RFC 3339 with an offset; inclusive")],
+        end: Annotated[DateTimeQuery, Query(description="RFC 3339 with an offset; exclusive")],
+        division: Annotated[str | None, Query(max_length=200)] = None,
+        provider: Annotated[str | None, Query(max_length=200)] = None,
+        min_calls: Annotated[int, Query(ge=1, le=1000)] = 2,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        format: Annotated[Literal["json", "csv"], Query()] = "json",
+    ) -> list[FrequentLocation] | Response:
+        """Extension (issue 22): the places with the most calls received in [start, end).
+
+        By division and by provider (a provider's user: the calls its teams were
+        on, as in the program report). Never for the wall.
+        """
+        if start.tzinfo is None or end.tzinfo is None:
+            raise HTTPException(422, "start and end need a UTC offset (e.g. Z or +00:00)")
+        try:
+            start, end = start.astimezone(UTC), end.astimezone(UTC)
+        except OverflowError:
+            raise HTTPException(422, "start or end is out of range in UTC") from None
+        if end <= start:
+            raise HTTPException(422, "end must be after start")
+        if is_scoped(user):
+            provider = user.provider
+        found = frequent_locations(
+            read_place_calls(engine, start, end),
+            division=division,
+            provider=provider,
+            min_calls=min_calls,
+            limit=limit,
+        )
+        if format == "csv":
+            name = f"umcr-frequent-locations-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+            return Response(
+                _csv(frequent_csv_rows(found)),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+        return found
 
     return routes

@@ -38,7 +38,7 @@ from .. import __version__
 from ..domain.config import Deployment
 from ..domain.enums import EventType, RejectCode, Role
 from ..domain.events import Event
-from ..domain.locations import LocationHistory, Place
+from ..domain.locations import FrequentLocation, LocationHistory, Place
 from ..domain.permissions import provider_holds
 from ..protocol import (
     API_PREFIX,
@@ -385,6 +385,17 @@ class SyncEngine:
             params["exclude"] = exclude
         response = await self._ui_request("GET", "/locations/history", params=params)
         return LocationHistory.model_validate(response.json())
+
+    async def fetch_frequent_locations(
+        self, start: datetime, end: datetime, *, fmt: str = "json", **filters: str | None
+    ) -> list[FrequentLocation] | str:
+        """The places with the most calls in [start, end) (``GET /reports/frequent-locations``)."""
+        params = {"start": start.isoformat(), "end": end.isoformat(), "format": fmt}
+        params |= {k: v for k, v in filters.items() if v is not None}
+        response = await self._ui_request("GET", "/reports/frequent-locations", params=params)
+        if fmt == "csv":
+            return response.text
+        return [FrequentLocation.model_validate(row) for row in response.json()]
 
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""

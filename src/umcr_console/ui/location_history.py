@@ -15,7 +15,6 @@ puts beside its safety screen.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +47,7 @@ from ..domain.locations import (
     DEFAULT_MONTHS,
     DEFAULT_RADIUS_M,
     CautionEntry,
+    FrequentLocation,
     HistoryEntry,
     LocationHistory,
     Place,
@@ -228,8 +231,12 @@ class LocationHistoryPanel(QWidget):
         self.from_server = False
         self.show_history(local, place=place)
         if fetch and self.remote is not None:
-            with contextlib.suppress(RuntimeError):  # no event loop: local only
-                self._task = asyncio.ensure_future(self._fetch(place, local))
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return
+            if loop.is_running():  # the console's qasync loop; else local only
+                self._task = loop.create_task(self._fetch(place, local))
 
     async def _fetch(self, place: Place, local: LocationHistory) -> None:
         assert self.remote is not None
@@ -384,3 +391,93 @@ def cautions_label(
     if any(c.is_safety for c in found):
         label.setStyleSheet(_SAFETY_STYLE)
     return label
+
+
+# fetch(start, end, fmt) -> the rows (json) or CSV text
+FrequentFetcher = Callable[[datetime, datetime, str], Awaitable["list[FrequentLocation] | str"]]
+FREQUENT_COLUMNS = ("Place", "Division", "Calls", "Redirected to police", "Providers", "Last call")
+
+
+class FrequentLocationsPanel(QWidget):
+    """The report window's "frequent locations": the places with the most calls in its period."""
+
+    shown = Signal(object)  # list[FrequentLocation]
+
+    def __init__(
+        self,
+        fetch: FrequentFetcher,
+        bounds: Callable[[], tuple[datetime, datetime]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("FrequentLocations")
+        self.fetch = fetch
+        self.bounds = bounds
+        self.rows: list[FrequentLocation] = []
+        self.title = QLabel("<b>Frequent locations</b> (two calls or more in the period)")
+        self.status = QLabel(objectName="frequent_status")
+        self.export_button = QPushButton("Export frequent locations CSV…")
+        self.export_button.clicked.connect(self.export_csv)
+        self.export_button.setEnabled(False)
+        self.table = QTableWidget(0, len(FREQUENT_COLUMNS), objectName="frequent_table")
+        self.table.setHorizontalHeaderLabels(list(FREQUENT_COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        header = QHBoxLayout()
+        for widget in (self.title, self.status):
+            header.addWidget(widget)
+        header.addStretch(1)
+        header.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.table, 1)
+
+    async def run(self) -> None:
+        start, end = self.bounds()
+        try:
+            rows = await self.fetch(start, end, "json")
+        except Exception as exc:  # offline or refused: say so, keep the last list
+            self.status.setText(f"Could not get frequent locations: {exc}")
+            return
+        assert not isinstance(rows, str)
+        self.show_rows(rows)
+
+    def show_rows(self, rows: list[FrequentLocation]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, f in enumerate(rows):
+            cells = (
+                f.place,
+                f.division,
+                str(f.calls),
+                str(f.redirected_police),
+                ", ".join(f.providers),
+                f"{f.last_call.astimezone():%Y-%m-%d %H:%M}",
+            )
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.status.setText(f"{len(rows)} place{'s' * (len(rows) != 1)}")
+        self.export_button.setEnabled(True)
+        self.shown.emit(rows)
+
+    def export_csv(self) -> None:
+        dialog = QFileDialog(
+            self, "Export frequent locations", "umcr-frequent-locations.csv", "CSV files (*.csv)"
+        )
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.fileSelected.connect(lambda path: asyncio.ensure_future(self.save_csv(path)))
+        dialog.open()
+        self._export_dialog = dialog
+
+    async def save_csv(self, path: str) -> None:
+        start, end = self.bounds()
+        try:
+            text = await self.fetch(start, end, "csv")
+        except Exception as exc:
+            self.status.setText(f"Could not export: {exc}")
+            return
+        assert isinstance(text, str)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        self.status.setText(f"Saved {path}")

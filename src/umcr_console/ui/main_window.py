@@ -49,7 +49,12 @@ from .bridge import WorkspaceBridge
 from .followups import FollowUpsWidget
 from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
-from .location_history import CautionDialog, LocationHistoryPanel, cautions_label
+from .location_history import (
+    CautionDialog,
+    FrequentLocationsPanel,
+    LocationHistoryPanel,
+    cautions_label,
+)
 from .map_widget import DivisionMapWidget
 from .notices import Notice, NoticesWidget
 from .queue_model import INCIDENT_ID_ROLE, IncidentQueueModel, QueueFilter
@@ -922,6 +927,14 @@ class MainWindow(QMainWindow):
             )
 
         self.report_window = ReportWindow(self.deployment, fetch, clock=self.clock, parent=self)
+        # Frequent locations of the same period, run with each report (issue 22).
+        frequent = FrequentLocationsPanel(
+            lambda start, end, fmt: engine.fetch_frequent_locations(start, end, fmt=fmt),
+            self.report_window.bounds,
+        )
+        self.report_window.body.addWidget(frequent)
+        self.report_window.report_shown.connect(lambda _r: asyncio.ensure_future(frequent.run()))
+        self.report_window.frequent_locations = frequent
         self.report_window.setWindowFlag(Qt.WindowType.Window)
         self.report_window.show()
 
