@@ -82,8 +82,13 @@ def _flags(entry: HistoryEntry) -> str:
 
 def entry_text(entry: HistoryEntry) -> str:
     """One line of the history: when, what, how it ended, police, safety flags."""
-    outcome = entry.disposition.value.replace("_", " ") if entry.disposition else entry.state.value
-    police = f"  → {entry.redirected_to.value}" if entry.redirected_to else ""
+    if entry.redirected_to is not None:
+        outcome, police = "", f"redirected to {entry.redirected_to.value}"
+    else:
+        outcome = (
+            entry.disposition.value.replace("_", " ") if entry.disposition else entry.state.value
+        )
+        police = ""
     where = "same address" if entry.same_address else (
         f"{entry.distance_m:.0f} m away" if entry.distance_m is not None else ""
     )  # fmt: skip
@@ -141,6 +146,7 @@ class LocationHistoryPanel(QWidget):
         self.cautions = QListWidget(objectName="cautions")
         self.cautions.setMaximumHeight(70)
         self.entries = QListWidget(objectName="history_entries")
+        self.entries.setMaximumHeight(160)
         self.add_caution = QPushButton("Add caution note…")
         self.add_caution.clicked.connect(self._caution_clicked)
         self.add_caution.hide()
