@@ -152,12 +152,14 @@ def test_window_and_newest_first() -> None:
     assert [e.number for e in longer.entries] == ["U000003"]
 
 
-def test_the_call_being_taken_is_not_its_own_history() -> None:
+def test_the_call_being_taken_is_not_its_own_history_but_its_notes_show() -> None:
     here = Place(address="123 W 1st St")
-    found = location_history(
-        [incident(1, address="123 W 1st St")], here, now=NOW, exclude=incident(1).id
+    own = incident(
+        1, address="123 W 1st St", cautions=(caution(CautionCategory.ACCESS, days_ago=1),)
     )
+    found = location_history([own], here, now=NOW, exclude=own.id)
     assert found.entries == ()
+    assert [c.category for c in found.cautions] == [CautionCategory.ACCESS]
 
 
 def caution(category: CautionCategory, *, days_ago: float, lasts_days: float = 365) -> Caution:
