@@ -126,8 +126,7 @@ def main() -> int:
     asyncio.set_event_loop(loop)
     with (
         DemoServer(speed=60.0, rate_per_day=54.0, history_hours=12.0) as demo,
-        tempfile.TemporaryDirectory() as tmp,
-        loop,
+        tempfile.TemporaryDirectory() as tmp,loop
     ):
         loop.run_until_complete(shoot(demo, args.wait, Path(tmp)))
     print(f"screenshots written to {OUT}")
