@@ -236,8 +236,12 @@ def main(argv: list[str] | None = None) -> int:
                 r[0]
                 for r in conn.execute(
                     sa.text(
-                        "EXPLAIN SELECT incident_id FROM incident_places WHERE lat BETWEEN 34.05 AND 34.0509"
-                        " AND lon BETWEEN -118.3 AND -118.2989 AND received_at >= now() - interval '730 days'"
+                        "EXPLAIN SELECT p.address_key, p.lat, p.lon, i.data FROM incident_places p"
+                        " JOIN incidents i ON i.id = p.incident_id"
+                        " WHERE p.received_at >= now() - interval '730 days'"
+                        " AND (p.address_key = '1234 W EXAMPLE ST' OR (p.lat BETWEEN 34.05 AND 34.0509"
+                        " AND p.lon BETWEEN -118.3 AND -118.2989))"
+                        " ORDER BY p.received_at DESC LIMIT 404"
                     )
                 )
             )

@@ -45,10 +45,16 @@ from ..domain.model import Incident
 from ..protocol import API_PREFIX
 from .access import signed_in
 from .auth import Principal
-from .db import incident_places, incident_providers, incident_summary, read_transaction
+from .db import (
+    incident_places,
+    incident_providers,
+    incident_summary,
+    incidents,
+    read_transaction,
+)
 from .inputs import DateTimeQuery
 from .problems import problem_responses
-from .scope import incidents_by_id, is_scoped, scope_for
+from .scope import is_scoped, scope_for
 from .settings import Settings
 
 HISTORY_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
@@ -76,26 +82,45 @@ def write_places(conn: Connection, new: Iterable[Incident], moved: Iterable[Inci
         conn.execute(sa.update(incident_places).where(_P.incident_id == sa.bindparam("b_id")), rows)
 
 
-def _candidates(conn: Connection, place: Place, key: str, since: datetime) -> list[str]:
-    """The ids of the incidents at ``place`` since ``since``, newest first, at most MAX_ENTRIES+1."""
-    rows: dict[str, datetime] = {}
+# Rows a lookup reads at most, newest first: a box's corners outside the radius
+# are dropped after the read, so more than MAX_ENTRIES are read.
+_READ_LIMIT = 4 * (MAX_ENTRIES + 1)
+
+
+def _matching(conn: Connection, place: Place, key: str, since: datetime) -> list[Incident]:
+    """The incidents at ``place`` since ``since``, newest first, at most MAX_ENTRIES + 1.
+
+    One statement (one round trip): the address key's index range OR the
+    bounding box's range on (lat, lon), joined to the incident documents;
+    then the exact distance here.
+    """
+    at_place = []
     if key:
-        query = sa.select(_P.incident_id, _P.received_at).where(
-            _P.address_key == key, _P.received_at >= since
-        )
-        rows.update((i, r) for i, r in conn.execute(query))
+        at_place.append(_P.address_key == key)
     if place.lat is not None and place.lon is not None:
         lo_lat, hi_lat, lo_lon, hi_lon = bounding_box(place.lat, place.lon, place.radius_m)
-        query = sa.select(_P.incident_id, _P.received_at, _P.lat, _P.lon).where(
-            _P.lat.between(lo_lat, hi_lat),
-            _P.lon.between(lo_lon, hi_lon),
-            _P.received_at >= since,
+        at_place.append(sa.and_(_P.lat.between(lo_lat, hi_lat), _P.lon.between(lo_lon, hi_lon)))
+    query = (
+        sa.select(_P.address_key, _P.lat, _P.lon, incidents.c.data)
+        .join(incidents, incidents.c.id == _P.incident_id)
+        .where(_P.received_at >= since, sa.or_(*at_place))
+        .order_by(_P.received_at.desc())
+        .limit(_READ_LIMIT)
+    )
+    found = []
+    for row_key, lat, lon, data in conn.execute(query):
+        near = (
+            place.lat is not None
+            and place.lon is not None
+            and lat is not None
+            and lon is not None
+            and distance_m(place.lat, place.lon, lat, lon) <= place.radius_m
         )
-        for incident_id, received_at, lat, lon in conn.execute(query):
-            if distance_m(place.lat, place.lon, lat, lon) <= place.radius_m:
-                rows[incident_id] = received_at
-    newest = sorted(rows, key=rows.__getitem__, reverse=True)
-    return newest[: MAX_ENTRIES + 1]
+        if (key and row_key == key) or near:
+            found.append(Incident.model_validate(data))
+            if len(found) > MAX_ENTRIES:
+                break
+    return found
 
 
 def read_history(
@@ -108,14 +133,14 @@ def read_history(
 ) -> LocationHistory:
     """The history of ``place`` as ``principal`` may see it."""
     key = place.key
-    with read_transaction(engine) as conn:
-        ids = _candidates(conn, place, key, place.since(now))
-        found = [i for i in incidents_by_id(conn, ids).values() if i is not None]
+    # One statement sees one snapshot: no transaction isolation to ask for.
+    with engine.connect() as conn:
+        found = _matching(conn, place, key, place.since(now))
         scope = scope_for(conn, principal)
         if scope is not None:
             scope.load_creators(conn, (i.created_by for i in found))
     history = location_history(found, place, now=now, exclude=exclude)
-    if len(ids) > MAX_ENTRIES:
+    if len(found) > MAX_ENTRIES:
         history = history.model_copy(update={"truncated": True})
     if scope is None:
         return history
