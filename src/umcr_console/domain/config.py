@@ -81,6 +81,15 @@ class Security(_Config):
     local_purge_hours: float = Field(default=72, gt=0)
 
 
+class Locations(_Config):
+    """Location history at intake (issue 22, docs/locations.md)."""
+
+    # Earlier incidents this close to the point are the same place.
+    history_radius_m: float = Field(default=50, gt=0, le=1000)
+    # How far back the history reaches.
+    history_months: int = Field(default=24, ge=1, le=120)
+
+
 class Deployment(_Config):
     name: str
     providers: tuple[str, ...]
@@ -89,6 +98,7 @@ class Deployment(_Config):
     thresholds: Thresholds = Thresholds()
     costs: Costs = Costs()
     security: Security = Security()
+    locations: Locations = Locations()
     average_speed_kmh: float = 30
 
     @property

@@ -115,6 +115,31 @@ REDIRECT_DISPOSITION = {
 }
 
 
+class CautionCategory(StrEnum):
+    """What a caution note on a place warns of (docs/locations.md)."""
+
+    ANIMAL = "animal"
+    WEAPON_SEEN = "weapon_seen"
+    VIOLENCE = "violence"
+    ACCESS = "access"
+    MEDICAL = "medical"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def is_safety(self) -> bool:
+        """A category the safety screen must be shown beside (weapon, violence, medical)."""
+        return self in SAFETY_CAUTIONS
+
+
+SAFETY_CAUTIONS = frozenset(
+    {CautionCategory.WEAPON_SEEN, CautionCategory.VIOLENCE, CautionCategory.MEDICAL}
+)
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     SUPERVISOR = "supervisor"
@@ -158,6 +183,8 @@ class EventType(StrEnum):
     INCIDENT_HANDOFF_REQUESTED = "incident.handoff_requested"
     INCIDENT_HANDOFF_ACCEPTED = "incident.handoff_accepted"
     INCIDENT_SCHEDULED = "incident.scheduled"
+    # Extension (issue 22): a caution note on the incident's place (docs/locations.md).
+    INCIDENT_CAUTION_ADDED = "incident.caution_added"
 
     @property
     def entity_kind(self) -> str:

@@ -22,7 +22,16 @@ from pydantic import (
     model_validator,
 )
 
-from .enums import Agency, CallType, Disposition, EventType, Priority, Source, TeamStatus
+from .enums import (
+    Agency,
+    CallType,
+    CautionCategory,
+    Disposition,
+    EventType,
+    Priority,
+    Source,
+    TeamStatus,
+)
 from .ids import canonical_uuid, uuid7
 from .model import Caller, Location, Safety, SafetyWordsCheck
 
@@ -203,6 +212,17 @@ class Scheduled(Payload):
     hold_from: AwareDatetime | None = None
 
 
+class CautionAdded(Payload):
+    """A caution note on the incident's place (issue 22, docs/locations.md).
+
+    ``expires_at`` null: the rules set it twelve months after the event.
+    """
+
+    category: CautionCategory
+    text: RequiredText
+    expires_at: AwareDatetime | None = None
+
+
 PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.INCIDENT_CREATED: IncidentCreated,
     EventType.INCIDENT_UPDATED: IncidentUpdated,
@@ -222,6 +242,7 @@ PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.INCIDENT_HANDOFF_REQUESTED: HandoffRequested,
     EventType.INCIDENT_HANDOFF_ACCEPTED: HandoffAccepted,
     EventType.INCIDENT_SCHEDULED: Scheduled,
+    EventType.INCIDENT_CAUTION_ADDED: CautionAdded,
 }
 
 

@@ -23,6 +23,7 @@ from pydantic import (
 from .enums import (
     Agency,
     CallType,
+    CautionCategory,
     Disposition,
     IncidentState,
     Priority,
@@ -145,6 +146,19 @@ class Handoff(Entity):
         return self.accepted_at is None
 
 
+class Caution(Entity):
+    """A caution note on the incident's place (issue 22): personal, never on the wall."""
+
+    at: datetime
+    author: str
+    category: CautionCategory
+    text: LongText
+    expires_at: datetime
+
+    def active(self, now: datetime) -> bool:
+        return self.expires_at > now
+
+
 class Reservation(Entity):
     """A team held for a scheduled call (``incident.scheduled``).
 
@@ -193,6 +207,8 @@ class Incident(Entity):
     # status) and not assigned again: their provider's hold on it ends
     # (``permissions.provider_holds``). A team still on it at the close keeps it.
     released_team_ids: tuple[str, ...] = ()
+    # Extension (issue 22): caution notes on this incident's place.
+    cautions: tuple[Caution, ...] = ()
 
     @property
     def is_open(self) -> bool:

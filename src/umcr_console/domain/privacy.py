@@ -27,6 +27,9 @@ PERSONAL_PAYLOAD_KEYS = frozenset(
         "safety_words",  # words from the narrative and a free-text reason
         # Who at a provider accepted a warm handoff: a name, not the wall's business.
         "accepted_by",
+        # A caution note on a place (issue 22): the wall never sees one, not even its kind.
+        "category",
+        "expires_at",
     }
 )
 # The wall's map needs where, not which door: coordinates rounded to about 100 m.
@@ -61,6 +64,7 @@ def redact_incident(incident: Incident) -> Incident:
             "redirect_reason": None,
             "follow_up": follow_up,
             "handoff": handoff,
+            "cautions": (),
             "location": incident.location.model_validate(
                 _coarse_location(incident.location.model_dump())
             ),

@@ -47,7 +47,16 @@ from .enums import (
     RejectCode,
     TeamStatus,
 )
-from .model import FollowUp, Handoff, Incident, Note, Reservation, SafetyWordsCheck, Team
+from .model import (
+    Caution,
+    FollowUp,
+    Handoff,
+    Incident,
+    Note,
+    Reservation,
+    SafetyWordsCheck,
+    Team,
+)
 
 # How far ahead of the judge's clock an event's time may be (clock skew).
 MAX_FUTURE_SKEW = timedelta(minutes=5)
@@ -766,6 +775,26 @@ def _scheduled(ctx: _Context, p: ev.Scheduled) -> Changes:
     return ctx.changes
 
 
+# How long a caution note holds when its author gives no expiry (issue 22).
+CAUTION_DEFAULT_LIFETIME = timedelta(days=365)
+
+
+def _caution_added(ctx: _Context, p: ev.CautionAdded) -> Changes:
+    # Allowed on a closed incident too: the team often learns of the dog or
+    # the weapon on scene and writes the note while documenting the call.
+    incident = ctx.incident(ctx.event.entity_id)
+    ctx.check_version(incident.version)
+    expires_at = p.expires_at or ctx.at + CAUTION_DEFAULT_LIFETIME
+    _check_utc(expires_at, "expires_at")
+    if expires_at <= ctx.at:
+        raise _Rejected(RejectCode.INVALID_PAYLOAD, "expires_at: must be after the note is made")
+    caution = Caution(
+        at=ctx.at, author=ctx.actor, category=p.category, text=p.text, expires_at=expires_at
+    )
+    ctx.put_incident(incident, cautions=(*incident.cautions, caution))
+    return ctx.changes
+
+
 _HANDLERS = {
     EventType.INCIDENT_CREATED: _incident_created,
     EventType.INCIDENT_UPDATED: _incident_updated,
@@ -785,4 +814,5 @@ _HANDLERS = {
     EventType.INCIDENT_HANDOFF_REQUESTED: _handoff_requested,
     EventType.INCIDENT_HANDOFF_ACCEPTED: _handoff_accepted,
     EventType.INCIDENT_SCHEDULED: _scheduled,
+    EventType.INCIDENT_CAUTION_ADDED: _caution_added,
 }

@@ -41,7 +41,7 @@ from ..protocol import (
     TokenRequest,
     TokenResponse,
 )
-from . import audit, auth, authorship, eventlog, recovery, redirects, reporting
+from . import audit, auth, authorship, eventlog, locations, recovery, redirects, reporting
 from .access import Credentials, signed_in
 from .auth import Principal
 from .broadcast import Broadcaster
@@ -174,6 +174,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     # GET /recovery, POST /recover: healing a restored log from the consoles.
     app.include_router(recovery.router(settings, engine, signer, recovered, origin))
+    app.include_router(locations.router(settings, engine))  # location history (issue 22)
     return app
 
 

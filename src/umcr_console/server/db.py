@@ -114,6 +114,23 @@ incident_providers = sa.Table(
     sa.Column("provider", sa.String(200), primary_key=True),
 )
 
+# Where each incident was (issue 22, docs/locations.md): the normalised
+# address key and the point, kept by the write path beside ``incidents``, so a
+# location history lookup is an index range, not a scan of JSON documents.
+# ``(lat, lon)`` is a plain btree used as a bounding-box index (no PostGIS;
+# docs/dependencies.md).
+incident_places = sa.Table(
+    "incident_places",
+    metadata,
+    sa.Column("incident_id", sa.String(36), primary_key=True),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("address_key", sa.String(200), nullable=False, server_default=""),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Index("ix_incident_places_lat_lon", "lat", "lon"),
+    sa.Index("ix_incident_places_address_key", "address_key", "received_at"),
+)
+
 teams = sa.Table(
     "teams",
     metadata,

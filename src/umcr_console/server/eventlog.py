@@ -27,11 +27,11 @@ from ..domain.config import Deployment
 from ..domain.enums import EventType, IncidentState, RejectCode, Role
 from ..domain.events import Event, TeamCreated
 from ..domain.ids import name_id
-from ..domain.model import Incident, Team
+from ..domain.model import Incident, Location, Team
 from ..domain.permissions import may_submit
 from ..domain.rules import Changes, Rejection, decide
 from ..protocol import EventResult, ResultStatus
-from . import audit, authorship
+from . import audit, authorship, locations
 from .auth import Principal
 from .db import (
     events,
@@ -93,6 +93,8 @@ class DbStateView:
         self.stored_teams: set[str] = set()
         self.dirty_incidents: dict[str, Incident] = {}
         self.dirty_teams: dict[str, Team] = {}
+        # Where each stored incident was when read: incident_places changes with it.
+        self._stored_places: dict[str, Location] = {}
 
     def incident(self, incident_id: str) -> Incident | None:
         if incident_id not in self._incidents:
@@ -102,6 +104,8 @@ class DbStateView:
             if data is not None:
                 self.stored_incidents.add(incident_id)
             self._incidents[incident_id] = None if data is None else Incident.model_validate(data)
+            if data is not None:
+                self._stored_places[incident_id] = self._incidents[incident_id].location  # type: ignore[union-attr]
         return self._incidents[incident_id]
 
     def team(self, team_id: str) -> Team | None:
@@ -144,6 +148,9 @@ class DbStateView:
                 ),
                 [{"b_id": i.id, **_summary_row(i, with_id=False)} for i in old_incidents],
             )
+        moved = [i for i in old_incidents if i.location != self._stored_places.get(i.id)]
+        locations.write_places(self._conn, new_incidents, moved)
+        self._stored_places.update((i.id, i.location) for i in (*new_incidents, *moved))
         new_teams = [t for t in self.dirty_teams.values() if t.id not in self.stored_teams]
         old_teams = [t for t in self.dirty_teams.values() if t.id in self.stored_teams]
         if new_teams:

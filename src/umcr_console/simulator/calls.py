@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ..domain.enums import Agency, CallType, Disposition, Priority, Source
+from ..domain.enums import Agency, CallType, CautionCategory, Disposition, Priority, Source
 from ..domain.ids import uuid7
 from ..domain.model import Caller, Location, Safety
 from .params import LANGUAGES, Parameters, priority_of
@@ -64,6 +64,8 @@ class CallPlan:
     transport_min: float
     ready: bool = False
     scene_over: bool = False
+    # A caution note the dispatcher writes on the place with the redirect (issue 22).
+    caution: tuple[CautionCategory, str] | None = None
 
 
 _FIRST = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery", "Drew")
@@ -130,6 +132,23 @@ _REDIRECT_REASONS: Mapping[str, tuple[Agency, str, Safety]] = {
 }
 
 
+# Repeat locations (issue 22): a share of calls come from a place called from
+# before (outreach teams' "frequent locations": encampments, group homes, a
+# family that calls again). About one in six is an assumption in line with the
+# repeat-caller shares unarmed-response programs report; each division keeps
+# a pool of such places. Drawn from a stream of their own, so the rest of a
+# seed's calls are exactly what they were before.
+REPEAT_SHARE = 0.16
+REPEAT_POOL = 30
+# How often the dispatcher who redirects a weapon or violence call leaves a
+# caution note on the place.
+CAUTION_SHARE = 0.5
+_CAUTIONS: Mapping[str, tuple[CautionCategory, str]] = {
+    "weapons": (CautionCategory.WEAPON_SEEN, "Knife seen on an earlier call (sim)"),
+    "violence": (CautionCategory.VIOLENCE, "Fight at this address on an earlier call (sim)"),
+}
+
+
 def _choice(rng: random.Random, weights: Mapping[object, float]) -> object:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
@@ -163,6 +182,8 @@ class CallFactory:
         self.fallback_sources = normalised(
             {str(k): v for k, v in params.sources.items() if k != Source.TEAM_INITIATED}
         )
+        self._repeat_rng = random.Random(0x5EED22)
+        self._repeat_places: dict[str, list[Location]] = {}
 
     def draw(self, rng: random.Random, received: datetime) -> CallPlan:
         p = self.params
@@ -182,6 +203,7 @@ class CallFactory:
             lon=lon,
             division=division,
         )
+        location = self._repeat(division, location)
         person = f"{rng.choice(_PEOPLE)}, about {rng.randrange(18, 80)}"
         narrative = rng.choice(_NARRATIVES[call_type]).format(
             person=person.split(",")[0], Person=person.split(",")[0].capitalize(), place=place
@@ -191,6 +213,11 @@ class CallFactory:
         if call_type != CallType.FOLLOW_UP_VISIT and rng.random() < p.redirect_share:
             agency, reason, safety = _REDIRECT_REASONS[str(_choice(rng, self.redirect_weights))]
             redirect = Redirect(agency, reason, safety)
+        caution = None
+        if redirect is not None and self._repeat_rng.random() < CAUTION_SHARE:
+            kind = "weapons" if redirect.safety.weapons else "violence"
+            if redirect.safety.weapons or redirect.safety.violence:
+                caution = _CAUTIONS[kind]
         return CallPlan(
             incident_id=uuid7(),
             received=received,
@@ -214,7 +241,20 @@ class CallFactory:
             decision_min=p.decision.draw(rng),
             scene_min=p.scene.draw(rng),
             transport_min=p.transport.draw(rng),
+            caution=caution,
         )
+
+    def _repeat(self, division: str, fresh: Location) -> Location:
+        """An earlier call's place (REPEAT_SHARE of calls), else ``fresh``, kept for later."""
+        pool = self._repeat_places.setdefault(division, [])
+        rng = self._repeat_rng
+        if pool and rng.random() < REPEAT_SHARE:
+            return rng.choice(pool)
+        if len(pool) < REPEAT_POOL:
+            pool.append(fresh)
+        elif rng.random() < 0.1:
+            pool[rng.randrange(REPEAT_POOL)] = fresh
+        return fresh
 
     @staticmethod
     def _caller(rng: random.Random, division: str) -> Caller:

@@ -79,6 +79,7 @@ class Stats:
     calls: int = 0
     created: int = 0
     redirected: int = 0
+    cautions: int = 0  # caution notes left on places (issue 22)
     team_initiated: int = 0
     assigned: int = 0
     closed: int = 0
@@ -297,9 +298,20 @@ class Simulator:
                 plan.incident_id,
                 ev.Redirected(agency=plan.redirect.agency, reason=plan.redirect.reason),
             )
-            results = await self._submit([created, redirected])
+            batch = [created, redirected]
+            if plan.caution is not None:
+                category, text = plan.caution
+                batch.append(
+                    self._event(
+                        EventType.INCIDENT_CAUTION_ADDED,
+                        plan.incident_id,
+                        ev.CautionAdded(category=category, text=text),
+                    )
+                )
+            results = await self._submit(batch)
             self.stats.created += results[0].status == ResultStatus.ACCEPTED
             self.stats.redirected += results[1].status == ResultStatus.ACCEPTED
+            self.stats.cautions += len(results) > 2 and results[2].status == ResultStatus.ACCEPTED
             return
         results = await self._submit([created])
         if results[0].status != ResultStatus.ACCEPTED:

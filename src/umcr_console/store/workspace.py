@@ -255,6 +255,10 @@ class _Overlay:
         self.teams.update(changes.teams)
 
 
+# A required personal field that is not free text needs a valid placeholder.
+_PLACEHOLDERS = {"category": "other"}
+
+
 def _fill_redacted(event: Event) -> Event:
     """A server event as the rules can apply it, for users who get redacted events.
 
@@ -270,7 +274,7 @@ def _fill_redacted(event: Event) -> Event:
     safety = event.payload.get("safety")
     flagged = isinstance(safety, dict) and any(safety.values())
     missing = {
-        name: REDACTED
+        name: _PLACEHOLDERS.get(name, REDACTED)
         for name, info in model.model_fields.items()
         if name in PERSONAL_PAYLOAD_KEYS
         and name not in event.payload

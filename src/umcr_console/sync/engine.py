@@ -38,6 +38,7 @@ from .. import __version__
 from ..domain.config import Deployment
 from ..domain.enums import EventType, RejectCode, Role
 from ..domain.events import Event
+from ..domain.locations import FrequentLocation, LocationHistory, Place
 from ..domain.permissions import provider_holds
 from ..protocol import (
     API_PREFIX,
@@ -391,6 +392,33 @@ class SyncEngine:
         sent = {k: str(v) for k, v in params.items() if v is not None}
         response = await self._ui_request("GET", "/audit", params=sent)
         return AuditPage.model_validate(response.json())
+
+    async def fetch_location_history(
+        self, place: Place, *, exclude: str | None = None
+    ) -> LocationHistory:
+        """Earlier incidents and caution notes at ``place`` (``GET /locations/history``)."""
+        params: dict[str, str] = {
+            "address": place.address,
+            "radius_m": str(place.radius_m),
+            "months": str(place.months),
+        }
+        if place.lat is not None and place.lon is not None:
+            params |= {"lat": str(place.lat), "lon": str(place.lon)}
+        if exclude is not None:
+            params["exclude"] = exclude
+        response = await self._ui_request("GET", "/locations/history", params=params)
+        return LocationHistory.model_validate(response.json())
+
+    async def fetch_frequent_locations(
+        self, start: datetime, end: datetime, *, fmt: str = "json", **filters: str | None
+    ) -> list[FrequentLocation] | str:
+        """The places with the most calls in [start, end) (``GET /reports/frequent-locations``)."""
+        params = {"start": start.isoformat(), "end": end.isoformat(), "format": fmt}
+        params |= {k: v for k, v in filters.items() if v is not None}
+        response = await self._ui_request("GET", "/reports/frequent-locations", params=params)
+        if fmt == "csv":
+            return response.text
+        return [FrequentLocation.model_validate(row) for row in response.json()]
 
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""

@@ -47,6 +47,7 @@ from ..domain.enums import Agency, CallType, EventType, Priority, Source
 from ..domain.ids import uuid7
 from ..domain.model import Caller, Location, Safety, SafetyWordFound, SafetyWordsCheck
 from ..domain.safety_words import Match, SafetyWords, ScreenReading
+from .location_history import LocationHistoryPanel
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
 DERIVE_DIVISION = "(from coordinates)"
@@ -119,9 +120,11 @@ class IntakeDialog(QDialog):
         division_at: Callable[[float, float], str | None] | None = None,
         safety_words: SafetyWords | None = None,
         gate: Callable[[Sequence[ev.Event]], str | None] | None = None,
+        history: LocationHistoryPanel | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.history = history  # earlier calls and caution notes at the place (issue 22)
         self.setWindowTitle("New call")
         self.setObjectName("IntakeDialog")
         self._workstation_id = workstation_id
@@ -255,6 +258,10 @@ class IntakeDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        if self.history is not None:
+            layout.addWidget(self.history)
+            screen_layout.addWidget(self.history.safety_banner)
+            self.history.attach(self.address, self.lat, self.lon)
         layout.addWidget(QLabel("&Narrative", buddy=self.narrative))
         layout.addWidget(self.narrative, 1)
         self._errors["narrative"] = QLabel(
@@ -426,6 +433,8 @@ class IntakeDialog(QDialog):
         self.lat.setText(f"{lat:.5f}")
         self.lon.setText(f"{lon:.5f}")
         self.division.setCurrentIndex(0)  # derive from the coordinates
+        if self.history is not None:
+            self.history.look_up_now(self.address.text(), lat, lon)
         if self._division_at is not None:
             division = self._division_at(lat, lon)
             self.setWindowTitle(f"New call — {division or 'outside the city'}")

@@ -53,6 +53,12 @@ from .bridge import WorkspaceBridge
 from .followups import FollowUpsWidget
 from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
+from .location_history import (
+    CautionDialog,
+    FrequentLocationsPanel,
+    LocationHistoryPanel,
+    cautions_label,
+)
 from .map_widget import DivisionMapWidget
 from .notices import Notice, NoticesWidget
 from .queue_model import (
@@ -312,6 +318,10 @@ class MainWindow(QMainWindow):
         self.detail.gate = self.refusal
         self.detail.event_made.connect(self.submit)
         self.detail.action_requested.connect(self.open_action)
+        # Location history and caution notes of the selected incident's place (issue 22).
+        self.place_history = self._history_panel()
+        self.place_history.caution_requested.connect(self.open_caution)
+        self.detail.tabs.addTab(self.place_history, "Place")
         self.detail_dock = self._dock(
             "Incident", "dock_detail", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -517,6 +527,11 @@ class MainWindow(QMainWindow):
         incident = view.incidents.get(incident_id) if incident_id else None
         timeline = self._timeline(incident_id) if incident else []
         self.detail.show_incident(incident, timeline, view.teams)
+        self.place_history.show_place(
+            incident.location if incident else None,
+            exclude=incident.id if incident else None,
+            fetch=incident_id != self.place_history.incident_id,
+        )
 
     def _timeline(self, incident_id: str) -> list[Event]:
         """The server's full history of the incident (fetched once), then what this
@@ -710,12 +725,41 @@ class MainWindow(QMainWindow):
                 clock=self.clock,
                 division_at=self.division_at,
                 gate=self.refusal,
+                history=self._history_panel(),
                 parent=self,
             )
             self._intake.submitted.connect(self._intake_submitted)
         self._intake.show()
         self._intake.raise_()
         self._intake.activateWindow()
+
+    def _history_panel(self) -> LocationHistoryPanel:
+        """A place-history panel over this console's incidents, completed from the server."""
+
+        async def remote(place, exclude):
+            engine = getattr(self, "engine", None)
+            if engine is None:
+                raise RuntimeError("no server link")
+            return await engine.fetch_location_history(place, exclude=exclude)
+
+        settings = self.deployment.locations
+        return LocationHistoryPanel(
+            incidents=lambda: self.workspace.view.incidents.values(),
+            clock=self.clock,
+            remote=remote,
+            radius_m=settings.history_radius_m,
+            months=settings.history_months,
+        )
+
+    def open_caution(self, incident_id: str) -> None:
+        incident = self.workspace.view.incidents.get(incident_id)
+        if incident is None:
+            return
+        dialog = CautionDialog(
+            incident, workstation_id=self.workspace.workstation_id, clock=self.clock, parent=self
+        )
+        dialog.event_made.connect(self.submit)
+        dialog.open()
 
     def _map_location_picked(self, lat: float, lon: float) -> None:
         """A click on the map places the call being taken (a new form if none is open)."""
@@ -780,6 +824,15 @@ class MainWindow(QMainWindow):
             dialog = dialogs.AssignTeamDialog(
                 incident, list(view.teams.values()), rank=rank, **self._common()
             )
+            settings = self.deployment.locations
+            if caution := cautions_label(
+                view.incidents.values(),
+                incident.location,
+                now=self.clock(),
+                radius_m=settings.history_radius_m,
+                months=settings.history_months,
+            ):
+                dialog.form.insertRow(0, caution)
         elif action == "release":
             dialog = dialogs.ReleaseTeamDialog(incident, view.teams, **self._common())
         elif action == "redirect":
@@ -1022,6 +1075,14 @@ class MainWindow(QMainWindow):
             )
 
         self.report_window = ReportWindow(self.deployment, fetch, clock=self.clock, parent=self)
+        # Frequent locations of the same period, run with each report (issue 22).
+        frequent = FrequentLocationsPanel(
+            lambda start, end, fmt: engine.fetch_frequent_locations(start, end, fmt=fmt),
+            self.report_window.bounds,
+        )
+        self.report_window.body.addWidget(frequent)
+        self.report_window.report_shown.connect(lambda _r: asyncio.ensure_future(frequent.run()))
+        self.report_window.frequent_locations = frequent
         self.report_window.setWindowFlag(Qt.WindowType.Window)
         self.report_window.show()
 

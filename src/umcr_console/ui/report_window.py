@@ -200,7 +200,8 @@ class ReportWindow(QMainWindow):
         charts = QSplitter()
         charts.addWidget(self.calls_plot)
         charts.addWidget(self.response_plot)
-        body = QSplitter(Qt.Orientation.Vertical)
+        # self.body: the main window adds the frequent-locations list to it (issue 22).
+        self.body = body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(self.table)
         body.addWidget(charts)
         central = QWidget()
