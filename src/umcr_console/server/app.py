@@ -30,11 +30,15 @@ from ..domain.permissions import may_write
 from ..domain.privacy import redact_incident, redact_team
 from ..domain.reports import csv_rows
 from ..protocol import (
+    ACCOUNT_DISABLED_PROBLEM,
     API_PREFIX,
+    TOO_MANY_SIGN_INS_PROBLEM,
+    AccountLock,
     BatchResult,
     EventBatch,
     EventPage,
     Health,
+    Lockouts,
     ProgramReport,
     Snapshot,
     TokenRequest,
@@ -48,10 +52,11 @@ from .db import is_sqlite, make_engine, read_transaction
 from .inputs import MAX_SEQ, DateTimeQuery, batch_problem
 from .migrate import upgrade
 from .notify import PgListener
-from .problems import BodyLimitMiddleware, install_error_handlers, problem_responses
+from .problems import BodyLimitMiddleware, ProblemError, install_error_handlers, problem_responses
 from .schemas import IncidentTimeline, Me
 from .scope import is_scoped, scope_for, visible_events
 from .settings import Settings
+from .signin_gate import SignInGate, TooManySignIns
 from .tail import LogTail
 
 log = logging.getLogger(__name__)
@@ -60,6 +65,8 @@ DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 # Events read from the log per step of an SSE stream.
 _STREAM_CHUNK = 500
+# Roles that see the sign-in locks in force (GET /auth/lockouts): those who can act on them.
+LOCKOUT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 # Roles that may read program reports: aggregates only, so the wall too.
 REPORT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.WALL})
 # A spreadsheet runs a cell that starts like a formula (OWASP "CSV injection").
@@ -72,6 +79,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     """The server app for ``settings``; ``engine`` overrides the one made from its URL."""
     engine = engine or make_engine(settings.database_url)
     broadcaster = Broadcaster()
+    # Sign-ins run in threads of their own, few at once (server/signin_gate.py).
+    gate = SignInGate()
 
     async def read_log(after: int, limit: int) -> list[Event]:
         found, _last = await anyio.to_thread.run_sync(eventlog.read_events, engine, after, limit)
@@ -103,6 +112,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         try:
             yield
         finally:
+            gate.close()
             broadcaster.close()
             if listener is not None:
                 await anyio.to_thread.run_sync(listener.stop)
@@ -120,10 +130,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.broadcaster = broadcaster
+    app.state.sign_in_gate = gate
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.state.origin = origin
-    app.include_router(_router(settings, engine, broadcaster, tail, origin))
+    app.include_router(_router(settings, engine, broadcaster, tail, origin, gate))
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
     app.include_router(redirects.router(settings, engine, broadcaster))
     app.include_router(audit.router(settings, engine))  # GET /audit, the daily prune
@@ -131,40 +142,85 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
 
 def _router(
-    settings: Settings, engine: Engine, broadcaster: Broadcaster, tail: LogTail, origin: str
+    settings: Settings,
+    engine: Engine,
+    broadcaster: Broadcaster,
+    tail: LogTail,
+    origin: str,
+    gate: SignInGate,
 ) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     User = Annotated[Principal, Depends(signed_in(engine, settings))]
+    LockoutReader = Annotated[
+        Principal, Depends(signed_in(engine, settings, LOCKOUT_ROLES, "see sign-in locks"))
+    ]
+    retry_after = {"Retry-After": {"schema": {"type": "string"}, "description": "seconds"}}
+    sign_in_problems = {**problem_responses(400, 423, 429), **_PROBLEMS}
+    for code in (423, 429):
+        sign_in_problems[code] = {**sign_in_problems[code], "headers": retry_after}
 
     @router.post(
         "/auth/token",
         response_model=TokenResponse,
         tags=["auth"],
-        responses={**problem_responses(400, 423), **_PROBLEMS},
+        responses=sign_in_problems,
     )
-    def sign_in(body: TokenRequest) -> TokenResponse:
-        """Exchange a user name and password for a bearer token (valid for a shift)."""
+    async def sign_in(body: TokenRequest, request: Request) -> TokenResponse:
+        """Exchange a user name and password for a bearer token (valid for a shift).
+
+        429 (with Retry-After) when too many sign-ins are being checked, from
+        this address or in all; 423 when the account is locked for this
+        address; 403 for the right password of a disabled account.
+        """
+        source = request.client.host if request.client else auth.UNKNOWN_SOURCE
+
+        def check() -> auth.IssuedToken | BaseException:
+            try:
+                return auth.sign_in(
+                    engine,
+                    body.username,
+                    body.password,
+                    now=settings.clock(),
+                    ttl=settings.token_ttl,
+                    source=source,
+                )
+            except (auth.Locked, auth.BadCredentials, auth.Disabled) as refused:
+                return refused
+
         try:
-            issued = auth.sign_in(
-                engine,
-                body.username,
-                body.password,
-                now=settings.clock(),
-                ttl=settings.token_ttl,
+            outcome = await gate.run(
+                source,
+                check,
+                failed=lambda result: isinstance(result, (auth.BadCredentials, auth.Locked)),
             )
-        except auth.Locked as locked:
+        except TooManySignIns as busy:
+            raise ProblemError(
+                429,
+                f"{busy.why}: try again in {busy.retry_after} s",
+                TOO_MANY_SIGN_INS_PROBLEM,
+                headers={"Retry-After": str(busy.retry_after)},
+            ) from None
+        if isinstance(outcome, auth.IssuedToken):
+            issued = outcome
+        elif isinstance(outcome, auth.Locked):
+            locked = outcome
             wait = max(1, int((locked.until - settings.clock()).total_seconds()) + 1)
             raise HTTPException(
                 423,
                 f"account locked after {auth.LOCKOUT_ATTEMPTS} failed sign-ins within "
-                f"{int(auth.LOCKOUT_WINDOW.total_seconds() // 60)} minutes; try again after "
-                f"{locked.until:%H:%M:%S} UTC",
+                f"{int(auth.LOCKOUT_WINDOW.total_seconds() // 60)} minutes from this address; "
+                f"try again after {locked.until:%H:%M:%S} UTC, or ask an administrator "
+                "to unlock it",
                 headers={"Retry-After": str(wait)},
-            ) from None
-        except auth.BadCredentials:
+            )
+        elif isinstance(outcome, auth.Disabled):
+            raise ProblemError(
+                403, "this account is disabled: ask an administrator", ACCOUNT_DISABLED_PROBLEM
+            )
+        else:
             raise HTTPException(
                 401, "wrong user name or password", headers={"WWW-Authenticate": "Bearer"}
-            ) from None
+            )
         p = issued.principal
         return TokenResponse(
             access_token=issued.token,
@@ -173,6 +229,26 @@ def _router(
             username=p.username,
             team_id=p.team_id,
             provider=p.provider,
+        )
+
+    @router.get("/auth/lockouts", response_model=Lockouts, tags=["auth"], responses=_PROBLEMS)
+    def lockouts(_user: LockoutReader) -> Lockouts:
+        """Extension: the sign-in locks in force (admins and supervisors).
+
+        A supervisor's console polls it and shows each new lock as a notice:
+        many at once means someone is guessing. ``umcr-server user unlock``
+        ends a lock.
+        """
+        return Lockouts(
+            locks=[
+                AccountLock(
+                    username=lock.username,
+                    source=lock.source,
+                    until=lock.until,
+                    failures=lock.failures,
+                )
+                for lock in auth.current_locks(engine, now=settings.clock())
+            ]
         )
 
     @router.delete("/auth/token", status_code=204, tags=["auth"], responses=_PROBLEMS)

@@ -53,6 +53,9 @@ ACTIONS = (
     "user.added",
     "user.changed",
     "user.revoked",
+    "user.disabled",
+    "user.enabled",
+    "user.unlocked",
     "audit.pruned",
     "record.exported",
 )
