@@ -234,3 +234,28 @@ def test_revoke_alone_still_lets_the_user_sign_in_again(server: ServerProcess) -
     assert done.returncode == 0, done.stderr
     with _client(server.url) as client:
         assert _sign_in(client, "dispatcher1", DEFAULT_USERS["dispatcher1"][1]).status_code == 200
+
+
+def test_supervisors_consoles_are_told_when_accounts_are_locked(
+    tmp_path, monkeypatch, server: ServerProcess
+) -> None:
+    """Locks are not silent: a supervisor's console shows each new one as a notice."""
+    from tests.sync.harness import Console
+    from umcr_console.sync import engine as sync_engine
+
+    monkeypatch.setattr(sync_engine, "LOCKOUT_POLL_SECONDS", 0.2)
+    _role, password = DEFAULT_USERS["supervisor"]
+    with Console(tmp_path, "ws-supervisor", server.url, "supervisor", password) as console:
+        console.wait_until(console.is_online, what="online")
+        with _client(server.url, ATTACKER) as attacker:
+            for name in ("dispatcher1", "dispatcher2"):
+                for _ in range(5):
+                    _sign_in(attacker, name, "guess-number-x")
+
+        def told(name: str) -> bool:
+            return any(f"Sign-in lock: {name} " in n and ATTACKER in n for n in console.notices)
+
+        console.wait_until(lambda: told("dispatcher1") and told("dispatcher2"), what="notices")
+        # Each lock once, however often the console looks.
+        time.sleep(0.6)
+        assert sum("Sign-in lock: dispatcher1 " in n for n in console.notices) == 1
