@@ -52,11 +52,17 @@ from .db import is_sqlite, make_engine, read_transaction
 from .inputs import MAX_SEQ, DateTimeQuery, batch_problem
 from .migrate import upgrade
 from .notify import PgListener
-from .problems import BodyLimitMiddleware, ProblemError, install_error_handlers, problem_responses
+from .problems import (
+    BodyLimitMiddleware,
+    ProblemError,
+    install_error_handlers,
+    problem_response,
+    problem_responses,
+)
 from .schemas import IncidentTimeline, Me
 from .scope import is_scoped, scope_for, visible_events
 from .settings import Settings
-from .signin_gate import SignInGate, TooManySignIns
+from .signin_gate import TICKET, SignInAdmission, SignInGate, TooManySignIns
 from .tail import LogTail
 
 log = logging.getLogger(__name__)
@@ -133,6 +139,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.sign_in_gate = gate
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost of ours: a sign-in flood is refused before anything else runs.
+    app.add_middleware(
+        SignInAdmission, gate=gate, path=f"{API_PREFIX}/auth/token", refuse=_too_many_sign_ins
+    )
     app.state.origin = origin
     app.include_router(_router(settings, engine, broadcaster, tail, origin, gate))
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
@@ -173,6 +183,19 @@ def _router(
         address; 403 for the right password of a disabled account.
         """
         source = request.client.host if request.client else auth.UNKNOWN_SOURCE
+        # Admitted by the SignInAdmission middleware (which answers 429 otherwise).
+        ticket = getattr(request.state, TICKET, None)
+        if ticket is None:  # mounted without the middleware: admit here
+            try:
+                ticket = gate.admit(source)
+            except TooManySignIns as busy:
+                raise ProblemError(
+                    429,
+                    _busy_detail(busy),
+                    TOO_MANY_SIGN_INS_PROBLEM,
+                    headers={"Retry-After": str(busy.retry_after)},
+                ) from None
+            request.state.sign_in_ticket = ticket
 
         def check() -> auth.IssuedToken | BaseException:
             try:
@@ -188,18 +211,11 @@ def _router(
                 return refused
 
         try:
-            outcome = await gate.run(
-                source,
-                check,
-                failed=lambda result: isinstance(result, (auth.BadCredentials, auth.Locked)),
-            )
-        except TooManySignIns as busy:
-            raise ProblemError(
-                429,
-                f"{busy.why}: try again in {busy.retry_after} s",
-                TOO_MANY_SIGN_INS_PROBLEM,
-                headers={"Retry-After": str(busy.retry_after)},
-            ) from None
+            outcome = await gate.run(check)
+            # Failures count against the source's rate; a success or a disabled account do not.
+            ticket.failed = isinstance(outcome, (auth.BadCredentials, auth.Locked))
+        finally:
+            ticket.release()
         if isinstance(outcome, auth.IssuedToken):
             issued = outcome
         elif isinstance(outcome, auth.Locked):
@@ -493,6 +509,20 @@ def _router(
         return IncidentTimeline(incident_id=canonical, events=visible_events(engine, user, found))
 
     return router
+
+
+def _busy_detail(busy: TooManySignIns) -> str:
+    return f"{busy.why}: try again in {busy.retry_after} s"
+
+
+def _too_many_sign_ins(busy: TooManySignIns) -> Response:
+    """The 429 of a refused sign-in, as the middleware sends it (no body read)."""
+    return problem_response(
+        429,
+        _busy_detail(busy),
+        headers={"Retry-After": str(busy.retry_after)},
+        type_=TOO_MANY_SIGN_INS_PROBLEM,
+    )
 
 
 def _cursor(last_event_id: str | None, after: int | None) -> int | None:

@@ -7,7 +7,9 @@ and the password policy"):
 
 - it runs in a small thread pool of its own (``workers`` threads), never in
   the thread pool that serves every other request, so hashing can never take
-  the threads a snapshot or an event batch needs;
+  the threads a snapshot or an event batch needs; and those threads run at a
+  lower CPU priority (Linux: a nice value per thread), so when the cores are
+  busy a hash waits, not a dispatcher;
 - at most ``workers + queue`` sign-ins are admitted at once; one more is
   answered at once with 429 and a Retry-After, without hashing;
 - per source address: at most ``per_source`` sign-ins at once, and at most
@@ -21,8 +23,11 @@ itself is in the database).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import os
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -30,9 +35,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 T = TypeVar("T")
+# Where an admitted sign-in's Ticket is kept (request.state.sign_in_ticket).
+TICKET = "sign_in_ticket"
+# The source of a request whose transport does not say (a test client).
+UNKNOWN_SOURCE = "unknown"
 
 FAILURE_WINDOW = 60.0  # seconds
+# The nice value of the sign-in threads (0 is normal; 19 the lowest priority).
+HASH_NICE = 15
 # Sources remembered before idle ones are swept (a flood from many addresses).
 MAX_SOURCES = 10_000
 
@@ -55,6 +68,22 @@ class TooManySignIns(Exception):
 class _Source:
     running: int = 0
     failures: deque[float] | None = None
+
+
+@dataclass
+class Ticket:
+    """One admitted sign-in. Set ``failed`` if it failed; ``release`` once, when answered."""
+
+    gate: SignInGate
+    source: str
+    entry: _Source
+    failed: bool = False  # set by the sign-in: a wrong password or a locked account
+    _released: bool = False
+
+    def release(self) -> None:
+        if not self._released:
+            self._released = True
+            self.gate._release(self)
 
 
 class SignInGate:
@@ -80,35 +109,38 @@ class SignInGate:
         self._clock = clock
         self._running = 0
         self._sources: dict[str, _Source] = {}
-        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="umcr-sign-in")
+        self._pool = ThreadPoolExecutor(
+            self.workers, thread_name_prefix="umcr-sign-in", initializer=_lower_priority
+        )
         # A rough cost of one sign-in, for the Retry-After of a full gate.
         self._seconds_each = 0.25
 
-    async def run(self, source: str, work: Callable[[], T], *, failed: Callable[[T], bool]) -> T:
-        """``work()`` in the gate's threads, if admitted; else TooManySignIns at once.
+    def admit(self, source: str) -> Ticket:
+        """A place for one sign-in from ``source``; TooManySignIns if there is none.
 
-        ``failed(result)`` tells whether the sign-in failed (it then counts
-        against the source); an exception from ``work`` counts as a failure
-        unless it is TooManySignIns.
+        Release the ticket when the sign-in is answered.
         """
         entry = self._admit(source)
         self._running += 1
         entry.running += 1
+        return Ticket(self, source, entry)
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """``work()`` in the gate's own threads (call with an admitted ticket)."""
         started = self._clock()
-        ok = False
         try:
-            result = await asyncio.get_running_loop().run_in_executor(self._pool, work)
-            ok = not failed(result)
-            return result
+            return await asyncio.get_running_loop().run_in_executor(self._pool, work)
         finally:
-            self._running -= 1
-            entry.running -= 1
             elapsed = self._clock() - started
             self._seconds_each = 0.8 * self._seconds_each + 0.2 * min(elapsed, 5.0)
-            if not ok:
-                self._failed(entry)
-            if entry.running == 0 and not entry.failures:
-                self._sources.pop(source, None)
+
+    def _release(self, ticket: Ticket) -> None:
+        self._running -= 1
+        ticket.entry.running -= 1
+        if ticket.failed:
+            self._failed(ticket.entry)
+        if ticket.entry.running == 0 and not ticket.entry.failures:
+            self._sources.pop(ticket.source, None)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -150,6 +182,56 @@ class SignInGate:
         entry.failures.append(self._clock())
 
 
+def _lower_priority() -> None:
+    """Make the calling thread yield the CPU to the server's other threads.
+
+    Linux schedules threads one by one, so this thread's nice value is its
+    own. Elsewhere (Windows, macOS) it is left as it is: the pool's size and
+    the admission limits still hold.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICE)
+
+
 def _expire(failures: deque[float], now: float) -> None:
     while failures and failures[0] <= now - FAILURE_WINDOW:
         failures.popleft()
+
+
+class SignInAdmission:
+    """ASGI middleware: admits ``POST path`` through the gate before anything else.
+
+    A refused sign-in is answered here with 429, before routing or reading the
+    body, so a flood costs the server as little as an answer can. An admitted
+    one carries its ticket in ``request.state.sign_in_ticket``.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        gate: SignInGate,
+        path: str,
+        refuse: Callable[[TooManySignIns], ASGIApp],
+    ) -> None:
+        self.app = app
+        self.gate = gate
+        self.path = path
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        source = str(client[0]) if client else UNKNOWN_SOURCE
+        try:
+            ticket = self.gate.admit(source)
+        except TooManySignIns as busy:
+            await self.refuse(busy)(scope, receive, send)
+            return
+        scope.setdefault("state", {})[TICKET] = ticket
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            ticket.release()
