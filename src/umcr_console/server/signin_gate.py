@@ -109,9 +109,9 @@ class SignInGate:
         self._clock = clock
         self._running = 0
         self._sources: dict[str, _Source] = {}
-        self._pool = ThreadPoolExecutor(
-            self.workers, thread_name_prefix="umcr-sign-in", initializer=_lower_priority
-        )
+        # Made at the first sign-in, and again after close() (an app may be
+        # started more than once, as the in-process tests do).
+        self._pool: ThreadPoolExecutor | None = None
         # A rough cost of one sign-in, for the Retry-After of a full gate.
         self._seconds_each = 0.25
 
@@ -127,6 +127,10 @@ class SignInGate:
 
     async def run(self, work: Callable[[], T]) -> T:
         """``work()`` in the gate's own threads (call with an admitted ticket)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                self.workers, thread_name_prefix="umcr-sign-in", initializer=_lower_priority
+            )
         started = self._clock()
         try:
             return await asyncio.get_running_loop().run_in_executor(self._pool, work)
@@ -143,7 +147,9 @@ class SignInGate:
             self._sources.pop(ticket.source, None)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _admit(self, source: str) -> _Source:
         now = self._clock()
