@@ -299,7 +299,7 @@ def sign_in(
                 detail=(
                     f"from {source}"
                     if until is None
-                    else f"locked for {source} until {until.isoformat()}"
+                    else f"locked until {until.isoformat()} for {source}"
                 ),
             )
         # This failure may be the one that locks the account: say so at once.
