@@ -287,6 +287,13 @@ def sign_in(
     if not ok:
         with write_transaction(engine) as conn:
             conn.execute(sa.insert(login_failures).values(username=username, source=source, at=now))
+            # Failures older than a lock can reach are of no use: a flood of
+            # made-up names must not grow the table for ever.
+            conn.execute(
+                sa.delete(login_failures).where(
+                    login_failures.c.at < now - LOCKOUT_WINDOW - LOCKOUT_DURATION
+                )
+            )
             until = _locked_until(conn, username, source, now)
             # Attempts during a lock are not recorded one by one (they cost no
             # hash, so a flood would be cheap): the lock itself is, once.
