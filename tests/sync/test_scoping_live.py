@@ -25,7 +25,9 @@ def _add_provider_users(server: ServerProcess) -> None:
     engine = make_engine(server.database_url)
     try:
         for name, provider in PROVIDER_USERS.items():
-            auth.add_user(engine, name, "dispatcher", f"{name} sings in the choir", provider=provider)
+            auth.add_user(
+                engine, name, "dispatcher", f"{name} sings in the choir", provider=provider
+            )
             server.users[name] = ("dispatcher", f"{name} sings in the choir")
     finally:
         engine.dispose()
