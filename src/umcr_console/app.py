@@ -38,7 +38,7 @@ from .domain.config import Deployment
 from .logsafe import OutlineFormatter, SafeMessage
 from .offline_login import OfflineVerifiers
 from .paths import data_dir, log_dir
-from .protocol import API_PREFIX, TokenResponse
+from .protocol import ACCOUNT_DISABLED_PROBLEM, API_PREFIX, TokenResponse
 
 log = logging.getLogger("umcr_console")
 
@@ -109,6 +109,10 @@ class LoginFailed(SafeMessage):
     """A message for the login form (server reasons and addresses, no personal data)."""
 
 
+class AccountDisabled(LoginFailed):
+    """The server says this account is disabled: its offline login is forgotten too."""
+
+
 def tls_verify(ca_bundle: str | None) -> bool | ssl.SSLContext:
     """httpx's ``verify``: the CA bundle of --ca-bundle or $UMCR_CA_BUNDLE, else the system store."""
     path = ca_bundle or os.environ.get(CA_BUNDLE_ENV)
@@ -152,11 +156,15 @@ async def request_token(
     if response.status_code == 200:
         return TokenResponse.model_validate(response.json())
     try:
-        detail = response.json().get("detail", "")
+        body = response.json()
+        detail = str(body.get("detail", "")) if isinstance(body, dict) else ""
+        problem = str(body.get("type", "")) if isinstance(body, dict) else ""
     except ValueError:
-        detail = ""
+        detail = problem = ""
     if response.status_code == 401:
         raise LoginFailed("Wrong user name or password.")
+    if response.status_code == 403 and problem == ACCOUNT_DISABLED_PROBLEM:
+        raise AccountDisabled("This account is disabled. Ask an administrator.")
     raise LoginFailed(detail or f"The server answered {response.status_code}.")
 
 
@@ -171,6 +179,10 @@ async def log_in(
     """Online if the server answers; offline for a user who logged in here before."""
     try:
         token = await request_token(url, username, password, verify=verify)
+    except AccountDisabled:
+        # Turned off by an administrator: no offline login on this workstation either.
+        verifiers.forget(url, username)
+        raise
     except httpx.TransportError as exc:
         identity = verifiers.verify(url, username, password)
         if identity is None:
@@ -218,6 +230,23 @@ def idle_lock_minutes(deployment: Deployment) -> float:
         log.warning("ignoring $%s: not a number of minutes", IDLE_LOCK_ENV)
         return policy
     return min(policy, local) if local > 0 else policy
+
+
+def forget_when_withdrawn(engine, verifiers: OfflineVerifiers, session: Session) -> None:
+    """When the server says the account was disabled or the session revoked, forget the
+    offline verifier of that user: an offline login on this workstation then fails.
+
+    Also tells the engine the session's role (known from the login), so a
+    supervisor's console watches the sign-in locks from the start.
+    """
+    if engine.role is None:
+        engine.role = session.role
+
+    def forget(username: str) -> None:
+        if verifiers.forget(session.url, username):
+            log.warning("offline login of %s removed: the server withdrew access", username)
+
+    engine.access_withdrawn.connect(forget)
 
 
 def unlock_check(verifiers: OfflineVerifiers, session: Session) -> Callable[[str], bool]:
@@ -359,6 +388,7 @@ class Console:
                 token=session.token,
                 verify=self.verify,
             )
+            forget_when_withdrawn(engine, self.verifiers, session)
             window = self._window(session, workspace, deployment, engine)
             if recovery is not None and hasattr(window, "notices"):
                 from .ui.notices import Notice

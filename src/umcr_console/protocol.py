@@ -26,6 +26,14 @@ KEEPALIVE_SECONDS = 5.0
 # error_description). A console that sees it asks its user for the password
 # instead of signing in again with one it keeps.
 REVOKED_CHALLENGE = 'Bearer error="invalid_token", error_description="revoked"'
+# Extension: problem types (RFC 9457 ``type``) a console acts on. A session an
+# administrator ended (401, with REVOKED_CHALLENGE), and the right password of
+# a disabled account (403 from POST /auth/token): either way the console asks
+# its user and forgets the offline verifier it keeps for that user.
+SESSION_REVOKED_PROBLEM = "urn:umcr:problem:session-revoked"
+ACCOUNT_DISABLED_PROBLEM = "urn:umcr:problem:account-disabled"
+# 429 from POST /auth/token: too many sign-ins; retry after Retry-After seconds.
+TOO_MANY_SIGN_INS_PROBLEM = "urn:umcr:problem:too-many-sign-ins"
 
 
 class Wire(BaseModel):
@@ -104,6 +112,21 @@ class Problem(Answer):
     title: str
     status: int
     detail: str
+
+
+class AccountLock(Answer):
+    """Extension: an account locked for one source address (GET /auth/lockouts)."""
+
+    username: str
+    source: str
+    until: datetime
+    failures: int
+
+
+class Lockouts(Answer):
+    """Extension: the sign-in locks in force, newest first (admins and supervisors)."""
+
+    locks: list[AccountLock]
 
 
 # --- Extension: program reports (GET /api/v1/reports, docs/server.md) -------

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests.server.helpers import API, Api
 from tests.support.server import ServerProcess
-from umcr_console.server.db import make_engine, tokens, users
+from umcr_console.server.db import login_failures, make_engine, tokens, users
 from umcr_console.server.settings import TOKEN_TTL_ENV
 
 
@@ -99,3 +99,20 @@ def test_only_hashes_are_stored(asgi: Api) -> None:
     assert stored == [hashlib.sha256(token.encode()).hexdigest()]
     assert token not in stored
     assert all(h.startswith("$argon2id$") for h in hashes)
+
+
+def test_old_failures_are_cleared_so_a_flood_of_names_does_not_grow_the_table(
+    asgi: Api,
+) -> None:
+    assert asgi.clock is not None
+    for i in range(5):
+        assert asgi.sign_in(f"made-up-{i}", "guess").status_code == 401
+    asgi.clock.advance(timedelta(minutes=21))  # past any lock they could make
+    assert asgi.sign_in("made-up-new", "guess").status_code == 401
+    engine = make_engine(asgi.database_url)
+    try:
+        with engine.connect() as conn:
+            left = conn.execute(sa.select(login_failures.c.username)).scalars().all()
+    finally:
+        engine.dispose()
+    assert left == ["made-up-new"]

@@ -90,7 +90,7 @@ def test_user_add_takes_the_password_from_the_environment(tmp_path: Path) -> Non
 
 def test_user_add_checks_role_and_team(tmp_path: Path, monkeypatch, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    monkeypatch.setenv(cli.PASSWORD_ENV, "pw")
+    monkeypatch.setenv(cli.PASSWORD_ENV, "tangerine kettle on the porch")
     assert (
         cli.main(["user", "add", "pl1", "--role", "field", "--team", "PL-1", "--database", url])
         == 0
@@ -113,7 +113,7 @@ def test_user_add_gives_a_provider_and_refuses_an_unknown_one(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    monkeypatch.setenv(cli.PASSWORD_ENV, "pw")
+    monkeypatch.setenv(cli.PASSWORD_ENV, "tangerine kettle on the porch")
     add = ["user", "add", "ann", "--role", "dispatcher", "--database", url, "--provider"]
     assert cli.main([*add, "Alcott Center"]) == 0
     assert _user(url, "ann").provider == "Alcott Center"
@@ -125,7 +125,7 @@ def test_user_add_gives_a_provider_and_refuses_an_unknown_one(
 def test_user_add_prompts_twice_without_the_variable(tmp_path: Path, monkeypatch) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     monkeypatch.delenv(cli.PASSWORD_ENV, raising=False)
-    answers = iter(["s3cret", "s3cret", "one", "other"])
+    answers = iter(["tangerine kettle porch", "tangerine kettle porch", "one", "other"])
     monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
     assert cli.main(["user", "add", "bo", "--role", "supervisor", "--database", url]) == 0
     assert _user(url, "bo").role == "supervisor"

@@ -44,7 +44,7 @@ def _add_provider_users(api: Api) -> None:
     engine = make_engine(api.database_url)
     try:
         for name, (role, provider) in PROVIDER_USERS.items():
-            password = f"{name}-password-1"
+            password = f"{name} sings in the choir"
             auth.add_user(engine, name, role, password, provider=provider)
             api.users[name] = (role, password)
     finally:

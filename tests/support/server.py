@@ -48,6 +48,7 @@ DEFAULT_USERS: dict[str, tuple[str, str]] = {
 FIELD_TEAMS: dict[str, str] = {"field1": "PL-1"}
 
 START_TIMEOUT = 30.0
+SIGN_IN_TRIES = 10
 STOP_TIMEOUT = 15.0
 
 
@@ -258,11 +259,17 @@ class ServerProcess:
         """A bearer token of ``username`` (signed in once, then reused)."""
         if username not in self._tokens:
             _role, password = self.users[username]
-            answer = httpx.post(
-                f"{self.url}{API}/auth/token",
-                json={"username": username, "password": password},
-                timeout=10.0,
-            )
+            for _attempt in range(SIGN_IN_TRIES):
+                answer = httpx.post(
+                    f"{self.url}{API}/auth/token",
+                    json={"username": username, "password": password},
+                    timeout=10.0,
+                )
+                if answer.status_code != 429:
+                    break
+                # The server admits a few sign-ins from one address at a time (many
+                # consoles of a test reconnecting at once are more): wait as it says.
+                time.sleep(min(5.0, float(answer.headers.get("Retry-After", "1"))))
             answer.raise_for_status()
             self._tokens[username] = answer.json()["access_token"]
         return self._tokens[username]

@@ -25,8 +25,10 @@ def _add_provider_users(server: ServerProcess) -> None:
     engine = make_engine(server.database_url)
     try:
         for name, provider in PROVIDER_USERS.items():
-            auth.add_user(engine, name, "dispatcher", f"{name}-pw", provider=provider)
-            server.users[name] = ("dispatcher", f"{name}-pw")
+            auth.add_user(
+                engine, name, "dispatcher", f"{name} sings in the choir", provider=provider
+            )
+            server.users[name] = ("dispatcher", f"{name} sings in the choir")
     finally:
         engine.dispose()
 

@@ -10,9 +10,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from ..domain.enums import Role
-from ..protocol import REVOKED_CHALLENGE
+from ..protocol import ACCOUNT_DISABLED_PROBLEM, REVOKED_CHALLENGE, SESSION_REVOKED_PROBLEM
 from . import auth
 from .auth import Principal
+from .problems import ProblemError
 from .settings import Settings
 
 BEARER = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
@@ -30,11 +31,22 @@ def principal_of(
     principal = auth.authenticate(engine, credentials.credentials, now=settings.clock())
     if principal is not None:
         return principal
-    if auth.was_revoked(engine, credentials.credentials):
+    ended = auth.ended_by(engine, credentials.credentials)
+    if ended == "disabled":
+        # The same challenge as a revoked session (a console that predates
+        # disabling asks its user); the type tells a newer one the account is off.
+        raise ProblemError(
+            401,
+            "this account was disabled by an administrator",
+            ACCOUNT_DISABLED_PROBLEM,
+            headers={"WWW-Authenticate": REVOKED_CHALLENGE},
+        )
+    if ended == "revoked":
         # The console must ask its user, not reuse a password it keeps.
-        raise HTTPException(
+        raise ProblemError(
             401,
             "this session was ended (revoked or signed out): sign in again with your password",
+            SESSION_REVOKED_PROBLEM,
             headers={"WWW-Authenticate": REVOKED_CHALLENGE},
         )
     raise HTTPException(

@@ -31,11 +31,15 @@ from ..domain.permissions import may_write
 from ..domain.privacy import redact_incident, redact_team
 from ..domain.reports import csv_rows
 from ..protocol import (
+    ACCOUNT_DISABLED_PROBLEM,
     API_PREFIX,
+    TOO_MANY_SIGN_INS_PROBLEM,
+    AccountLock,
     BatchResult,
     EventBatch,
     EventPage,
     Health,
+    Lockouts,
     ProgramReport,
     Snapshot,
     TokenRequest,
@@ -51,10 +55,17 @@ from .inputs import MAX_SEQ, DateTimeQuery, batch_problem
 from .logsafe import describe
 from .migrate import upgrade
 from .notify import PgListener
-from .problems import BodyLimitMiddleware, install_error_handlers, problem_responses
+from .problems import (
+    BodyLimitMiddleware,
+    ProblemError,
+    install_error_handlers,
+    problem_response,
+    problem_responses,
+)
 from .schemas import IncidentTimeline, Me
 from .scope import is_scoped, scope_for, visible_events
 from .settings import Settings
+from .signin_gate import TICKET, SignInAdmission, SignInGate, TooManySignIns
 from .tail import HistoryChanged, LogTail
 
 log = logging.getLogger(__name__)
@@ -63,6 +74,8 @@ DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 # Events read from the log per step of an SSE stream.
 _STREAM_CHUNK = 500
+# Roles that see the sign-in locks in force (GET /auth/lockouts): those who can act on them.
+LOCKOUT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 # Roles that may read program reports: aggregates only, so the wall too.
 REPORT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER, Role.WALL})
 # Live event streams one token may hold (issue 17, found by the attacker suite).
@@ -81,6 +94,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     """The server app for ``settings``; ``engine`` overrides the one made from its URL."""
     engine = engine or make_engine(settings.database_url)
     broadcaster = Broadcaster()
+    # Sign-ins run in threads of their own, few at once (server/signin_gate.py).
+    gate = SignInGate()
 
     async def read_log(after: int, limit: int) -> list[Event]:
         found, _last = await anyio.to_thread.run_sync(eventlog.read_events, engine, after, limit)
@@ -139,6 +154,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         try:
             yield
         finally:
+            gate.close()
             broadcaster.close()
             if listener is not None:
                 await anyio.to_thread.run_sync(listener.stop)
@@ -156,12 +172,19 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.broadcaster = broadcaster
+    app.state.sign_in_gate = gate
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    # Outermost: every answer, errors and 413s included, gets the headers.
+    # A sign-in flood is refused before anything else of ours runs.
+    app.add_middleware(
+        SignInAdmission, gate=gate, path=f"{API_PREFIX}/auth/token", refuse=_too_many_sign_ins
+    )
+    # Outermost: every answer, errors, 413s and 429s included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware)
     app.state.origin = origin
-    app.include_router(_router(settings, engine, broadcaster, tail, origin, signer, note_head))
+    app.include_router(
+        _router(settings, engine, broadcaster, tail, origin, signer, note_head, gate)
+    )
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
     app.include_router(redirects.router(settings, engine, broadcaster))
     app.include_router(audit.router(settings, engine))  # GET /audit, the daily prune
@@ -186,41 +209,88 @@ def _router(
     origin: str,
     signer: recovery.EventSigner,
     note_head: Callable[[Event], None],
+    gate: SignInGate,
 ) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     User = Annotated[Principal, Depends(signed_in(engine, settings))]
     # token -> its live streams, oldest first; touched on the event loop only.
     open_streams: dict[str, list[_StreamSlot]] = {}
+    LockoutReader = Annotated[
+        Principal, Depends(signed_in(engine, settings, LOCKOUT_ROLES, "see sign-in locks"))
+    ]
+    retry_after = {"Retry-After": {"schema": {"type": "string"}, "description": "seconds"}}
+    sign_in_problems = {**problem_responses(400, 423, 429), **_PROBLEMS}
+    for code in (423, 429):
+        sign_in_problems[code] = {**sign_in_problems[code], "headers": retry_after}
 
     @router.post(
         "/auth/token",
         response_model=TokenResponse,
         tags=["auth"],
-        responses={**problem_responses(400, 423), **_PROBLEMS},
+        responses=sign_in_problems,
     )
-    def sign_in(body: TokenRequest) -> TokenResponse:
-        """Exchange a user name and password for a bearer token (valid for a shift)."""
+    async def sign_in(body: TokenRequest, request: Request) -> TokenResponse:
+        """Exchange a user name and password for a bearer token (valid for a shift).
+
+        429 (with Retry-After) when too many sign-ins are being checked, from
+        this address or in all; 423 when the account is locked for this
+        address; 403 for the right password of a disabled account.
+        """
+        source = request.client.host if request.client else auth.UNKNOWN_SOURCE
+        # Admitted by the SignInAdmission middleware (which answers 429 otherwise).
+        ticket = getattr(request.state, TICKET, None)
+        if ticket is None:  # mounted without the middleware: admit here
+            try:
+                ticket = gate.admit(source)
+            except TooManySignIns as busy:
+                raise ProblemError(
+                    429,
+                    _busy_detail(busy),
+                    TOO_MANY_SIGN_INS_PROBLEM,
+                    headers={"Retry-After": str(busy.retry_after)},
+                ) from None
+            request.state.sign_in_ticket = ticket
+
+        def check() -> auth.IssuedToken | BaseException:
+            try:
+                return auth.sign_in(
+                    engine,
+                    body.username,
+                    body.password,
+                    now=settings.clock(),
+                    ttl=settings.token_ttl,
+                    source=source,
+                )
+            except (auth.Locked, auth.BadCredentials, auth.Disabled) as refused:
+                return refused
+
         try:
-            issued = auth.sign_in(
-                engine,
-                body.username,
-                body.password,
-                now=settings.clock(),
-                ttl=settings.token_ttl,
-            )
-        except auth.Locked as locked:
+            outcome = await gate.run(check)
+            # Failures count against the source's rate; a success or a disabled account do not.
+            ticket.failed = isinstance(outcome, (auth.BadCredentials, auth.Locked))
+        finally:
+            ticket.release()
+        if isinstance(outcome, auth.IssuedToken):
+            issued = outcome
+        elif isinstance(outcome, auth.Locked):
+            locked = outcome
             wait = max(1, int((locked.until - settings.clock()).total_seconds()) + 1)
             raise HTTPException(
                 423,
                 f"account locked after {auth.LOCKOUT_ATTEMPTS} failed sign-ins within "
-                f"{int(auth.LOCKOUT_WINDOW.total_seconds() // 60)} minutes; try again after "
-                f"{locked.until:%H:%M:%S} UTC",
+                f"{int(auth.LOCKOUT_WINDOW.total_seconds() // 60)} minutes from this address; "
+                f"try again after {locked.until:%H:%M:%S} UTC, or ask an administrator "
+                "to unlock it",
                 headers={"Retry-After": str(wait)},
-            ) from None
-        except auth.BadCredentials:
+            )
+        elif isinstance(outcome, auth.Disabled):
+            raise ProblemError(
+                403, "this account is disabled: ask an administrator", ACCOUNT_DISABLED_PROBLEM
+            )
+        else:
             raise HTTPException(
                 401, "wrong user name or password", headers={"WWW-Authenticate": "Bearer"}
-            ) from None
+            )
         p = issued.principal
         return TokenResponse(
             access_token=issued.token,
@@ -229,6 +299,26 @@ def _router(
             username=p.username,
             team_id=p.team_id,
             provider=p.provider,
+        )
+
+    @router.get("/auth/lockouts", response_model=Lockouts, tags=["auth"], responses=_PROBLEMS)
+    def lockouts(_user: LockoutReader) -> Lockouts:
+        """Extension: the sign-in locks in force (admins and supervisors).
+
+        A supervisor's console polls it and shows each new lock as a notice:
+        many at once means someone is guessing. ``umcr-server user unlock``
+        ends a lock.
+        """
+        return Lockouts(
+            locks=[
+                AccountLock(
+                    username=lock.username,
+                    source=lock.source,
+                    until=lock.until,
+                    failures=lock.failures,
+                )
+                for lock in auth.current_locks(engine, now=settings.clock())
+            ]
         )
 
     @router.delete("/auth/token", status_code=204, tags=["auth"], responses=_PROBLEMS)
@@ -526,6 +616,20 @@ class _StreamSlot:
 
     def __init__(self) -> None:
         self.ended = False
+
+
+def _busy_detail(busy: TooManySignIns) -> str:
+    return f"{busy.why}: try again in {busy.retry_after} s"
+
+
+def _too_many_sign_ins(busy: TooManySignIns) -> Response:
+    """The 429 of a refused sign-in, as the middleware sends it (no body read)."""
+    return problem_response(
+        429,
+        _busy_detail(busy),
+        headers={"Retry-After": str(busy.retry_after)},
+        type_=TOO_MANY_SIGN_INS_PROBLEM,
+    )
 
 
 def _cursor(last_event_id: str | None, after: int | None) -> int | None:

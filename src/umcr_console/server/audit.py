@@ -67,6 +67,9 @@ SIGN_OUT = "auth.sign_out"
 USER_ADDED = "user.added"
 USER_CHANGED = "user.changed"  # role or password reset by `user add` of an existing name
 USER_REVOKED = "user.revoked"
+USER_DISABLED = "user.disabled"
+USER_ENABLED = "user.enabled"
+USER_UNLOCKED = "user.unlocked"  # `user unlock`: the failed sign-ins cleared
 PRUNED = "audit.pruned"
 # A disclosure: an incident's personal data or notes left the server in an export.
 EXPORTED = "record.exported"
@@ -80,6 +83,9 @@ ACTIONS = (
     USER_ADDED,
     USER_CHANGED,
     USER_REVOKED,
+    USER_DISABLED,
+    USER_ENABLED,
+    USER_UNLOCKED,
     PRUNED,
     EXPORTED,
 )

@@ -3,18 +3,24 @@
 Passwords: Argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile),
 memory-hard so a stolen users table is expensive to crack. Tokens: 32 random
 bytes, URL-safe; only their sha256 is stored, so a copy of the database does
-not hand out sessions. Lockout: 5 failed sign-ins for one user within 10
-minutes lock the account for 10 minutes, even for the right password.
+not hand out sessions. Lockout: 5 failed sign-ins for one user from one
+source address within 10 minutes lock the account for that address for 10
+minutes, even for the right password; other addresses can still sign in, so a
+stranger who knows the user names cannot lock the floor out
+(docs/security.md, "Sign-in: lockout, rate limits and the password policy").
+New passwords must pass the policy of server/passwords.py.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -25,6 +31,9 @@ from ..domain.enums import Role
 from ..domain.ids import name_id
 from . import audit, authorship
 from .db import login_failures, tokens, users, utc_now, write_transaction
+from .passwords import check_password
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN_TTL = timedelta(hours=12)  # a shift
 LOCKOUT_ATTEMPTS = 5
@@ -32,10 +41,16 @@ LOCKOUT_WINDOW = timedelta(minutes=10)
 LOCKOUT_DURATION = timedelta(minutes=10)
 USERNAME_MAX = 100
 
-_hasher = PasswordHasher()
+# RFC 9106's low-memory profile (t=3, 64 MiB) on one lane: a hash uses one
+# core, so a sign-in never takes the whole machine from the floor's requests.
+# Hashes made earlier (4 lanes) still verify: Argon2 reads them from the hash.
+_hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=1)
 # Each Argon2 hash takes 64 MiB: bound how many run at once so a burst of
-# sign-ins cannot exhaust memory.
+# sign-ins cannot exhaust memory (the server also admits few at once: signin_gate).
 _hash_slots = threading.BoundedSemaphore(2)
+# Where a sign-in came from when the transport does not say (a test client).
+UNKNOWN_SOURCE = "unknown"
+SOURCE_MAX = 100
 
 
 @functools.cache
@@ -95,6 +110,10 @@ class BadCredentials(Exception):
     pass
 
 
+class Disabled(Exception):
+    """The right password of a disabled account: the console forgets it (403)."""
+
+
 def add_user(
     engine: Engine,
     username: str,
@@ -109,8 +128,11 @@ def add_user(
 ) -> None:
     """Create a user, or replace the role and password of an existing one.
 
-    ``password_hash`` lets tests reuse one slow hash for many users. ``actor``
-    (who ran the command) goes to the audit log.
+    The password must pass the policy (passwords.check_password: WeakPassword,
+    a ValueError, says why). ``password_hash`` lets tests and the demo reuse
+    one quick hash for many users: then the password is not checked, since
+    it is not what will be stored. ``actor`` (who ran the command) goes to
+    the audit log. A disabled user stays disabled.
     """
     role = Role(role)
     if not valid_username(username):
@@ -122,13 +144,14 @@ def add_user(
         raise ValueError("a field user needs a provider: its team's (--provider NAME)")
     if not password and password_hash is None:
         raise ValueError("empty password")
+    if password_hash is None:
+        check_password(password, username=username)
     team_id = name_id("team", team_call_sign) if team_call_sign else None
     row = {
         "role": role.value,
         "password_hash": password_hash or hash_password(password),
         "team_id": team_id,
         "provider": provider,
-        "disabled": False,
     }
     now = now or utc_now()
     with write_transaction(engine) as conn:  # the writer lock: it appends to the audit chain
@@ -140,10 +163,15 @@ def add_user(
         if old is not None:
             conn.execute(sa.update(users).where(users.c.username == username).values(**row))
         else:
-            conn.execute(sa.insert(users).values(username=username, created_at=now, **row))
+            conn.execute(
+                sa.insert(users).values(username=username, created_at=now, disabled=False, **row)
+            )
         # New credentials end every session of the old ones.
         conn.execute(sa.update(tokens).where(tokens.c.username == username).values(revoked=True))
-        shown = {k: row[k] for k in ("role", "team_id", "provider", "disabled")}
+        shown = {
+            **{k: row[k] for k in ("role", "team_id", "provider")},
+            "disabled": False if old is None else old.disabled,
+        }
         audit.record(
             conn,
             audit.USER_CHANGED if old is not None else audit.USER_ADDED,
@@ -156,16 +184,8 @@ def add_user(
         )
 
 
-def _locked_until(conn: Connection, username: str, now: datetime) -> datetime | None:
-    """The end of the lock on ``username`` if it is locked at ``now``."""
-    since = now - LOCKOUT_WINDOW - LOCKOUT_DURATION
-    times = list(
-        conn.execute(
-            sa.select(login_failures.c.at)
-            .where(login_failures.c.username == username, login_failures.c.at > since)
-            .order_by(login_failures.c.at)
-        ).scalars()
-    )
+def _lock_end(times: list[datetime], now: datetime) -> datetime | None:
+    """The end of the lock that failures at ``times`` (ascending) put on at ``now``."""
     until = None
     n = LOCKOUT_ATTEMPTS
     for i in range(n - 1, len(times)):
@@ -176,14 +196,75 @@ def _locked_until(conn: Connection, username: str, now: datetime) -> datetime | 
     return until if until is not None and until > now else None
 
 
+def _locked_until(conn: Connection, username: str, source: str, now: datetime) -> datetime | None:
+    """The end of the lock on ``username`` for sign-ins from ``source``, if locked at ``now``."""
+    since = now - LOCKOUT_WINDOW - LOCKOUT_DURATION
+    times = list(
+        conn.execute(
+            sa.select(login_failures.c.at)
+            .where(
+                login_failures.c.username == username,
+                login_failures.c.source == source,
+                login_failures.c.at > since,
+            )
+            .order_by(login_failures.c.at)
+        ).scalars()
+    )
+    return _lock_end(times, now)
+
+
+@dataclass(frozen=True)
+class Lock:
+    """An account locked for one source address (after LOCKOUT_ATTEMPTS failures)."""
+
+    username: str
+    source: str
+    until: datetime
+    failures: int
+
+
+def current_locks(engine: Engine, *, now: datetime) -> list[Lock]:
+    """Every lock in force at ``now``, the newest first."""
+    since = now - LOCKOUT_WINDOW - LOCKOUT_DURATION
+    by_pair: dict[tuple[str, str], list[datetime]] = {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(login_failures.c.username, login_failures.c.source, login_failures.c.at)
+            .where(login_failures.c.at > since)
+            .order_by(login_failures.c.at)
+        )
+        for username, source, at in rows:
+            by_pair.setdefault((username, source), []).append(at)
+    locks = []
+    for (username, source), times in by_pair.items():
+        until = _lock_end(times, now)
+        if until is not None:
+            locks.append(Lock(username, source, until, len(times)))
+    return sorted(locks, key=lambda lock: lock.until, reverse=True)
+
+
+def _source(source: str) -> str:
+    return (source or UNKNOWN_SOURCE)[:SOURCE_MAX]
+
+
 def sign_in(
-    engine: Engine, username: str, password: str, *, now: datetime, ttl: timedelta
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    now: datetime,
+    ttl: timedelta,
+    source: str = UNKNOWN_SOURCE,
 ) -> IssuedToken:
-    """Check the password and issue a token; raises Locked or BadCredentials."""
+    """Check the password and issue a token; raises Locked, BadCredentials or Disabled.
+
+    ``source`` is the client's address: failures count per user and source.
+    """
     if not valid_username(username):
         raise BadCredentials()
+    source = _source(source)
     with engine.connect() as conn:
-        until = _locked_until(conn, username, now)
+        until = _locked_until(conn, username, source, now)
         if until is not None:
             raise Locked(until)
         row = conn.execute(sa.select(users).where(users.c.username == username)).one_or_none()
@@ -192,11 +273,31 @@ def sign_in(
         verify_password(_dummy_hash(), password)
         ok = False
     else:
-        ok = verify_password(row.password_hash, password) and not row.disabled
+        ok = verify_password(row.password_hash, password)
+    if ok and row is not None and row.disabled:
+        # The right password: say the account is off, so the console forgets
+        # its offline verifier. Not a guess, so it does not count towards a lock.
+        with write_transaction(engine) as conn:
+            audit.record(
+                conn,
+                audit.SIGN_IN_FAILED,
+                username,
+                at=now,
+                entity_id=username,
+                detail=f"account disabled (from {source})",
+            )
+        raise Disabled()
     if not ok:
         with write_transaction(engine) as conn:
-            conn.execute(sa.insert(login_failures).values(username=username, at=now))
-            until = _locked_until(conn, username, now)
+            conn.execute(sa.insert(login_failures).values(username=username, source=source, at=now))
+            # Failures older than a lock can reach are of no use: a flood of
+            # made-up names must not grow the table for ever.
+            conn.execute(
+                sa.delete(login_failures).where(
+                    login_failures.c.at < now - LOCKOUT_WINDOW - LOCKOUT_DURATION
+                )
+            )
+            until = _locked_until(conn, username, source, now)
             # Attempts during a lock are not recorded one by one (they cost no
             # hash, so a flood would be cheap): the lock itself is, once.
             audit.record(
@@ -205,15 +306,34 @@ def sign_in(
                 username,
                 at=now,
                 entity_id=username,
-                detail=None if until is None else f"locked until {until.isoformat()}",
+                detail=(
+                    f"from {source}"
+                    if until is None
+                    else f"locked until {until.isoformat()} for {source}"
+                ),
             )
         # This failure may be the one that locks the account: say so at once.
         if until is not None:
+            log.warning(
+                "sign-in: %r locked for %s until %s after %d failed attempts",
+                username,
+                source,
+                f"{until:%H:%M:%S}",
+                LOCKOUT_ATTEMPTS,
+            )
             raise Locked(until)
         raise BadCredentials()
     assert row is not None
     with write_transaction(engine) as conn:
-        conn.execute(sa.delete(login_failures).where(login_failures.c.username == username))
+        # A success from this source clears its failures; other sources' stay.
+        conn.execute(
+            sa.delete(login_failures).where(
+                login_failures.c.username == username, login_failures.c.source == source
+            )
+        )
+        conn.execute(
+            sa.update(users).where(users.c.username == username).values(last_sign_in_at=now)
+        )
         token = secrets.token_urlsafe(32)
         expires_at = now + ttl
         conn.execute(
@@ -234,15 +354,16 @@ def sign_in(
     return IssuedToken(token=token, principal=principal)
 
 
-def was_revoked(engine: Engine, token: str) -> bool:
-    """Whether ``token`` is a real token that was revoked (or whose user was disabled).
+def ended_by(engine: Engine, token: str) -> str | None:
+    """Why a real token no longer works: "disabled" (its user is), "revoked", or None.
 
     Asked only after ``authenticate`` refused it, so the answer can tell a
     console to ask its user for the password instead of signing in again
-    with the one it keeps: an administrator ended that session on purpose.
+    with the one it keeps (an administrator ended that session on purpose),
+    and, for both answers, to forget its offline verifier.
     """
     if not token or len(token) > 200:
-        return False
+        return None
     query = (
         sa.select(tokens.c.revoked, users.c.disabled)
         .select_from(tokens.join(users, users.c.username == tokens.c.username))
@@ -250,7 +371,16 @@ def was_revoked(engine: Engine, token: str) -> bool:
     )
     with engine.connect() as conn:
         row = conn.execute(query).one_or_none()
-    return row is not None and bool(row.revoked or row.disabled)
+    if row is None:
+        return None
+    if row.disabled:
+        return "disabled"
+    return "revoked" if row.revoked else None
+
+
+def was_revoked(engine: Engine, token: str) -> bool:
+    """Whether ``token`` is a real token that was revoked (or whose user was disabled)."""
+    return ended_by(engine, token) is not None
 
 
 def authenticate(engine: Engine, token: str, *, now: datetime) -> Principal | None:
@@ -323,3 +453,100 @@ def revoke_user(engine: Engine, username: str, *, actor: str = "system") -> int:
             detail=f"{count} token(s) revoked" + (f", {keys} signing key(s)" if keys else ""),
         )
         return count
+
+
+def _require_user(conn: Connection, username: str) -> Any:
+    row = conn.execute(sa.select(users).where(users.c.username == username)).one_or_none()
+    if row is None:
+        raise ValueError(f"no user {username!r}")
+    return row
+
+
+def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str = "system") -> int:
+    """Disable a user (and revoke every token: open streams end too) or enable one.
+
+    Returns how many tokens were revoked. ValueError if no such user. A
+    disabled user cannot sign in, even with the right password; their
+    consoles forget the offline verifier the next time they reach the server.
+    """
+    now = utc_now()
+    with write_transaction(engine) as conn:
+        old = _require_user(conn, username)
+        conn.execute(sa.update(users).where(users.c.username == username).values(disabled=disabled))
+        count = 0
+        if disabled:
+            count = conn.execute(
+                sa.update(tokens)
+                .where(tokens.c.username == username, tokens.c.revoked.is_(False))
+                .values(revoked=True)
+            ).rowcount
+        audit.record(
+            conn,
+            audit.USER_DISABLED if disabled else audit.USER_ENABLED,
+            actor,
+            at=now,
+            entity_id=username,
+            detail=f"{count} token(s) revoked" if disabled else None,
+            before={"disabled": bool(old.disabled)},
+            after={"disabled": disabled},
+        )
+    return count
+
+
+def unlock(engine: Engine, username: str, *, actor: str = "system") -> int:
+    """Clear the failed sign-ins of ``username`` (every source): how many were cleared."""
+    now = utc_now()
+    with write_transaction(engine) as conn:
+        _require_user(conn, username)
+        count = conn.execute(
+            sa.delete(login_failures).where(login_failures.c.username == username)
+        ).rowcount
+        audit.record(
+            conn,
+            audit.USER_UNLOCKED,
+            actor,
+            at=now,
+            entity_id=username,
+            detail=f"{count} failed sign-in(s) cleared",
+        )
+    return count
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """One line of ``umcr-server user list``."""
+
+    username: str
+    role: str
+    provider: str | None
+    team_id: str | None
+    disabled: bool
+    locks: tuple[Lock, ...]
+    last_sign_in_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.disabled:
+            return "disabled"
+        return "locked" if self.locks else "active"
+
+
+def list_users(engine: Engine, *, now: datetime) -> list[UserInfo]:
+    """Every user, by name, with their state at ``now``."""
+    locks: dict[str, list[Lock]] = {}
+    for lock in current_locks(engine, now=now):
+        locks.setdefault(lock.username, []).append(lock)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(users).order_by(users.c.username)).all()
+    return [
+        UserInfo(
+            username=row.username,
+            role=row.role,
+            provider=row.provider,
+            team_id=row.team_id,
+            disabled=bool(row.disabled),
+            locks=tuple(locks.get(row.username, ())),
+            last_sign_in_at=row.last_sign_in_at,
+        )
+        for row in rows
+    ]

@@ -4,6 +4,8 @@
                       [--tls-cert FILE --tls-key FILE]
     umcr-server user add NAME --role ROLE [--team CALLSIGN] [--provider NAME] [--database URL]
     umcr-server user revoke NAME [--database URL]
+    umcr-server user disable NAME | enable NAME | unlock NAME [--database URL]
+    umcr-server user list [--database URL]
     umcr-server migrate [--database URL]
     umcr-server audit verify [--since CHECKPOINT] [--database URL]
     umcr-server audit checkpoint [--output FILE] [--database URL]
@@ -110,6 +112,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     revoke.add_argument("name")
     database_option(revoke)
+    for name, text in (
+        ("disable", "turn a user off: no sign-in, every token revoked, offline login forgotten"),
+        ("enable", "turn a disabled user back on"),
+        ("unlock", "end the sign-in locks of a user (after failed sign-ins), from every address"),
+    ):
+        command = user_commands.add_parser(name, help=text)
+        command.add_argument("name")
+        database_option(command)
+    listing = user_commands.add_parser(
+        "list", help="every user: role, provider, state (active/disabled/locked), last sign-in"
+    )
+    database_option(listing)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     database_option(migrate)
@@ -351,6 +365,63 @@ def user_revoke(name: str, database_url: str) -> int:
     return 0
 
 
+def user_state(name: str, database_url: str, command: str) -> int:
+    """``user disable``, ``user enable`` or ``user unlock``."""
+    engine = make_engine(database_url)
+    try:
+        _upgrade(engine, database_url)
+        if command == "unlock":
+            count = auth.unlock(engine, name, actor=_operator())
+            message = f"user {name}: unlocked ({count} failed sign-in(s) cleared)"
+        else:
+            count = auth.set_disabled(engine, name, command == "disable", actor=_operator())
+            message = (
+                f"user {name}: disabled ({count} token(s) revoked)"
+                if command == "disable"
+                else f"user {name}: enabled"
+            )
+    finally:
+        engine.dispose()
+    print(message, file=sys.stderr)
+    return 0
+
+
+def user_list(database_url: str) -> int:
+    """One line per user, tab-separated with a header, on stdout (for scripts too)."""
+    engine = make_engine(database_url)
+    try:
+        _upgrade(engine, database_url)
+        found = auth.list_users(engine, now=utc_now())
+        with engine.connect() as conn:
+            call_signs = {
+                team_id: str(data.get("call_sign"))
+                for team_id, data in conn.execute(sa.select(teams.c.id, teams.c.data))
+            }
+    finally:
+        engine.dispose()
+    print("name\trole\tprovider\tteam\tstate\tlast sign-in")
+    for user in found:
+        state = user.state
+        if user.locks:
+            # Locked for some addresses only: say which, and until when.
+            held = ", ".join(f"{lock.source} until {lock.until:%H:%M:%SZ}" for lock in user.locks)
+            state = f"{state} ({held})"
+        last = f"{user.last_sign_in_at:%Y-%m-%dT%H:%M:%SZ}" if user.last_sign_in_at else "never"
+        print(
+            "\t".join(
+                (
+                    user.username,
+                    user.role,
+                    user.provider or "-",
+                    call_signs.get(user.team_id, user.team_id) if user.team_id else "-",
+                    state,
+                    last,
+                )
+            )
+        )
+    return 0
+
+
 def _operator() -> str:
     """Who runs a command, for the audit log: the operating system's user."""
     try:
@@ -506,6 +577,10 @@ def _run(args: argparse.Namespace) -> int:
             )
         if args.command == "user" and args.user_command == "revoke":
             return user_revoke(args.name, database_url)
+        if args.command == "user" and args.user_command in ("disable", "enable", "unlock"):
+            return user_state(args.name, database_url, args.user_command)
+        if args.command == "user" and args.user_command == "list":
+            return user_list(database_url)
         if args.command == "user":
             return user_add(args.name, args.role, args.team, database_url, args.provider)
         if args.command == "audit" and args.audit_command == "verify":

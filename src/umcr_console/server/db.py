@@ -149,6 +149,8 @@ users = sa.Table(
     sa.Column("provider", sa.String(200), nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Revision 0010: the last successful sign-in, for `umcr-server user list`.
+    sa.Column("last_sign_in_at", UtcDateTime, nullable=True),
 )
 
 tokens = sa.Table(
@@ -167,7 +169,10 @@ login_failures = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("username", sa.String(100), nullable=False),
     sa.Column("at", UtcDateTime, nullable=False),
+    # Revision 0010: the client address; failures lock an account per source.
+    sa.Column("source", sa.String(100), nullable=False, server_default="unknown"),
     sa.Index("ix_login_failures_username_at", "username", "at"),
+    sa.Index("ix_login_failures_at", "at"),
 )
 
 server_state = sa.Table(

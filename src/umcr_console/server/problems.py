@@ -26,10 +26,31 @@ log = logging.getLogger(__name__)
 _MAX_LISTED_ERRORS = 5
 
 
+class ProblemError(HTTPException):
+    """An HTTP error whose problem document names a ``type`` a client acts on."""
+
+    def __init__(
+        self,
+        status_code: int,
+        detail: str,
+        problem_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(status_code, detail, headers=headers)
+        self.problem_type = problem_type
+
+
 def problem_response(
-    status: int, detail: str, *, headers: dict[str, str] | None = None, title: str | None = None
+    status: int,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    title: str | None = None,
+    type_: str | None = None,
 ) -> JSONResponse:
-    body = Problem(title=title or _phrase(status), status=status, detail=detail)
+    body = Problem(
+        type=type_ or "about:blank", title=title or _phrase(status), status=status, detail=detail
+    )
     return JSONResponse(
         body.model_dump(), status_code=status, headers=headers, media_type=PROBLEM_JSON
     )
@@ -76,7 +97,9 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else _phrase(exc.status_code)
-    return problem_response(exc.status_code, detail, headers=exc.headers)
+    return problem_response(
+        exc.status_code, detail, headers=exc.headers, type_=getattr(exc, "problem_type", None)
+    )
 
 
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -44,6 +44,14 @@ PAGE = 1000
 FRESH_S = 0.1
 
 
+def _retry_after(answer: httpx.Response) -> float:
+    """Seconds to wait before the next try: the server's Retry-After, within [0.2, 10]."""
+    try:
+        return min(10.0, max(0.2, float(answer.headers.get("Retry-After", "1"))))
+    except ValueError:
+        return 1.0
+
+
 class SimulatorError(RuntimeError):
     """The server refused the simulator for good (bad credentials, a bad request)."""
 
@@ -63,10 +71,16 @@ class _Session:
         self.token: TokenResponse | None = None
 
     async def sign_in(self) -> TokenResponse:
-        answer = await self.client.post(
-            f"{API_PREFIX}/auth/token",
-            json={"username": self.credentials.username, "password": self.credentials.password},
-        )
+        for attempt in range(RETRIES + 1):
+            answer = await self.client.post(
+                f"{API_PREFIX}/auth/token",
+                json={"username": self.credentials.username, "password": self.credentials.password},
+            )
+            if answer.status_code != 429 or attempt == RETRIES:
+                break
+            # The server admits a few sign-ins at a time (several field users
+            # signing in at once are more): wait as it says, then try again.
+            await asyncio.sleep(_retry_after(answer))
         if answer.status_code != 200:
             raise SimulatorError(
                 f"sign-in as {self.credentials.username!r} failed: {answer.status_code} {_detail(answer)}"

@@ -41,6 +41,7 @@ from ..domain.events import Event
 from ..domain.locations import FrequentLocation, LocationHistory, Place
 from ..domain.permissions import provider_holds
 from ..protocol import (
+    ACCOUNT_DISABLED_PROBLEM,
     API_PREFIX,
     KEEPALIVE_SECONDS,
     MAX_BATCH,
@@ -51,6 +52,7 @@ from ..protocol import (
     EventResult,
     Health,
     KeyEnrolment,
+    Lockouts,
     ProgramReport,
     RecoverBatch,
     RecoverResults,
@@ -79,6 +81,10 @@ SIGNATURES_HEADER = "UMCR-Event-Signatures"
 # A backlog at least this long shows progress while it is pushed.
 PROGRESS_THRESHOLD = 50
 PAGE_LIMIT = 1000
+# Seconds between two looks at the sign-in locks (supervisors and admins only).
+LOCKOUT_POLL_SECONDS = 30.0
+# Roles whose console watches the sign-in locks and shows new ones as notices.
+_LOCK_WATCHERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 # Fields the server sets; a client never sends them.
 _SERVER_FIELDS = frozenset({"seq", "recorded_at", "actor"})
 # Sent only for an action another user made here (docs/server.md, "Authors").
@@ -148,6 +154,14 @@ def _unauthorized(response: httpx.Response) -> _Unauthorized:
     return (_Revoked if revoked else _Unauthorized)(_detail(response))
 
 
+def _problem_type(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("type", "")) if isinstance(body, dict) else ""
+
+
 class LinkError(Exception):
     """The server answered, but not in a way that lets the session go on."""
 
@@ -199,7 +213,10 @@ class SyncEngine:
     Signals: ``status_changed(SyncStatus)``, ``events_applied(list[Event])``
     (server events newly in the confirmed state), ``notice(str)`` (things the
     dispatcher should read, e.g. "the server's database changed"),
-    ``login_required(str)`` (the reason; answer with ``login``).
+    ``login_required(str)`` (the reason; answer with ``login``),
+    ``access_withdrawn(str)`` (the user name: the server says the account was
+    disabled or the session ended by an administrator; the console forgets its
+    offline verifier for that user).
     """
 
     def __init__(
@@ -250,6 +267,10 @@ class SyncEngine:
         self.events_applied: Signal[list[Event]] = Signal("events_applied")
         self.notice: Signal[str] = Signal("notice")
         self.login_required: Signal[str] = Signal("login_required")
+        self.access_withdrawn: Signal[str] = Signal("access_withdrawn")
+        # The sign-in locks already shown as notices: (user, source, until).
+        self._locks_seen: set[tuple[str, str, datetime]] = set()
+        self.lockout_poll = LOCKOUT_POLL_SECONDS
 
         counts = workspace.counts
         self._status = SyncStatus(
@@ -310,6 +331,7 @@ class SyncEngine:
                     # revocation: the person at the console must type it.
                     self._token = None
                     self._password = None
+                    self.access_withdrawn.emit(self._username)
                     await self._wait_for_login(str(exc))
                 except _Unauthorized as exc:
                     # The token expired: sign in again at once,
@@ -444,15 +466,17 @@ class SyncEngine:
         self._unauthorized_streak = 0
         stream = asyncio.create_task(self._follow_stream(), name="umcr-sync-stream")
         push = asyncio.create_task(self._push_loop(), name="umcr-sync-push")
+        # Not awaited with the two above: when it stops, the session goes on.
+        locks = asyncio.create_task(self._watch_locks(), name="umcr-sync-locks")
         try:
             done, _ = await asyncio.wait({stream, push}, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()  # raises what ended it
             raise LinkError("the server ended the event stream")
         finally:
-            for task in (stream, push):
+            for task in (stream, push, locks):
                 task.cancel()
-            await asyncio.gather(stream, push, return_exceptions=True)
+            await asyncio.gather(stream, push, locks, return_exceptions=True)
 
     async def _sign_in(self) -> None:
         if self._token:
@@ -463,7 +487,15 @@ class SyncEngine:
         response = await self._client.post(
             "/auth/token", json={"username": self._username, "password": self._password}
         )
-        if response.status_code in (401, 423, 429):
+        if response.status_code == 429:
+            # Too many sign-ins at the server just now: try again later with
+            # the same password (the backoff), rather than ask the user.
+            raise LinkError(f"sign-in: HTTP 429: {_detail(response)}")
+        if response.status_code == 403 and _problem_type(response) == ACCOUNT_DISABLED_PROBLEM:
+            self._password = None
+            self.access_withdrawn.emit(self._username)
+            raise _LoginRequired(_detail(response))
+        if response.status_code in (401, 423):
             # Wrong password or a locked account: retrying would only lock it longer.
             self._password = None
             raise _LoginRequired(_detail(response))
@@ -652,6 +684,43 @@ class SyncEngine:
         )
         self._raise_for_status(response)
         return EventPage.model_validate(_lenient(EventPage, response.json()))
+
+    # -- sign-in locks --------------------------------------------------------
+
+    async def _watch_locks(self) -> None:
+        """A supervisor's or admin's console: each new sign-in lock becomes a notice.
+
+        Many locks at once mean someone is guessing passwords, or locking
+        people out; ``umcr-server user unlock NAME`` ends one. Never ends the
+        session: an older server without the endpoint just stops the watch.
+        """
+        while self.role in _LOCK_WATCHERS:
+            try:
+                response = await self._request("GET", "/auth/lockouts")
+            except (httpx.HTTPError, _Unauthorized, NotSignedIn) as exc:
+                log.info("sign-in locks: %s", _describe(exc))
+                return
+            if response.status_code in (403, 404):
+                return  # the role changed, or a server without the endpoint
+            if response.status_code == 200:
+                try:
+                    self._show_new_locks(Lockouts.model_validate(response.json()))
+                except (ValidationError, ValueError) as exc:
+                    log.warning("sign-in locks: unreadable answer: %s", exc)
+            await asyncio.sleep(self.lockout_poll)
+
+    def _show_new_locks(self, found: Lockouts) -> None:
+        for lock in reversed(found.locks):  # oldest first
+            key = (lock.username, lock.source, lock.until)
+            if key in self._locks_seen:
+                continue
+            self._locks_seen.add(key)
+            self._notify(
+                f"Sign-in lock: {lock.username} is locked for address {lock.source} until "
+                f"{lock.until.astimezone():%H:%M} after {lock.failures} failed sign-ins. "
+                f"Many at once mean someone may be guessing passwords; "
+                f"`umcr-server user unlock {lock.username}` ends a lock."
+            )
 
     # -- stream -------------------------------------------------------------
 

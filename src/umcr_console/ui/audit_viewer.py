@@ -54,6 +54,9 @@ ACTIONS = (
     "user.added",
     "user.changed",
     "user.revoked",
+    "user.disabled",
+    "user.enabled",
+    "user.unlocked",
     "audit.pruned",
     "record.exported",
 )
