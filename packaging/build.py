@@ -132,6 +132,37 @@ def self_test(exe: Path) -> SelfTestRun:
     return SelfTestRun(wall_s=round(elapsed, 2), steps_s=float(match.group(1)))
 
 
+BAD_CA_TIMEOUT_S = 60.0
+
+
+def bad_ca_fails_fast(exe: Path) -> float:
+    """A self-test with ``SSL_CERT_FILE`` pointing at nothing: exit 2 and one line, fast.
+
+    Before issue 20 it hung on a crash dialog; a frozen windowed build must
+    not open one either.
+    """
+    with tempfile.TemporaryDirectory(prefix="umcr-build-badca-") as tmp:
+        env = {**_env(Path(tmp)), "SSL_CERT_FILE": str(Path(tmp) / "no-such-ca.pem")}
+        started = time.monotonic()
+        result = subprocess.run(
+            [str(exe), "--self-test"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=BAD_CA_TIMEOUT_S,
+            check=False,
+        )
+        elapsed = time.monotonic() - started
+    if result.returncode != 2 or "umcr-console: error: $SSL_CERT_FILE" not in result.stderr:
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        raise SystemExit(
+            f"a missing SSL_CERT_FILE gave exit status {result.returncode}, not 2 with one line"
+        )
+    print(f"bad CA setting: exit 2 in {elapsed:.2f} s, as it should")
+    return elapsed
+
+
 def pyinstaller_version() -> str:
     try:
         from PyInstaller import __version__
@@ -167,9 +198,9 @@ def markdown(figures: Figures) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(figures: Figures, path: Path = DOCS) -> None:
-    """Replace the block between this platform's markers in docs/packaging.md."""
-    key = platform_key()
+def write_docs(figures: Figures, path: Path = DOCS, key: str | None = None) -> None:
+    """Replace the block between this platform's (or ``key``'s) markers in docs/packaging.md."""
+    key = key or platform_key()
     begin, end = f"<!-- measured:{key}:begin -->", f"<!-- measured:{key}:end -->"
     text = path.read_text(encoding="utf-8")
     if begin not in text or end not in text:
@@ -186,6 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2, help="self-test runs to time (at least 1)")
     parser.add_argument("--skip-build", action="store_true", help="test an existing bundle")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/packaging.md")
+    parser.add_argument(
+        "--docs-key", help="the measured:KEY block to write (default: this platform's)"
+    )
+    parser.add_argument(
+        "--platform-note", help='added to the platform, e.g. "Wine 8.0" for a build under Wine'
+    )
     args = parser.parse_args(argv)
 
     build_s = None if args.skip_build else build(args.dist, args.work)
@@ -195,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no bundle at {bundle}: build it first")
     size, files = tree_size(bundle)
     figures = Figures(
-        platform=f"{platform.system()} {platform.machine()} ({os.cpu_count()} cores)",
+        platform=f"{platform.system()} {platform.machine()} ({os.cpu_count()} cores)"
+        + (f" under {args.platform_note}" if args.platform_note else ""),
         python=platform.python_version(),
         pyinstaller=pyinstaller_version(),
         measured_on=datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -208,10 +246,11 @@ def main(argv: list[str] | None = None) -> int:
     # The self-test first: its first run is the closest to a cold start.
     figures.self_tests = [self_test(exe) for _ in range(max(1, args.runs))]
     figures.version_s = round(time_version(exe), 2)
+    bad_ca_fails_fast(exe)
 
     print(json.dumps(asdict(figures)))
     if not args.no_docs:
-        write_docs(figures)
+        write_docs(figures, key=args.docs_key)
     if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(summary, "a", encoding="utf-8") as out:
             out.write(f"## {NAME} bundle\n\n{markdown(figures)}\n")
