@@ -94,17 +94,40 @@ def _env(data_dir: Path) -> dict[str, str]:
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "UMCR_DATA_DIR": str(data_dir)}
 
 
+def run_bundle(
+    args: list[str], env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Run the bundle with its output in files, not pipes.
+
+    A pipe ends only when every process holding it has: under Wine the
+    desktop process the bundle may start inherits it, and on Windows
+    ``subprocess.run`` reads the pipes to their end even after killing the
+    child on a timeout. With files, the timeout is a timeout.
+    """
+    with tempfile.TemporaryDirectory(prefix="umcr-build-output-") as tmp:
+        out_path, err_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            result = subprocess.run(
+                args,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                timeout=timeout,
+                check=False,
+            )
+        return subprocess.CompletedProcess(
+            args,
+            result.returncode,
+            out_path.read_text(encoding="utf-8", errors="replace"),
+            err_path.read_text(encoding="utf-8", errors="replace"),
+        )
+
+
 def time_version(exe: Path) -> float:
     with tempfile.TemporaryDirectory(prefix="umcr-build-version-") as tmp:
         started = time.monotonic()
-        result = subprocess.run(
-            [str(exe), "--version"],
-            env=_env(Path(tmp)),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_bundle([str(exe), "--version"], _env(Path(tmp)), 60)
         elapsed = time.monotonic() - started
     if result.returncode != 0:
         raise SystemExit(f"{exe} --version failed:\n{result.stdout}{result.stderr}")
@@ -114,14 +137,7 @@ def time_version(exe: Path) -> float:
 def self_test(exe: Path) -> SelfTestRun:
     with tempfile.TemporaryDirectory(prefix="umcr-build-selftest-") as tmp:
         started = time.monotonic()
-        result = subprocess.run(
-            [str(exe), "--self-test"],
-            env=_env(Path(tmp)),
-            capture_output=True,
-            text=True,
-            timeout=SELF_TEST_TIMEOUT_S,
-            check=False,
-        )
+        result = run_bundle([str(exe), "--self-test"], _env(Path(tmp)), SELF_TEST_TIMEOUT_S)
         elapsed = time.monotonic() - started
     match = SELF_TEST_OK.search(result.stdout)
     if result.returncode != 0 or match is None:
@@ -144,14 +160,7 @@ def bad_ca_fails_fast(exe: Path) -> float:
     with tempfile.TemporaryDirectory(prefix="umcr-build-badca-") as tmp:
         env = {**_env(Path(tmp)), "SSL_CERT_FILE": str(Path(tmp) / "no-such-ca.pem")}
         started = time.monotonic()
-        result = subprocess.run(
-            [str(exe), "--self-test"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=BAD_CA_TIMEOUT_S,
-            check=False,
-        )
+        result = run_bundle([str(exe), "--self-test"], env, BAD_CA_TIMEOUT_S)
         elapsed = time.monotonic() - started
     if result.returncode != 2 or "umcr-console: error: $SSL_CERT_FILE" not in result.stderr:
         sys.stdout.write(result.stdout)

@@ -199,6 +199,18 @@ def unwanted_binary(dest: str) -> bool:
     return dest.replace("\\", "/").rsplit("/", 1)[-1].lower() in DROPPED_BINARIES
 
 
+def stripped_libpython(entry: tuple[str, str, str], dest: Path) -> tuple[str, str, str]:
+    """A TOC entry of the analysis, with libpython (Linux) replaced by a stripped copy."""
+    name, source, kind = entry
+    if not Path(name).name.startswith("libpython") or shutil.which("strip") is None:
+        return entry
+    dest.mkdir(parents=True, exist_ok=True)
+    copy = dest / Path(name).name
+    shutil.copy2(source, copy)
+    subprocess.run(["strip", "--strip-unneeded", str(copy)], check=True)
+    return name, str(copy), kind
+
+
 def stage_package(root: Path, dest: Path) -> Path:
     """Install the project into ``dest`` the way its wheel lays it out, without dependencies.
 

@@ -253,6 +253,7 @@ uninstall() {
 }
 
 step "build the MSI and a newer one (wixl)" build_msis
+step "Wine desktop, detached" start_desktop
 step "start from a machine without it" clean_machine
 step "install silently (msiexec /i /qn)" install_old
 step "self-test the installed console" self_test_installed

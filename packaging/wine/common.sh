@@ -52,6 +52,25 @@ wrun() { # wrun SECONDS PROGRAM ARGS...: one Wine process, bounded in time
     return "$status"
 }
 
+start_desktop() {
+    # Wine starts "explorer.exe /desktop" when a program first needs a window
+    # (Qt's event dispatcher makes a hidden one, even offscreen), and that
+    # explorer inherits the program's stdout and stderr: pipes that then never
+    # reach EOF, so whoever reads them (build.py's self-test, `| cat`) waits
+    # forever. Started here first, detached and on /dev/null, it is the
+    # desktop every later program finds.
+    if ! pgrep -f 'system32.explorer\.exe /desktop' >/dev/null; then
+        (setsid wine explorer.exe /desktop </dev/null >/dev/null 2>&1 &)
+    fi
+    local _
+    for _ in $(seq 1 60); do
+        pgrep -f 'system32.explorer\.exe /desktop' >/dev/null && return 0
+        sleep 1
+    done
+    echo "Wine's desktop (explorer.exe /desktop) did not start" >&2
+    return 1
+}
+
 kill_wineserver() {
     if command -v wineserver >/dev/null 2>&1 && [ -d "$WINEPREFIX" ]; then
         timeout 30 wineserver -k >/dev/null 2>&1 || true
