@@ -55,9 +55,9 @@ stop_server() {
 }
 finish() {
     local status=$?
+    set +e
     stop_server
-    (exit "$status")
-    on_exit
+    on_exit "$status"
 }
 trap finish EXIT
 

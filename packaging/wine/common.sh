@@ -84,8 +84,9 @@ report_times() {
     for line in "${STEP_TIMES[@]}"; do echo "   $line"; done
 }
 
-on_exit() {
-    local status=$?
+on_exit() { # the EXIT trap; on_exit STATUS when called from another trap
+    local status=${1:-$?}
+    set +e # report everything, whatever fails while cleaning up
     kill_wineserver
     report_times
     if [ "$status" -ne 0 ]; then
