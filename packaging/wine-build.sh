@@ -51,6 +51,7 @@ install_tools() {
     command -v x86_64-w64-mingw32-gcc >/dev/null ||
         missing+=(gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev)
     command -v unzip >/dev/null || missing+=(unzip)
+    command -v pgrep >/dev/null || missing+=(procps)
     [ ${#missing[@]} -eq 0 ] && { echo "all present: $(wine --version)"; return 0; }
     # Other jobs may hold the dpkg lock for a while: wait for it, do not fail.
     apt-get -o DPkg::Lock::Timeout=600 update -qq
