@@ -22,6 +22,7 @@ import ssl
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -527,6 +528,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             exc_info=crash.exit_status is None,
             extra={"stderr": False},
         )
+        if crash.exit_status is None and not isinstance(exc, LoginFailed):
+            traceback.print_exception(exc, file=sys.stderr)  # for whoever reads the CI log
         return crash.exit_status or _fatal(_one_line(exc), 1, headless)
     return crash.exit_status or code
 
