@@ -143,3 +143,40 @@ def test_headless_is_detected(monkeypatch) -> None:
     monkeypatch.delenv("CI")
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen:fontengine=freetype")
     assert is_headless()
+
+
+# The frozen entry point with a console that fails to start (as when a module
+# is missing from the bundle): PyInstaller's windowed bootloader would show the
+# error in a dialog, so the entry must end the run itself.
+_ENTRY_WITH_BROKEN_MAIN = textwrap.dedent(
+    """
+    import runpy, sys
+    import umcr_console.app
+
+    def broken_main():
+        raise ImportError("No module named 'missing_from_the_bundle'")
+
+    umcr_console.app.main = broken_main
+    sys.argv = ["umcr-console", *sys.argv[1:]]
+    runpy.run_path({entry!r}, run_name="__main__")
+    """
+)
+
+
+def test_frozen_entry_ends_a_self_test_that_cannot_start(tmp_path) -> None:
+    from pathlib import Path
+
+    entry = Path(__file__).resolve().parents[1] / "packaging" / "umcr_console_entry.py"
+    environment = {k: v for k, v in os.environ.items() if k not in ("CI", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, "-c", _ENTRY_WITH_BROKEN_MAIN.format(entry=str(entry)), "--self-test"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=FAST_S,
+        check=False,
+    )
+    assert result.returncode == 70, result.stderr
+    assert _error_lines(result.stderr) == [
+        "umcr-console: error: ImportError: No module named 'missing_from_the_bundle'"
+    ]
