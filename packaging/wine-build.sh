@@ -168,9 +168,9 @@ build_bundle() {
     else
         args+=(--no-docs)
     fi
-    # PyInstaller takes about 6 min on 2 idle cores (26 min with seven other
-    # jobs on them); each self-test 15 to 30 s. Within .ci/run's 22 min.
-    wrun 1200 "$PYDIR/python.exe" "$(winpath "$ROOT/packaging/build.py")" "${args[@]}" |
+    # PyInstaller takes about 6 min on 2 idle cores (23 min with seven other
+    # jobs on them); each self-test 15 to 40 s. Within .ci/run's 30 min.
+    wrun 1500 "$PYDIR/python.exe" "$(winpath "$ROOT/packaging/build.py")" "${args[@]}" |
         tee "$LOGS/build.log"
     [ "${PIPESTATUS[0]}" -eq 0 ]
 }
