@@ -82,7 +82,7 @@ host_pip() { # the Linux pip that fetches Windows files (a small venv of its own
 }
 
 install_python() {
-    [ -x "$PYDIR/python.exe" ] && [ -f "$PYDIR/Lib/os.pyc" ] && return 0
+    [ -f "$PYDIR/python.exe" ] && [ -f "$PYDIR/Lib/os.pyc" ] && return 0
     rm -rf "$PYDIR" "$CACHE/sdist"
     # pip reads the sdist's metadata (its setup.py) in a build environment of its own.
     host_pip download -q --no-deps --no-binary :all: \
