@@ -94,17 +94,40 @@ def _env(data_dir: Path) -> dict[str, str]:
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "UMCR_DATA_DIR": str(data_dir)}
 
 
+def run_bundle(
+    args: list[str], env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Run the bundle with its output in files, not pipes.
+
+    A pipe ends only when every process holding it has: under Wine the
+    desktop process the bundle may start inherits it, and on Windows
+    ``subprocess.run`` reads the pipes to their end even after killing the
+    child on a timeout. With files, the timeout is a timeout.
+    """
+    with tempfile.TemporaryDirectory(prefix="umcr-build-output-") as tmp:
+        out_path, err_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            result = subprocess.run(
+                args,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                timeout=timeout,
+                check=False,
+            )
+        return subprocess.CompletedProcess(
+            args,
+            result.returncode,
+            out_path.read_text(encoding="utf-8", errors="replace"),
+            err_path.read_text(encoding="utf-8", errors="replace"),
+        )
+
+
 def time_version(exe: Path) -> float:
     with tempfile.TemporaryDirectory(prefix="umcr-build-version-") as tmp:
         started = time.monotonic()
-        result = subprocess.run(
-            [str(exe), "--version"],
-            env=_env(Path(tmp)),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_bundle([str(exe), "--version"], _env(Path(tmp)), 60)
         elapsed = time.monotonic() - started
     if result.returncode != 0:
         raise SystemExit(f"{exe} --version failed:\n{result.stdout}{result.stderr}")
@@ -114,14 +137,7 @@ def time_version(exe: Path) -> float:
 def self_test(exe: Path) -> SelfTestRun:
     with tempfile.TemporaryDirectory(prefix="umcr-build-selftest-") as tmp:
         started = time.monotonic()
-        result = subprocess.run(
-            [str(exe), "--self-test"],
-            env=_env(Path(tmp)),
-            capture_output=True,
-            text=True,
-            timeout=SELF_TEST_TIMEOUT_S,
-            check=False,
-        )
+        result = run_bundle([str(exe), "--self-test"], _env(Path(tmp)), SELF_TEST_TIMEOUT_S)
         elapsed = time.monotonic() - started
     match = SELF_TEST_OK.search(result.stdout)
     if result.returncode != 0 or match is None:
@@ -130,6 +146,30 @@ def self_test(exe: Path) -> SelfTestRun:
         raise SystemExit(f"the bundle's self-test failed (exit status {result.returncode})")
     print(match.group(0), f"(process {elapsed:.2f} s)")
     return SelfTestRun(wall_s=round(elapsed, 2), steps_s=float(match.group(1)))
+
+
+BAD_CA_TIMEOUT_S = 60.0
+
+
+def bad_ca_fails_fast(exe: Path) -> float:
+    """A self-test with ``SSL_CERT_FILE`` pointing at nothing: exit 2 and one line, fast.
+
+    Before issue 20 it hung on a crash dialog; a frozen windowed build must
+    not open one either.
+    """
+    with tempfile.TemporaryDirectory(prefix="umcr-build-badca-") as tmp:
+        env = {**_env(Path(tmp)), "SSL_CERT_FILE": str(Path(tmp) / "no-such-ca.pem")}
+        started = time.monotonic()
+        result = run_bundle([str(exe), "--self-test"], env, BAD_CA_TIMEOUT_S)
+        elapsed = time.monotonic() - started
+    if result.returncode != 2 or "umcr-console: error: $SSL_CERT_FILE" not in result.stderr:
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        raise SystemExit(
+            f"a missing SSL_CERT_FILE gave exit status {result.returncode}, not 2 with one line"
+        )
+    print(f"bad CA setting: exit 2 in {elapsed:.2f} s, as it should")
+    return elapsed
 
 
 def pyinstaller_version() -> str:
@@ -167,9 +207,9 @@ def markdown(figures: Figures) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(figures: Figures, path: Path = DOCS) -> None:
-    """Replace the block between this platform's markers in docs/packaging.md."""
-    key = platform_key()
+def write_docs(figures: Figures, path: Path = DOCS, key: str | None = None) -> None:
+    """Replace the block between this platform's (or ``key``'s) markers in docs/packaging.md."""
+    key = key or platform_key()
     begin, end = f"<!-- measured:{key}:begin -->", f"<!-- measured:{key}:end -->"
     text = path.read_text(encoding="utf-8")
     if begin not in text or end not in text:
@@ -186,6 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2, help="self-test runs to time (at least 1)")
     parser.add_argument("--skip-build", action="store_true", help="test an existing bundle")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/packaging.md")
+    parser.add_argument(
+        "--docs-key", help="the measured:KEY block to write (default: this platform's)"
+    )
+    parser.add_argument(
+        "--platform-note", help='added to the platform, e.g. "Wine 8.0" for a build under Wine'
+    )
     args = parser.parse_args(argv)
 
     build_s = None if args.skip_build else build(args.dist, args.work)
@@ -195,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no bundle at {bundle}: build it first")
     size, files = tree_size(bundle)
     figures = Figures(
-        platform=f"{platform.system()} {platform.machine()} ({os.cpu_count()} cores)",
+        platform=f"{platform.system()} {platform.machine()} ({os.cpu_count()} cores)"
+        + (f" under {args.platform_note}" if args.platform_note else ""),
         python=platform.python_version(),
         pyinstaller=pyinstaller_version(),
         measured_on=datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -208,10 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     # The self-test first: its first run is the closest to a cold start.
     figures.self_tests = [self_test(exe) for _ in range(max(1, args.runs))]
     figures.version_s = round(time_version(exe), 2)
+    bad_ca_fails_fast(exe)
 
     print(json.dumps(asdict(figures)))
     if not args.no_docs:
-        write_docs(figures)
+        write_docs(figures, key=args.docs_key)
     if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(summary, "a", encoding="utf-8") as out:
             out.write(f"## {NAME} bundle\n\n{markdown(figures)}\n")

@@ -10,13 +10,18 @@ from tests.support.server import DEFAULT_USERS
 
 
 def run_console(
-    args: list[str], tmp_path, password: str, timeout: float = 120
+    args: list[str],
+    tmp_path,
+    password: str,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "UMCR_DATA_DIR": str(tmp_path / "console-data"),
         "UMCR_PASSWORD": password,
+        **(env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "umcr_console.app", *args],

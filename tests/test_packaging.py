@@ -88,3 +88,16 @@ def test_the_icon_holds_every_size(qapp, tmp_path: Path) -> None:
 )
 def test_unused_qt_plugins(path: str, unwanted: bool) -> None:
     assert support.unwanted_qt_plugin(path) is unwanted
+
+
+@pytest.mark.parametrize(
+    ("path", "unwanted"),
+    [
+        ("PySide6/opengl32sw.dll", True),
+        ("PySide6\\OPENGL32SW.DLL", True),
+        ("PySide6/Qt6OpenGL.dll", False),
+        ("PySide6/Qt6Core.dll", False),
+    ],
+)
+def test_dropped_binaries(path: str, unwanted: bool) -> None:
+    assert support.unwanted_binary(path) is unwanted

@@ -23,6 +23,7 @@ import ssl
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -91,6 +92,8 @@ def setup_logging() -> Path:
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.WARNING)
     stderr.setFormatter(OutlineFormatter())
+    # A record logged with extra={"stderr": False} is already on stderr in its own words.
+    stderr.addFilter(lambda record: getattr(record, "stderr", True))
     root.addHandler(stderr)
     return path
 
@@ -113,10 +116,47 @@ class AccountDisabled(LoginFailed):
     """The server says this account is disabled: its offline login is forgotten too."""
 
 
+EXIT_CONFIG = 2  # a setting the console cannot start with (as argparse's usage errors)
+
+
+class TlsSettingError(Exception):
+    """A CA setting that cannot work; the message is one line for the user."""
+
+
+def check_tls_settings(ca_bundle: str | None) -> None:
+    """Fail at start, in one line, on a CA setting that cannot work.
+
+    ``$SSL_CERT_FILE`` and ``$SSL_CERT_DIR`` are read by httpx for every client
+    it makes (even for plain HTTP); pointing at nothing, they made each client
+    raise deep inside the sync engine and the demo server's start.
+    """
+    if ca_bundle is not None:
+        source = "--ca-bundle"
+    else:
+        ca_bundle, source = os.environ.get(CA_BUNDLE_ENV), f"${CA_BUNDLE_ENV}"
+    if ca_bundle and not Path(ca_bundle).is_file():
+        raise TlsSettingError(f"{source}: the CA bundle {ca_bundle} does not exist")
+    for name, exists in (("SSL_CERT_FILE", Path.is_file), ("SSL_CERT_DIR", Path.is_dir)):
+        value = os.environ.get(name)
+        if value and not exists(Path(value)):
+            raise TlsSettingError(
+                f"${name} is {value}, which does not exist: "
+                "correct it or remove it to use the system's certificates"
+            )
+
+
 def tls_verify(ca_bundle: str | None) -> bool | ssl.SSLContext:
     """httpx's ``verify``: the CA bundle of --ca-bundle or $UMCR_CA_BUNDLE, else the system store."""
+    check_tls_settings(ca_bundle)
     path = ca_bundle or os.environ.get(CA_BUNDLE_ENV)
-    return ssl.create_default_context(cafile=path) if path else True
+    if not path:
+        return True
+    try:
+        return ssl.create_default_context(cafile=path)
+    except ssl.SSLError as exc:
+        raise TlsSettingError(
+            f"the CA bundle {path} is not a PEM certificate file ({exc})"
+        ) from exc
 
 
 def plain_http_refused(url: str) -> str | None:
@@ -271,7 +311,9 @@ def store_path(base: Path, url: str) -> Path:
 class Console:
     """Runs one console session: from login to the window closing."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(
+        self, args: argparse.Namespace, verify: bool | ssl.SSLContext | None = None
+    ) -> None:
         from PySide6.QtCore import QSettings
 
         self.args = args
@@ -280,7 +322,7 @@ class Console:
         self.verifiers = OfflineVerifiers(self.data / "offline-login.json")
         self.demo = None
         self.exit_code = 0
-        self.verify = tls_verify(getattr(args, "ca_bundle", None))
+        self.verify = tls_verify(getattr(args, "ca_bundle", None)) if verify is None else verify
         self.idle_clock: Callable[[], float] = time.monotonic  # tests move it by hand
         self.idle_lock = None
 
@@ -523,13 +565,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .ui import crash
 
+    headless = crash.is_headless(args.self_test)
+    try:
+        verify = tls_verify(args.ca_bundle)
+    except TlsSettingError as exc:
+        return _fatal(str(exc), EXIT_CONFIG, headless)
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("UMCR Dispatch")
     app.setOrganizationName("UMCR")
     # The session coroutine decides when the console ends (it closes the store
     # and the HTTP client first); Qt must not stop the loop under it.
     app.setQuitOnLastWindowClosed(False)
-    crash.install()
+    crash.install(headless)
     # Ctrl+C or a service stop closes the windows; the session then shuts down in
     # order (sync stopped, store closed) instead of dying under the event loop.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -540,10 +588,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     heartbeat.timeout.connect(lambda: None)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    console = Console(args)
-    with loop:
-        code = loop.run_until_complete(console.run())
-    return code
+    console = Console(args, verify=verify)
+    try:
+        with loop:
+            code = loop.run_until_complete(console.run())
+    except Exception as exc:
+        if not headless:
+            raise  # the crash hook tells the user
+        # Nobody to read a dialog (and a frozen windowed build would show
+        # its own): the error, and a non-zero exit status.
+        log.error(
+            "the console stopped: %s",
+            exc,
+            exc_info=crash.exit_status is None,
+            extra={"stderr": False},
+        )
+        if crash.exit_status is None and not isinstance(exc, LoginFailed):
+            traceback.print_exception(exc, file=sys.stderr)  # for whoever reads the CI log
+        return crash.exit_status or _fatal(_one_line(exc), 1, headless)
+    return crash.exit_status or code
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _fatal(message: str, status: int, headless: bool) -> int:
+    """One line on stderr and in the log; a dialog only if someone is there to read it."""
+    log.error("%s", message, extra={"stderr": False})
+    print(f"umcr-console: error: {message}", file=sys.stderr, flush=True)
+    if not headless:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        _app = QApplication.instance() or QApplication(sys.argv[:1])
+        QMessageBox.critical(None, "UMCR Dispatch Console", message)
+    return status
 
 
 if __name__ == "__main__":

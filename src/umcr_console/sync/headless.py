@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -120,6 +121,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--kinds", default=",".join(ALL_KINDS), help=f"comma-separated, of {','.join(ALL_KINDS)}"
     )
     parser.add_argument("--drain", action="store_true", help="exit when all is sent and confirmed")
+    parser.add_argument(
+        "--exit-when-made",
+        action="store_true",
+        help="exit once the actions are made and durable, sent or not (offline tests)",
+    )
     parser.add_argument("--print-seen", action="store_true", help="print every server event seen")
     parser.add_argument("--keepalive", type=float, default=5.0, help="the server's keep-alive (s)")
     parser.add_argument("--backoff-cap", type=float, default=8.0)
@@ -187,7 +193,10 @@ async def run(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stopping.set)
+        # Windows' event loops have no signal handlers (the installed console's
+        # --umcr-headless runs there): Ctrl+C then ends it by KeyboardInterrupt.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stopping.set)
 
     sync_task = engine.start()
     _out(ready=workspace.workstation_id, pending=workspace.pending_count)
@@ -284,7 +293,7 @@ async def run(args: argparse.Namespace) -> int:
                     "rejected": len(store.rejections(include_acknowledged=True)),
                 }
             )
-        else:
+        elif not args.exit_when_made:
             await stopping.wait()
     finally:
         if command_task is not None:

@@ -3,12 +3,19 @@
 A dispatch console must not vanish because one slot raised. The hook logs the
 full traceback to the log file and shows a non-blocking dialog; the event
 loop goes on.
+
+Unless nobody is there to read it: a self-test, a headless (offscreen) run or
+a CI job must never wait on a dialog (issue 20: a self-test hung 14 minutes on
+one). There the hook writes the error to stderr and ends the run with
+``EXIT_CRASH``; a watchdog ends the process if the orderly shutdown stalls.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import threading
 import traceback
 from types import TracebackType
 
@@ -17,6 +24,33 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 log = logging.getLogger("umcr_console.crash")
 
 _open_boxes: list[QMessageBox] = []
+
+EXIT_CRASH = 70  # EX_SOFTWARE: an internal error ended a headless run
+# How long a headless run may take to shut down after a crash before the
+# process is ended outright.
+SHUTDOWN_GRACE_S = 15.0
+HEADLESS_PLATFORMS = ("offscreen", "minimal")
+
+_headless = False
+exit_status: int | None = None  # EXIT_CRASH once a headless run crashed
+
+
+def is_headless(self_test: bool = False) -> bool:
+    """No one to click a dialog away: a self-test, an offscreen/minimal Qt platform, CI."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    return self_test or platform in HEADLESS_PLATFORMS or bool(os.environ.get("CI"))
+
+
+def _end_headless_run() -> None:
+    global exit_status
+    exit_status = EXIT_CRASH
+    sys.stderr.flush()
+    # Orderly first: the event loop returns, the console's main() returns
+    # EXIT_CRASH. If that stalls, the watchdog ends the process anyway.
+    watchdog = threading.Timer(SHUTDOWN_GRACE_S, os._exit, args=(EXIT_CRASH,))
+    watchdog.daemon = True
+    watchdog.start()
+    QApplication.exit(EXIT_CRASH)
 
 
 def _excepthook(
@@ -29,6 +63,11 @@ def _excepthook(
     if QApplication.instance() is None:
         traceback.print_exception(exc_type, exc, tb)
         return
+    if _headless:
+        traceback.print_exception(exc_type, exc, tb)
+        print(f"umcr-console: error: {exc_type.__name__}: {exc}", file=sys.stderr)
+        _end_headless_run()
+        return
     box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", f"{exc_type.__name__}: {exc}")
     box.setInformativeText(
         "The console keeps running and nothing you saved is lost. The details are in the log; "
@@ -40,5 +79,9 @@ def _excepthook(
     box.open()
 
 
-def install() -> None:
+def install(headless: bool | None = None) -> None:
+    """Make the hook the process's ``sys.excepthook``; ``headless`` defaults to
+    ``is_headless()`` (no dialog, exit non-zero)."""
+    global _headless
+    _headless = is_headless() if headless is None else headless
     sys.excepthook = _excepthook
