@@ -166,7 +166,8 @@ def main() -> int:
         tempfile.TemporaryDirectory() as tmp,
     ):
         seed(demo)
-        loop.run_until_complete(shoot(demo, Path(tmp)))
+        with loop:  # closing the loop stops its executor's threads (engine key sealing)
+            loop.run_until_complete(shoot(demo, Path(tmp)))
     return 0
 
 
