@@ -41,6 +41,10 @@ def sqlite_path(database_url: str) -> Path | None:
 
 def narrow(path: Path, mode: int) -> bool:
     """Take away from ``path`` every permission ``mode`` does not give; whether it changed."""
+    if os.name != "posix":
+        # Windows has no mode bits (its ACLs protect the data folder), and a
+        # chmod of a file SQLite holds open is a sharing violation there.
+        return False
     try:
         current = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -72,6 +76,8 @@ def secure_database(database_url: str, *, data_folder: Path | None = None) -> li
 
 def readable_by_others(path: Path) -> bool:
     """Whether group or others may read or write ``path`` (False if it is missing)."""
+    if os.name != "posix":
+        return False  # no mode bits to tell: Windows keeps it in the ACL
     try:
         return bool(stat.S_IMODE(path.stat().st_mode) & 0o077)
     except FileNotFoundError:

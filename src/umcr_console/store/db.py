@@ -125,6 +125,10 @@ def _owner_only(path: Path) -> None:
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     # Files written by an older console were created with the umask's mode.
+    # Windows has no mode bits (the profile folder's ACL protects them), and a
+    # chmod of a file another console process holds open fails there.
+    if os.name != "posix":
+        return
     for file in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
         if file.exists():
             os.chmod(file, 0o600)
