@@ -67,8 +67,12 @@ def test_a_provider_console_gets_the_call_in_full_when_its_team_takes_it(
         note(b, SECRETS["note"]),
         status(EX1, "en_route", note=SECRETS["status_note"]),
     )
-    penny = console_for(live_server.url, "penny", username="penny", password="penny-pw")
-    exodus = console_for(live_server.url, "exodus", username="exodus", password="exodus-pw")
+    penny = console_for(
+        live_server.url, "penny", username="penny", password="penny sings in the choir"
+    )
+    exodus = console_for(
+        live_server.url, "exodus", username="exodus", password="exodus sings in the choir"
+    )
     seq = _last_seq(live_server)
     for console in (penny, exodus):
         console.wait_drained(seq)
