@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.support.server import API, START_TIMEOUT, ServerProcess
-from umcr_console.app import CA_BUNDLE_ENV, parse_args, tls_verify
+from umcr_console.app import CA_BUNDLE_ENV, TlsSettingError, parse_args, tls_verify
 from umcr_console.sync import LinkState, SyncEngine
 from umcr_console.sync.traffic import Traffic
 
@@ -201,5 +201,6 @@ def test_the_ca_bundle_option_and_environment(
     context = tls_verify(parse_args(["--ca-bundle", str(ca)]).ca_bundle)
     assert isinstance(context, ssl.SSLContext)
     assert context.get_ca_certs()[0]["subject"] == ((("commonName", "UMCR test CA"),),)
-    with pytest.raises(OSError):  # a missing bundle is said at start, not at first sync
+    # A missing bundle is said at start, in one line, not at first sync.
+    with pytest.raises(TlsSettingError, match="does not exist"):
         tls_verify(str(tmp_path / "missing.pem"))
