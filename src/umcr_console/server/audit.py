@@ -60,6 +60,10 @@ log = logging.getLogger(__name__)
 # What a row records (the ``action`` column).
 EVENT_ACCEPTED = "event.accepted"
 EVENT_REJECTED = "event.rejected"
+# An event a console gave back after a restore (server/recovery.py): it adds an
+# event to the log as an accepted one does, so completeness counts both.
+EVENT_RECOVERED = "event.recovered"
+EVENT_ADDED = (EVENT_ACCEPTED, EVENT_RECOVERED)
 SIGN_IN = "auth.sign_in"
 SIGN_IN_FAILED = "auth.sign_in_failed"
 LOCKED = "auth.locked"  # the failed sign-in that locked the account
@@ -513,7 +517,7 @@ def verify(engine: Engine, since: Checkpoint | None = None) -> Verdict:
                             "rewritten since the checkpoint was taken",
                         )
                     checkpoint_seen = True
-                if row["action"] == EVENT_ACCEPTED and row["seq"] is not None:
+                if row["action"] in EVENT_ADDED and row["seq"] is not None:
                     seq = int(row["seq"])
                     if next_seq is None:
                         next_seq = seq
@@ -621,7 +625,7 @@ def prune(engine: Engine, retention: timedelta, *, now: datetime, actor: str = "
             _pruned_seq(conn),
             conn.execute(
                 sa.select(sa.func.max(audit_log.c.seq)).where(
-                    audit_log.c.id <= through, audit_log.c.action == EVENT_ACCEPTED
+                    audit_log.c.id <= through, audit_log.c.action.in_(EVENT_ADDED)
                 )
             ).scalar_one_or_none()
             or 0,

@@ -76,7 +76,7 @@ KEY_FILE_ENV = "UMCR_EVENT_KEY_FILE"
 KEY_FILE = "event-signing.key"
 SIGNATURES_HEADER = "UMCR-Event-Signatures"
 RESTORED = "log.restored"
-RECOVERED = "event.recovered"
+RECOVERED = audit.EVENT_RECOVERED
 RECOVERY_REFUSED = "event.recovery_refused"
 _SIGNED_FIELDS = (
     "seq",
