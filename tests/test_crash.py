@@ -117,6 +117,9 @@ def test_interactive_crash_shows_a_dialog_and_keeps_running(qtbot, monkeypatch) 
     from umcr_console.ui import crash
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    # A clean slate: an earlier test in this process may have left a status or a box.
+    monkeypatch.setattr(crash, "exit_status", None)
+    monkeypatch.setattr(crash, "_open_boxes", [])
     crash.install(headless=False)
     try:
         raise ValueError("a slot failed")
