@@ -233,7 +233,7 @@ def test_personal_data_only_when_chosen() -> None:
     redirected = _incident(world, incident)
     secrets = [
         "Maria Lopez",
-        "213",
+        "213-555-0100",  # the caller's phone (the area code alone can occur inside a uuid)
         "Adult man",
         "not eaten",
         "lithium",
