@@ -443,15 +443,25 @@ def router(
     from fastapi.concurrency import run_in_threadpool
 
     from .access import signed_in
+    from .scope import is_scoped
 
     api = APIRouter(prefix=API_PREFIX, tags=["events"])
     User = Annotated[auth.Principal, Depends(signed_in(engine, settings))]
 
-    @api.get("/recovery", response_model=RecoveryReport, responses=problem_responses(401))
+    @api.get("/recovery", response_model=RecoveryReport, responses=problem_responses(401, 403))
     def recovery(user: User) -> RecoveryReport:
-        """Extension: the latest restore from backup, what consoles gave back, what is missing."""
-        del user
-        return report(engine)
+        """Extension: the latest restore from backup, what consoles gave back, what is missing.
+
+        A console that may write reads the lost range (to give back what it
+        holds); which workstation and user gave what back is for a central
+        supervisor (it names other providers' staff).
+        """
+        if not may_write(user.role):
+            raise HTTPException(403, f"the {user.role} role has no events to give back")
+        found = report(engine)
+        if user.role in (Role.SUPERVISOR, Role.ADMIN) and not is_scoped(user):
+            return found
+        return found.model_copy(update={"recovered": []})
 
     @api.post(
         "/recover",
