@@ -266,7 +266,7 @@ def export_selected(window: MainWindow) -> EidoExportDialog | None:
     """Incident ▸ Export EIDO…: the dialog for the selected incident."""
     incident = window.selected_incident()
     if incident is None:
-        window.command_result.setText("Select an incident first.")
+        window.messages.warning("Select an incident first.")
         return None
     teams = [
         window.workspace.view.teams[t]
@@ -279,7 +279,7 @@ def export_selected(window: MainWindow) -> EidoExportDialog | None:
         agent=EidoAgent(username=window.username, workstation_id=window.workspace.workstation_id),
         parent=window,
     )
-    dialog.saved.connect(lambda path: window.command_result.setText(f"EIDO saved: {path}"))
+    dialog.saved.connect(lambda path: window.messages.info(f"EIDO saved: {path}"))
     dialog.open()
     return dialog
 

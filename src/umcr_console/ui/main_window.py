@@ -60,6 +60,7 @@ from .location_history import (
     cautions_label,
 )
 from .map_widget import DivisionMapWidget
+from .messages import Messages
 from .notices import Notice, NoticesWidget
 from .queue_model import (
     COL_AGE,
@@ -229,6 +230,8 @@ class MainWindow(QMainWindow):
         self.division_filter.addItem("All divisions", None)
         for division in self.deployment.divisions:
             self.division_filter.addItem(division, division)
+        # Every message to the dispatcher goes through here (ui/messages.py).
+        self.messages = Messages(self.command_result, self)
         self.provider_filter = QComboBox(objectName="filter_provider")
         self.provider_filter.addItem("All providers", None)
         for provider in self.deployment.providers:
@@ -693,8 +696,7 @@ class MainWindow(QMainWindow):
         """
         why = self.refusal(events)
         if why is not None:
-            self.command_result.setText(f"✗ Not sent: {why}. Nothing was saved.")
-            self.command_result.setStyleSheet("color: #ff7b72;")
+            self.messages.error(f"✗ Not sent: {why}. Nothing was saved.")
             return False
         for index, event in enumerate(events):
             what = event.type.replace(".", " ").replace("_", " ")
@@ -702,8 +704,7 @@ class MainWindow(QMainWindow):
                 self.workspace.submit(event)
             except StoreError as exc:
                 log.error("action %s not saved: %s", event.event_id, exc)
-                self.command_result.setText(f"✗ NOT SAVED: {what}. {exc}")
-                self.command_result.setStyleSheet("color: #ff7b72; font-weight: bold;")
+                self.messages.error(f"✗ NOT SAVED: {what}. {exc}", urgent=True)
                 self.notices.remove(STORE_NOTICE)  # newest on top, with the time of this failure
                 self.notices.add(
                     Notice(STORE_NOTICE, "alert", f"NOT SAVED: {what}. {exc}", self.clock())
@@ -713,8 +714,7 @@ class MainWindow(QMainWindow):
                 return index > 0  # the first saved: the action stands, the notice names the rest
         self.notices.remove(STORE_NOTICE)  # saving works again
         what = events[-1].type.replace(".", " ").replace("_", " ") if events else ""
-        self.command_result.setText(f"Saved: {what}")
-        self.command_result.setStyleSheet("")
+        self.messages.info(f"Saved: {what}")
         return True
 
     def new_call(self) -> None:
@@ -785,9 +785,7 @@ class MainWindow(QMainWindow):
         if self.queue_model.row_of(incident_id) is not None:
             self.select_incident(incident_id)
             return
-        self.command_result.setText(
-            self.command_result.text() + " — the call is hidden by the filter (Show all)."
-        )
+        self.messages.append(" — the call is hidden by the filter (Show all).")
 
     def _common(self) -> dict:
         return {
@@ -810,7 +808,7 @@ class MainWindow(QMainWindow):
             else self.selected_incident()
         )
         if incident is None:
-            self.command_result.setText("Select an incident first.")
+            self.messages.warning("Select an incident first.")
             return
         view = self.workspace.view
         if action == "assign":
@@ -860,7 +858,7 @@ class MainWindow(QMainWindow):
     def open_team_action(self, action: str) -> None:
         team = self.selected_team()
         if team is None:
-            self.command_result.setText("Select a team first (F4).")
+            self.messages.warning("Select a team first (F4).")
             return
         if action == "status":
             dialog = dialogs.TeamStatusDialog(team, **self._common())
@@ -886,8 +884,7 @@ class MainWindow(QMainWindow):
                 now=self.clock(),
             )
         except CommandError as exc:
-            self.command_result.setText(f"✗ {exc}")
-            self.command_result.setStyleSheet("color: #ff7b72;")
+            self.messages.error(f"✗ {exc}")
             return  # the typed line stays for correction
         incident = self.workspace.view.incidents.get(event.entity_id)
         words = (
@@ -898,11 +895,10 @@ class MainWindow(QMainWindow):
         if words:
             # Flagging or clearing needs the incident panel's answer (issue 18 item 1).
             named = ", ".join(f"\u201c{m.text}\u201d ({m.category})" for m in words)
-            self.command_result.setText(
+            self.messages.error(
                 f"✗ Not sent: the note names {named} and the call is not flagged for it; "
                 "add it in the incident panel (Ctrl+T) to flag or clear it."
             )
-            self.command_result.setStyleSheet("color: #ff7b72;")
             return
         if self.submit(event):
             self.command.clear()  # refused or not saved: the line stays, to correct or run again
@@ -1048,7 +1044,7 @@ class MainWindow(QMainWindow):
         from .audit_viewer import AuditViewerWindow
 
         if not self._may_read_audit():
-            self.command_result.setText("The audit log is for supervisors and admins.")
+            self.messages.warning("The audit log is for supervisors and admins.")
             return
 
         def call_sign(entity_id: str) -> str | None:
@@ -1066,7 +1062,7 @@ class MainWindow(QMainWindow):
 
         engine = getattr(self, "engine", None)
         if engine is None:
-            self.command_result.setText("Reports need the server: not connected.")
+            self.messages.warning("Reports need the server: not connected.")
             return
 
         async def fetch(start, end, unarmed, police, fmt):
