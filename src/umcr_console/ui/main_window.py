@@ -718,6 +718,20 @@ class MainWindow(QMainWindow):
         return True
 
     def new_call(self) -> None:
+        """Ctrl+N: the intake form; a call being typed is shown again, as it was."""
+        self.open_intake()
+
+    def open_intake(
+        self, fill: Callable[[IntakeDialog], None] | None = None
+    ) -> IntakeDialog | None:
+        """The intake form, shown and raised; the form of the call being taken if one is.
+
+        With ``fill`` (an imported call, for one): a new call filled by it, or
+        None while the dispatcher is typing another (what was typed is never
+        overwritten; the caller says why).
+        """
+        if fill is not None and self._intake is not None and self._intake.has_input():
+            return None
         if self._intake is None:
             self._intake = IntakeDialog(
                 divisions=list(self.deployment.divisions),
@@ -729,9 +743,12 @@ class MainWindow(QMainWindow):
                 parent=self,
             )
             self._intake.submitted.connect(self._intake_submitted)
+        if fill is not None:
+            fill(self._intake)
         self._intake.show()
         self._intake.raise_()
         self._intake.activateWindow()
+        return self._intake
 
     def _history_panel(self) -> LocationHistoryPanel:
         """A place-history panel over this console's incidents, completed from the server."""
@@ -763,9 +780,9 @@ class MainWindow(QMainWindow):
 
     def _map_location_picked(self, lat: float, lon: float) -> None:
         """A click on the map places the call being taken (a new form if none is open)."""
-        self.new_call()
-        assert self._intake is not None
-        self._intake.set_location(lat, lon)
+        intake = self.open_intake()
+        assert intake is not None
+        intake.set_location(lat, lon)
 
     def _intake_submitted(self, events: list[Event]) -> None:
         if not self.submit_all(events):
