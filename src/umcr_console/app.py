@@ -501,8 +501,7 @@ class Console:
             map_widget=_map_widget(workspace, deployment),
             rotate_seconds=float(self.settings.value("wall/rotate_seconds", 20)),
         )
-        engine.status_changed.connect(wall.show_sync_status)
-        wall.show_sync_status(engine.status)
+        wall.attach_sync(engine)
         self._month_task = asyncio.ensure_future(_follow_month_report(engine, wall))
         wall.closed.connect(self._month_task.cancel)
         if self.args.self_test:

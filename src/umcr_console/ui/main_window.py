@@ -46,6 +46,7 @@ from ..domain.model import Incident, Team
 from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_timeline
 from ..store.db import StoreError
 from ..store.workspace import Counts, RejectionNotice, Workspace
+from ..sync.engine import SyncEngine, SyncStatus
 from . import action_dialogs as dialogs
 from . import eido_dialog
 from .alert_desk import AlertDesk
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         self.division_at = division_at
         self.sound = sound
         self.bridge = WorkspaceBridge(workspace, self)
+        self.engine: SyncEngine | None = None  # attach_sync: the server link
         self.alerts = AlertBook(deployment.thresholds)
         self._intake: IntakeDialog | None = None
         self._open_dialogs: list[QDialog] = []
@@ -202,6 +204,9 @@ class MainWindow(QMainWindow):
         self.bridge.rejection_added.connect(self._rejection_added)
         self.bridge.counts_changed.connect(self.status.set_counts)
         self.bridge.reloaded.connect(lambda _seq: self.reload())
+        self.bridge.sync_status_changed.connect(self.show_sync_status)
+        self.bridge.sync_notice.connect(self._sync_notice)
+        self.bridge.login_required.connect(self._login_again)
         self.reload()
         for notice in workspace.rejected:
             self._rejection_added(notice)
@@ -362,7 +367,7 @@ class MainWindow(QMainWindow):
             self.alerts,
             self.notices,
             self.submit,
-            role=lambda: getattr(getattr(self, "engine", None), "role", None),
+            role=lambda: self.engine.role if self.engine is not None else None,
         )
         self.followups = FollowUpsWidget(
             self.workspace, self.bridge, self.deployment.thresholds, self.clock
@@ -559,7 +564,7 @@ class MainWindow(QMainWindow):
 
     def _fetch_timeline(self, incident_id: str | None) -> None:
         """Events older than this console's log come from the server, in the background."""
-        engine = getattr(self, "engine", None)
+        engine = self.engine
         if engine is None or incident_id is None or incident_id in self._server_timelines:
             return
 
@@ -754,7 +759,7 @@ class MainWindow(QMainWindow):
         """A place-history panel over this console's incidents, completed from the server."""
 
         async def remote(place, exclude):
-            engine = getattr(self, "engine", None)
+            engine = self.engine
             if engine is None:
                 raise RuntimeError("no server link")
             return await engine.fetch_location_history(place, exclude=exclude)
@@ -996,17 +1001,16 @@ class MainWindow(QMainWindow):
                 QApplication.beep()
 
     # ---- sync -----------------------------------------------------------------
-    def attach_sync(self, engine) -> None:
-        """Show the engine's link state and notices; ask for the password on 401."""
+    def attach_sync(self, engine: SyncEngine) -> None:
+        """Show the engine's link state and notices; ask for the password on 401
+        (through the bridge, connected in ``__init__``)."""
         self.engine = engine
-        engine.status_changed.connect(self.show_sync_status)
-        engine.notice.connect(
-            lambda text: self.notices.add(Notice(f"sync:{text}", "rejection", text, self.clock()))
-        )
-        engine.login_required.connect(self._login_again)
-        self.show_sync_status(engine.status)
+        self.bridge.attach_sync(engine)
 
-    def show_sync_status(self, status) -> None:
+    def _sync_notice(self, text: str) -> None:
+        self.notices.add(Notice(f"sync:{text}", "rejection", text, self.clock()))
+
+    def show_sync_status(self, status: SyncStatus) -> None:
         ok = status.link == "online" and not status.login_required
         self.sign_in_action.setEnabled(status.login_required)
         text = status.text
@@ -1018,7 +1022,8 @@ class MainWindow(QMainWindow):
     def _login_again(self, reason: str) -> None:
         from .login import LoginDialog
 
-        if any(isinstance(d, LoginDialog) for d in self._open_dialogs):
+        engine = self.engine
+        if engine is None or any(isinstance(d, LoginDialog) for d in self._open_dialogs):
             return
         dialog = LoginDialog(self.settings, self)
         dialog.setWindowTitle("Log in again")
@@ -1028,11 +1033,11 @@ class MainWindow(QMainWindow):
         dialog.username.setText(self.username)
         dialog.username.setEnabled(False)
         dialog.password.setFocus()
-        reason = reason or self.engine.status.login_detail
+        reason = reason or engine.status.login_detail
         dialog.show_error(f"The server asks you to log in again: {reason}")
 
         def given(_url: str, user: str, password: str) -> None:
-            self.engine.login(user, password)
+            engine.login(user, password)
             dialog.accept()
 
         dialog.login_requested.connect(given)
@@ -1054,7 +1059,7 @@ class MainWindow(QMainWindow):
         self.planner_window.show()
 
     def _may_read_audit(self) -> bool:
-        return getattr(getattr(self, "engine", None), "role", None) in AUDIT_ROLES
+        return self.engine is not None and self.engine.role in AUDIT_ROLES
 
     def open_audit(self) -> None:
         """The audit viewer: who did what and when, from the server's audit log."""
@@ -1077,7 +1082,7 @@ class MainWindow(QMainWindow):
         """The program report window (figures from the server for any period)."""
         from .report_window import ReportWindow
 
-        engine = getattr(self, "engine", None)
+        engine = self.engine
         if engine is None:
             self.messages.warning("Reports need the server: not connected.")
             return
