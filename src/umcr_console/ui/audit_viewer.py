@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..protocol import AuditEntry, AuditPage
+from .tasks import Tasks
 from .text import tooltip
 
 log = logging.getLogger(__name__)
@@ -249,6 +250,7 @@ class AuditViewerWindow(QMainWindow):
         self.page_size = page_size
         self._filters: dict[str, str | None] = {}
         self._task: asyncio.Future[None] | None = None
+        self.tasks = Tasks(self)
 
         self.actor = QLineEdit(objectName="audit_actor", placeholderText="user name")
         self.incident = QLineEdit(objectName="audit_incident", placeholderText="U000123 or id")
@@ -344,7 +346,7 @@ class AuditViewerWindow(QMainWindow):
         self.search_button.setEnabled(False)
         self.more_button.setEnabled(False)
         self.status.setText("Loading…")
-        self._task = asyncio.ensure_future(self._load(before))
+        self._task = self.tasks.run(self._load(before), what="The audit log page")
         return self._task
 
     async def _load(self, before: int | None) -> None:

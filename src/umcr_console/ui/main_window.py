@@ -7,7 +7,6 @@ be arranged; the arrangement and the theme are kept in QSettings.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -76,6 +75,7 @@ from .queue_model import (
     QueueFilter,
 )
 from .queue_widgets import HiddenCallsLabel, QueueHold
+from .tasks import Tasks
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
 from .text import plain
@@ -187,13 +187,15 @@ class MainWindow(QMainWindow):
         self._intake: IntakeDialog | None = None
         self._open_dialogs: list[QDialog] = []
         self._server_timelines: dict[str, list[Event]] = {}
-        self._tasks: set[asyncio.Future[None]] = set()
+        # Background operations: kept until they end, a failure is a notice (ui/tasks.py).
+        self.tasks = Tasks(self)
 
         self.queue_model = IncidentQueueModel(deployment.thresholds, clock, self)
         self.team_model = TeamTableModel(deployment.thresholds, clock, parent=self)
         self._build_central()
         self._build_docks()
         self._build_menus()
+        self.route_failures(self.tasks)
         self.status = StatusBarWidgets(self)
         self.status.identity.setText(f"{username} @ {workspace.workstation_id}")
         self.status.set_counts(workspace.counts)
@@ -228,6 +230,8 @@ class MainWindow(QMainWindow):
         # wraps; it never widens the window (issue 18, item 9).
         self.command_result = plain(QLabel(objectName="command_result", wordWrap=True))
         self.command_result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Every message to the dispatcher goes through here (ui/messages.py).
+        self.messages = Messages(self.command_result, self)
 
         self.state_filter = QComboBox(objectName="filter_state")
         self.state_filter.addItems(list(STATE_FILTERS))
@@ -235,8 +239,6 @@ class MainWindow(QMainWindow):
         self.division_filter.addItem("All divisions", None)
         for division in self.deployment.divisions:
             self.division_filter.addItem(division, division)
-        # Every message to the dispatcher goes through here (ui/messages.py).
-        self.messages = Messages(self.command_result, self)
         self.provider_filter = QComboBox(objectName="filter_provider")
         self.provider_filter.addItem("All providers", None)
         for provider in self.deployment.providers:
@@ -577,9 +579,7 @@ class MainWindow(QMainWindow):
             if self.selected_incident_id() == incident_id:
                 self._refresh_detail()
 
-        task = asyncio.ensure_future(fetch())
-        self._tasks.add(task)  # keep a reference until it ends
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.run(fetch(), what="The incident's history from the server")
 
     def _queue_row_leaving(self, incident_id: str) -> None:
         """The selected call leaves the queue: nothing is selected (the panel says so)."""
@@ -765,13 +765,15 @@ class MainWindow(QMainWindow):
             return await engine.fetch_location_history(place, exclude=exclude)
 
         settings = self.deployment.locations
-        return LocationHistoryPanel(
+        panel = LocationHistoryPanel(
             incidents=lambda: self.workspace.view.incidents.values(),
             clock=self.clock,
             remote=remote,
             radius_m=settings.history_radius_m,
             months=settings.history_months,
         )
+        self.route_failures(panel.tasks)
+        return panel
 
     def open_caution(self, incident_id: str) -> None:
         incident = self.workspace.view.incidents.get(incident_id)
@@ -941,6 +943,19 @@ class MainWindow(QMainWindow):
         self.notices_dock.show()
         self.notices_dock.raise_()
 
+    def route_failures(self, tasks: Tasks) -> None:
+        """A background operation of this window (or one it opened) that failed is a notice."""
+        tasks.failed.connect(self._task_failed)
+
+    def _task_failed(self, what: str, exc: BaseException) -> None:
+        key = f"task:{what}"
+        self.notices.remove(key)  # newest on top, with the time of this failure
+        self.notices.add(
+            Notice(key, "alert", f"{what} failed: {exc or type(exc).__name__}", self.clock())
+        )
+        self.notices_dock.show()
+        self.notices_dock.raise_()
+
     def _notice_acknowledged(self, notice: Notice) -> None:
         if notice.rejection_id is not None:
             self.workspace.acknowledge(notice.rejection_id)
@@ -1074,6 +1089,7 @@ class MainWindow(QMainWindow):
             return team.call_sign if team else None
 
         self.audit_window = AuditViewerWindow(self.engine.fetch_audit, label=call_sign, parent=self)
+        self.route_failures(self.audit_window.tasks)
         self.audit_window.setWindowFlag(Qt.WindowType.Window)
         self.audit_window.show()
         self.audit_window.search()
@@ -1099,7 +1115,11 @@ class MainWindow(QMainWindow):
             self.report_window.bounds,
         )
         self.report_window.body.addWidget(frequent)
-        self.report_window.report_shown.connect(lambda _r: asyncio.ensure_future(frequent.run()))
+        self.route_failures(self.report_window.tasks)
+        self.route_failures(frequent.tasks)
+        self.report_window.report_shown.connect(
+            lambda _r: self.tasks.run(frequent.run(), what="The frequent locations")
+        )
         self.report_window.frequent_locations = frequent
         self.report_window.setWindowFlag(Qt.WindowType.Window)
         self.report_window.show()

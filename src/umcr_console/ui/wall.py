@@ -47,6 +47,7 @@ from .queue_model import (
     IncidentQueueModel,
     QueueFilter,
 )
+from .tasks import Tasks
 from .team_model import TeamTableModel
 from .team_tiles import TeamTilesWidget
 
@@ -112,6 +113,9 @@ class WallWindow(QMainWindow):
         self._live = False
         self.bridge = WorkspaceBridge(workspace, self)
         self.bridge.sync_status_changed.connect(self.show_sync_status)
+        # The wall's background work (this month's figures); no notices here:
+        # a failure goes to the crash handler (ui/tasks.py).
+        self.tasks = Tasks(self)
 
         self.queue_model = IncidentQueueModel(deployment.thresholds, clock, self)
         self.queue_model.set_filter(QueueFilter(states=frozenset({IncidentState.PENDING})))
