@@ -588,6 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     heartbeat.timeout.connect(lambda: None)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    crash.install_loop(loop)
     console = Console(args, verify=verify)
     try:
         with loop:
