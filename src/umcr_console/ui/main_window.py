@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__, geodata
-from ..domain import recommend
 from ..domain.alerts import AlertBook
 from ..domain.commands import COMMAND_HELP, CommandError, parse_command
 from ..domain.config import Deployment
@@ -46,8 +45,8 @@ from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_
 from ..store.db import StoreError
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from ..sync.engine import SyncEngine, SyncStatus
-from . import action_dialogs as dialogs
 from . import eido_dialog
+from .action_chain import ActionChain
 from .alert_desk import AlertDesk
 from .bridge import WorkspaceBridge
 from .followups import FollowUpsWidget
@@ -57,7 +56,6 @@ from .location_history import (
     CautionDialog,
     FrequentLocationsPanel,
     LocationHistoryPanel,
-    cautions_label,
 )
 from .map_widget import DivisionMapWidget
 from .messages import Messages
@@ -186,6 +184,15 @@ class MainWindow(QMainWindow):
         self.alerts = AlertBook(deployment.thresholds)
         self._intake: IntakeDialog | None = None
         self._open_dialogs: list[QDialog] = []
+        self.actions = ActionChain(
+            workspace=workspace,
+            deployment=deployment,
+            clock=clock,
+            gate=self.refusal,
+            submit=self.submit,
+            parent=self,
+            open_dialogs=self._open_dialogs,
+        )
         self._server_timelines: dict[str, list[Event]] = {}
         # Background operations: kept until they end, a failure is a notice (ui/tasks.py).
         self.tasks = Tasks(self)
@@ -811,21 +818,8 @@ class MainWindow(QMainWindow):
             return
         self.messages.append(" — the call is hidden by the filter (Show all).")
 
-    def _common(self) -> dict:
-        return {
-            "workstation_id": self.workspace.workstation_id,
-            "clock": self.clock,
-            "gate": self.refusal,
-            "parent": self,
-        }
-
-    def _show_dialog(self, dialog: dialogs._EventDialog) -> None:
-        dialog.event_made.connect(self.submit)
-        self._open_dialogs.append(dialog)
-        dialog.finished.connect(lambda _r, d=dialog: self._open_dialogs.remove(d))
-        dialog.open()
-
     def open_action(self, action: str, incident_id: str | None = None) -> None:
+        """An incident action's dialog (ui/action_chain.py), on the selected incident if none."""
         incident = (
             self.workspace.view.incidents.get(incident_id)
             if incident_id
@@ -834,61 +828,14 @@ class MainWindow(QMainWindow):
         if incident is None:
             self.messages.warning("Select an incident first.")
             return
-        view = self.workspace.view
-        if action == "assign":
-            rank = recommend.ranker(
-                view.incidents,
-                deployment=self.deployment,
-                geography=geodata.geography(),
-                stations=geodata.stations(),
-                now=self.clock(),
-            )
-            dialog = dialogs.AssignTeamDialog(
-                incident, list(view.teams.values()), rank=rank, **self._common()
-            )
-            settings = self.deployment.locations
-            if caution := cautions_label(
-                view.incidents.values(),
-                incident.location,
-                now=self.clock(),
-                radius_m=settings.history_radius_m,
-                months=settings.history_months,
-            ):
-                dialog.form.insertRow(0, caution)
-        elif action == "release":
-            dialog = dialogs.ReleaseTeamDialog(incident, view.teams, **self._common())
-        elif action == "redirect":
-            dialog = dialogs.RedirectDialog(incident, **self._common())
-        elif action == "close":
-            dialog = dialogs.CloseDialog(
-                incident,
-                providers=self.deployment.providers,
-                thresholds=self.deployment.thresholds,
-                **self._common(),
-            )
-        elif action == "schedule":
-            dialog = dialogs.ScheduleDialog(
-                incident,
-                list(view.teams.values()),
-                lead_min=self.deployment.thresholds.reservation_lead_min,
-                **self._common(),
-            )
-        elif action == "reopen":
-            dialog = dialogs.ReopenDialog(incident, **self._common())
-        else:
-            raise ValueError(f"unknown action {action!r}")
-        self._show_dialog(dialog)
+        self.actions.incident_action(action, incident)
 
     def open_team_action(self, action: str) -> None:
         team = self.selected_team()
         if team is None:
             self.messages.warning("Select a team first (F4).")
             return
-        if action == "status":
-            dialog = dialogs.TeamStatusDialog(team, **self._common())
-        else:
-            dialog = dialogs.CheckInDialog(team, **self._common())
-        self._show_dialog(dialog)
+        self.actions.team_action(action, team)
 
     def _focus_note(self) -> None:
         self.detail.tabs.setCurrentIndex(1)
