@@ -48,6 +48,16 @@ from ..sync.engine import SyncEngine, SyncStatus
 from . import eido_dialog
 from .action_chain import ActionChain
 from .alert_desk import AlertDesk
+from .alert_notices import (
+    ALERT_KINDS,
+    STORE_NOTICE,
+    alert_key_of,
+    rejection_notice,
+    show_alerts,
+    store_notice,
+    sync_notice,
+    task_failed_notice,
+)
 from .bridge import WorkspaceBridge
 from .followups import FollowUpsWidget
 from .incident_detail import IncidentDetailWidget
@@ -80,8 +90,6 @@ from .text import plain
 from .theme import apply_theme, current_theme, largest_screen
 
 log = logging.getLogger(__name__)
-# The notice of an action the local store could not save (a full disk).
-STORE_NOTICE = "store:not-saved"
 # Roles that may open the audit viewer (server/audit.py AUDIT_ROLES).
 AUDIT_ROLES = frozenset({"supervisor", "admin"})
 
@@ -718,9 +726,7 @@ class MainWindow(QMainWindow):
                 log.error("action %s not saved: %s", event.event_id, exc)
                 self.messages.error(f"✗ NOT SAVED: {what}. {exc}", urgent=True)
                 self.notices.remove(STORE_NOTICE)  # newest on top, with the time of this failure
-                self.notices.add(
-                    Notice(STORE_NOTICE, "alert", f"NOT SAVED: {what}. {exc}", self.clock())
-                )
+                self.notices.add(store_notice(f"NOT SAVED: {what}. {exc}", self.clock()))
                 self.notices_dock.show()
                 self.notices_dock.raise_()
                 return index > 0  # the first saved: the action stands, the notice names the rest
@@ -876,17 +882,7 @@ class MainWindow(QMainWindow):
 
     # ---- notices and alerts -------------------------------------------------
     def _rejection_added(self, notice: RejectionNotice) -> None:
-        self.notices.add(
-            Notice(
-                key=f"rejection:{notice.id}",
-                kind="rejection",
-                text=notice.summary,
-                at=notice.rejected_at,
-                incident_id=notice.incident_id,
-                team_id=notice.team_id,
-                rejection_id=notice.id,
-            )
-        )
+        self.notices.add(rejection_notice(notice))
         self.notices_dock.show()
         self.notices_dock.raise_()
 
@@ -895,19 +891,17 @@ class MainWindow(QMainWindow):
         tasks.failed.connect(self._task_failed)
 
     def _task_failed(self, what: str, exc: BaseException) -> None:
-        key = f"task:{what}"
-        self.notices.remove(key)  # newest on top, with the time of this failure
-        self.notices.add(
-            Notice(key, "alert", f"{what} failed: {exc or type(exc).__name__}", self.clock())
-        )
+        notice = task_failed_notice(what, exc, self.clock())
+        self.notices.remove(notice.key)  # newest on top, with the time of this failure
+        self.notices.add(notice)
         self.notices_dock.show()
         self.notices_dock.raise_()
 
     def _notice_acknowledged(self, notice: Notice) -> None:
         if notice.rejection_id is not None:
             self.workspace.acknowledge(notice.rejection_id)
-        elif notice.kind in ("alert", "escalation"):
-            self.alerts.acknowledge(notice.key.split("|", 1)[-1])
+        elif notice.kind in ALERT_KINDS:
+            self.alerts.acknowledge(alert_key_of(notice))
             self.alert_desk.acknowledged(notice)
 
     def _notice_activated(self, notice: Notice) -> None:
@@ -926,31 +920,7 @@ class MainWindow(QMainWindow):
         new, ended, escalate = self.alerts.update(
             view.incidents.values(), view.teams.values(), self.clock()
         )
-        for key in ended:
-            self.notices.remove(f"alert|{key}")
-            self.notices.remove(f"escalation|{key}")
-        for alert in new:
-            self.notices.add(
-                Notice(
-                    f"alert|{alert.key}",
-                    "alert",
-                    alert.text,
-                    alert.since,
-                    alert.incident_id,
-                    alert.team_id,
-                )
-            )
-        for alert in escalate:
-            self.notices.add(
-                Notice(
-                    f"escalation|{alert.key}",
-                    "escalation",
-                    f"ESCALATED to supervisors (not acknowledged): {alert.text}",
-                    self.clock(),
-                    alert.incident_id,
-                    alert.team_id,
-                )
-            )
+        show_alerts(self.notices, new, ended, escalate, self.clock())
         self.queue_model.set_flashing(
             {a.incident_id for a in self.alerts.unacknowledged() if a.incident_id}
         )
@@ -970,7 +940,7 @@ class MainWindow(QMainWindow):
         self.bridge.attach_sync(engine)
 
     def _sync_notice(self, text: str) -> None:
-        self.notices.add(Notice(f"sync:{text}", "rejection", text, self.clock()))
+        self.notices.add(sync_notice(text, self.clock()))
 
     def show_sync_status(self, status: SyncStatus) -> None:
         ok = status.link == "online" and not status.login_required
