@@ -10,10 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -26,17 +24,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import __version__, geodata
+from .. import geodata
 from ..domain.alerts import AlertBook
-from ..domain.commands import COMMAND_HELP, CommandError, parse_command
+from ..domain.commands import CommandError, parse_command
 from ..domain.config import Deployment
 from ..domain.enums import EventType, IncidentState
 from ..domain.events import Event
@@ -45,7 +41,6 @@ from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_
 from ..store.db import StoreError
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from ..sync.engine import SyncEngine, SyncStatus
-from . import eido_dialog
 from .action_chain import ActionChain
 from .alert_desk import AlertDesk
 from .alert_notices import (
@@ -68,6 +63,9 @@ from .location_history import (
     LocationHistoryPanel,
 )
 from .map_widget import DivisionMapWidget
+from .menus import build_menus
+from .menus import show_about as about_box
+from .menus import show_help as help_dialog
 from .messages import Messages
 from .notices import Notice, NoticesWidget
 from .queue_model import (
@@ -101,25 +99,6 @@ STATE_FILTERS = {
     "Closed": frozenset({IncidentState.CLOSED}),
     "All": frozenset(),
 }
-
-SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Ctrl+N", "New call (intake); shows a kept draft again"),
-    ("F2", "Command line"),
-    ("F3", "Call queue"),
-    ("F4", "Team board"),
-    ("Ctrl+D", "Assign a team to the selected incident"),
-    ("Ctrl+Shift+R", "Release a team from the selected incident"),
-    ("Ctrl+Shift+D", "Redirect the selected incident to LAPD / LAFD"),
-    ("Ctrl+L", "Close the selected incident with a disposition"),
-    ("Ctrl+Shift+O", "Reopen the selected incident"),
-    ("Ctrl+T", "Add a note to the selected incident"),
-    ("Ctrl+Shift+S", "Set the selected team's status"),
-    ("Ctrl+K", "Safety check-in for the selected team"),
-    ("Ctrl+Shift+K", "Acknowledge the selected notice"),
-    ("Ctrl+Shift+L", "Switch dark / light theme"),
-    ("Ctrl+Shift+P", "Program report for any period"),
-    ("F1", "This help"),
-)
 
 
 def visible_rows(view: QTableView) -> range:
@@ -209,7 +188,7 @@ class MainWindow(QMainWindow):
         self.team_model = TeamTableModel(deployment.thresholds, clock, parent=self)
         self._build_central()
         self._build_docks()
-        self._build_menus()
+        build_menus(self)
         self.route_failures(self.tasks)
         self.status = StatusBarWidgets(self)
         self.status.identity.setText(f"{username} @ {workspace.workstation_id}")
@@ -223,7 +202,7 @@ class MainWindow(QMainWindow):
         self.bridge.reloaded.connect(lambda _seq: self.reload())
         self.bridge.sync_status_changed.connect(self.show_sync_status)
         self.bridge.sync_notice.connect(self._sync_notice)
-        self.bridge.login_required.connect(self._login_again)
+        self.bridge.login_required.connect(self.login_again)
         self.reload()
         for notice in workspace.rejected:
             self._rejection_added(notice)
@@ -397,79 +376,6 @@ class MainWindow(QMainWindow):
         )
         self.tabifyDockWidget(self.notices_dock, self.followups_dock)
         self.notices_dock.raise_()
-
-    def _action(self, menu, text: str, shortcut: str | None, slot) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&New call…", "Ctrl+N", self.new_call)
-        file_menu.addSeparator()
-        # Reopens the password form after it was cancelled (the server still asks).
-        self.sign_in_action = self._action(
-            file_menu, "&Sign in again…", None, lambda: self._login_again("")
-        )
-        self.sign_in_action.setEnabled(False)
-        self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
-        incident_menu = bar.addMenu("&Incident")
-        for text, key, name in (
-            ("&Assign team…", "Ctrl+D", "assign"),
-            ("&Release team…", "Ctrl+Shift+R", "release"),
-            ("Re&direct…", "Ctrl+Shift+D", "redirect"),
-            ("&Close…", "Ctrl+L", "close"),
-            ("Re&open…", "Ctrl+Shift+O", "reopen"),
-            ("Plan for &later…", None, "schedule"),
-        ):
-            self._action(incident_menu, text, key, lambda _=False, n=name: self.open_action(n))
-        self._action(incident_menu, "Add &note", "Ctrl+T", self._focus_note)
-        incident_menu.addSeparator()
-        self._action(
-            incident_menu, "Export &EIDO…", None, lambda: eido_dialog.export_selected(self)
-        )
-        self._action(incident_menu, "&Import EIDO…", None, lambda: eido_dialog.import_file(self))
-        team_menu = bar.addMenu("&Team")
-        self._action(
-            team_menu, "Set &status…", "Ctrl+Shift+S", lambda: self.open_team_action("status")
-        )
-        self._action(
-            team_menu, "Safety &check-in…", "Ctrl+K", lambda: self.open_team_action("check_in")
-        )
-        view_menu = bar.addMenu("&View")
-        self._action(view_menu, "&Command line", "F2", self._focus_command)
-        self._action(view_menu, "Call &queue", "F3", self.queue_view.setFocus)
-        self._action(view_menu, "&Team board", "F4", self.team_view.setFocus)
-        self._action(view_menu, "Switch dark / light theme", "Ctrl+Shift+L", self.toggle_theme)
-        self._action(
-            view_menu, "Acknowledge notice", "Ctrl+Shift+K", self.notices.acknowledge_selected
-        )
-        self._action(view_menu, "&Fit map to served area", "Ctrl+0", self.map.fit_served_area)
-        for dock in (
-            self.detail_dock,
-            self.teams_dock,
-            self.map_dock,
-            self.notices_dock,
-            self.followups_dock,
-        ):
-            view_menu.addAction(dock.toggleViewAction())
-        reports_menu = bar.addMenu("&Reports")
-        self._action(reports_menu, "&Program report…", "Ctrl+Shift+P", self.open_report)
-        self._action(reports_menu, "&Expansion planner…", None, self.open_planner)
-        # Supervisors and admins only (the server refuses the others too).
-        self.audit_action = self._action(reports_menu, "&Audit log…", None, self.open_audit)
-        self.audit_action.setVisible(False)
-        reports_menu.aboutToShow.connect(
-            lambda: self.audit_action.setVisible(self._may_read_audit())
-        )
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard and commands", "F1", self.show_help)
-        self._action(help_menu, "&About", None, self.show_about)
 
     # ---- layout persistence ------------------------------------------------
     def _restore_layout(self) -> None:
@@ -843,11 +749,11 @@ class MainWindow(QMainWindow):
             return
         self.actions.team_action(action, team)
 
-    def _focus_note(self) -> None:
+    def focus_note(self) -> None:
         self.detail.tabs.setCurrentIndex(1)
         self.detail.note_input.setFocus()
 
-    def _focus_command(self) -> None:
+    def focus_command(self) -> None:
         self.command.setFocus()
         self.command.selectAll()
 
@@ -951,7 +857,7 @@ class MainWindow(QMainWindow):
         self.status.set_connection(text, ok)
         self.status.set_offset(status.clock_offset)
 
-    def _login_again(self, reason: str) -> None:
+    def login_again(self, reason: str) -> None:
         from .login import LoginDialog
 
         engine = self.engine
@@ -990,14 +896,14 @@ class MainWindow(QMainWindow):
         self.planner_window.setWindowFlag(Qt.WindowType.Window)
         self.planner_window.show()
 
-    def _may_read_audit(self) -> bool:
+    def may_read_audit(self) -> bool:
         return self.engine is not None and self.engine.role in AUDIT_ROLES
 
     def open_audit(self) -> None:
         """The audit viewer: who did what and when, from the server's audit log."""
         from .audit_viewer import AuditViewerWindow
 
-        if not self._may_read_audit():
+        if not self.may_read_audit():
             self.messages.warning("The audit log is for supervisors and admins.")
             return
 
@@ -1041,37 +947,9 @@ class MainWindow(QMainWindow):
         self.report_window.setWindowFlag(Qt.WindowType.Window)
         self.report_window.show()
 
-    # ---- help -----------------------------------------------------------------
+    # ---- help (ui/menus.py) ---------------------------------------------------
     def show_help(self) -> None:
-        # Escaped: "D <incident> <team>" is text, not tags (issue 18 item 5).
-        rows = "".join(
-            f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in SHORTCUTS
-        )
-        commands = "".join(
-            f"<tr><td><code>{escape(k)}</code></td><td>{escape(v)}</td></tr>"
-            for k, v in COMMAND_HELP
-        )
-        browser = QTextBrowser()
-        browser.setHtml(
-            f"<h3>Keyboard</h3><table>{rows}</table><h3>Command line (F2)</h3><table>{commands}</table>"
-        )
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard and commands")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        QVBoxLayout(dialog).addWidget(browser)
-        dialog.resize(720, 640)
-        dialog.open()
-        self.help_dialog = dialog
+        self.help_dialog = help_dialog(self)
 
     def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("About UMCR Dispatch")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(
-            f"<b>UMCR Dispatch Console</b> {__version__}<br>"
-            f"Deployment: {escape(self.deployment.name)}<br><br>"
-            "Map data: LAPD division boundaries and police station locations, "
-            "City of Los Angeles open data (LA GeoHub); see resources/geo/SOURCES.md."
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        about_box(self, self.deployment.name)
