@@ -55,7 +55,8 @@ class Tasks(QObject):
         on_success: Callable[[T], object] | None = None,
         on_failure: Callable[[BaseException], object] | None = None,
     ) -> asyncio.Task[T]:
-        """Start ``coroutine`` now; ``what`` names it for the dispatcher and the log."""
+        """Start ``coroutine`` now; ``what`` names it for the dispatcher and the log:
+        a fixed phrase ("The program report"), never personal data."""
         task = asyncio.ensure_future(coroutine)
         self._running.add(task)
         task.add_done_callback(lambda t: self._ended(t, what, on_success, on_failure))
