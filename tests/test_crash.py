@@ -134,6 +134,81 @@ def test_interactive_crash_shows_a_dialog_and_keeps_running(qtbot, monkeypatch) 
     assert crash._open_boxes == []
 
 
+# The same for the asyncio loop: a callback that raises on the console's qasync
+# loop reaches the hook through the loop's exception handler.
+_CALLBACK_RAISES = textwrap.dedent(
+    """
+    import asyncio, sys
+    import qasync
+    from PySide6.QtWidgets import QApplication
+    from umcr_console.ui import crash
+
+    app = QApplication([])
+    crash.install()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    crash.install_loop(loop)
+
+    def boom():
+        raise RuntimeError("boom in a loop callback")
+
+    loop.call_soon(boom)
+    sys.exit(app.exec())
+    """
+)
+
+
+def test_headless_loop_error_exits_non_zero_without_a_dialog() -> None:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    environment.pop("CI", None)
+    result = subprocess.run(
+        [sys.executable, "-c", _CALLBACK_RAISES],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=FAST_S,
+        check=False,
+    )
+    from umcr_console.ui.crash import EXIT_CRASH
+
+    assert result.returncode == EXIT_CRASH, result.stderr
+    assert _error_lines(result.stderr) == [
+        "umcr-console: error: RuntimeError: boom in a loop callback"
+    ]
+
+
+def test_loop_handler_shows_a_task_error_like_a_slot_error(qtbot, monkeypatch, caplog) -> None:
+    import asyncio
+
+    from umcr_console.ui import crash
+
+    monkeypatch.setattr(crash, "exit_status", None)
+    monkeypatch.setattr(crash, "_open_boxes", [])
+    monkeypatch.setattr(crash, "_headless", False)
+    loop = asyncio.new_event_loop()
+    try:
+        crash.install_loop(loop)
+        assert loop.get_exception_handler() is crash._loop_exception
+        try:
+            raise KeyError("a task failed")
+        except KeyError as exc:
+            loop.call_exception_handler(
+                {"message": "Task exception was never retrieved", "exception": exc}
+            )
+        [box] = crash._open_boxes
+        assert box.isVisible()
+        assert "KeyError" in box.text()
+        box.done(0)
+        # Without an exception (a task destroyed while pending): a line in the log only.
+        with caplog.at_level("ERROR", logger="umcr_console.crash"):
+            loop.call_exception_handler({"message": "Task was destroyed but it is pending!"})
+        assert crash._open_boxes == []
+        assert "asyncio: Task was destroyed but it is pending!" in caplog.text
+        assert crash.exit_status is None
+    finally:
+        loop.close()
+
+
 def test_headless_is_detected(monkeypatch) -> None:
     from umcr_console.ui.crash import is_headless
 

@@ -369,12 +369,13 @@ class Console:
 
     async def _login_dialog(self) -> Session | None:
         from .ui.login import LoginDialog
+        from .ui.tasks import Tasks
 
         dialog = LoginDialog(self.settings)
+        tasks = Tasks(dialog)
         if self.args.server:
             dialog.server.setText(self.args.server)
         done: asyncio.Future[Session | None] = asyncio.get_running_loop().create_future()
-        attempts: set[asyncio.Task[None]] = set()
 
         async def attempt(url: str, user: str, password: str) -> None:
             try:
@@ -386,9 +387,7 @@ class Console:
                 done.set_result(session)
 
         def requested(url: str, user: str, password: str) -> None:
-            task = asyncio.ensure_future(attempt(url, user, password))
-            attempts.add(task)  # keep a reference until it ends
-            task.add_done_callback(attempts.discard)
+            tasks.run(attempt(url, user, password), what="Logging in")
 
         dialog.login_requested.connect(requested)
         dialog.rejected.connect(lambda: done.done() or done.set_result(None))
@@ -501,9 +500,10 @@ class Console:
             map_widget=_map_widget(workspace, deployment),
             rotate_seconds=float(self.settings.value("wall/rotate_seconds", 20)),
         )
-        engine.status_changed.connect(wall.show_sync_status)
-        wall.show_sync_status(engine.status)
-        self._month_task = asyncio.ensure_future(_follow_month_report(engine, wall))
+        wall.attach_sync(engine)
+        self._month_task = wall.tasks.run(
+            _follow_month_report(engine, wall), what="This month's figures"
+        )
         wall.closed.connect(self._month_task.cancel)
         if self.args.self_test:
             wall.show()
@@ -588,6 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     heartbeat.timeout.connect(lambda: None)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    crash.install_loop(loop)
     console = Console(args, verify=verify)
     try:
         with loop:

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from umcr_console.domain import events as ev
 from umcr_console.domain.enums import EventType, IncidentState
 from umcr_console.store import LocalStore, StoreFull
-from umcr_console.ui.main_window import STORE_NOTICE
+from umcr_console.ui.alert_notices import STORE_NOTICE
 
 
 def fill_disk(store: LocalStore) -> None:

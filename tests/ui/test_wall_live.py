@@ -55,7 +55,7 @@ def test_wall_is_live_private_and_says_when_stale(live_server, tmp_path, qtbot, 
             proxy.url, workspace, username="wall", password=DEFAULT_USERS["wall"][1], keepalive=1.0
         )
         wall = WallWindow(workspace, load_deployment(), clock=lambda: datetime.now(UTC))
-        engine.status_changed.connect(wall.show_sync_status)
+        wall.attach_sync(engine)
         qtbot.addWidget(wall)
         wall.resize(1920, 1080)
         wall.show()

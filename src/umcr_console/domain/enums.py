@@ -5,6 +5,8 @@ the exact strings of the wire protocol (protocol.md).
 """
 
 from enum import IntEnum, StrEnum
+from types import MappingProxyType
+from typing import Final
 
 
 class IncidentState(StrEnum):
@@ -113,6 +115,23 @@ REDIRECT_DISPOSITION = {
     Agency.LAPD: Disposition.REDIRECTED_LAPD,
     Agency.LAFD: Disposition.REDIRECTED_LAFD,
 }
+
+# The words a dispatcher reads for each disposition: the close dialog, the EIDO
+# export's description. One table, total over the enum.
+DISPOSITION_LABELS: Final = MappingProxyType(
+    {
+        Disposition.RESOLVED_ON_SCENE: "Resolved on scene",
+        Disposition.REFERRAL_MADE: "Referral made",
+        Disposition.VOLUNTARY_TRANSPORT: "Voluntary transport to a facility",
+        Disposition.WARM_HANDOFF: "Warm handoff to a provider",
+        Disposition.DECLINED_SERVICES: "Declined services",
+        Disposition.UNABLE_TO_LOCATE: "Unable to locate",
+        Disposition.REDIRECTED_LAPD: "Redirected to LAPD",
+        Disposition.REDIRECTED_LAFD: "Redirected to LAFD / EMS",
+        Disposition.CANCELLED: "Cancelled",
+        Disposition.DUPLICATE: "Duplicate",
+    }
+)
 
 
 class CautionCategory(StrEnum):

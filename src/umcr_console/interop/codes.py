@@ -13,6 +13,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
+from ..domain.enums import DISPOSITION_LABELS as DISPOSITION_LABELS  # the one table, re-exported
 from ..domain.enums import Agency, CallType, Disposition, Priority, Source, TeamStatus
 
 # Incident types: codes of APCO ANS 2.103.1-2012 "Public Safety Communications
@@ -61,21 +62,6 @@ DISPOSITION: Final = MappingProxyType(
         Disposition.UNABLE_TO_LOCATE: "UnableToLocate",
         Disposition.REDIRECTED_LAPD: "ReferredToOtherAgency",
         Disposition.REDIRECTED_LAFD: "ReferredToOtherAgency",
-        Disposition.CANCELLED: "Cancelled",
-        Disposition.DUPLICATE: "Duplicate",
-    }
-)
-
-DISPOSITION_LABELS: Final = MappingProxyType(
-    {
-        Disposition.RESOLVED_ON_SCENE: "Resolved on scene",
-        Disposition.REFERRAL_MADE: "Referral made",
-        Disposition.VOLUNTARY_TRANSPORT: "Voluntary transport to a facility",
-        Disposition.WARM_HANDOFF: "Warm handoff to a provider",
-        Disposition.DECLINED_SERVICES: "Declined services",
-        Disposition.UNABLE_TO_LOCATE: "Unable to locate",
-        Disposition.REDIRECTED_LAPD: "Redirected to LAPD",
-        Disposition.REDIRECTED_LAFD: "Redirected to LAFD / EMS",
         Disposition.CANCELLED: "Cancelled",
         Disposition.DUPLICATE: "Duplicate",
     }

@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 
 from ..domain import events as ev
 from ..domain.config import Thresholds
-from ..domain.enums import Agency, Disposition, EventType, TeamStatus
+from ..domain.enums import (
+    DISPOSITION_LABELS,
+    REDIRECT_DISPOSITION,
+    Agency,
+    Disposition,
+    EventType,
+    TeamStatus,
+)
 from ..domain.events import Event
 from ..domain.followups import default_window
 from ..domain.model import Incident, Team
@@ -221,18 +228,6 @@ class RedirectDialog(_EventDialog):
         )
 
 
-DISPOSITION_LABELS = {
-    Disposition.RESOLVED_ON_SCENE: "Resolved on scene",
-    Disposition.REFERRAL_MADE: "Referral made",
-    Disposition.VOLUNTARY_TRANSPORT: "Voluntary transport to a facility",
-    Disposition.WARM_HANDOFF: "Warm handoff to a provider",
-    Disposition.DECLINED_SERVICES: "Declined services",
-    Disposition.UNABLE_TO_LOCATE: "Unable to locate",
-    Disposition.CANCELLED: "Cancelled",
-    Disposition.DUPLICATE: "Duplicate",
-}
-
-
 def _qt_time(value: datetime) -> QDateTime:
     return QDateTime.fromSecsSinceEpoch(int(value.timestamp()))
 
@@ -261,7 +256,8 @@ class CloseDialog(_EventDialog):
         self.incident = incident
         self.disposition = QComboBox()
         for disposition, label in DISPOSITION_LABELS.items():
-            self.disposition.addItem(label, disposition)
+            if disposition not in REDIRECT_DISPOSITION.values():  # a redirect is its own dialog
+                self.disposition.addItem(label, disposition)
         self.note = _reason_field("closing note (optional)")
         self.form.addRow("Disposition", self.disposition)
         self.form.addRow("Note", self.note)

@@ -31,6 +31,7 @@ from ..domain.alerts import (
 from ..domain.enums import EventType, Role
 from ..domain.events import Event
 from ..store.workspace import Workspace
+from .alert_notices import ALERT_KINDS, alert_key_of, escalation_notice_key, remove_alert
 from .notices import Notice, NoticesWidget
 
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -59,8 +60,8 @@ class AlertDesk:
         """The key the window uses for this alert's notices, if the alert is active here."""
         for key, alert in self.book.active.items():
             if alert.team_id == team_id and alert.since == since:
-                return f"escalation|{key}"
-        return f"escalation|{fallback}"
+                return escalation_notice_key(key)
+        return escalation_notice_key(fallback)
 
     def tick(self, escalate: list[Alert], now: datetime) -> bool:
         """Record due escalations, show those of the log; True if a supervisor must look."""
@@ -85,8 +86,7 @@ class AlertDesk:
         # Alerts acknowledged on another console leave this one too.
         for key in list(self.book.active):
             if self.book.is_acknowledged(key) and self.book.active[key].team_id:
-                self.notices.remove(f"alert|{key}")
-                self.notices.remove(f"escalation|{key}")
+                remove_alert(self.notices, key)
 
         attention = False
         current: set[str] = set()
@@ -110,12 +110,12 @@ class AlertDesk:
 
     def acknowledged(self, notice: Notice) -> None:
         """The dispatcher acknowledged a notice: record it for a team alert."""
-        if notice.team_id is None or notice.kind not in ("alert", "escalation"):
+        if notice.team_id is None or notice.kind not in ALERT_KINDS:
             return
         team = self.workspace.view.teams.get(notice.team_id)
         if team is None:
             return
-        alert = self.book.active.get(notice.key.split("|", 1)[-1])
+        alert = self.book.active.get(alert_key_of(notice))
         since = alert.since if alert is not None else team.escalated_for
         if since is None or team.alert_acknowledged_for == since:
             return

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..protocol import AuditEntry, AuditPage
+from .table_model import TableModel
+from .tasks import Tasks
 from .text import tooltip
 
 log = logging.getLogger(__name__)
@@ -170,7 +172,7 @@ def action_text(entry: AuditEntry) -> str:
     return entry.action
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(TableModel):
     """Audit rows in the order the server gave them; "Load more" appends."""
 
     COL_TIME, COL_ACTOR, COL_WORKSTATION, COL_ACTION, COL_ENTITY, COL_SUMMARY = range(6)
@@ -182,16 +184,8 @@ class AuditTableModel(QAbstractTableModel):
         self.entries: list[AuditEntry] = []
         self._texts: list[tuple[str, ...]] = []
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.entries)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():
@@ -249,6 +243,7 @@ class AuditViewerWindow(QMainWindow):
         self.page_size = page_size
         self._filters: dict[str, str | None] = {}
         self._task: asyncio.Future[None] | None = None
+        self.tasks = Tasks(self)
 
         self.actor = QLineEdit(objectName="audit_actor", placeholderText="user name")
         self.incident = QLineEdit(objectName="audit_incident", placeholderText="U000123 or id")
@@ -344,7 +339,7 @@ class AuditViewerWindow(QMainWindow):
         self.search_button.setEnabled(False)
         self.more_button.setEnabled(False)
         self.status.setText("Loading…")
-        self._task = asyncio.ensure_future(self._load(before))
+        self._task = self.tasks.run(self._load(before), what="The audit log page")
         return self._task
 
     async def _load(self, before: int | None) -> None:

@@ -1,8 +1,11 @@
 """One place for unexpected exceptions: log them, tell the user, keep running.
 
 A dispatch console must not vanish because one slot raised. The hook logs the
-full traceback to the log file and shows a non-blocking dialog; the event
-loop goes on.
+exception (the log's formatter keeps its outline only: ``logsafe``) and shows
+a non-blocking dialog; the event loop goes on. The same hook serves Qt's slots
+(``sys.excepthook``) and the asyncio loop (``install_loop``: a callback that
+raised, a task whose exception nobody took); the UI's own background work
+reports its failures as notices first (``ui/tasks.py``).
 
 Unless nobody is there to read it: a self-test, a headless (offscreen) run or
 a CI job must never wait on a dialog (issue 20: a self-test hung 14 minutes on
@@ -12,12 +15,14 @@ one). There the hook writes the error to stderr and ends the run with
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
 import threading
 import traceback
 from types import TracebackType
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -85,3 +90,19 @@ def install(headless: bool | None = None) -> None:
     global _headless
     _headless = is_headless() if headless is None else headless
     sys.excepthook = _excepthook
+
+
+def _loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The asyncio loop's handler: an exception goes to the same hook as a slot's."""
+    exc = context.get("exception")
+    if isinstance(exc, BaseException):
+        _excepthook(type(exc), exc, exc.__traceback__)
+        return
+    # No exception ("Task was destroyed but it is pending!"): asyncio's own words,
+    # never a value of ours; a note in the log, nothing for the dispatcher.
+    log.error("asyncio: %s", context.get("message", "unknown error"))
+
+
+def install_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Route ``loop``'s unhandled errors to the hook (call after ``install``)."""
+    loop.set_exception_handler(_loop_exception)

@@ -11,9 +11,9 @@ The mapping itself is ``umcr_console.interop``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -41,8 +41,9 @@ from ..interop import (
 from .text import plain, tooltip
 
 if TYPE_CHECKING:
+    from ..store.workspace import Workspace
     from .intake import IntakeDialog
-    from .main_window import MainWindow
+    from .messages import Messages
 
 NOTE_INDEX_ROLE = Qt.ItemDataRole.UserRole + 1
 JSON_FILTER = "EIDO JSON (*.json);;All files (*)"
@@ -262,11 +263,25 @@ def fill_intake(intake: IntakeDialog, imported: EidoImport) -> None:
 # ---- the main window's two menu actions ---------------------------------------------
 
 
-def export_selected(window: MainWindow) -> EidoExportDialog | None:
+class EidoHost(Protocol):
+    """What these actions use of the main window (it is passed in: no import back)."""
+
+    workspace: Workspace
+    username: str
+    messages: Messages
+
+    def selected_incident(self) -> Incident | None: ...
+
+    def open_intake(
+        self, fill: Callable[[IntakeDialog], None] | None = None
+    ) -> IntakeDialog | None: ...
+
+
+def export_selected(window: EidoHost) -> EidoExportDialog | None:
     """Incident ▸ Export EIDO…: the dialog for the selected incident."""
     incident = window.selected_incident()
     if incident is None:
-        window.command_result.setText("Select an incident first.")
+        window.messages.warning("Select an incident first.")
         return None
     teams = [
         window.workspace.view.teams[t]
@@ -279,12 +294,12 @@ def export_selected(window: MainWindow) -> EidoExportDialog | None:
         agent=EidoAgent(username=window.username, workstation_id=window.workspace.workstation_id),
         parent=window,
     )
-    dialog.saved.connect(lambda path: window.command_result.setText(f"EIDO saved: {path}"))
+    dialog.saved.connect(lambda path: window.messages.info(f"EIDO saved: {path}"))
     dialog.open()
     return dialog
 
 
-def import_file(window: MainWindow) -> QFileDialog:
+def import_file(window: EidoHost) -> QFileDialog:
     """Incident ▸ Import EIDO…: pick a file, then show what it maps to."""
     chooser = QFileDialog(window, "Import EIDO", "", JSON_FILTER)
     chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
@@ -294,22 +309,18 @@ def import_file(window: MainWindow) -> QFileDialog:
     return chooser
 
 
-def show_import(window: MainWindow, path: str) -> EidoImportDialog:
+def show_import(window: EidoHost, path: str) -> EidoImportDialog:
     dialog = EidoImportDialog(path, parent=window)
     dialog.intake_requested.connect(lambda imported: open_in_intake(window, imported))
     dialog.open()
     return dialog
 
 
-def open_in_intake(window: MainWindow, imported: EidoImport) -> bool:
+def open_in_intake(window: EidoHost, imported: EidoImport) -> bool:
     """The intake with the imported values; refused while a typed call is pending."""
-    pending = window._intake
-    if pending is not None and pending.has_input():
-        window.command_result.setText(
+    if window.open_intake(lambda intake: fill_intake(intake, imported)) is None:
+        window.messages.warning(
             "Save or discard the call being taken (Ctrl+N) before opening an imported one."
         )
         return False
-    window.new_call()
-    assert window._intake is not None
-    fill_intake(window._intake, imported)
     return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from ..domain.ids import uuid7
 from ..domain.model import Incident
 from ..store.workspace import Workspace
 from .bridge import WorkspaceBridge
+from .table_model import Index, TableModel
 from .text import plain
 
 COL_URGENCY, COL_NUMBER, COL_WHAT, COL_WINDOW, COL_DIVISION = range(5)
@@ -47,30 +48,20 @@ _COLOURS = {
     Urgency.UPCOMING: QColor("#30363d"),
 }
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class FollowUpModel(QAbstractTableModel):
+class FollowUpModel(TableModel):
     """The open work as rows; a tick repaints rows in place unless the list itself changed."""
+
+    HEADERS = HEADERS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[WorkItem] = []
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
+    def row_count(self) -> int:
+        return len(self._items)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         item = self._items[index.row()]

@@ -55,6 +55,7 @@ from ..domain.locations import (
     merge,
 )
 from ..domain.model import Incident, Location
+from .tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ class LocationHistoryPanel(QWidget):
         self._incidents = incidents
         self._clock = clock
         self.remote = remote
+        self.tasks = Tasks(self)
         self.radius_m = radius_m
         self.months = months
         self._place: Place | None = None
@@ -242,7 +244,9 @@ class LocationHistoryPanel(QWidget):
             except RuntimeError:
                 return
             if loop.is_running():  # the console's qasync loop; else local only
-                self._task = loop.create_task(self._fetch(place, local))
+                self._task = self.tasks.run(
+                    self._fetch(place, local), what="The place history from the server"
+                )
 
     async def _fetch(self, place: Place, local: LocationHistory) -> None:
         assert self.remote is not None
@@ -419,6 +423,7 @@ class FrequentLocationsPanel(QWidget):
         self.setObjectName("FrequentLocations")
         self.fetch = fetch
         self.bounds = bounds
+        self.tasks = Tasks(self)
         self.rows: list[FrequentLocation] = []
         self.title = QLabel("<b>Frequent locations</b> (two calls or more in the period)")
         self.status = QLabel(objectName="frequent_status")
@@ -472,7 +477,11 @@ class FrequentLocationsPanel(QWidget):
             self, "Export frequent locations", "umcr-frequent-locations.csv", "CSV files (*.csv)"
         )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.fileSelected.connect(lambda path: asyncio.ensure_future(self.save_csv(path)))
+        dialog.fileSelected.connect(
+            lambda path: self.tasks.run(
+                self.save_csv(path), what="The frequent locations CSV export"
+            )
+        )
         dialog.open()
         self._export_dialog = dialog
 

@@ -7,14 +7,11 @@ be arranged; the arrangement and the theme are kept in QSettings.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -27,18 +24,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import __version__, geodata
-from ..domain import recommend
+from .. import geodata
 from ..domain.alerts import AlertBook
-from ..domain.commands import COMMAND_HELP, CommandError, parse_command
+from ..domain.commands import CommandError, parse_command
 from ..domain.config import Deployment
 from ..domain.enums import EventType, IncidentState
 from ..domain.events import Event
@@ -46,9 +40,19 @@ from ..domain.model import Incident, Team
 from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_timeline
 from ..store.db import StoreError
 from ..store.workspace import Counts, RejectionNotice, Workspace
-from . import action_dialogs as dialogs
-from . import eido_dialog
+from ..sync.engine import SyncEngine, SyncStatus
+from .action_chain import ActionChain
 from .alert_desk import AlertDesk
+from .alert_notices import (
+    ALERT_KINDS,
+    STORE_NOTICE,
+    alert_key_of,
+    rejection_notice,
+    show_alerts,
+    store_notice,
+    sync_notice,
+    task_failed_notice,
+)
 from .bridge import WorkspaceBridge
 from .followups import FollowUpsWidget
 from .incident_detail import IncidentDetailWidget
@@ -57,9 +61,12 @@ from .location_history import (
     CautionDialog,
     FrequentLocationsPanel,
     LocationHistoryPanel,
-    cautions_label,
 )
 from .map_widget import DivisionMapWidget
+from .menus import build_menus
+from .menus import show_about as about_box
+from .menus import show_help as help_dialog
+from .messages import Messages
 from .notices import Notice, NoticesWidget
 from .queue_model import (
     COL_AGE,
@@ -74,14 +81,13 @@ from .queue_model import (
     QueueFilter,
 )
 from .queue_widgets import HiddenCallsLabel, QueueHold
+from .tasks import Tasks
 from .team_board import TeamBoardWidget
 from .team_model import TEAM_ID_ROLE, TeamTableModel
 from .text import plain
 from .theme import apply_theme, current_theme, largest_screen
 
 log = logging.getLogger(__name__)
-# The notice of an action the local store could not save (a full disk).
-STORE_NOTICE = "store:not-saved"
 # Roles that may open the audit viewer (server/audit.py AUDIT_ROLES).
 AUDIT_ROLES = frozenset({"supervisor", "admin"})
 
@@ -93,25 +99,6 @@ STATE_FILTERS = {
     "Closed": frozenset({IncidentState.CLOSED}),
     "All": frozenset(),
 }
-
-SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Ctrl+N", "New call (intake); shows a kept draft again"),
-    ("F2", "Command line"),
-    ("F3", "Call queue"),
-    ("F4", "Team board"),
-    ("Ctrl+D", "Assign a team to the selected incident"),
-    ("Ctrl+Shift+R", "Release a team from the selected incident"),
-    ("Ctrl+Shift+D", "Redirect the selected incident to LAPD / LAFD"),
-    ("Ctrl+L", "Close the selected incident with a disposition"),
-    ("Ctrl+Shift+O", "Reopen the selected incident"),
-    ("Ctrl+T", "Add a note to the selected incident"),
-    ("Ctrl+Shift+S", "Set the selected team's status"),
-    ("Ctrl+K", "Safety check-in for the selected team"),
-    ("Ctrl+Shift+K", "Acknowledge the selected notice"),
-    ("Ctrl+Shift+L", "Switch dark / light theme"),
-    ("Ctrl+Shift+P", "Program report for any period"),
-    ("F1", "This help"),
-)
 
 
 def visible_rows(view: QTableView) -> range:
@@ -180,17 +167,29 @@ class MainWindow(QMainWindow):
         self.division_at = division_at
         self.sound = sound
         self.bridge = WorkspaceBridge(workspace, self)
+        self.engine: SyncEngine | None = None  # attach_sync: the server link
         self.alerts = AlertBook(deployment.thresholds)
         self._intake: IntakeDialog | None = None
         self._open_dialogs: list[QDialog] = []
+        self.actions = ActionChain(
+            workspace=workspace,
+            deployment=deployment,
+            clock=clock,
+            gate=self.refusal,
+            submit=self.submit,
+            parent=self,
+            open_dialogs=self._open_dialogs,
+        )
         self._server_timelines: dict[str, list[Event]] = {}
-        self._tasks: set[asyncio.Future[None]] = set()
+        # Background operations: kept until they end, a failure is a notice (ui/tasks.py).
+        self.tasks = Tasks(self)
 
         self.queue_model = IncidentQueueModel(deployment.thresholds, clock, self)
         self.team_model = TeamTableModel(deployment.thresholds, clock, parent=self)
         self._build_central()
         self._build_docks()
-        self._build_menus()
+        build_menus(self)
+        self.route_failures(self.tasks)
         self.status = StatusBarWidgets(self)
         self.status.identity.setText(f"{username} @ {workspace.workstation_id}")
         self.status.set_counts(workspace.counts)
@@ -201,6 +200,9 @@ class MainWindow(QMainWindow):
         self.bridge.rejection_added.connect(self._rejection_added)
         self.bridge.counts_changed.connect(self.status.set_counts)
         self.bridge.reloaded.connect(lambda _seq: self.reload())
+        self.bridge.sync_status_changed.connect(self.show_sync_status)
+        self.bridge.sync_notice.connect(self._sync_notice)
+        self.bridge.login_required.connect(self.login_again)
         self.reload()
         for notice in workspace.rejected:
             self._rejection_added(notice)
@@ -222,6 +224,8 @@ class MainWindow(QMainWindow):
         # wraps; it never widens the window (issue 18, item 9).
         self.command_result = plain(QLabel(objectName="command_result", wordWrap=True))
         self.command_result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Every message to the dispatcher goes through here (ui/messages.py).
+        self.messages = Messages(self.command_result, self)
 
         self.state_filter = QComboBox(objectName="filter_state")
         self.state_filter.addItems(list(STATE_FILTERS))
@@ -359,7 +363,7 @@ class MainWindow(QMainWindow):
             self.alerts,
             self.notices,
             self.submit,
-            role=lambda: getattr(getattr(self, "engine", None), "role", None),
+            role=lambda: self.engine.role if self.engine is not None else None,
         )
         self.followups = FollowUpsWidget(
             self.workspace, self.bridge, self.deployment.thresholds, self.clock
@@ -372,79 +376,6 @@ class MainWindow(QMainWindow):
         )
         self.tabifyDockWidget(self.notices_dock, self.followups_dock)
         self.notices_dock.raise_()
-
-    def _action(self, menu, text: str, shortcut: str | None, slot) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&New call…", "Ctrl+N", self.new_call)
-        file_menu.addSeparator()
-        # Reopens the password form after it was cancelled (the server still asks).
-        self.sign_in_action = self._action(
-            file_menu, "&Sign in again…", None, lambda: self._login_again("")
-        )
-        self.sign_in_action.setEnabled(False)
-        self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
-        incident_menu = bar.addMenu("&Incident")
-        for text, key, name in (
-            ("&Assign team…", "Ctrl+D", "assign"),
-            ("&Release team…", "Ctrl+Shift+R", "release"),
-            ("Re&direct…", "Ctrl+Shift+D", "redirect"),
-            ("&Close…", "Ctrl+L", "close"),
-            ("Re&open…", "Ctrl+Shift+O", "reopen"),
-            ("Plan for &later…", None, "schedule"),
-        ):
-            self._action(incident_menu, text, key, lambda _=False, n=name: self.open_action(n))
-        self._action(incident_menu, "Add &note", "Ctrl+T", self._focus_note)
-        incident_menu.addSeparator()
-        self._action(
-            incident_menu, "Export &EIDO…", None, lambda: eido_dialog.export_selected(self)
-        )
-        self._action(incident_menu, "&Import EIDO…", None, lambda: eido_dialog.import_file(self))
-        team_menu = bar.addMenu("&Team")
-        self._action(
-            team_menu, "Set &status…", "Ctrl+Shift+S", lambda: self.open_team_action("status")
-        )
-        self._action(
-            team_menu, "Safety &check-in…", "Ctrl+K", lambda: self.open_team_action("check_in")
-        )
-        view_menu = bar.addMenu("&View")
-        self._action(view_menu, "&Command line", "F2", self._focus_command)
-        self._action(view_menu, "Call &queue", "F3", self.queue_view.setFocus)
-        self._action(view_menu, "&Team board", "F4", self.team_view.setFocus)
-        self._action(view_menu, "Switch dark / light theme", "Ctrl+Shift+L", self.toggle_theme)
-        self._action(
-            view_menu, "Acknowledge notice", "Ctrl+Shift+K", self.notices.acknowledge_selected
-        )
-        self._action(view_menu, "&Fit map to served area", "Ctrl+0", self.map.fit_served_area)
-        for dock in (
-            self.detail_dock,
-            self.teams_dock,
-            self.map_dock,
-            self.notices_dock,
-            self.followups_dock,
-        ):
-            view_menu.addAction(dock.toggleViewAction())
-        reports_menu = bar.addMenu("&Reports")
-        self._action(reports_menu, "&Program report…", "Ctrl+Shift+P", self.open_report)
-        self._action(reports_menu, "&Expansion planner…", None, self.open_planner)
-        # Supervisors and admins only (the server refuses the others too).
-        self.audit_action = self._action(reports_menu, "&Audit log…", None, self.open_audit)
-        self.audit_action.setVisible(False)
-        reports_menu.aboutToShow.connect(
-            lambda: self.audit_action.setVisible(self._may_read_audit())
-        )
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard and commands", "F1", self.show_help)
-        self._action(help_menu, "&About", None, self.show_about)
 
     # ---- layout persistence ------------------------------------------------
     def _restore_layout(self) -> None:
@@ -556,7 +487,7 @@ class MainWindow(QMainWindow):
 
     def _fetch_timeline(self, incident_id: str | None) -> None:
         """Events older than this console's log come from the server, in the background."""
-        engine = getattr(self, "engine", None)
+        engine = self.engine
         if engine is None or incident_id is None or incident_id in self._server_timelines:
             return
 
@@ -569,9 +500,7 @@ class MainWindow(QMainWindow):
             if self.selected_incident_id() == incident_id:
                 self._refresh_detail()
 
-        task = asyncio.ensure_future(fetch())
-        self._tasks.add(task)  # keep a reference until it ends
-        task.add_done_callback(self._tasks.discard)
+        self.tasks.run(fetch(), what="The incident's history from the server")
 
     def _queue_row_leaving(self, incident_id: str) -> None:
         """The selected call leaves the queue: nothing is selected (the panel says so)."""
@@ -693,8 +622,7 @@ class MainWindow(QMainWindow):
         """
         why = self.refusal(events)
         if why is not None:
-            self.command_result.setText(f"✗ Not sent: {why}. Nothing was saved.")
-            self.command_result.setStyleSheet("color: #ff7b72;")
+            self.messages.error(f"✗ Not sent: {why}. Nothing was saved.")
             return False
         for index, event in enumerate(events):
             what = event.type.replace(".", " ").replace("_", " ")
@@ -702,22 +630,32 @@ class MainWindow(QMainWindow):
                 self.workspace.submit(event)
             except StoreError as exc:
                 log.error("action %s not saved: %s", event.event_id, exc)
-                self.command_result.setText(f"✗ NOT SAVED: {what}. {exc}")
-                self.command_result.setStyleSheet("color: #ff7b72; font-weight: bold;")
+                self.messages.error(f"✗ NOT SAVED: {what}. {exc}", urgent=True)
                 self.notices.remove(STORE_NOTICE)  # newest on top, with the time of this failure
-                self.notices.add(
-                    Notice(STORE_NOTICE, "alert", f"NOT SAVED: {what}. {exc}", self.clock())
-                )
+                self.notices.add(store_notice(f"NOT SAVED: {what}. {exc}", self.clock()))
                 self.notices_dock.show()
                 self.notices_dock.raise_()
                 return index > 0  # the first saved: the action stands, the notice names the rest
         self.notices.remove(STORE_NOTICE)  # saving works again
         what = events[-1].type.replace(".", " ").replace("_", " ") if events else ""
-        self.command_result.setText(f"Saved: {what}")
-        self.command_result.setStyleSheet("")
+        self.messages.info(f"Saved: {what}")
         return True
 
     def new_call(self) -> None:
+        """Ctrl+N: the intake form; a call being typed is shown again, as it was."""
+        self.open_intake()
+
+    def open_intake(
+        self, fill: Callable[[IntakeDialog], None] | None = None
+    ) -> IntakeDialog | None:
+        """The intake form, shown and raised; the form of the call being taken if one is.
+
+        With ``fill`` (an imported call, for one): a new call filled by it, or
+        None while the dispatcher is typing another (what was typed is never
+        overwritten; the caller says why).
+        """
+        if fill is not None and self._intake is not None and self._intake.has_input():
+            return None
         if self._intake is None:
             self._intake = IntakeDialog(
                 divisions=list(self.deployment.divisions),
@@ -729,27 +667,32 @@ class MainWindow(QMainWindow):
                 parent=self,
             )
             self._intake.submitted.connect(self._intake_submitted)
+        if fill is not None:
+            fill(self._intake)
         self._intake.show()
         self._intake.raise_()
         self._intake.activateWindow()
+        return self._intake
 
     def _history_panel(self) -> LocationHistoryPanel:
         """A place-history panel over this console's incidents, completed from the server."""
 
         async def remote(place, exclude):
-            engine = getattr(self, "engine", None)
+            engine = self.engine
             if engine is None:
                 raise RuntimeError("no server link")
             return await engine.fetch_location_history(place, exclude=exclude)
 
         settings = self.deployment.locations
-        return LocationHistoryPanel(
+        panel = LocationHistoryPanel(
             incidents=lambda: self.workspace.view.incidents.values(),
             clock=self.clock,
             remote=remote,
             radius_m=settings.history_radius_m,
             months=settings.history_months,
         )
+        self.route_failures(panel.tasks)
+        return panel
 
     def open_caution(self, incident_id: str) -> None:
         incident = self.workspace.view.incidents.get(incident_id)
@@ -763,9 +706,9 @@ class MainWindow(QMainWindow):
 
     def _map_location_picked(self, lat: float, lon: float) -> None:
         """A click on the map places the call being taken (a new form if none is open)."""
-        self.new_call()
-        assert self._intake is not None
-        self._intake.set_location(lat, lon)
+        intake = self.open_intake()
+        assert intake is not None
+        intake.set_location(lat, lon)
 
     def _intake_submitted(self, events: list[Event]) -> None:
         if not self.submit_all(events):
@@ -785,94 +728,32 @@ class MainWindow(QMainWindow):
         if self.queue_model.row_of(incident_id) is not None:
             self.select_incident(incident_id)
             return
-        self.command_result.setText(
-            self.command_result.text() + " — the call is hidden by the filter (Show all)."
-        )
-
-    def _common(self) -> dict:
-        return {
-            "workstation_id": self.workspace.workstation_id,
-            "clock": self.clock,
-            "gate": self.refusal,
-            "parent": self,
-        }
-
-    def _show_dialog(self, dialog: dialogs._EventDialog) -> None:
-        dialog.event_made.connect(self.submit)
-        self._open_dialogs.append(dialog)
-        dialog.finished.connect(lambda _r, d=dialog: self._open_dialogs.remove(d))
-        dialog.open()
+        self.messages.append(" — the call is hidden by the filter (Show all).")
 
     def open_action(self, action: str, incident_id: str | None = None) -> None:
+        """An incident action's dialog (ui/action_chain.py), on the selected incident if none."""
         incident = (
             self.workspace.view.incidents.get(incident_id)
             if incident_id
             else self.selected_incident()
         )
         if incident is None:
-            self.command_result.setText("Select an incident first.")
+            self.messages.warning("Select an incident first.")
             return
-        view = self.workspace.view
-        if action == "assign":
-            rank = recommend.ranker(
-                view.incidents,
-                deployment=self.deployment,
-                geography=geodata.geography(),
-                stations=geodata.stations(),
-                now=self.clock(),
-            )
-            dialog = dialogs.AssignTeamDialog(
-                incident, list(view.teams.values()), rank=rank, **self._common()
-            )
-            settings = self.deployment.locations
-            if caution := cautions_label(
-                view.incidents.values(),
-                incident.location,
-                now=self.clock(),
-                radius_m=settings.history_radius_m,
-                months=settings.history_months,
-            ):
-                dialog.form.insertRow(0, caution)
-        elif action == "release":
-            dialog = dialogs.ReleaseTeamDialog(incident, view.teams, **self._common())
-        elif action == "redirect":
-            dialog = dialogs.RedirectDialog(incident, **self._common())
-        elif action == "close":
-            dialog = dialogs.CloseDialog(
-                incident,
-                providers=self.deployment.providers,
-                thresholds=self.deployment.thresholds,
-                **self._common(),
-            )
-        elif action == "schedule":
-            dialog = dialogs.ScheduleDialog(
-                incident,
-                list(view.teams.values()),
-                lead_min=self.deployment.thresholds.reservation_lead_min,
-                **self._common(),
-            )
-        elif action == "reopen":
-            dialog = dialogs.ReopenDialog(incident, **self._common())
-        else:
-            raise ValueError(f"unknown action {action!r}")
-        self._show_dialog(dialog)
+        self.actions.incident_action(action, incident)
 
     def open_team_action(self, action: str) -> None:
         team = self.selected_team()
         if team is None:
-            self.command_result.setText("Select a team first (F4).")
+            self.messages.warning("Select a team first (F4).")
             return
-        if action == "status":
-            dialog = dialogs.TeamStatusDialog(team, **self._common())
-        else:
-            dialog = dialogs.CheckInDialog(team, **self._common())
-        self._show_dialog(dialog)
+        self.actions.team_action(action, team)
 
-    def _focus_note(self) -> None:
+    def focus_note(self) -> None:
         self.detail.tabs.setCurrentIndex(1)
         self.detail.note_input.setFocus()
 
-    def _focus_command(self) -> None:
+    def focus_command(self) -> None:
         self.command.setFocus()
         self.command.selectAll()
 
@@ -886,8 +767,7 @@ class MainWindow(QMainWindow):
                 now=self.clock(),
             )
         except CommandError as exc:
-            self.command_result.setText(f"✗ {exc}")
-            self.command_result.setStyleSheet("color: #ff7b72;")
+            self.messages.error(f"✗ {exc}")
             return  # the typed line stays for correction
         incident = self.workspace.view.incidents.get(event.entity_id)
         words = (
@@ -898,36 +778,36 @@ class MainWindow(QMainWindow):
         if words:
             # Flagging or clearing needs the incident panel's answer (issue 18 item 1).
             named = ", ".join(f"\u201c{m.text}\u201d ({m.category})" for m in words)
-            self.command_result.setText(
+            self.messages.error(
                 f"✗ Not sent: the note names {named} and the call is not flagged for it; "
                 "add it in the incident panel (Ctrl+T) to flag or clear it."
             )
-            self.command_result.setStyleSheet("color: #ff7b72;")
             return
         if self.submit(event):
             self.command.clear()  # refused or not saved: the line stays, to correct or run again
 
     # ---- notices and alerts -------------------------------------------------
     def _rejection_added(self, notice: RejectionNotice) -> None:
-        self.notices.add(
-            Notice(
-                key=f"rejection:{notice.id}",
-                kind="rejection",
-                text=notice.summary,
-                at=notice.rejected_at,
-                incident_id=notice.incident_id,
-                team_id=notice.team_id,
-                rejection_id=notice.id,
-            )
-        )
+        self.notices.add(rejection_notice(notice))
+        self.notices_dock.show()
+        self.notices_dock.raise_()
+
+    def route_failures(self, tasks: Tasks) -> None:
+        """A background operation of this window (or one it opened) that failed is a notice."""
+        tasks.failed.connect(self._task_failed)
+
+    def _task_failed(self, what: str, exc: BaseException) -> None:
+        notice = task_failed_notice(what, exc, self.clock())
+        self.notices.remove(notice.key)  # newest on top, with the time of this failure
+        self.notices.add(notice)
         self.notices_dock.show()
         self.notices_dock.raise_()
 
     def _notice_acknowledged(self, notice: Notice) -> None:
         if notice.rejection_id is not None:
             self.workspace.acknowledge(notice.rejection_id)
-        elif notice.kind in ("alert", "escalation"):
-            self.alerts.acknowledge(notice.key.split("|", 1)[-1])
+        elif notice.kind in ALERT_KINDS:
+            self.alerts.acknowledge(alert_key_of(notice))
             self.alert_desk.acknowledged(notice)
 
     def _notice_activated(self, notice: Notice) -> None:
@@ -946,31 +826,7 @@ class MainWindow(QMainWindow):
         new, ended, escalate = self.alerts.update(
             view.incidents.values(), view.teams.values(), self.clock()
         )
-        for key in ended:
-            self.notices.remove(f"alert|{key}")
-            self.notices.remove(f"escalation|{key}")
-        for alert in new:
-            self.notices.add(
-                Notice(
-                    f"alert|{alert.key}",
-                    "alert",
-                    alert.text,
-                    alert.since,
-                    alert.incident_id,
-                    alert.team_id,
-                )
-            )
-        for alert in escalate:
-            self.notices.add(
-                Notice(
-                    f"escalation|{alert.key}",
-                    "escalation",
-                    f"ESCALATED to supervisors (not acknowledged): {alert.text}",
-                    self.clock(),
-                    alert.incident_id,
-                    alert.team_id,
-                )
-            )
+        show_alerts(self.notices, new, ended, escalate, self.clock())
         self.queue_model.set_flashing(
             {a.incident_id for a in self.alerts.unacknowledged() if a.incident_id}
         )
@@ -983,17 +839,16 @@ class MainWindow(QMainWindow):
                 QApplication.beep()
 
     # ---- sync -----------------------------------------------------------------
-    def attach_sync(self, engine) -> None:
-        """Show the engine's link state and notices; ask for the password on 401."""
+    def attach_sync(self, engine: SyncEngine) -> None:
+        """Show the engine's link state and notices; ask for the password on 401
+        (through the bridge, connected in ``__init__``)."""
         self.engine = engine
-        engine.status_changed.connect(self.show_sync_status)
-        engine.notice.connect(
-            lambda text: self.notices.add(Notice(f"sync:{text}", "rejection", text, self.clock()))
-        )
-        engine.login_required.connect(self._login_again)
-        self.show_sync_status(engine.status)
+        self.bridge.attach_sync(engine)
 
-    def show_sync_status(self, status) -> None:
+    def _sync_notice(self, text: str) -> None:
+        self.notices.add(sync_notice(text, self.clock()))
+
+    def show_sync_status(self, status: SyncStatus) -> None:
         ok = status.link == "online" and not status.login_required
         self.sign_in_action.setEnabled(status.login_required)
         text = status.text
@@ -1002,10 +857,11 @@ class MainWindow(QMainWindow):
         self.status.set_connection(text, ok)
         self.status.set_offset(status.clock_offset)
 
-    def _login_again(self, reason: str) -> None:
+    def login_again(self, reason: str) -> None:
         from .login import LoginDialog
 
-        if any(isinstance(d, LoginDialog) for d in self._open_dialogs):
+        engine = self.engine
+        if engine is None or any(isinstance(d, LoginDialog) for d in self._open_dialogs):
             return
         dialog = LoginDialog(self.settings, self)
         dialog.setWindowTitle("Log in again")
@@ -1015,11 +871,11 @@ class MainWindow(QMainWindow):
         dialog.username.setText(self.username)
         dialog.username.setEnabled(False)
         dialog.password.setFocus()
-        reason = reason or self.engine.status.login_detail
+        reason = reason or engine.status.login_detail
         dialog.show_error(f"The server asks you to log in again: {reason}")
 
         def given(_url: str, user: str, password: str) -> None:
-            self.engine.login(user, password)
+            engine.login(user, password)
             dialog.accept()
 
         dialog.login_requested.connect(given)
@@ -1040,15 +896,15 @@ class MainWindow(QMainWindow):
         self.planner_window.setWindowFlag(Qt.WindowType.Window)
         self.planner_window.show()
 
-    def _may_read_audit(self) -> bool:
-        return getattr(getattr(self, "engine", None), "role", None) in AUDIT_ROLES
+    def may_read_audit(self) -> bool:
+        return self.engine is not None and self.engine.role in AUDIT_ROLES
 
     def open_audit(self) -> None:
         """The audit viewer: who did what and when, from the server's audit log."""
         from .audit_viewer import AuditViewerWindow
 
-        if not self._may_read_audit():
-            self.command_result.setText("The audit log is for supervisors and admins.")
+        if not self.may_read_audit():
+            self.messages.warning("The audit log is for supervisors and admins.")
             return
 
         def call_sign(entity_id: str) -> str | None:
@@ -1056,6 +912,7 @@ class MainWindow(QMainWindow):
             return team.call_sign if team else None
 
         self.audit_window = AuditViewerWindow(self.engine.fetch_audit, label=call_sign, parent=self)
+        self.route_failures(self.audit_window.tasks)
         self.audit_window.setWindowFlag(Qt.WindowType.Window)
         self.audit_window.show()
         self.audit_window.search()
@@ -1064,9 +921,9 @@ class MainWindow(QMainWindow):
         """The program report window (figures from the server for any period)."""
         from .report_window import ReportWindow
 
-        engine = getattr(self, "engine", None)
+        engine = self.engine
         if engine is None:
-            self.command_result.setText("Reports need the server: not connected.")
+            self.messages.warning("Reports need the server: not connected.")
             return
 
         async def fetch(start, end, unarmed, police, fmt):
@@ -1081,42 +938,18 @@ class MainWindow(QMainWindow):
             self.report_window.bounds,
         )
         self.report_window.body.addWidget(frequent)
-        self.report_window.report_shown.connect(lambda _r: asyncio.ensure_future(frequent.run()))
+        self.route_failures(self.report_window.tasks)
+        self.route_failures(frequent.tasks)
+        self.report_window.report_shown.connect(
+            lambda _r: self.tasks.run(frequent.run(), what="The frequent locations")
+        )
         self.report_window.frequent_locations = frequent
         self.report_window.setWindowFlag(Qt.WindowType.Window)
         self.report_window.show()
 
-    # ---- help -----------------------------------------------------------------
+    # ---- help (ui/menus.py) ---------------------------------------------------
     def show_help(self) -> None:
-        # Escaped: "D <incident> <team>" is text, not tags (issue 18 item 5).
-        rows = "".join(
-            f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in SHORTCUTS
-        )
-        commands = "".join(
-            f"<tr><td><code>{escape(k)}</code></td><td>{escape(v)}</td></tr>"
-            for k, v in COMMAND_HELP
-        )
-        browser = QTextBrowser()
-        browser.setHtml(
-            f"<h3>Keyboard</h3><table>{rows}</table><h3>Command line (F2)</h3><table>{commands}</table>"
-        )
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard and commands")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        QVBoxLayout(dialog).addWidget(browser)
-        dialog.resize(720, 640)
-        dialog.open()
-        self.help_dialog = dialog
+        self.help_dialog = help_dialog(self)
 
     def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("About UMCR Dispatch")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(
-            f"<b>UMCR Dispatch Console</b> {__version__}<br>"
-            f"Deployment: {escape(self.deployment.name)}<br><br>"
-            "Map data: LAPD division boundaries and police station locations, "
-            "City of Los Angeles open data (LA GeoHub); see resources/geo/SOURCES.md."
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        about_box(self, self.deployment.name)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from ..domain.config import Thresholds
@@ -45,6 +45,7 @@ from ..domain.timers import (
     next_level_change,
     time_in_state,
 )
+from .table_model import Index, TableModel
 from .text import division_label, tooltip
 from .theme import PENDING_MARK, level_colour
 
@@ -63,8 +64,6 @@ MOVED_ROLE = Qt.ItemDataRole.UserRole + 4  # "up", "down", "new" or None
 HOLD_CAP_S = 10.0  # the longest the order waits for a pointer resting on the queue
 MOVED_MARK_S = 5.0  # how long a moved row keeps its mark
 MOVED_ARROWS = {"up": "↑", "down": "↓", "new": "+"}
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,9 @@ class _Rows:
             self.row_of[self.keys[row][-1]] = row
 
 
-class IncidentQueueModel(QAbstractTableModel):
+class IncidentQueueModel(TableModel):
+    HEADERS = HEADERS
+
     # Incidents came, went or changed (shown or not): the hidden counts may differ.
     contents_changed = Signal()
     # A row is about to go (its incident id): a view clears its selection rather
@@ -147,20 +148,10 @@ class IncidentQueueModel(QAbstractTableModel):
         self._moved: dict[str, tuple[str, datetime]] = {}  # id -> (how, until)
 
     # ---- Qt model interface ----------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows.keys)
+    def row_count(self) -> int:
+        return len(self._rows.keys)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         if role not in _SERVED_ROLES:

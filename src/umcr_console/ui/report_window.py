@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.config import Deployment
 from ..protocol import ProgramReport, ReportFigures
+from .tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ class ReportWindow(QMainWindow):
         self.fetch = fetch
         self.clock = clock
         self.report: ProgramReport | None = None
+        self.tasks = Tasks(self)
         self._task: asyncio.Future[None] | None = None
         self._started = 0.0
 
@@ -236,12 +238,15 @@ class ReportWindow(QMainWindow):
             done: asyncio.Future[None] = asyncio.get_event_loop().create_future()
             done.set_result(None)
             return done
-        self._busy(True)
-        self._task = asyncio.ensure_future(self._run(start, end))
+        if self._task is not None and not self._task.done():
+            return self._task  # one report at a time (a double click runs it once)
+        self._task = self.tasks.run(self._run(start, end), what="The program report")
         return self._task
 
     async def _run(self, start: datetime, end: datetime) -> None:
+        # Busy inside the try: a task cancelled before it starts leaves nothing busy.
         try:
+            self._busy(True)
             report = await self.fetch(
                 start, end, self.cost_unarmed.value(), self.cost_police.value(), "json"
             )
@@ -311,7 +316,9 @@ class ReportWindow(QMainWindow):
     def export_csv(self) -> None:
         dialog = QFileDialog(self, "Export report as CSV", "umcr-report.csv", "CSV files (*.csv)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.fileSelected.connect(lambda path: asyncio.ensure_future(self.save_csv(path)))
+        dialog.fileSelected.connect(
+            lambda path: self.tasks.run(self.save_csv(path), what="The report's CSV export")
+        )
         dialog.open()
         self._export_dialog = dialog
 

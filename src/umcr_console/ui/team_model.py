@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from ..domain.config import Thresholds
 from ..domain.model import Incident, Team
 from ..domain.timers import format_elapsed, team_overdue
+from .table_model import Index, TableModel
 from .text import tooltip
 from .theme import STATUS_COLOURS
 
@@ -26,10 +27,10 @@ TEAM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 
-_Index = QModelIndex | QPersistentModelIndex
 
+class TeamTableModel(TableModel):
+    HEADERS = HEADERS
 
-class TeamTableModel(QAbstractTableModel):
     def __init__(
         self,
         thresholds: Thresholds,
@@ -47,20 +48,10 @@ class TeamTableModel(QAbstractTableModel):
         self._pending: set[str] = set()
         self._now = clock()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._teams)
+    def row_count(self) -> int:
+        return len(self._teams)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in _SERVED_ROLES:
             return None
         team = self._teams[index.row()]

@@ -35,6 +35,7 @@ from ..domain.config import Deployment
 from ..domain.enums import IncidentState, TeamStatus
 from ..domain.reports import figures, in_period, response_minutes
 from ..store.workspace import Workspace
+from ..sync.engine import SyncEngine, SyncStatus
 from .bridge import WorkspaceBridge
 from .queue_model import (
     COL_AGE,
@@ -46,6 +47,7 @@ from .queue_model import (
     IncidentQueueModel,
     QueueFilter,
 )
+from .tasks import Tasks
 from .team_model import TeamTableModel
 from .team_tiles import TeamTilesWidget
 
@@ -110,6 +112,10 @@ class WallWindow(QMainWindow):
         self._last_live: datetime | None = None
         self._live = False
         self.bridge = WorkspaceBridge(workspace, self)
+        self.bridge.sync_status_changed.connect(self.show_sync_status)
+        # The wall's background work (this month's figures); no notices here:
+        # a failure goes to the crash handler (ui/tasks.py).
+        self.tasks = Tasks(self)
 
         self.queue_model = IncidentQueueModel(deployment.thresholds, clock, self)
         self.queue_model.set_filter(QueueFilter(states=frozenset({IncidentState.PENDING})))
@@ -337,7 +343,11 @@ class WallWindow(QMainWindow):
         )
 
     # ---- liveness -------------------------------------------------------------
-    def show_sync_status(self, status) -> None:
+    def attach_sync(self, engine: SyncEngine) -> None:
+        """Stale or live as the engine's link is (through the bridge)."""
+        self.bridge.attach_sync(engine)
+
+    def show_sync_status(self, status: SyncStatus) -> None:
         self._live = str(status.link) == "online" and not status.login_required
         if status.last_sync is not None:
             self._last_live = status.last_sync

@@ -1,0 +1,206 @@
+"""The main window's menus, keyboard shortcuts, help and about box.
+
+Every action is in a menu and most have a key: a dispatcher on the phone
+works from the keyboard (F1 lists them, with the command line's commands).
+Shortcuts are application-wide (``ApplicationShortcut``), so they work while
+a dialog of the console has the focus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QMenu,
+    QMenuBar,
+    QMessageBox,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..domain.commands import COMMAND_HELP
+from . import eido_dialog
+from .map_widget import DivisionMapWidget
+from .notices import NoticesWidget
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+N", "New call (intake); shows a kept draft again"),
+    ("F2", "Command line"),
+    ("F3", "Call queue"),
+    ("F4", "Team board"),
+    ("Ctrl+D", "Assign a team to the selected incident"),
+    ("Ctrl+Shift+R", "Release a team from the selected incident"),
+    ("Ctrl+Shift+D", "Redirect the selected incident to LAPD / LAFD"),
+    ("Ctrl+L", "Close the selected incident with a disposition"),
+    ("Ctrl+Shift+O", "Reopen the selected incident"),
+    ("Ctrl+T", "Add a note to the selected incident"),
+    ("Ctrl+Shift+S", "Set the selected team's status"),
+    ("Ctrl+K", "Safety check-in for the selected team"),
+    ("Ctrl+Shift+K", "Acknowledge the selected notice"),
+    ("Ctrl+Shift+L", "Switch dark / light theme"),
+    ("Ctrl+Shift+P", "Program report for any period"),
+    ("F1", "This help"),
+)
+
+
+class MenuHost(Protocol):
+    """What the menus reach of the main window (passed in: no import back)."""
+
+    queue_view: QTableView
+    team_view: QTableView
+    notices: NoticesWidget
+    map: DivisionMapWidget
+    detail_dock: QDockWidget
+    teams_dock: QDockWidget
+    map_dock: QDockWidget
+    notices_dock: QDockWidget
+    followups_dock: QDockWidget
+    sign_in_action: QAction
+    audit_action: QAction
+
+    def menuBar(self) -> QMenuBar: ...
+    def close(self) -> bool: ...
+    def new_call(self) -> None: ...
+    def login_again(self, reason: str) -> None: ...
+    def open_action(self, action: str, incident_id: str | None = None) -> None: ...
+    def open_team_action(self, action: str) -> None: ...
+    def focus_note(self) -> None: ...
+    def focus_command(self) -> None: ...
+    def toggle_theme(self) -> None: ...
+    def open_report(self) -> None: ...
+    def open_planner(self) -> None: ...
+    def open_audit(self) -> None: ...
+    def may_read_audit(self) -> bool: ...
+    def show_help(self) -> None: ...
+    def show_about(self) -> None: ...
+
+
+def add_action(
+    owner: QObject, menu: QMenu, text: str, shortcut: str | None, slot: Callable[[], object]
+) -> QAction:
+    """A menu entry; its shortcut works in every window of the console."""
+    action = QAction(text, owner)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
+
+
+def build_menus(window: MenuHost) -> None:
+    """The menu bar; sets ``window.sign_in_action`` and ``window.audit_action``."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    add_action(window, file_menu, "&New call…", "Ctrl+N", window.new_call)
+    file_menu.addSeparator()
+    # Reopens the password form after it was cancelled (the server still asks).
+    window.sign_in_action = add_action(
+        window, file_menu, "&Sign in again…", None, lambda: window.login_again("")
+    )
+    window.sign_in_action.setEnabled(False)
+    add_action(window, file_menu, "&Quit", "Ctrl+Q", window.close)
+    incident_menu = bar.addMenu("&Incident")
+    for text, key, name in (
+        ("&Assign team…", "Ctrl+D", "assign"),
+        ("&Release team…", "Ctrl+Shift+R", "release"),
+        ("Re&direct…", "Ctrl+Shift+D", "redirect"),
+        ("&Close…", "Ctrl+L", "close"),
+        ("Re&open…", "Ctrl+Shift+O", "reopen"),
+        ("Plan for &later…", None, "schedule"),
+    ):
+        add_action(window, incident_menu, text, key, lambda _=False, n=name: window.open_action(n))
+    add_action(window, incident_menu, "Add &note", "Ctrl+T", window.focus_note)
+    incident_menu.addSeparator()
+    add_action(
+        window, incident_menu, "Export &EIDO…", None, lambda: eido_dialog.export_selected(window)
+    )
+    add_action(
+        window, incident_menu, "&Import EIDO…", None, lambda: eido_dialog.import_file(window)
+    )
+    team_menu = bar.addMenu("&Team")
+    add_action(
+        window, team_menu, "Set &status…", "Ctrl+Shift+S", lambda: window.open_team_action("status")
+    )
+    add_action(
+        window,
+        team_menu,
+        "Safety &check-in…",
+        "Ctrl+K",
+        lambda: window.open_team_action("check_in"),
+    )
+    view_menu = bar.addMenu("&View")
+    add_action(window, view_menu, "&Command line", "F2", window.focus_command)
+    add_action(window, view_menu, "Call &queue", "F3", window.queue_view.setFocus)
+    add_action(window, view_menu, "&Team board", "F4", window.team_view.setFocus)
+    add_action(window, view_menu, "Switch dark / light theme", "Ctrl+Shift+L", window.toggle_theme)
+    add_action(
+        window, view_menu, "Acknowledge notice", "Ctrl+Shift+K", window.notices.acknowledge_selected
+    )
+    add_action(window, view_menu, "&Fit map to served area", "Ctrl+0", window.map.fit_served_area)
+    for dock in (
+        window.detail_dock,
+        window.teams_dock,
+        window.map_dock,
+        window.notices_dock,
+        window.followups_dock,
+    ):
+        view_menu.addAction(dock.toggleViewAction())
+    reports_menu = bar.addMenu("&Reports")
+    add_action(window, reports_menu, "&Program report…", "Ctrl+Shift+P", window.open_report)
+    add_action(window, reports_menu, "&Expansion planner…", None, window.open_planner)
+    # Supervisors and admins only (the server refuses the others too).
+    window.audit_action = add_action(window, reports_menu, "&Audit log…", None, window.open_audit)
+    window.audit_action.setVisible(False)
+    reports_menu.aboutToShow.connect(
+        lambda: window.audit_action.setVisible(window.may_read_audit())
+    )
+    help_menu = bar.addMenu("&Help")
+    add_action(window, help_menu, "&Keyboard and commands", "F1", window.show_help)
+    add_action(window, help_menu, "&About", None, window.show_about)
+
+
+def show_help(parent: QWidget) -> QDialog:
+    """F1: the keys and the commands, non-blocking."""
+    # Escaped: "D <incident> <team>" is text, not tags (issue 18 item 5).
+    rows = "".join(
+        f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in SHORTCUTS
+    )
+    commands = "".join(
+        f"<tr><td><code>{escape(k)}</code></td><td>{escape(v)}</td></tr>" for k, v in COMMAND_HELP
+    )
+    browser = QTextBrowser()
+    browser.setHtml(
+        f"<h3>Keyboard</h3><table>{rows}</table><h3>Command line (F2)</h3><table>{commands}</table>"
+    )
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Keyboard and commands")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    QVBoxLayout(dialog).addWidget(browser)
+    dialog.resize(720, 640)
+    dialog.open()
+    return dialog
+
+
+def show_about(parent: QWidget, deployment_name: str) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setWindowTitle("About UMCR Dispatch")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(
+        f"<b>UMCR Dispatch Console</b> {__version__}<br>"
+        f"Deployment: {escape(deployment_name)}<br><br>"
+        "Map data: LAPD division boundaries and police station locations, "
+        "City of Los Angeles open data (LA GeoHub); see resources/geo/SOURCES.md."
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
