@@ -529,8 +529,8 @@ class SyncEngine:
         entry = authorkeys.saved(self.workspace.store, username)
         key = await loop.run_in_executor(None, authorkeys.unseal, entry, username, password)
         if key is None and create:
-            key, entry = await loop.run_in_executor(None, authorkeys.seal_new, username, password)
-            authorkeys.save(self.workspace.store, username, entry)
+            key, sealed = await loop.run_in_executor(None, authorkeys.seal_new, username, password)
+            authorkeys.save(self.workspace.store, username, sealed)
         if key is not None:
             self.workspace.use_author_key(key)
         return key
@@ -881,7 +881,7 @@ class SyncEngine:
         exclude = _SERVER_FIELDS
         if event.author is None or event.author == self.workspace.actor:
             exclude = _SERVER_FIELDS | _AUTHOR_FIELDS  # protocol v1 exactly
-        return event.model_dump(mode="json", exclude=exclude)
+        return event.model_dump(mode="json", exclude=set(exclude))
 
     async def _post(self, batch: list[Event]) -> list[EventResult]:
         body = {"events": [self._wire(e) for e in batch]}
