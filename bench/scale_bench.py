@@ -47,8 +47,9 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.headless import HeadlessConsole, wait_for  # noqa: E402
+from tests.support.headless import HeadlessConsole  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
+from tests.support.waiting import wait_for  # noqa: E402
 
 from bench.history import History, cpu_model, load, nproc  # noqa: E402
 from umcr_console.config import load_deployment  # noqa: E402

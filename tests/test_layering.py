@@ -77,7 +77,7 @@ def test_answers_from_a_newer_server_still_parse() -> None:
 def test_a_newer_servers_deployment_still_parses() -> None:
     """A section a newer server adds to GET /deployment does not break an older console."""
     from umcr_console.config import load_deployment
-    from umcr_console.sync.engine import deployment_from_server
+    from umcr_console.sync.requests import deployment_from_server
 
     sent = load_deployment("pilot").model_dump(mode="json")
     sent["added_by_a_newer_server"] = {"anything": 1}

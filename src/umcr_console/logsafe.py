@@ -62,6 +62,8 @@ class OutlineFormatter(logging.Formatter):
         finally:
             record.exc_text = cached
 
-    def formatException(self, ei: OptExcInfo) -> str:
+    def formatException(self, ei: OptExcInfo | tuple[None, None, None]) -> str:
         _kind, exc, tb = ei
+        if exc is None:  # exc_info=True outside an except: logging's own "NoneType: None"
+            return super().formatException(ei)
         return outline(exc, tb)

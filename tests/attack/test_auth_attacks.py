@@ -27,6 +27,7 @@ from umcr_console.protocol import (
     ACCOUNT_DISABLED_PROBLEM,
     REVOKED_CHALLENGE,
     TOO_MANY_SIGN_INS_PROBLEM,
+    Lockouts,
 )
 
 FLOOD = 50  # concurrent bogus sign-ins, as in the review
@@ -247,6 +248,15 @@ def test_supervisors_consoles_are_told_when_accounts_are_locked(
     _role, password = DEFAULT_USERS["supervisor"]
     with Console(tmp_path, "ws-supervisor", server.url, "supervisor", password) as console:
         console.wait_until(console.is_online, what="online")
+        # Every answer the console reads from GET /auth/lockouts: what proves it looked again.
+        looks: list[int] = []
+        show = console.engine._show_new_locks
+
+        def counted(found: Lockouts) -> None:
+            looks.append(len(found.locks))
+            show(found)
+
+        monkeypatch.setattr(console.engine, "_show_new_locks", counted)
         with _client(server.url, ATTACKER) as attacker:
             for name in ("dispatcher1", "dispatcher2"):
                 for _ in range(5):
@@ -256,6 +266,8 @@ def test_supervisors_consoles_are_told_when_accounts_are_locked(
             return any(f"Sign-in lock: {name} " in n and ATTACKER in n for n in console.notices)
 
         console.wait_until(lambda: told("dispatcher1") and told("dispatcher2"), what="notices")
-        # Each lock once, however often the console looks.
-        time.sleep(0.6)
+        # Each lock once, however often the console looks: two more looks that saw them.
+        seen = len(looks)
+        console.wait_until(lambda: len(looks) >= seen + 2, what="two more looks at the locks")
+        assert looks[-1] >= 2
         assert sum("Sign-in lock: dispatcher1 " in n for n in console.notices) == 1

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.test_redirects import wait_until
 from tests.support.server import ServerProcess, free_port, prepare_database
+from tests.support.waiting import wait_for
 from umcr_console.server import cli
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
@@ -56,7 +56,7 @@ def test_a_default_server_start_makes_private_files(tmp_path: Path) -> None:
             except httpx.TransportError:
                 return False
 
-        wait_until(healthy, "the server to start", timeout=30)
+        wait_for(healthy, 30, "the server to start")
         database = data / cli.DATABASE_FILE
         made = [data, database, *(Path(f"{database}{s}") for s in ("-wal", "-shm"))]
         modes = {p.name: oct(_mode(p)) for p in made}

@@ -35,7 +35,7 @@ from umcr_console.domain.enums import (
 )
 from umcr_console.domain.ids import uuid7
 from umcr_console.domain.model import Caller, Location, Safety
-from umcr_console.interop.eido import EidoAgent, eido_to_incident_created, incident_to_eido
+from umcr_console.interop import EidoAgent, eido_to_incident_created, incident_to_eido
 from umcr_console.offline_login import OfflineVerifiers
 from umcr_console.paths import data_dir, log_dir
 from umcr_console.store import LocalStore, Workspace

@@ -20,8 +20,9 @@ import pytest
 from pydantic import BaseModel
 
 from tests.support.failoverproxy import FailoverProxy
-from tests.support.headless import HeadlessConsole, wait_for
+from tests.support.headless import HeadlessConsole
 from tests.support.server import ServerProcess
+from tests.support.waiting import wait_for
 from umcr_console.domain.events import Event
 from umcr_console.protocol import Snapshot
 from umcr_console.store import LocalStore

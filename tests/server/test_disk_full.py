@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.headless import HeadlessConsole, wait_for
+from tests.support.headless import HeadlessConsole
 from tests.support.pgfailover import OFFLINE_QUEUED
 from tests.support.server import ServerProcess
+from tests.support.waiting import wait_for
 from tests.sync.harness import server_log
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,6 +29,7 @@ from tests.server.helpers import (
     server_errors_fail_the_test,
 )
 from tests.support.server import prepare_database
+from tests.support.waiting import wait_for
 from umcr_console.config import load_deployment
 from umcr_console.domain.enums import Agency
 from umcr_console.domain.ids import uuid7
@@ -116,16 +117,6 @@ def serve(database_url: str, *, errors_fail: bool = True) -> Iterator[Api]:
         yield Api("asgi", "sqlite", client, database_url, clock=clock, app=app)
 
 
-def wait_until(condition: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def outbox(api: Api, incident_id: str | None = None, user: str = "supervisor") -> list[dict]:
     params = {"incident_id": incident_id} if incident_id else {}
     answer = api.get(user, "/redirects", params=params)
@@ -182,9 +173,11 @@ def test_a_redirect_is_delivered_exactly_once_after_two_failures(
             redirect = redirected(incident["entity_id"])
             api.accept("dispatcher1", redirect)
 
-            wait_until(lambda: lapd.accepted, "the packet to arrive")
-            (row,) = wait_until(
-                lambda: [r for r in outbox(api) if r["status"] == "sent"], "the outbox to say sent"
+            wait_for(lambda: lapd.accepted, WAIT, "the packet to arrive")
+            (row,) = wait_for(
+                lambda: [r for r in outbox(api) if r["status"] == "sent"],
+                WAIT,
+                "the outbox to say sent",
             )
             assert row["attempts"] == 3
             assert row["event_id"] == redirect["event_id"]
@@ -193,7 +186,7 @@ def test_a_redirect_is_delivered_exactly_once_after_two_failures(
 
             # Later rounds (woken by new events) send nothing again.
             api.accept("dispatcher1", created())
-            wait_until(lambda: len(outbox(api)) == 1 and api.last_seq() > 0, "another round")
+            wait_for(lambda: len(outbox(api)) == 1 and api.last_seq() > 0, WAIT, "another round")
             time.sleep(
                 0.3
             )  # room for a wrong resend to show; there is no event to await for "nothing"
@@ -218,7 +211,7 @@ def test_a_redirect_is_delivered_exactly_once_after_two_failures(
         # A restarted server does not send it again.
         with serve(database_url) as api:
             api.accept("dispatcher1", created())
-            wait_until(lambda: outbox(api)[0]["status"] == "sent", "the outbox to be read")
+            wait_for(lambda: outbox(api)[0]["status"] == "sent", WAIT, "the outbox to be read")
             time.sleep(0.3)
         assert lapd.count() == 3
 
@@ -234,8 +227,8 @@ def test_a_close_with_a_redirect_disposition_goes_to_lafd(
             api.accept(
                 "dispatcher1", closed(incident["entity_id"], "redirected_lafd", "chest pain")
             )
-            (row,) = wait_until(
-                lambda: [r for r in outbox(api) if r["status"] == "sent"], "the LAFD packet"
+            (row,) = wait_for(
+                lambda: [r for r in outbox(api) if r["status"] == "sent"], WAIT, "the LAFD packet"
             )
             assert row["agency"] == "LAFD"
             # An ordinary close sends nothing.
@@ -260,8 +253,8 @@ def test_failed_after_n_tries_is_recorded(database_url, monkeypatch, caplog) -> 
         with serve(database_url, errors_fail=False) as api:
             incident = created()
             api.accept("dispatcher1", incident, redirected(incident["entity_id"]))
-            (row,) = wait_until(
-                lambda: [r for r in outbox(api) if r["status"] == "failed"], "the failure"
+            (row,) = wait_for(
+                lambda: [r for r in outbox(api) if r["status"] == "failed"], WAIT, "the failure"
             )
             assert row["attempts"] == 3
             assert row["last_error"].startswith("HTTP 503")
@@ -277,8 +270,8 @@ def test_a_refusal_is_not_retried(database_url, monkeypatch, fast_retries) -> No
         with serve(database_url, errors_fail=False) as api:
             incident = created()
             api.accept("dispatcher1", incident, redirected(incident["entity_id"]))
-            (row,) = wait_until(
-                lambda: [r for r in outbox(api) if r["status"] == "failed"], "the failure"
+            (row,) = wait_for(
+                lambda: [r for r in outbox(api) if r["status"] == "failed"], WAIT, "the failure"
             )
             assert row["attempts"] == 1
             assert row["last_error"].startswith("HTTP 400")
@@ -297,8 +290,8 @@ def test_an_unreachable_endpoint_counts_as_a_failed_try(
     with serve(database_url, errors_fail=False) as api:
         incident = created()
         api.accept("dispatcher1", incident, redirected(incident["entity_id"]))
-        (row,) = wait_until(
-            lambda: [r for r in outbox(api) if r["status"] == "failed"], "the failure"
+        (row,) = wait_for(
+            lambda: [r for r in outbox(api) if r["status"] == "failed"], WAIT, "the failure"
         )
         assert row["attempts"] == 2
         assert "Connect" in row["last_error"]
@@ -310,7 +303,7 @@ def test_without_an_endpoint_the_redirect_is_still_recorded(database_url, monkey
     with serve(database_url) as api:
         incident = created()
         api.accept("dispatcher1", incident, redirected(incident["entity_id"], "LAFD"))
-        (row,) = wait_until(lambda: outbox(api), "the outbox row")
+        (row,) = wait_for(lambda: outbox(api), WAIT, "the outbox row")
         assert row["status"] == "no_endpoint"
         assert row["endpoint"] is None
 
@@ -323,7 +316,9 @@ def test_two_servers_on_one_database_send_once(any_database, monkeypatch, fast_r
             incident = created()
             first.accept("dispatcher1", incident, redirected(incident["entity_id"]))
             # The second process learns of the event by polling the shared log.
-            wait_until(lambda: [r for r in outbox(second) if r["status"] == "sent"], "the packet")
+            wait_for(
+                lambda: [r for r in outbox(second) if r["status"] == "sent"], WAIT, "the packet"
+            )
             first.accept("dispatcher1", created())
             second.accept("dispatcher1", created())
             time.sleep(0.3)

@@ -23,7 +23,8 @@ from tests.server.helpers import (
     open_stream,
     status,
 )
-from tests.server.test_redirects import outbox, wait_until
+from tests.server.test_redirects import WAIT, outbox
+from tests.support.waiting import wait_for
 from umcr_console.domain.ids import name_id
 from umcr_console.server import auth
 from umcr_console.server.db import make_engine
@@ -161,7 +162,7 @@ def test_timeline_eido_and_redirects_are_scoped(floor: Floor) -> None:
         event("incident.redirected", floor.b, {"agency": "LAPD", "reason": "weapon seen"}),
     )
     # The packet is queued by the server's redirect sender, soon after the event.
-    wait_until(lambda: outbox(api, user="dispatcher1"), "the redirect packet")
+    wait_for(lambda: outbox(api, user="dispatcher1"), WAIT, "the redirect packet")
     listed = {r["incident_id"] for r in outbox(api, user="exodus")}
     assert listed == {floor.b}
     assert outbox(api, user="penny") == []

@@ -525,7 +525,7 @@ def test_the_purge_window_is_the_deployments_and_72_hours_by_default() -> None:
     from umcr_console.app import local_purge_window
     from umcr_console.config import load_deployment
     from umcr_console.domain.config import Deployment
-    from umcr_console.store.workspace import PURGE_PERSONAL_AFTER
+    from umcr_console.store.retention import PURGE_PERSONAL_AFTER
 
     base = load_deployment("pilot")
     assert local_purge_window(base) == PURGE_PERSONAL_AFTER == timedelta(hours=72)

@@ -17,8 +17,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -193,11 +191,3 @@ def read_journal(path: Path) -> list[dict[str, Any]]:
         return []
     lines = text.split("\n")
     return [json.loads(line) for line in lines[:-1] if line]
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str, step: float = 0.1) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(step)

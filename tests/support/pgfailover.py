@@ -26,9 +26,10 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from tests.support.headless import HeadlessConsole, wait_for
+from tests.support.headless import HeadlessConsole
 from tests.support.pgcluster import PgPair
 from tests.support.server import ServerProcess
+from tests.support.waiting import wait_for
 from umcr_console.domain.events import Event
 from umcr_console.protocol import Snapshot
 from umcr_console.sync.headless import digest_of

@@ -17,8 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.headless import HeadlessConsole, wait_for
+from tests.support.headless import HeadlessConsole
 from tests.support.server import ServerProcess, free_port
+from tests.support.waiting import wait_for
 from tests.sync.harness import server_log, server_state
 from umcr_console.store import LocalStore
 from umcr_console.sync.headless import digest_of

@@ -157,8 +157,8 @@ def _parse(line: _Line, state: State, workstation_id: str, now: datetime) -> ev.
     if verb in STATUS_CODES:
         need(1, f"{verb} <team> [note]")
         team = find_team(state, line.args[0])
-        payload = ev.StatusChanged(status=STATUS_CODES[verb], note=line.rest_after[1])
-        return event(EventType.TEAM_STATUS_CHANGED, team, payload)
+        status = ev.StatusChanged(status=STATUS_CODES[verb], note=line.rest_after[1])
+        return event(EventType.TEAM_STATUS_CHANGED, team, status)
     if verb == "CI":
         need(1, "CI <team> [what the team said]")
         team = find_team(state, line.args[0])
@@ -171,16 +171,16 @@ def _parse(line: _Line, state: State, workstation_id: str, now: datetime) -> ev.
             raise CommandError(
                 f"unknown disposition {code!r}; use one of {', '.join(DISPOSITION_CODES)}"
             )
-        payload = ev.Closed(disposition=DISPOSITION_CODES[code], note=line.rest_after[2])
-        return event(EventType.INCIDENT_CLOSED, incident, payload)
+        closed = ev.Closed(disposition=DISPOSITION_CODES[code], note=line.rest_after[2])
+        return event(EventType.INCIDENT_CLOSED, incident, closed)
     if verb == "RD":
         need(3, "RD <incident> LAPD|LAFD <reason>")
         incident = find_incident(state, line.args[0])
         agency = line.args[1].upper()
         if agency not in Agency.__members__.values():
             raise CommandError("redirect to LAPD or LAFD")
-        payload = ev.Redirected(agency=Agency(agency), reason=line.rest_after[2])
-        return event(EventType.INCIDENT_REDIRECTED, incident, payload)
+        redirected = ev.Redirected(agency=Agency(agency), reason=line.rest_after[2])
+        return event(EventType.INCIDENT_REDIRECTED, incident, redirected)
     if verb == "RO":
         need(2, "RO <incident> <reason>")
         incident = find_incident(state, line.args[0])

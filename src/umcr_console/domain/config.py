@@ -14,6 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .enums import TeamStatus
 from .ids import name_id
 
+_DEFAULT_STATUS_LIMITS_MIN: dict[TeamStatus, float] = {
+    TeamStatus.DISPATCHED: 5,
+    TeamStatus.EN_ROUTE: 30,
+    TeamStatus.TRANSPORTING: 60,
+    TeamStatus.FOLLOW_UP: 45,
+}
+
 
 class _Config(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -52,12 +59,7 @@ class Thresholds(_Config):
     follow_up_window_h: tuple[float, float] = (24, 72)
     # Limit per team status; a team longer than this in the status is overdue.
     status_limits_min: dict[TeamStatus, float] = Field(
-        default_factory=lambda: {
-            TeamStatus.DISPATCHED: 5,
-            TeamStatus.EN_ROUTE: 30,
-            TeamStatus.TRANSPORTING: 60,
-            TeamStatus.FOLLOW_UP: 45,
-        }
+        default_factory=lambda: _DEFAULT_STATUS_LIMITS_MIN.copy()
     )
 
     def status_limit(self, status: TeamStatus) -> timedelta | None:

@@ -38,7 +38,8 @@ def coverage(teams: Iterable[Team], deployment: Deployment) -> Coverage:
     for team in teams:
         if team.status == TeamStatus.AVAILABLE and team.division in free:
             free[team.division] += 1
-    uncovered, thin = [], []
+    uncovered: list[str] = []
+    thin: list[str] = []
     for area in deployment.service_areas:
         area_free = sum(free[d] for d in area.divisions)
         for division in area.divisions:

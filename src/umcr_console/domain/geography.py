@@ -268,6 +268,8 @@ def _polygons(geometry: Mapping[str, Any]) -> tuple[Polygon, ...]:
     kind = geometry.get("type")
     coordinates = geometry.get("coordinates")
     if kind == "Polygon":
+        if coordinates is None:
+            raise ValueError("a Polygon without coordinates")
         parts = [coordinates]
     elif kind == "MultiPolygon":
         parts = list(coordinates or [])

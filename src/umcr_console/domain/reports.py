@@ -154,11 +154,6 @@ class Figures:
     def cost_avoided(self) -> float:
         return self.cost_police - self.cost_unarmed
 
-    def response_within(self, minutes: float, response_minutes: list[float]) -> float | None:
-        if not response_minutes:
-            return None
-        return sum(1 for m in response_minutes if m <= minutes) / len(response_minutes)
-
 
 def _minutes(delta: timedelta) -> float:
     return delta.total_seconds() / 60

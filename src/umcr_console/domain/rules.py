@@ -29,10 +29,10 @@ later and hold a team, which stays free for other calls until ``hold_from``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -795,7 +795,8 @@ def _caution_added(ctx: _Context, p: ev.CautionAdded) -> Changes:
     return ctx.changes
 
 
-_HANDLERS = {
+# Each handler takes its event type's payload model (ev.PAYLOAD_MODELS).
+_HANDLERS: dict[EventType, Callable[[_Context, Any], Changes]] = {
     EventType.INCIDENT_CREATED: _incident_created,
     EventType.INCIDENT_UPDATED: _incident_updated,
     EventType.INCIDENT_NOTE_ADDED: _note_added,

@@ -45,7 +45,7 @@ from ..protocol import (
     TokenRequest,
     TokenResponse,
 )
-from . import audit, auth, authorship, eventlog, locations, recovery, redirects, reporting
+from . import audit_api, auth, authorship, eventlog, locations, recovery, redirects, reporting
 from .access import Credentials, signed_in
 from .auth import Principal
 from .broadcast import Broadcaster
@@ -187,7 +187,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
     app.include_router(redirects.router(settings, engine, broadcaster))
-    app.include_router(audit.router(settings, engine))  # GET /audit, the daily prune
+    app.include_router(audit_api.router(settings, engine))  # GET /audit, the daily prune
     # POST /keys: users' signing keys for actions made offline (server/authorship.py).
     app.include_router(authorship.router(settings, engine))
 

@@ -15,30 +15,23 @@ hash of the last pruned row stay in ``audit_anchor`` so what remains verifies.
 docs/security.md, "Audit log", says what this does and does not prove.
 """
 
-# No postponed annotations: FastAPI must see the local dependency in the
-# endpoint signature of ``router`` (as in server/redirects.py).
+# The endpoint and the daily prune while serving: server/audit_api.py.
 
-import asyncio
-import contextlib
 import hashlib
 import json
-import logging
 import re
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
-import anyio
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query
 from sqlalchemy.engine import Connection, Engine
 
-from ..domain.enums import Role
 from ..domain.events import Event
 from ..domain.model import Incident, Team
 from ..domain.rules import Changes, Rejection, StateView
-from ..protocol import API_PREFIX, AuditEntry, AuditPage, Problem
+from ..protocol import AuditEntry, AuditPage
 from .db import (
     audit_anchor,
     audit_log,
@@ -49,13 +42,6 @@ from .db import (
     server_state,
     write_transaction,
 )
-from .inputs import DateTimeQuery
-from .logsafe import describe
-
-if TYPE_CHECKING:  # settings.py imports this module for the default retention
-    from .settings import Settings
-
-log = logging.getLogger(__name__)
 
 # What a row records (the ``action`` column).
 EVENT_ACCEPTED = "event.accepted"
@@ -95,11 +81,7 @@ ACTIONS = (
 )
 
 GENESIS_HASH = "0" * 64
-DEFAULT_RETENTION = timedelta(days=400)
-PRUNE_INTERVAL = timedelta(days=1)
-AUDIT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 DEFAULT_PAGE = 200
-MAX_PAGE = 1000
 _VERIFY_CHUNK = 1000
 _INCIDENT_NUMBER = re.compile(r"^U\d{6,}$")
 
@@ -148,7 +130,7 @@ def _json_text(value: Any) -> str | None:
     return None if value is None else canonical_json(value).decode("ascii")
 
 
-def _text(value: str | None, limit: int) -> str | None:
+def storable_text(value: str | None, limit: int) -> str | None:
     """Storable text: no NUL (PostgreSQL), no lone surrogate (UTF-8), at most ``limit``."""
     if value is None:
         return None
@@ -194,17 +176,17 @@ def entry(
     """One row to append, without its id and hashes."""
     return {
         "at": at,
-        "actor": _text(actor, 100),
-        "workstation_id": _text(workstation_id, 100),
+        "actor": storable_text(actor, 100),
+        "workstation_id": storable_text(workstation_id, 100),
         "action": action,
-        "event_type": _text(event_type, 64),
-        "entity_id": _text(entity_id, 100),
+        "event_type": storable_text(event_type, 64),
+        "entity_id": storable_text(entity_id, 100),
         "incident_id": incident_id,
         "event_id": event_id,
         "seq": seq,
         "event_hash": event_hash,
         "reject_code": reject_code,
-        "detail": _text(detail, 500),
+        "detail": storable_text(detail, 500),
         "before": _json_text(before),
         "after": _json_text(after),
     }
@@ -741,108 +723,3 @@ def _incident_id(conn: Connection, incident: str) -> str:
         ).scalar_one_or_none()
         return found or incident
     return incident.lower()
-
-
-# -- the endpoint --------------------------------------------------------------------
-
-_PROBLEMS = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (401, 403, 422)
-}
-
-
-def router(settings: "Settings", engine: Engine) -> APIRouter:
-    """``GET /api/v1/audit`` for admins and supervisors, and the daily prune while serving."""
-    # auth writes audit rows, and these import auth: imported here, not at the top
-    from . import auth, scope
-    from .access import signed_in
-
-    @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # Runs inside the app's lifespan, after the migration: prune before
-        # serving, then daily.
-        await _prune_once(engine, settings)
-        task = asyncio.create_task(_prune_daily(engine, settings), name="umcr-audit-prune")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    api = APIRouter(prefix=API_PREFIX, lifespan=lifespan, tags=["audit"])
-    supervisor = signed_in(engine, settings, AUDIT_ROLES, "read the audit log")
-
-    @api.get("/audit", response_model=AuditPage, responses=_PROBLEMS)
-    def audit_page(
-        user: Annotated[auth.Principal, Depends(supervisor)],
-        since: Annotated[DateTimeQuery | None, Query(description="RFC 3339; inclusive")] = None,
-        until: Annotated[DateTimeQuery | None, Query(description="RFC 3339; exclusive")] = None,
-        actor: Annotated[str | None, Query(max_length=100)] = None,
-        action: Annotated[str | None, Query(max_length=40)] = None,
-        entity_id: Annotated[str | None, Query(max_length=100)] = None,
-        incident: Annotated[
-            str | None, Query(max_length=36, description="an incident's id or number")
-        ] = None,
-        after: Annotated[int | None, Query(ge=0, le=2**62, description="oldest first")] = None,
-        before: Annotated[int | None, Query(ge=0, le=2**62, description="newest first")] = None,
-        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    ) -> AuditPage:
-        """Extension: the audit log, newest first (or oldest first after ``after``)."""
-        for name, value in (("since", since), ("until", until)):
-            if value is not None and value.tzinfo is None:
-                raise HTTPException(422, f"{name} needs a UTC offset (e.g. Z or +00:00)")
-        for name, text in (("actor", actor), ("action", action), ("entity_id", entity_id)):
-            if text is not None and _text(text, 100) != text:
-                raise HTTPException(422, f"{name}: not storable text")
-        if incident is not None and _text(incident, 36) != incident:
-            raise HTTPException(422, "incident: not storable text")
-        if after is not None and before is not None:
-            raise HTTPException(422, "give after or before, not both")
-        try:
-            where = AuditFilter(
-                since=since.astimezone(UTC) if since else None,
-                until=until.astimezone(UTC) if until else None,
-                actor=actor,
-                action=action,
-                entity_id=entity_id,
-                incident=incident,
-            )
-        except OverflowError:
-            raise HTTPException(422, "since or until is out of range in UTC") from None
-        if not scope.is_scoped(user):
-            return read_page(engine, where, after=after, before=before, limit=limit)
-        # A provider's supervisor: only its provider's rows (server/scope.py),
-        # reading on until the page is full so paging never stalls on a gap.
-        kept: list[AuditEntry] = []
-        while True:
-            page = read_page(engine, where, after=after, before=before, limit=limit)
-            kept += scope.visible_audit(engine, user, page.entries)
-            if len(kept) >= limit or not page.more:
-                return AuditPage(entries=kept[:limit], more=page.more or len(kept) > limit)
-            if after is not None:
-                after = page.entries[-1].id
-            else:
-                before = page.entries[-1].id
-
-    return api
-
-
-async def _prune_once(engine: Engine, settings: "Settings") -> None:
-    retention = settings.audit_retention
-    try:
-        removed = await anyio.to_thread.run_sync(
-            lambda: prune(engine, retention, now=settings.clock())
-        )
-    except sa.exc.SQLAlchemyError as exc:
-        # The next day's prune catches up; serving goes on.
-        log.warning("audit prune failed: %s", describe(exc))
-        return
-    if removed:
-        log.info("audit: %d row(s) older than %s pruned", removed, retention)
-
-
-async def _prune_daily(engine: Engine, settings: "Settings") -> None:
-    while True:
-        await asyncio.sleep(PRUNE_INTERVAL.total_seconds())
-        await _prune_once(engine, settings)

@@ -29,13 +29,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.enums import Role
 from ..domain.ids import name_id
-from . import audit, authorship
-from .db import login_failures, tokens, users, utc_now, write_transaction
+from . import audit
+from .db import author_keys, login_failures, tokens, users, utc_now, write_transaction
 from .passwords import check_password
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TOKEN_TTL = timedelta(hours=12)  # a shift
 LOCKOUT_ATTEMPTS = 5
 LOCKOUT_WINDOW = timedelta(minutes=10)
 LOCKOUT_DURATION = timedelta(minutes=10)
@@ -443,7 +442,7 @@ def revoke_user(engine: Engine, username: str, *, actor: str = "system") -> int:
         ).rowcount
         now = utc_now()
         # Their signing keys too: nothing they signed offline is taken as theirs now.
-        keys = authorship.revoke_keys(conn, username, at=now)
+        keys = _revoke_keys(conn, username, at=now)
         audit.record(
             conn,
             audit.USER_REVOKED,
@@ -453,6 +452,18 @@ def revoke_user(engine: Engine, username: str, *, actor: str = "system") -> int:
             detail=f"{count} token(s) revoked" + (f", {keys} signing key(s)" if keys else ""),
         )
         return count
+
+
+def _revoke_keys(conn: Connection, username: str, *, at: datetime) -> int:
+    """Revoke every signing key of ``username`` (server/authorship.py enrols them):
+    nothing they signed offline proves anything now."""
+    return int(
+        conn.execute(
+            sa.update(author_keys)
+            .where(author_keys.c.username == username, author_keys.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        ).rowcount
+    )
 
 
 def _require_user(conn: Connection, username: str) -> Any:

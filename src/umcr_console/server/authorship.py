@@ -31,8 +31,10 @@ from ..domain.permissions import may_write
 from ..domain.rules import Rejection
 from ..protocol import API_PREFIX, EnrolledKey, KeyEnrolment
 from . import audit, auth
+from .access import signed_in
 from .db import author_keys, event_submitters, users, write_transaction
 from .problems import problem_responses
+from .settings import Settings
 
 KEY_ENROLLED = "key.enrolled"
 KEYS_REVOKED = "key.revoked"
@@ -94,17 +96,6 @@ def enrol(
         )
     return EnrolledKey(
         key_id=kid, username=principal.username, workstation_id=body.workstation_id, enrolled_at=now
-    )
-
-
-def revoke_keys(conn: Connection, username: str, *, at: datetime) -> int:
-    """Revoke every key of ``username`` (``user revoke``): their signatures prove nothing now."""
-    return int(
-        conn.execute(
-            sa.update(author_keys)
-            .where(author_keys.c.username == username, author_keys.c.revoked_at.is_(None))
-            .values(revoked_at=at)
-        ).rowcount
     )
 
 
@@ -182,10 +173,8 @@ def record_submitters(conn: Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(sa.insert(event_submitters), rows)
 
 
-def router(settings: Any, engine: Engine) -> APIRouter:
+def router(settings: Settings, engine: Engine) -> APIRouter:
     """``POST /api/v1/keys``: enrol the token user's signing key for a workstation."""
-    from .access import signed_in
-
     api = APIRouter(prefix=API_PREFIX, tags=["auth"])
 
     @api.post(

@@ -44,7 +44,7 @@ from ..simulator import cli as simulator_cli
 from . import audit, auth, files
 from .db import make_engine, teams, utc_now
 from .migrate import current_revision, head_revision, upgrade
-from .settings import AUDIT_RETENTION_ENV, audit_retention_days
+from .settings import AUDIT_RETENTION_ENV, DEFAULT_AUDIT_RETENTION, audit_retention_days
 
 DATABASE_ENV = "UMCR_DATABASE_URL"
 PASSWORD_ENV = "UMCR_PASSWORD"
@@ -156,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         metavar="DAYS",
         help=f"keep this many days (default: ${AUDIT_RETENTION_ENV}, else "
-        f"{audit.DEFAULT_RETENTION.days})",
+        f"{DEFAULT_AUDIT_RETENTION.days})",
     )
     database_option(prune)
     # A client of the public API, hosted here for operators (docs/simulator.md).
@@ -525,7 +525,7 @@ def audit_prune(database_url: str, retention_days: float | None) -> int:
     elif days := os.environ.get(AUDIT_RETENTION_ENV):
         retention = audit_retention_days(float(days))
     else:
-        retention = audit.DEFAULT_RETENTION
+        retention = DEFAULT_AUDIT_RETENTION
     path = files.sqlite_path(database_url)
     if path is not None and not path.is_file():  # a typo must not make an empty database
         raise ValueError(f"no database at {path}")

@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from ..config import load_deployment
 from ..domain.config import Deployment
 from ..protocol import KEEPALIVE_SECONDS
-from .audit import DEFAULT_RETENTION as DEFAULT_AUDIT_RETENTION
-from .auth import DEFAULT_TOKEN_TTL
 from .db import utc_now
 
 KEEPALIVE_ENV = "UMCR_SSE_KEEPALIVE"
 TOKEN_TTL_ENV = "UMCR_TOKEN_TTL"
 AUDIT_RETENTION_ENV = "UMCR_AUDIT_RETENTION_DAYS"
+DEFAULT_TOKEN_TTL = timedelta(hours=12)  # a shift
+# Audit rows older than this are pruned (a year and a month: a year's records and then some).
+DEFAULT_AUDIT_RETENTION = timedelta(days=400)
 # 500 events of the largest allowed texts fit; anything bigger is refused unread (413).
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    CursorResult,
     Engine,
     create_engine,
     delete,
@@ -337,19 +338,20 @@ class LocalStore:
     def _reseal(self, old: RowCodec, new: RowCodec) -> None:
         """Read every row with ``old`` and write it again with ``new`` (inside the migration)."""
         with _opening():
-            for table, decode, encode, key_column in (
+            tables: tuple[tuple[str, Callable[[str], Any], Callable[[Any], str], str], ...] = (
                 ("confirmed_incident", old.incident, new.incident_text, "id"),
                 ("confirmed_team", old.team, new.team_text, "id"),
                 ("event_log", old.event, new.event_text, "seq"),
                 ("outbox", old.event, new.event_text, "local_seq"),
                 ("rejection", old.event, new.event_text, "id"),
-            ):
+            )
+            for table, decode, encode, key_column in tables:
                 rows = self._conn.exec_driver_sql(f"SELECT {key_column}, data FROM {table}").all()
                 if not rows:
                     continue
                 self._conn.exec_driver_sql(
                     f"UPDATE {table} SET data = ? WHERE {key_column} = ?",
-                    [(encode(decode(data)), key) for key, data in rows],  # type: ignore[operator]
+                    [(encode(decode(data)), key) for key, data in rows],
                 )
             # Before schema 3 a rejection's summary and detail were kept in clear.
             rows = self._conn.exec_driver_sql(
@@ -700,7 +702,7 @@ class LocalStore:
                     "enqueued_at": _iso(enqueued_at),
                 },
             )
-        return int(result.inserted_primary_key[0])
+        return _inserted_id(result)
 
     def forget_acceptance(self, event_ids: Sequence[str]) -> None:
         """These events are not in the server's history after all: send them again."""
@@ -772,7 +774,7 @@ class LocalStore:
                         "rejected_at": _iso(r.rejected_at),
                     },
                 )
-                ids.append(int(result.inserted_primary_key[0]))
+                ids.append(_inserted_id(result))
         return ids
 
     # -- rejections -------------------------------------------------------
@@ -825,4 +827,11 @@ class LocalStore:
         for table in schema.metadata.sorted_tables:
             out[table.name] = [dict(r._mapping) for r in self._conn.execute(select(table)).all()]
         self._conn.rollback()
-        return json.loads(json.dumps(out, default=str))
+        plain: dict[str, Any] = json.loads(json.dumps(out, default=str))
+        return plain
+
+
+def _inserted_id(result: CursorResult[Any]) -> int:
+    """The id a one-row INSERT made."""
+    # Typed Optional: None only for a statement that is not an INSERT, and this is one.
+    return int(result.inserted_primary_key[0])  # type: ignore[index]

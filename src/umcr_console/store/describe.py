@@ -64,7 +64,7 @@ def subject_of(event: Event, view: StateView) -> Subject:
         team = team_label(view, event.entity_id)
         if event.type == EventType.TEAM_STATUS_CHANGED:
             try:
-                status = TeamStatus(payload.get("status")).label.lower()
+                status = TeamStatus(payload.get("status", "")).label.lower()
             except ValueError:
                 status = str(payload.get("status"))
             action = f"Setting {team} to {status}"
@@ -84,7 +84,7 @@ def subject_of(event: Event, view: StateView) -> Subject:
     match event.type:
         case EventType.INCIDENT_CREATED:
             try:
-                call_type = CallType(payload.get("call_type")).label
+                call_type = CallType(payload.get("call_type", "")).label
             except ValueError:
                 call_type = "incident"
             address = (payload.get("location") or {}).get("address") or "no address"

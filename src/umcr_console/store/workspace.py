@@ -17,14 +17,8 @@ event it leaves the outbox for the rejection list, the entries after it are
 judged again, and ``rejection_added`` carries a notice saying what, why and on
 which incident or team.
 
-Incremental recompute. Every entry records the entity values it read while
-being judged (``inputs``) and the values it produced (``outputs``). When a
-confirmed entity changes or an entry leaves, only the entries that touch the
-changed entities are examined, in order; an entry whose inputs are unchanged
-is not judged again, and a change stops spreading at the first entry that
-writes the same value as before. The usual case, our own event coming back
-from the server with the values we predicted, re-judges nothing, so a view
-with 10,000 pending events stays cheap to keep current.
+The pending entries are judged again incrementally: store/pending.py. What
+the console keeps of the past, and for how long: store/retention.py.
 
 Nothing is applied twice or lost: an event stays in the outbox (and in the
 pending entries) until the confirmed state holds it; the transaction that
@@ -36,19 +30,15 @@ engine (the Qt thread under qasync).
 
 from __future__ import annotations
 
-import heapq
 import logging
-import sys
-from bisect import bisect_left, bisect_right, insort
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from ..domain.enums import EventType, IncidentState, RejectCode
+from ..domain.enums import EventType, RejectCode
 from ..domain.events import PAYLOAD_MODELS, Event, make_event
 from ..domain.ids import uuid7
 from ..domain.model import Incident, Team
@@ -57,35 +47,20 @@ from ..domain.rules import Changes, Rejection, decide, first_rejection
 from ..domain.state import State
 from ..protocol import EventResult, ResultStatus, Snapshot
 from .authorship import AuthorKey
-from .db import EVENT_WINDOW, LocalStore, NewRejection, StoredRejection
+from .db import LocalStore, NewRejection, StoredRejection
 from .describe import INCIDENT, TEAM, rejection_summary, subject_of
+from .pending import END, Key, PendingEntry, PendingOverlay, same
+from .retention import KEEP_CLOSED, KEEP_EVENTS_FOR, PURGE_PERSONAL_AFTER, Retention
 from .signals import Signal
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, str]  # (INCIDENT | TEAM, id)
-Entity = Incident | Team
-_END = sys.maxsize
-_MISSING: Any = object()
-_FORCE: Key = ("", "")  # heap marker: judge this entry again whatever its inputs
 REDACTED = "(redacted)"
-# Incidents closed longer ago leave the local state, as they leave the server's snapshot.
-KEEP_CLOSED = timedelta(hours=24)
-# Personal data of incidents closed longer ago leaves the local file (issue 10):
-# what is still held of them is redacted, and old logged events lose theirs.
-PURGE_PERSONAL_AFTER = timedelta(hours=72)
-# Confirmed events kept (sealed) for a restored server to take back (issue 19).
-KEEP_EVENTS_FOR = EVENT_WINDOW
-
 WORKSTATION_ID = "workstation_id"
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _same(a: object, b: object) -> bool:
-    return a is b or a == b
 
 
 @dataclass(frozen=True)
@@ -163,77 +138,6 @@ class StateDiverged(Exception):
         self.rejection = rejection
 
 
-class _Entry:
-    """A pending event and what judging it read and produced."""
-
-    __slots__ = (
-        "accepted_seq",
-        "conflict",
-        "enqueued_at",
-        "event",
-        "inputs",
-        "judged",
-        "local_seq",
-        "outputs",
-        "refs",
-    )
-
-    def __init__(
-        self,
-        local_seq: int,
-        event: Event,
-        enqueued_at: datetime,
-        accepted_seq: int | None,
-        actor: str,
-    ) -> None:
-        self.local_seq = local_seq
-        self.event = event
-        # Judged as the server will judge it: with its author (our user if it
-        # names none) as the actor, so the predicted values (note authors,
-        # created_by) match the server's.
-        actor = event.author or actor
-        self.judged = event.model_copy(update={"actor": actor}) if actor else event
-        self.enqueued_at = enqueued_at
-        self.accepted_seq = accepted_seq
-        self.inputs: dict[Key, Entity | None] = {}
-        self.outputs: dict[Key, Entity] = {}
-        self.conflict: Rejection | None = None
-        self.refs: frozenset[Key] = _refs_of(event)
-
-
-def _refs_of(event: Event) -> frozenset[Key]:
-    kind = TEAM if event.type.startswith("team.") else INCIDENT
-    refs = {(kind, event.entity_id)}
-    team_id = event.payload.get("team_id")
-    if isinstance(team_id, str):
-        refs.add((TEAM, team_id))
-    return frozenset(refs)
-
-
-class _Recorder:
-    """The state as an entry at ``pos`` sees it; remembers every read."""
-
-    __slots__ = ("pos", "reads", "ws")
-
-    def __init__(self, ws: Workspace, pos: int) -> None:
-        self.ws = ws
-        self.pos = pos
-        self.reads: dict[Key, Entity | None] = {}
-
-    def _get(self, key: Key) -> Any:
-        if key in self.reads:
-            return self.reads[key]
-        value = self.ws._base(key, self.pos)
-        self.reads[key] = value
-        return value
-
-    def incident(self, incident_id: str) -> Incident | None:
-        return self._get((INCIDENT, incident_id))  # type: ignore[no-any-return]
-
-    def team(self, team_id: str) -> Team | None:
-        return self._get((TEAM, team_id))  # type: ignore[no-any-return]
-
-
 class _Overlay:
     """Confirmed state plus the changes of the server events applied so far in a batch."""
 
@@ -285,25 +189,7 @@ def _fill_redacted(event: Event) -> Event:
     return event.model_copy(update={"payload": {**event.payload, **missing}})
 
 
-def _insert_pos(index: dict[Key, list[int]], key: Key, pos: int) -> None:
-    positions = index.get(key)
-    if positions is None:
-        index[key] = [pos]
-    elif positions[-1] < pos:
-        positions.append(pos)
-    else:
-        insort(positions, pos)
-
-
-def _remove_pos(index: dict[Key, list[int]], key: Key, pos: int) -> None:
-    positions = index[key]
-    i = bisect_left(positions, pos)
-    del positions[i]
-    if not positions:
-        del index[key]
-
-
-class Workspace:
+class Workspace(PendingOverlay, Retention):
     """The console's state: confirmed + pending, with change notifications.
 
     Signals (plain Python, see ``signals.Signal``):
@@ -350,14 +236,7 @@ class Workspace:
         self.confirmed: State = store.load_confirmed(closed_before=clock() - KEEP_CLOSED)
         self._cursor_event_id: str | None = store.cursor()[1]
         self.view = State(seq=self.confirmed.seq)
-        self._entries: dict[int, _Entry] = {}
-        self._by_event_id: dict[str, _Entry] = {}
-        self._touchers: dict[Key, list[int]] = {}
-        self._writers: dict[Key, list[int]] = {}
-        self._refcount: Counter[str] = Counter()
-        self._unsent = 0
-        self._conflicts = 0
-        self._marks: set[Key] = set()
+        self._start_pending()
         self._now = clock()
         self._rejected = [RejectionNotice.from_stored(r) for r in store.rejections()]
         # Event ids the server would not take as their author's (author_unproven).
@@ -366,7 +245,7 @@ class Workspace:
         self._last_counts = self.counts
         for row in store.load_outbox():
             self._add_entry(
-                _Entry(row.local_seq, row.event, row.enqueued_at, row.accepted_seq, actor)
+                PendingEntry(row.local_seq, row.event, row.enqueued_at, row.accepted_seq, actor)
             )
         # No listener is connected yet: this only fills the view.
         self._reload_view()
@@ -465,7 +344,7 @@ class Workspace:
                 break
         return out
 
-    def _is_held(self, entry: _Entry) -> bool:
+    def _is_held(self, entry: PendingEntry) -> bool:
         return entry.event.event_id in self._held and entry.event.author != self._actor
 
     def held_items(self) -> list[PendingItem]:
@@ -543,7 +422,7 @@ class Workspace:
         enqueued_at = self._clock()
         local_seq = self.store.enqueue(event, enqueued_at=enqueued_at)
         self._now = enqueued_at
-        entry = _Entry(local_seq, event, enqueued_at, None, self._actor)
+        entry = PendingEntry(local_seq, event, enqueued_at, None, self._actor)
         self._add_entry(entry)
         # The newest entry sees the current view: no one after it to re-judge.
         self._judge(entry)
@@ -622,7 +501,7 @@ class Workspace:
                 for entity_id, value in changed.items():
                     old = target.get(entity_id)
                     target[entity_id] = value  # type: ignore[assignment]
-                    if not _same(old, value):
+                    if not same(old, value):
                         seeds.append(((kind, entity_id), -1))
             self.confirmed.seq = self.view.seq = applied[-1].seq or 0
             self._cursor_event_id = applied[-1].event_id
@@ -641,9 +520,9 @@ class Workspace:
         that seq); rejected: the entry leaves for the rejection list.
         """
         accepted: dict[str, int] = {}
-        confirmed: list[_Entry] = []
-        rejected: list[tuple[_Entry, NewRejection]] = []
-        held: list[_Entry] = []
+        confirmed: list[PendingEntry] = []
+        rejected: list[tuple[PendingEntry, NewRejection]] = []
+        held: list[PendingEntry] = []
         now = self._clock()
         for result in results:
             entry = self._by_event_id.get(result.event_id)
@@ -766,69 +645,6 @@ class Workspace:
         self._reload_view()
         self.reloaded.emit(state.seq)
 
-    def prune_closed(self, older_than: timedelta = KEEP_CLOSED) -> int:
-        """Forget confirmed incidents closed more than ``older_than`` ago; how many.
-
-        The server's snapshot leaves them out too, so the local state stays
-        the size of a shift, not of the program's history. Incidents that a
-        pending event touches stay. Called when the workspace opens; the app
-        calls it again hourly. Then purges personal data past keeping
-        (``purge_personal``).
-        """
-        cutoff = self._clock() - older_than
-        old = [
-            incident.id
-            for incident in self._closed_before(cutoff)
-            # An open follow-up or handoff keeps it (the server's snapshot does too).
-            if not incident.has_open_work
-        ]
-        keep_after = self._clock() - self.keep_events_for
-        if old:
-            self.store.forget_incidents(old, keep_events_after=keep_after)
-            for incident_id in old:
-                del self.confirmed.incidents[incident_id]
-            self._finish({(INCIDENT, incident_id) for incident_id in old})
-        self.store.prune_log(keep_after)
-        self.purge_personal()
-        return len(old)
-
-    def purge_personal(self) -> int:
-        """Remove from the local file the personal data of incidents closed past the window.
-
-        Held incidents closed more than ``purge_personal_after`` ago (those
-        with an open follow-up or handoff, which ``prune_closed`` keeps) are
-        redacted as for the wall (``domain/privacy.py``): the window is the
-        policy, so a follow-up still open past it shows no caller here (the
-        server keeps everything; docs/security.md section 4). Older logged
-        events and acknowledged rejections lose theirs too (``LocalStore.
-        purge_personal``). Pending events are not touched: they have not
-        reached the server. Returns how many rows changed.
-        """
-        cutoff = self._clock() - self.purge_personal_after
-        redacted = []
-        for incident in self._closed_before(cutoff):
-            clean = redact_incident(incident)
-            if clean != incident:
-                redacted.append(clean)
-        changed = self.store.purge_personal(redacted, cutoff=cutoff)
-        if redacted:
-            for incident in redacted:
-                self.confirmed.incidents[incident.id] = incident
-            self._finish({(INCIDENT, incident.id) for incident in redacted})
-        return changed
-
-    def _closed_before(self, cutoff: datetime) -> list[Incident]:
-        """Confirmed incidents closed before ``cutoff`` that no pending event touches."""
-        return [
-            incident
-            for incident in self.confirmed.incidents.values()
-            if incident.state == IncidentState.CLOSED
-            and incident.times.closed_at is not None
-            and incident.times.closed_at < cutoff
-            and (INCIDENT, incident.id) not in self._touchers
-            and not self._refcount[incident.id]
-        ]
-
     def note_cursor_event_id(self, seq: int, event_id: str) -> None:
         """Remember the id of the event at ``seq`` if it is still the cursor."""
         if seq == self.confirmed.seq and self._cursor_event_id != event_id:
@@ -845,7 +661,7 @@ class Workspace:
         Accepted entries are a prefix of the outbox (pushed in order), so
         the scan stops at the first one not accepted.
         """
-        missing: list[_Entry] = []
+        missing: list[PendingEntry] = []
         for entry in self._entries.values():
             if entry.accepted_seq is None:
                 break
@@ -862,135 +678,6 @@ class Workspace:
             entry.accepted_seq = None
             self._unsent += 1
             self._marks |= entry.refs
-
-    def _base(self, key: Key, pos: int) -> Entity | None:
-        """The value of ``key`` as the entry at ``pos`` sees it."""
-        writers = self._writers.get(key)
-        if writers:
-            i = bisect_left(writers, pos)
-            if i:
-                return self._entries[writers[i - 1]].outputs[key]
-        kind, entity_id = key
-        if kind == INCIDENT:
-            return self.confirmed.incidents.get(entity_id)
-        return self.confirmed.teams.get(entity_id)
-
-    def _add_entry(self, entry: _Entry) -> None:
-        self._entries[entry.local_seq] = entry
-        self._by_event_id[entry.event.event_id] = entry
-        for key in entry.refs:
-            self._refcount[key[1]] += 1
-        if entry.accepted_seq is None:
-            self._unsent += 1
-
-    def _remove_entry(self, entry: _Entry) -> list[tuple[Key, int]]:
-        """Take an entry out; the keys whose value changes for the entries after it."""
-        pos = entry.local_seq
-        del self._entries[pos]
-        del self._by_event_id[entry.event.event_id]
-        for key in entry.refs:
-            self._refcount[key[1]] -= 1
-            if not self._refcount[key[1]]:
-                del self._refcount[key[1]]
-        if entry.accepted_seq is None:
-            self._unsent -= 1
-        if entry.conflict is not None:
-            self._conflicts -= 1
-        for key in entry.inputs.keys() | entry.outputs.keys():
-            _remove_pos(self._touchers, key, pos)
-        for key in entry.outputs:
-            _remove_pos(self._writers, key, pos)
-        self._marks |= entry.refs
-        self._marks |= entry.outputs.keys()
-        return [(key, pos) for key in entry.outputs]
-
-    def _judge(self, entry: _Entry) -> None:
-        """Judge ``entry`` on the state before it and update the indexes."""
-        recorder = _Recorder(self, entry.local_seq)
-        outcome = decide(recorder, entry.judged, now=self._now, seq=entry.accepted_seq)
-        if isinstance(outcome, Rejection):
-            outputs: dict[Key, Entity] = {}
-            conflict: Rejection | None = outcome
-        else:
-            outputs = {(INCIDENT, k): v for k, v in outcome.incidents.items()}
-            outputs.update({(TEAM, k): v for k, v in outcome.teams.items()})
-            conflict = None
-        pos = entry.local_seq
-        old_touch = entry.inputs.keys() | entry.outputs.keys()
-        new_touch = recorder.reads.keys() | outputs.keys()
-        for key in old_touch - new_touch:
-            _remove_pos(self._touchers, key, pos)
-        for key in new_touch - old_touch:
-            _insert_pos(self._touchers, key, pos)
-        for key in entry.outputs.keys() - outputs.keys():
-            _remove_pos(self._writers, key, pos)
-        for key in outputs.keys() - entry.outputs.keys():
-            _insert_pos(self._writers, key, pos)
-        if (entry.conflict is None) != (conflict is None):
-            self._conflicts += 1 if conflict is not None else -1
-            self._marks |= entry.refs
-        entry.inputs = recorder.reads
-        entry.outputs = outputs
-        entry.conflict = conflict
-
-    def _push_next(self, heap: list[tuple[int, Key]], key: Key, after: int) -> None:
-        positions = self._touchers.get(key)
-        if positions:
-            i = bisect_right(positions, after)
-            if i < len(positions):
-                heapq.heappush(heap, (positions[i], key))
-
-    def _propagate(self, seeds: Iterable[tuple[Key, int]], force: Iterable[int] = ()) -> set[Key]:
-        """Judge again, in order, the entries whose inputs changed; the keys whose outputs changed.
-
-        A seed ``(key, after)`` says: the value of ``key`` changed for the
-        entries after position ``after``.
-        """
-        heap: list[tuple[int, Key]] = []
-        for key, after in seeds:
-            self._push_next(heap, key, after)
-        for pos in force:
-            heapq.heappush(heap, (pos, _FORCE))
-        changed: set[Key] = set()
-        while heap:
-            pos, key = heapq.heappop(heap)
-            keys = {key}
-            while heap and heap[0][0] == pos:
-                keys.add(heapq.heappop(heap)[1])
-            entry = self._entries.get(pos)
-            if entry is None:
-                continue
-            forced = _FORCE in keys
-            keys.discard(_FORCE)
-            if not forced and all(
-                _same(self._base(k, pos), entry.inputs.get(k, _MISSING)) for k in keys
-            ):
-                # Same inputs, same outputs: the change passes by unless it writes the key.
-                for k in keys:
-                    if k not in entry.outputs:
-                        self._push_next(heap, k, pos)
-                continue
-            old_outputs = entry.outputs
-            self._judge(entry)
-            out_keys = old_outputs.keys() | entry.outputs.keys()
-            for k in keys - out_keys:
-                self._push_next(heap, k, pos)
-            for k in out_keys:
-                if not _same(old_outputs.get(k, _MISSING), entry.outputs.get(k, _MISSING)):
-                    changed.add(k)
-                    self._push_next(heap, k, pos)
-        return changed
-
-    def _rebuild(self) -> None:
-        """Judge every entry afresh, in order (at start and after a snapshot)."""
-        self._touchers.clear()
-        self._writers.clear()
-        self._conflicts = 0
-        for entry in self._entries.values():
-            entry.inputs = {}
-            entry.outputs = {}
-            entry.conflict = None
-            self._judge(entry)
 
     def _reload_view(self) -> None:
         self._now = self._clock()
@@ -1012,14 +699,14 @@ class Workspace:
         teams: set[str] = set()
         for key in keys:
             kind, entity_id = key
-            new = self._base(key, _END)
+            new = self._base(key, END)
             target: dict[str, Any] = self.view.incidents if kind == INCIDENT else self.view.teams
             old = target.get(entity_id)
             if new is None:
                 target.pop(entity_id, None)
             else:
                 target[entity_id] = new
-            if not _same(old, new):
+            if not same(old, new):
                 (incidents if kind == INCIDENT else teams).add(entity_id)
         for kind, entity_id in self._marks:
             if kind:

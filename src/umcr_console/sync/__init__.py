@@ -5,7 +5,8 @@ docs/client.md describes the API.
 """
 
 from .backoff import Backoff
-from .engine import LinkError, LinkState, NotSignedIn, StreamDead, SyncEngine, SyncStatus
+from .engine import LinkState, StreamDead, SyncEngine, SyncStatus
+from .requests import LinkError, NotSignedIn
 from .sse import SSEMessage, SSEParser
 
 __all__ = [

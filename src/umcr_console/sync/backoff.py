@@ -23,7 +23,7 @@ class Backoff:
 
     def ceiling(self) -> float:
         """The longest wait of the next retry."""
-        return min(self.cap, self.base * 2 ** min(self.attempt, 62))
+        return min(self.cap, self.base * 2.0 ** min(self.attempt, 62))
 
     def next_delay(self) -> float:
         """The wait before the next retry; each call widens the window."""

@@ -32,28 +32,23 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .. import __version__
-from ..domain.config import Deployment
 from ..domain.enums import EventType, RejectCode, Role
 from ..domain.events import Event
-from ..domain.locations import FrequentLocation, LocationHistory, Place
 from ..domain.permissions import provider_holds
 from ..protocol import (
     ACCOUNT_DISABLED_PROBLEM,
     API_PREFIX,
     KEEPALIVE_SECONDS,
     MAX_BATCH,
-    REVOKED_CHALLENGE,
-    AuditPage,
     BatchResult,
     EventPage,
     EventResult,
     Health,
     KeyEnrolment,
     Lockouts,
-    ProgramReport,
     RecoverBatch,
     RecoverResults,
     RecoveryReport,
@@ -67,6 +62,16 @@ from ..store.db import StoreFull
 from ..store.signals import Signal
 from ..store.workspace import Counts, StateDiverged, Workspace
 from .backoff import Backoff
+from .requests import (
+    LinkError,
+    NotSignedIn,
+    Revoked,
+    ServerRequests,
+    Unauthorized,
+    lenient,
+    problem_detail,
+    unauthorized,
+)
 from .sse import SSEParser
 
 log = logging.getLogger(__name__)
@@ -141,19 +146,6 @@ class _LoginRequired(Exception):
     pass
 
 
-class _Unauthorized(Exception):
-    pass
-
-
-class _Revoked(_Unauthorized):
-    """The token was revoked or signed out: only the user may sign in again."""
-
-
-def _unauthorized(response: httpx.Response) -> _Unauthorized:
-    revoked = response.headers.get("WWW-Authenticate") == REVOKED_CHALLENGE
-    return (_Revoked if revoked else _Unauthorized)(_detail(response))
-
-
 def _problem_type(response: httpx.Response) -> str:
     try:
         body = response.json()
@@ -162,43 +154,8 @@ def _problem_type(response: httpx.Response) -> str:
     return str(body.get("type", "")) if isinstance(body, dict) else ""
 
 
-class LinkError(Exception):
-    """The server answered, but not in a way that lets the session go on."""
-
-
 class StreamDead(LinkError):
     """No event and no keep-alive within the allowed time."""
-
-
-class NotSignedIn(Exception):
-    """A request needs a session the engine does not have yet."""
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-        if isinstance(body, dict) and isinstance(body.get("detail"), str):
-            return str(body["detail"])
-    except ValueError:
-        pass
-    return response.text[:200] or response.reason_phrase
-
-
-def _lenient(model: type[BaseModel], data: Any) -> Any:
-    """Drop top-level fields this version does not know (a newer server may add some)."""
-    if isinstance(data, dict):
-        return {k: v for k, v in data.items() if k in model.model_fields}
-    return data
-
-
-def deployment_from_server(data: Any) -> Deployment:
-    """The server's deployment, without the sections a newer server added.
-
-    ``Deployment`` refuses unknown fields (a typo in a deployment file must
-    not pass), but a console that was not upgraded must still read a newer
-    server's configuration (protocol.md: "extend it, never break it").
-    """
-    return Deployment.model_validate(_lenient(Deployment, data))
 
 
 def _describe(exc: BaseException) -> str:
@@ -207,7 +164,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-class SyncEngine:
+class SyncEngine(ServerRequests):
     """Keeps a ``Workspace`` in sync with the central server.
 
     Signals: ``status_changed(SyncStatus)``, ``events_applied(list[Event])``
@@ -326,14 +283,14 @@ class SyncEngine:
                     await self._session()
                 except _LoginRequired as exc:
                     await self._wait_for_login(str(exc))
-                except _Revoked as exc:
+                except Revoked as exc:
                     # Signing in again with the kept password would undo the
                     # revocation: the person at the console must type it.
                     self._token = None
                     self._password = None
                     self.access_withdrawn.emit(self._username)
                     await self._wait_for_login(str(exc))
-                except _Unauthorized as exc:
+                except Unauthorized as exc:
                     # The token expired: sign in again at once,
                     # but only once in a row before backing off.
                     self._token = None
@@ -379,83 +336,6 @@ class SyncEngine:
             self._token = None
         self._call_in_loop(self._credentials_given)
 
-    async def fetch_timeline(self, incident_id: str) -> list[Event]:
-        """All accepted events of one incident, from the server (older than this console).
-
-        Raises ``NotSignedIn``, ``LinkError`` or ``httpx.HTTPError`` when it cannot.
-        """
-        response = await self._ui_request("GET", f"/incidents/{incident_id}/events")
-        return [Event.model_validate(e) for e in response.json()["events"]]
-
-    async def fetch_report(
-        self,
-        start: datetime,
-        end: datetime,
-        *,
-        cost_unarmed: float | None = None,
-        cost_police: float | None = None,
-        fmt: str = "json",
-    ) -> ProgramReport | str:
-        """Program figures for [start, end) from the server (``GET /reports``); CSV text for fmt="csv"."""
-        params: dict[str, str] = {"start": start.isoformat(), "end": end.isoformat(), "format": fmt}
-        if cost_unarmed is not None:
-            params["cost_unarmed"] = str(cost_unarmed)
-        if cost_police is not None:
-            params["cost_police"] = str(cost_police)
-        response = await self._ui_request("GET", "/reports", params=params)
-        return response.text if fmt == "csv" else ProgramReport.model_validate(response.json())
-
-    async def fetch_audit(self, **params: str | int | None) -> AuditPage:
-        """A page of the audit log (``GET /audit``: admins and supervisors).
-
-        ``params`` are the endpoint's filters and cursor (since, until, actor,
-        action, entity_id, incident, before, after, limit); None ones are left out.
-        """
-        sent = {k: str(v) for k, v in params.items() if v is not None}
-        response = await self._ui_request("GET", "/audit", params=sent)
-        return AuditPage.model_validate(response.json())
-
-    async def fetch_location_history(
-        self, place: Place, *, exclude: str | None = None
-    ) -> LocationHistory:
-        """Earlier incidents and caution notes at ``place`` (``GET /locations/history``)."""
-        params: dict[str, str] = {
-            "address": place.address,
-            "radius_m": str(place.radius_m),
-            "months": str(place.months),
-        }
-        if place.lat is not None and place.lon is not None:
-            params |= {"lat": str(place.lat), "lon": str(place.lon)}
-        if exclude is not None:
-            params["exclude"] = exclude
-        response = await self._ui_request("GET", "/locations/history", params=params)
-        return LocationHistory.model_validate(response.json())
-
-    async def fetch_frequent_locations(
-        self, start: datetime, end: datetime, *, fmt: str = "json", **filters: str | None
-    ) -> list[FrequentLocation] | str:
-        """The places with the most calls in [start, end) (``GET /reports/frequent-locations``)."""
-        params = {"start": start.isoformat(), "end": end.isoformat(), "format": fmt}
-        params |= {k: v for k, v in filters.items() if v is not None}
-        response = await self._ui_request("GET", "/reports/frequent-locations", params=params)
-        if fmt == "csv":
-            return response.text
-        return [FrequentLocation.model_validate(row) for row in response.json()]
-
-    async def fetch_deployment(self) -> Deployment:
-        """The deployment configuration the server runs (teams, thresholds)."""
-        response = await self._ui_request("GET", "/deployment")
-        return deployment_from_server(response.json())
-
-    async def _ui_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """A request a window makes: a 401 is ``NotSignedIn``, any other error raised."""
-        try:
-            response = await self._request(method, path, **kwargs)
-        except _Unauthorized as exc:
-            raise NotSignedIn(f"the server asks to sign in again: {exc}") from None
-        self._raise_for_status(response)
-        return response
-
     # -- session ------------------------------------------------------------
 
     async def _session(self) -> None:
@@ -490,17 +370,17 @@ class SyncEngine:
         if response.status_code == 429:
             # Too many sign-ins at the server just now: try again later with
             # the same password (the backoff), rather than ask the user.
-            raise LinkError(f"sign-in: HTTP 429: {_detail(response)}")
+            raise LinkError(f"sign-in: HTTP 429: {problem_detail(response)}")
         if response.status_code == 403 and _problem_type(response) == ACCOUNT_DISABLED_PROBLEM:
             self._password = None
             self.access_withdrawn.emit(self._username)
-            raise _LoginRequired(_detail(response))
+            raise _LoginRequired(problem_detail(response))
         if response.status_code in (401, 423):
             # Wrong password or a locked account: retrying would only lock it longer.
             self._password = None
-            raise _LoginRequired(_detail(response))
+            raise _LoginRequired(problem_detail(response))
         self._raise_for_status(response)
-        token = TokenResponse.model_validate(_lenient(TokenResponse, response.json()))
+        token = TokenResponse.model_validate(lenient(TokenResponse, response.json()))
         self._token = token.access_token
         self.role = token.role
         self.provider = token.provider
@@ -529,8 +409,8 @@ class SyncEngine:
         entry = authorkeys.saved(self.workspace.store, username)
         key = await loop.run_in_executor(None, authorkeys.unseal, entry, username, password)
         if key is None and create:
-            key, entry = await loop.run_in_executor(None, authorkeys.seal_new, username, password)
-            authorkeys.save(self.workspace.store, username, entry)
+            key, sealed = await loop.run_in_executor(None, authorkeys.seal_new, username, password)
+            authorkeys.save(self.workspace.store, username, sealed)
         if key is not None:
             self.workspace.use_author_key(key)
         return key
@@ -550,7 +430,7 @@ class SyncEngine:
             response = await self._request("POST", "/keys", json=body.model_dump())
             if response.status_code == 409:
                 # Revoked (the user was revoked since): a new key, enrolled afresh.
-                log.info("signing key of %s refused: %s", username, _detail(response))
+                log.info("signing key of %s refused: %s", username, problem_detail(response))
                 self.workspace.use_author_key(None)
                 authorkeys.forget(self.workspace.store, username)
                 continue
@@ -577,7 +457,7 @@ class SyncEngine:
         response = await self._request("GET", "/health", timeout=probe)
         received = self._clock()
         self._raise_for_status(response)
-        health = Health.model_validate(_lenient(Health, response.json()))
+        health = Health.model_validate(lenient(Health, response.json()))
         midpoint = sent + (received - sent) / 2
         self._set(clock_offset=(health.time - midpoint).total_seconds(), server_seq=health.seq)
 
@@ -622,7 +502,7 @@ class SyncEngine:
         if response.status_code in (403, 404, 405):
             return  # an older server, or a role that may not write
         self._raise_for_status(response)
-        restore = RecoveryReport.model_validate(_lenient(RecoveryReport, response.json()))
+        restore = RecoveryReport.model_validate(lenient(RecoveryReport, response.json()))
         if not restore.restored or restore.fork_seq is None or restore.lost_through is None:
             return
         # Up to our cursor: the server widens its lost range to what it signed.
@@ -643,7 +523,7 @@ class SyncEngine:
             if response.status_code == 403:
                 return  # a role that may not write gives nothing back
             self._raise_for_status(response)
-            results = RecoverResults.model_validate(_lenient(RecoverResults, response.json()))
+            results = RecoverResults.model_validate(lenient(RecoverResults, response.json()))
             later = {r.event_id for r in results.results if r.status == "later"}
             given += sum(r.status == "recovered" for r in results.results)
             present += sum(r.status == "present" for r in results.results)
@@ -667,7 +547,7 @@ class SyncEngine:
     async def _bootstrap(self, *, server_changed: bool) -> None:
         response = await self._request("GET", "/snapshot")
         self._raise_for_status(response)
-        snapshot = Snapshot.model_validate(_lenient(Snapshot, response.json()))
+        snapshot = Snapshot.model_validate(lenient(Snapshot, response.json()))
         event_id = None
         if snapshot.seq > 0:
             page = await self._page(snapshot.seq - 1, 1)
@@ -683,7 +563,7 @@ class SyncEngine:
             "GET", "/events", params={"after": max(after, 0), "limit": limit}
         )
         self._raise_for_status(response)
-        return EventPage.model_validate(_lenient(EventPage, response.json()))
+        return EventPage.model_validate(lenient(EventPage, response.json()))
 
     # -- sign-in locks --------------------------------------------------------
 
@@ -697,7 +577,7 @@ class SyncEngine:
         while self.role in _LOCK_WATCHERS:
             try:
                 response = await self._request("GET", "/auth/lockouts")
-            except (httpx.HTTPError, _Unauthorized, NotSignedIn) as exc:
+            except (httpx.HTTPError, Unauthorized, NotSignedIn) as exc:
                 log.info("sign-in locks: %s", _describe(exc))
                 return
             if response.status_code in (403, 404):
@@ -739,10 +619,12 @@ class SyncEngine:
         ) as response:
             if response.status_code == 401:
                 await response.aread()
-                raise _unauthorized(response)
+                raise unauthorized(response)
             if response.status_code != 200:
                 await response.aread()
-                raise LinkError(f"event stream: HTTP {response.status_code}: {_detail(response)}")
+                raise LinkError(
+                    f"event stream: HTTP {response.status_code}: {problem_detail(response)}"
+                )
             self._set(link=LinkState.ONLINE, offline_since=None, last_error="")
             parser = SSEParser()
             chunks = response.aiter_bytes()
@@ -881,43 +763,26 @@ class SyncEngine:
         exclude = _SERVER_FIELDS
         if event.author is None or event.author == self.workspace.actor:
             exclude = _SERVER_FIELDS | _AUTHOR_FIELDS  # protocol v1 exactly
-        return event.model_dump(mode="json", exclude=exclude)
+        return event.model_dump(mode="json", exclude=set(exclude))
 
     async def _post(self, batch: list[Event]) -> list[EventResult]:
         body = {"events": [self._wire(e) for e in batch]}
         response = await self._request("POST", "/events", json=body)
         if response.status_code == 200:
-            return BatchResult.model_validate(_lenient(BatchResult, response.json())).results
+            return BatchResult.model_validate(lenient(BatchResult, response.json())).results
         if response.status_code == 403:
             # Our role may not write at all: every event is refused for the same reason.
-            return [_refused(e, RejectCode.FORBIDDEN, _detail(response)) for e in batch]
+            return [_refused(e, RejectCode.FORBIDDEN, problem_detail(response)) for e in batch]
         if response.status_code in (413, 422):
             if len(batch) > 1:
                 # Find the event the server cannot take: halve until it stands alone.
                 self._batch_size = max(1, len(batch) // 2)
                 return []
-            return [_refused(batch[0], RejectCode.INVALID_PAYLOAD, _detail(response))]
+            return [_refused(batch[0], RejectCode.INVALID_PAYLOAD, problem_detail(response))]
         self._raise_for_status(response)
         raise LinkError(f"POST /events: unexpected HTTP {response.status_code}")
 
     # -- plumbing -----------------------------------------------------------
-
-    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        if self._client is None or not self._token:
-            raise NotSignedIn("the sync engine is not signed in")
-        headers = {"Authorization": f"Bearer {self._token}"}
-        response = await self._client.request(method, path, headers=headers, **kwargs)
-        if response.status_code == 401:
-            raise _unauthorized(response)
-        return response
-
-    @staticmethod
-    def _raise_for_status(response: httpx.Response) -> None:
-        if response.status_code >= 400:
-            raise LinkError(
-                f"{response.request.method} {response.request.url.path}: "
-                f"HTTP {response.status_code}: {_detail(response)}"
-            )
 
     async def _offline(self, exc: BaseException) -> None:
         text = _describe(exc)
