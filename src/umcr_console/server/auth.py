@@ -36,6 +36,9 @@ from .passwords import check_password
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN_TTL = timedelta(hours=12)  # a shift
+# A field user's token (the phone page, issue 24): a short session; the page asks
+# for the password again and keeps what it queued meanwhile.
+DEFAULT_FIELD_TOKEN_TTL = timedelta(hours=4)
 LOCKOUT_ATTEMPTS = 5
 LOCKOUT_WINDOW = timedelta(minutes=10)
 LOCKOUT_DURATION = timedelta(minutes=10)
@@ -255,10 +258,13 @@ def sign_in(
     now: datetime,
     ttl: timedelta,
     source: str = UNKNOWN_SOURCE,
+    field_ttl: timedelta | None = None,
 ) -> IssuedToken:
     """Check the password and issue a token; raises Locked, BadCredentials or Disabled.
 
     ``source`` is the client's address: failures count per user and source.
+    ``field_ttl``: the shorter lifetime of a field user's token (a phone in a
+    van is lost more easily than a console on the dispatch floor).
     """
     if not valid_username(username):
         raise BadCredentials()
@@ -335,6 +341,8 @@ def sign_in(
             sa.update(users).where(users.c.username == username).values(last_sign_in_at=now)
         )
         token = secrets.token_urlsafe(32)
+        if field_ttl is not None and row.role == Role.FIELD:
+            ttl = min(ttl, field_ttl)
         expires_at = now + ttl
         conn.execute(
             sa.insert(tokens).values(

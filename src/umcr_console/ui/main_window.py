@@ -926,7 +926,7 @@ class MainWindow(QMainWindow):
     def _notice_acknowledged(self, notice: Notice) -> None:
         if notice.rejection_id is not None:
             self.workspace.acknowledge(notice.rejection_id)
-        elif notice.kind in ("alert", "escalation"):
+        elif notice.kind in ("alert", "escalation", "help"):
             self.alerts.acknowledge(notice.key.split("|", 1)[-1])
             self.alert_desk.acknowledged(notice)
 
