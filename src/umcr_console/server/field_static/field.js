@@ -58,7 +58,9 @@
   }
 
   const clock = (iso) =>
-    iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+    iso
+      ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      : "";
 
   function setText(id, text) {
     $(id).textContent = text || "";
@@ -281,6 +283,7 @@
     items = items || (await queued());
     queuedItems = items; // render() shows what waits as already done
     setText("queue-count", String(items.length));
+    $("queue-box").hidden = items.length === 0;
     listInto("queue", items, (i) => `${clock(i.queued_at)} ${i.label}`);
     document.body.dataset.queued = String(items.length);
     render();
