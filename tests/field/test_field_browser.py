@@ -55,9 +55,10 @@ def test_a_team_reports_from_the_phone_online_and_offline(tmp_path: Path) -> Non
 
     shots = Path(os.environ.get("UMCR_FIELD_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with ServerProcess(tmp_path, keepalive=1.0) as server, httpx.Client(
-        base_url=server.url, timeout=10
-    ) as client:
+    with (
+        ServerProcess(tmp_path, keepalive=1.0) as server,
+        httpx.Client(base_url=server.url, timeout=10) as client,
+    ):
         dispatch = server.headers("dispatcher1")
         incident = created()
         incident_id = incident["entity_id"]
@@ -73,6 +74,12 @@ def test_a_team_reports_from_the_phone_online_and_offline(tmp_path: Path) -> Non
         console = HeadlessConsole(
             tmp_path / "console.db", server.url, "dispatcher2", start_signal=False
         ).start()
+        console.wait_ready()
+        wait_for(
+            lambda: any(r.get("link") == "online" for r in list(console.records)),
+            60,
+            "the console is online",
+        )
         driver = phone_browser(tmp_path / "chromium-profile")
         try:
             wait = WebDriverWait(driver, 20)

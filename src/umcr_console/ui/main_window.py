@@ -520,6 +520,13 @@ class MainWindow(QMainWindow):
         incident_id = self.detail.incident_id
         if incident_id and any(t.incident_id == incident_id for t in teams):
             self._refresh_detail()
+        # A field team's "help now" is shown at once, not at the next tick (issue 24).
+        if self.alert_desk.show_help():
+            self.notices_dock.show()
+            self.notices_dock.raise_()
+            QApplication.alert(self)
+            if self.sound:
+                QApplication.beep()
 
     def _refresh_detail(self) -> None:
         incident_id = self.selected_incident_id()
