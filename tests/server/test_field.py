@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from umcr_console.domain.alerts import help_acknowledgement_event_id
 from tests.server.helpers import (
     EX1,
     PL1,
@@ -26,6 +25,7 @@ from tests.server.helpers import (
     note,
     status,
 )
+from umcr_console.domain.alerts import help_acknowledgement_event_id
 
 ADDRESS = "1234 W Sunset Blvd"
 
