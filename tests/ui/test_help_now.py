@@ -6,10 +6,13 @@ workspace); the phone side and a real server: tests/field/test_field_browser.py.
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 from tests.ui.test_followups_and_escalation import notices_of, on_scene
 from umcr_console.domain import events as ev
 from umcr_console.domain.alerts import help_acknowledgement_event_id
-from umcr_console.domain.enums import EventType
+from umcr_console.domain.enums import EventType, TeamStatus
 
 
 def _call_for_help(workspace, server_side, team: str, **payload) -> None:
@@ -87,3 +90,47 @@ def test_the_wall_shows_the_call_for_help_without_the_position(
         )
     )
     assert wall.help_banner.isHidden()
+
+
+def test_the_map_draws_a_team_where_it_reported_itself_with_the_age(
+    qtbot, window, workspace, server_side, clock
+) -> None:
+    import numpy as np
+
+    from tests.ui.test_map import marker_of
+    from umcr_console.protocol import Positions, TeamPosition
+    from umcr_console.ui.field_positions import PositionFeed
+
+    the_map = window.map
+    pl1 = on_scene(workspace, server_side)  # an incident without coordinates
+    station_xy = marker_of(the_map.team_scatter, pl1)
+    lat, lon = 34.0617, -118.3090
+    report = TeamPosition(
+        team_id=pl1, lat=lat, lon=lon, accuracy_m=10, at=clock() - timedelta(minutes=4), age_s=240
+    )
+    fetched: list[int] = []
+
+    async def fetch() -> Positions:
+        fetched.append(1)
+        return Positions(retention_hours=12, positions=[report])
+
+    feed = PositionFeed(fetch, the_map, window, every_s=3600)
+    asyncio.run(feed.update())
+    assert fetched and np.allclose(
+        marker_of(the_map.team_scatter, pl1), the_map.projection.to_xy(lat, lon)
+    )
+    assert "PL-1 (4 min ago)" in the_map.team_labels[pl1].toPlainText()
+    # Back at base (available): drawn at its station again, without an age.
+    server_side.accept(
+        workspace.new_event(
+            EventType.TEAM_STATUS_CHANGED, pl1, ev.StatusChanged(status=TeamStatus.AVAILABLE)
+        )
+    )
+    assert np.allclose(marker_of(the_map.team_scatter, pl1), station_xy)
+
+    async def refused() -> Positions:
+        raise PermissionError("403: the wall role may not read teams' positions")
+
+    # A refusal (a role without access, no signal) leaves the map as it was.
+    asyncio.run(PositionFeed(refused, the_map, window).update())
+    assert np.allclose(marker_of(the_map.team_scatter, pl1), station_xy)

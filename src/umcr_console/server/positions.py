@@ -20,7 +20,7 @@ from pydantic import AwareDatetime, Field
 from sqlalchemy.engine import Engine
 
 from ..domain.enums import Role
-from ..protocol import API_PREFIX, Wire
+from ..protocol import API_PREFIX, Positions, TeamPosition, Wire
 from .access import signed_in
 from .auth import Principal
 from .db import read_transaction, team_positions, write_transaction
@@ -40,22 +40,6 @@ class PositionReport(Wire):
     lon: float = Field(ge=-180, le=180)
     accuracy_m: float | None = Field(default=None, ge=0, le=100_000)
     at: AwareDatetime
-
-
-class TeamPosition(Wire):
-    team_id: str
-    lat: float
-    lon: float
-    accuracy_m: float | None = None
-    at: datetime
-    age_s: float
-
-
-class Positions(Wire):
-    """``GET /api/v1/field/positions``: the newest position of each team, within the retention."""
-
-    retention_hours: float
-    positions: list[TeamPosition]
 
 
 def record(

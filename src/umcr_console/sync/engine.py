@@ -53,6 +53,7 @@ from ..protocol import (
     Health,
     KeyEnrolment,
     Lockouts,
+    Positions,
     ProgramReport,
     RecoverBatch,
     RecoverResults,
@@ -441,6 +442,11 @@ class SyncEngine:
         if fmt == "csv":
             return response.text
         return [FrequentLocation.model_validate(row) for row in response.json()]
+
+    async def fetch_team_positions(self) -> Positions:
+        """Where field teams last reported themselves (``GET /field/positions``, issue 24)."""
+        response = await self._ui_request("GET", "/field/positions")
+        return Positions.model_validate(response.json())
 
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""

@@ -50,6 +50,7 @@ from . import action_dialogs as dialogs
 from . import eido_dialog
 from .alert_desk import AlertDesk
 from .bridge import WorkspaceBridge
+from .field_positions import PositionFeed
 from .followups import FollowUpsWidget
 from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
@@ -998,6 +999,9 @@ class MainWindow(QMainWindow):
             lambda text: self.notices.add(Notice(f"sync:{text}", "rejection", text, self.clock()))
         )
         engine.login_required.connect(self._login_again)
+        # Field teams' reported positions on the map (issue 24): ui/field_positions.py.
+        self.position_feed = PositionFeed(engine.fetch_team_positions, self.map, self)
+        self.position_feed.start()
         self.show_sync_status(engine.status)
 
     def show_sync_status(self, status) -> None:
