@@ -173,17 +173,25 @@ def test_a_team_reports_from_the_phone_online_and_offline(tmp_path: Path) -> Non
             seq_before = int(client.get(f"{API}/health").json()["seq"])
             set_offline(driver, True)
             driver.find_element(By.ID, "status-transporting").click()
+            until("queued", "1", "the status change waits")
             driver.find_element(By.ID, "checkin").click()
             driver.find_element(By.ID, "note").send_keys("Taking him to the Exodus urgent care")
             driver.find_element(By.ID, "note-button").click()
             until("queued", "3", "three actions wait")
+            # Help with no signal: queued once, however often it is tapped.
+            driver.find_element(By.ID, "help").click()
+            until("queued", "4", "the call for help waits too")
+            driver.find_element(By.ID, "help").click()
+            time.sleep(0.5)
+            assert data("queued") == "4"
+            until("help", "sending", "the phone says it keeps trying")
             until("link", "offline", "the page says there is no signal")
             until("status", "transporting", "the page shows what waits as done")
             shot("field-offline-queued.png")
             # The page opens with no signal (service worker) and the queue is kept.
             driver.refresh()
             until("ready", "1", "the page opens offline")
-            until("queued", "3", "the queue survives a reload")
+            until("queued", "4", "the queue survives a reload")
             # It was the service worker that served it: the page is offline.
             assert driver.execute_script("return navigator.serviceWorker.controller !== null")
             reached = driver.execute_async_script(
@@ -203,19 +211,22 @@ def test_a_team_reports_from_the_phone_online_and_offline(tmp_path: Path) -> Non
                 "team.status_changed",
                 "team.checked_in",
                 "incident.note_added",
+                "team.help_requested",
             ], mine
             assert mine[0]["payload"]["status"] == "transporting"
             assert mine[2]["entity_id"] == incident_id
             ids = [e["event_id"] for e in _events(client, dispatch)]
             assert len(ids) == len(set(ids))
             helps = [e for e in _events(client, dispatch) if e["type"] == "team.help_requested"]
-            assert len(helps) == 1, "one tap, one alert: the second tap added nothing"
+            # Online: two taps, one alert; offline: two taps, one alert.
+            assert len(helps) == 2, helps
             wait_for(
                 lambda: all(e["event_id"] in console.seen for e in mine),
                 10,
                 "the console has everything the phone sent",
             )
             until("status", "transporting", "the server's answer agrees")
+            until("help", "open", "the offline call for help is open at dispatch")
             shot("field-back-online.png")
             assert not console.rejected
         finally:
