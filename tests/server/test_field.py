@@ -222,6 +222,16 @@ def test_positions_are_read_by_dispatch_with_their_age_and_forgotten_after_the_r
         json={"lat": 34.05, "lon": -118.25, "at": (at + timedelta(hours=1)).isoformat()},
     )
     assert future.status_code == 422
+    for bad in (
+        {"lat": 34.05, "lon": -118.25, "at": "0001-01-01T00:00:00+05:00"},
+        {"lat": 91, "lon": -118.25, "at": at.isoformat()},
+        {"lat": 34.05, "lon": -118.25, "at": "2026-01-01T00:00:00"},  # no offset
+        {"lat": 34.05, "lon": -118.25, "at": at.isoformat(), "team_id": EX1},
+    ):
+        refused = asgi.client.post(
+            "/api/v1/field/position", headers=asgi.headers("field1"), json=bad
+        )
+        assert refused.status_code == 422, (bad, refused.text)
     asgi.clock.advance(timedelta(hours=12, minutes=1))
     asgi._tokens.clear()  # the shift's tokens expired too: sign in again
     assert asgi.get("dispatcher1", "/field/positions").json()["positions"] == []

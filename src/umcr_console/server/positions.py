@@ -10,7 +10,7 @@ provider's user reads only its own teams'; the wall and field users read none
 (the wall sees a team's division, never where it is).
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -127,6 +127,10 @@ def router(settings: Settings, engine: Engine) -> APIRouter:
     def report_position(report: PositionReport, user: Reporter) -> Response:
         """Extension (issue 24): the field user's team is here (the phone's measure)."""
         now = settings.clock()
+        try:
+            report.at.astimezone(UTC)  # 0001-01-01T00:00+05:00 has no UTC form
+        except OverflowError:
+            raise HTTPException(422, "at: out of range in UTC") from None
         if report.at > now + _MAX_AHEAD:
             raise HTTPException(422, "at: the position's time is in the future")
         if user.team_id is None:
