@@ -108,7 +108,30 @@ def test_a_team_reports_from_the_phone_online_and_offline(tmp_path: Path) -> Non
             driver.get(f"{server.url}/field/")
             until("ready", "1", "the page starts")
             shot("field-signin.png")
+            # The server's own sign-in: a wrong password is refused and said so.
             driver.find_element(By.ID, "username").send_keys("field1")
+            driver.find_element(By.ID, "password").send_keys("not-the-password")
+            driver.find_element(By.ID, "signin-button").click()
+            wait.until(
+                lambda _d: (
+                    "wrong user name or password" in driver.find_element(By.ID, "signin-error").text
+                ),
+                "a refused sign-in is shown",
+            )
+            # A dispatcher's account is not for this page: signed out again at once.
+            driver.find_element(By.ID, "username").clear()
+            driver.find_element(By.ID, "username").send_keys("dispatcher2")
+            driver.find_element(By.ID, "password").clear()
+            driver.find_element(By.ID, "password").send_keys(DEFAULT_USERS["dispatcher2"][1])
+            driver.find_element(By.ID, "signin-button").click()
+            wait.until(
+                lambda _d: "for field teams" in driver.find_element(By.ID, "signin-error").text,
+                "a non-field user is turned away",
+            )
+            assert driver.execute_script("return sessionStorage.length") == 0
+            driver.find_element(By.ID, "username").clear()
+            driver.find_element(By.ID, "username").send_keys("field1")
+            driver.find_element(By.ID, "password").clear()
             driver.find_element(By.ID, "password").send_keys(DEFAULT_USERS["field1"][1])
             driver.find_element(By.ID, "signin-button").click()
             until("status", "dispatched", "signed in, the call shows")
