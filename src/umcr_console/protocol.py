@@ -342,3 +342,21 @@ __all__ = [
     "TokenRequest",
     "TokenResponse",
 ]
+
+
+class TeamPosition(Wire):
+    """Extension (issue 24): where a field team last reported itself, and how long ago."""
+
+    team_id: str
+    lat: float
+    lon: float
+    accuracy_m: float | None = None
+    at: datetime
+    age_s: float
+
+
+class Positions(Wire):
+    """``GET /api/v1/field/positions``: each team's newest position within the retention."""
+
+    retention_hours: float
+    positions: list[TeamPosition]

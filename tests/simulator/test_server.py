@@ -303,3 +303,57 @@ def test_with_no_calls_the_teams_still_answer_a_person(
         incident = client.get(f"{API}/snapshot").json()["incidents"][0]
     assert incident["id"] == incident_id and incident["state"] == "assigned"
     assert incident["times"]["en_route_at"] and incident["times"]["on_scene_at"]
+
+
+def test_field_teams_can_drive_the_field_page_endpoints(
+    live_server: ServerProcess, places: DivisionPlaces
+) -> None:
+    """--field-page (issue 24): PL-1's field user reads its assignment and sends positions."""
+    pl1 = name_id("team", "PL-1")
+    incident_id = uuid7()
+    lat, lon = places.sample("Wilshire", random.Random(7))
+
+    async def scenario() -> object:
+        run = asyncio.create_task(
+            simulate(
+                live_server.url,
+                credentials(SIM_USER),
+                field_users=[credentials("field1")],
+                field_page=True,
+                rate=0,
+                speed=1200,
+                duration=3,
+                seed=1,
+                places=places,
+            )
+        )
+        await asyncio.sleep(0.3)
+        created = ev.IncidentCreated(
+            received_at=datetime.now(UTC),
+            source=Source.DIRECT_LINE,
+            call_type=CallType.WELFARE_CHECK,
+            priority=Priority.HIGH,
+            location=Location(address="by a person", lat=lat, lon=lon, division="Wilshire"),
+        )
+        await asyncio.to_thread(
+            post,
+            live_server,
+            HUMAN,
+            human_event(EventType.INCIDENT_CREATED, incident_id, created),
+            human_event(
+                EventType.INCIDENT_TEAM_ASSIGNED, incident_id, ev.TeamAssigned(team_id=pl1)
+            ),
+        )
+        return await run
+
+    stats = asyncio.run(scenario())
+    assert stats.rejected == {}  # type: ignore[attr-defined]
+    assert stats.field_page_reads >= 2 and stats.positions_sent >= 2  # type: ignore[attr-defined]
+    with live_server.client(HUMAN) as client:
+        log = client.get(f"{API}/events", params={"limit": 5000}).json()["events"]
+        positions = client.get(f"{API}/field/positions").json()["positions"]
+    statuses = [e for e in log if e["entity_id"] == pl1 and e["type"] == "team.status_changed"]
+    assert statuses and {e["actor"] for e in statuses} == {"field1"}
+    [position] = positions
+    assert position["team_id"] == pl1
+    assert (position["lat"], position["lon"]) == (pytest.approx(lat), pytest.approx(lon))

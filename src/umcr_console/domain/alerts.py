@@ -167,3 +167,67 @@ def escalation_event_id(team_id: str, since: datetime) -> str:
 
 def acknowledgement_event_id(team_id: str, since: datetime) -> str:
     return name_id("team-alert-acknowledged", f"{team_id}@{since.astimezone(UTC).isoformat()}")
+
+
+@dataclass(frozen=True)
+class HelpAlert:
+    """A field team's "help now" nobody acknowledged yet (issue 24)."""
+
+    team_id: str
+    call_sign: str
+    since: datetime  # when the team called
+    incident_id: str | None
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"help:{self.team_id}:{self.since.isoformat()}"
+
+
+def help_alerts(
+    teams: Iterable[Team], incidents: dict[str, Incident] | None = None
+) -> list[HelpAlert]:
+    """The open calls for help, oldest first, from the teams alone (as ``escalations``).
+
+    The text names the team, its incident (number and address when known:
+    ``incidents``) and its last known position with its age.
+    """
+    incidents = incidents or {}
+    found = []
+    for team in teams:
+        call = team.help
+        if call is None or not call.is_open:
+            continue
+        incident = incidents.get(call.incident_id) if call.incident_id else None
+        where = ""
+        if incident is not None:
+            where = f" on {incident.number}"
+            if incident.location.address:
+                where += f" at {incident.location.address}"
+        position = ""
+        if call.lat is not None and call.lon is not None:
+            when = call.position_at or call.requested_at
+            position = (
+                f"; last position {call.lat:.5f}, {call.lon:.5f} at {when.astimezone():%H:%M:%S}"
+            )
+            if call.accuracy_m is not None:
+                position += f" (±{call.accuracy_m:.0f} m)"
+        note = f": {call.note}" if call.note else ""
+        found.append(
+            HelpAlert(
+                team.id,
+                team.call_sign,
+                call.requested_at,
+                call.incident_id,
+                f"HELP NOW: {team.call_sign} ({team.division}){where} at "
+                f"{call.requested_at.astimezone():%H:%M:%S}{position}{note}",
+            )
+        )
+    return sorted(found, key=lambda h: (h.since, h.call_sign))
+
+
+def help_acknowledgement_event_id(team_id: str, requested_at: datetime) -> str:
+    """One id per call for help: two consoles acknowledging it at once make one event."""
+    return name_id(
+        "team-help-acknowledged", f"{team_id}@{requested_at.astimezone(UTC).isoformat()}"
+    )

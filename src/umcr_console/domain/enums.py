@@ -204,6 +204,9 @@ class EventType(StrEnum):
     INCIDENT_SCHEDULED = "incident.scheduled"
     # Extension (issue 22): a caution note on the incident's place (docs/locations.md).
     INCIDENT_CAUTION_ADDED = "incident.caution_added"
+    # Extension (issue 24): a field team calls for help now; a dispatcher acknowledges it.
+    TEAM_HELP_REQUESTED = "team.help_requested"
+    TEAM_HELP_ACKNOWLEDGED = "team.help_acknowledged"
 
     @property
     def entity_kind(self) -> str:

@@ -223,6 +223,34 @@ class CautionAdded(Payload):
     expires_at: AwareDatetime | None = None
 
 
+class HelpRequested(Payload):
+    """A field team needs help now (issue 24, docs/field.md).
+
+    The position is the phone's last known one, if the team let it share
+    it; ``position_at`` says how old it is. Personal data of the worker:
+    the wall never gets it.
+    """
+
+    note: Text = ""
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    accuracy_m: float | None = Field(default=None, ge=0, le=100_000)
+    position_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _point(self) -> HelpRequested:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give lat and lon together")
+        return self
+
+
+class HelpAcknowledged(Payload):
+    """A dispatcher has the team's help call (``requested_at`` names which one)."""
+
+    requested_at: AwareDatetime
+    note: Text = ""
+
+
 PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.INCIDENT_CREATED: IncidentCreated,
     EventType.INCIDENT_UPDATED: IncidentUpdated,
@@ -243,6 +271,8 @@ PAYLOAD_MODELS: dict[EventType, type[Payload]] = {
     EventType.INCIDENT_HANDOFF_ACCEPTED: HandoffAccepted,
     EventType.INCIDENT_SCHEDULED: Scheduled,
     EventType.INCIDENT_CAUTION_ADDED: CautionAdded,
+    EventType.TEAM_HELP_REQUESTED: HelpRequested,
+    EventType.TEAM_HELP_ACKNOWLEDGED: HelpAcknowledged,
 }
 
 

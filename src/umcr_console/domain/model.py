@@ -159,6 +159,31 @@ class Caution(Entity):
         return self.expires_at > now
 
 
+class HelpCall(Entity):
+    """A field team's "help now" (issue 24): open until a dispatcher acknowledges it.
+
+    The position and the notes are personal data of the worker: the wall gets
+    none of them (``privacy.redact_team``).
+    """
+
+    requested_at: datetime
+    requested_by: str = ""
+    event_id: str = ""
+    incident_id: str | None = None  # the call the team was on, if any
+    note: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    accuracy_m: float | None = None
+    position_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str = ""
+    acknowledgement_note: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
+
+
 class Reservation(Entity):
     """A team held for a scheduled call (``incident.scheduled``).
 
@@ -244,3 +269,5 @@ class Team(Entity):
     escalated_for: datetime | None = None
     alert_acknowledged_for: datetime | None = None
     reservation: Reservation | None = None
+    # Extension (issue 24): the team's newest help call, open or acknowledged.
+    help: HelpCall | None = None

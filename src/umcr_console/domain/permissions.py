@@ -8,7 +8,9 @@ from .enums import EventType, Role
 from .model import Incident
 
 _DISPATCH_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.DISPATCHER})
-_FIELD_EVENTS = frozenset({EventType.TEAM_STATUS_CHANGED, EventType.TEAM_CHECKED_IN})
+_FIELD_EVENTS = frozenset(
+    {EventType.TEAM_STATUS_CHANGED, EventType.TEAM_CHECKED_IN, EventType.TEAM_HELP_REQUESTED}
+)
 
 
 def may_write(role: Role) -> bool:
@@ -16,8 +18,18 @@ def may_write(role: Role) -> bool:
     return role != Role.WALL
 
 
-def may_submit(role: Role, event_type: str, entity_id: str, own_team_id: str | None) -> str | None:
-    """None if allowed, else the reason it is forbidden."""
+def may_submit(
+    role: Role,
+    event_type: str,
+    entity_id: str,
+    own_team_id: str | None,
+    own_incident_id: str | None = None,
+) -> str | None:
+    """None if allowed, else the reason it is forbidden.
+
+    ``own_incident_id``: the incident a field user's team is on now; the team
+    may add a note to it (issue 24), to no other.
+    """
     if event_type == EventType.TEAM_CREATED:
         return None if role == Role.ADMIN else "only an admin changes the roster"
     if role in _DISPATCH_ROLES:
@@ -25,7 +37,13 @@ def may_submit(role: Role, event_type: str, entity_id: str, own_team_id: str | N
     if role == Role.FIELD:
         if event_type in _FIELD_EVENTS and own_team_id == entity_id:
             return None
-        return "a field user reports the status of its own team only"
+        if (
+            event_type == EventType.INCIDENT_NOTE_ADDED
+            and own_incident_id is not None
+            and own_incident_id == entity_id
+        ):
+            return None
+        return "a field user reports for its own team and its current call only"
     return f"the {role} role is read-only"
 
 

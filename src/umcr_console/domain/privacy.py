@@ -30,6 +30,12 @@ PERSONAL_PAYLOAD_KEYS = frozenset(
         # A caution note on a place (issue 22): the wall never sees one, not even its kind.
         "category",
         "expires_at",
+        # Where a field worker was when they called for help (issue 24): the
+        # wall knows the team's division, never its position.
+        "lat",
+        "lon",
+        "accuracy_m",
+        "position_at",
     }
 )
 # The wall's map needs where, not which door: coordinates rounded to about 100 m.
@@ -75,7 +81,19 @@ def redact_incident(incident: Incident) -> Incident:
 def redact_team(team: Team) -> Team:
     # A status or check-in note is free text from the field ("sitting with the
     # mother at 12 Elm St"): the same kind of data as an incident note.
-    return team.model_copy(update={"status_note": ""})
+    # A call for help shows on the wall (the team and when), but neither the
+    # worker's position nor what was said (issue 24).
+    help_call = team.help and team.help.model_copy(
+        update={
+            "note": "",
+            "lat": None,
+            "lon": None,
+            "accuracy_m": None,
+            "position_at": None,
+            "acknowledgement_note": "",
+        }
+    )
+    return team.model_copy(update={"status_note": "", "help": help_call})
 
 
 def redact_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:

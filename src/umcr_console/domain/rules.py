@@ -51,6 +51,7 @@ from .model import (
     Caution,
     FollowUp,
     Handoff,
+    HelpCall,
     Incident,
     Note,
     Reservation,
@@ -795,6 +796,59 @@ def _caution_added(ctx: _Context, p: ev.CautionAdded) -> Changes:
     return ctx.changes
 
 
+def _help_requested(ctx: _Context, p: ev.HelpRequested) -> Changes:
+    # No version check: help must never lose to a status change made meanwhile.
+    team = ctx.team(ctx.event.entity_id)
+    if team.help is not None and team.help.is_open:
+        # One alert per call for help: a second tap (or a retry with a new id)
+        # while the first is not acknowledged adds nothing.
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"team {team.call_sign} called for help at {_clock_text(team.help.requested_at)}"
+            " already; it is not acknowledged yet",
+        )
+    if p.position_at is not None:
+        _check_utc(p.position_at, "position_at")
+    help_call = HelpCall(
+        requested_at=ctx.at,
+        requested_by=ctx.actor,
+        event_id=ctx.event.event_id,
+        incident_id=team.incident_id,
+        note=p.note,
+        lat=p.lat,
+        lon=p.lon,
+        accuracy_m=p.accuracy_m,
+        position_at=p.position_at,
+    )
+    ctx.put_team(team, help=help_call)
+    return ctx.changes
+
+
+def _help_acknowledged(ctx: _Context, p: ev.HelpAcknowledged) -> Changes:
+    team = ctx.team(ctx.event.entity_id)
+    _check_utc(p.requested_at, "requested_at")
+    current = team.help
+    if current is None or current.requested_at != p.requested_at:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"team {team.call_sign} has no call for help made at {_clock_text(p.requested_at)}",
+        )
+    if not current.is_open:
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            f"the call for help of team {team.call_sign} is acknowledged already",
+        )
+    acknowledged = current.model_copy(
+        update={
+            "acknowledged_at": ctx.at,
+            "acknowledged_by": ctx.actor,
+            "acknowledgement_note": p.note,
+        }
+    )
+    ctx.put_team(team, help=acknowledged)
+    return ctx.changes
+
+
 # Each handler takes its event type's payload model (ev.PAYLOAD_MODELS).
 _HANDLERS: dict[EventType, Callable[[_Context, Any], Changes]] = {
     EventType.INCIDENT_CREATED: _incident_created,
@@ -816,4 +870,6 @@ _HANDLERS: dict[EventType, Callable[[_Context, Any], Changes]] = {
     EventType.INCIDENT_HANDOFF_ACCEPTED: _handoff_accepted,
     EventType.INCIDENT_SCHEDULED: _scheduled,
     EventType.INCIDENT_CAUTION_ADDED: _caution_added,
+    EventType.TEAM_HELP_REQUESTED: _help_requested,
+    EventType.TEAM_HELP_ACKNOWLEDGED: _help_acknowledged,
 }

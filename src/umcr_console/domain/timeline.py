@@ -24,6 +24,8 @@ _TEAM_EVENTS = frozenset(
         EventType.TEAM_CHECKED_IN.value,
         EventType.TEAM_ALERT_ESCALATED.value,
         EventType.TEAM_ALERT_ACKNOWLEDGED.value,
+        EventType.TEAM_HELP_REQUESTED.value,
+        EventType.TEAM_HELP_ACKNOWLEDGED.value,
     }
 )
 

@@ -45,7 +45,18 @@ from ..protocol import (
     TokenRequest,
     TokenResponse,
 )
-from . import audit_api, auth, authorship, eventlog, locations, recovery, redirects, reporting
+from . import (
+    audit_api,
+    auth,
+    authorship,
+    eventlog,
+    field,
+    locations,
+    positions,
+    recovery,
+    redirects,
+    reporting,
+)
 from .access import Credentials, signed_in
 from .auth import Principal
 from .broadcast import Broadcaster
@@ -198,6 +209,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # GET /recovery, POST /recover: healing a restored log from the consoles.
     app.include_router(recovery.router(settings, engine, signer, recovered, origin))
     app.include_router(locations.router(settings, engine))  # location history (issue 22)
+    # The field companion (issue 24): its page and its endpoints.
+    app.include_router(field.pages())
+    app.include_router(field.router(settings, engine))
+    app.include_router(positions.router(settings, engine))
     return app
 
 
@@ -260,6 +275,7 @@ def _router(
                     now=settings.clock(),
                     ttl=settings.token_ttl,
                     source=source,
+                    field_ttl=settings.field_token_ttl,
                 )
             except (auth.Locked, auth.BadCredentials, auth.Disabled) as refused:
                 return refused

@@ -254,10 +254,13 @@ def sign_in(
     now: datetime,
     ttl: timedelta,
     source: str = UNKNOWN_SOURCE,
+    field_ttl: timedelta | None = None,
 ) -> IssuedToken:
     """Check the password and issue a token; raises Locked, BadCredentials or Disabled.
 
     ``source`` is the client's address: failures count per user and source.
+    ``field_ttl``: the shorter lifetime of a field user's token (a phone in a
+    van is lost more easily than a console on the dispatch floor).
     """
     if not valid_username(username):
         raise BadCredentials()
@@ -334,6 +337,8 @@ def sign_in(
             sa.update(users).where(users.c.username == username).values(last_sign_in_at=now)
         )
         token = secrets.token_urlsafe(32)
+        if field_ttl is not None and row.role == Role.FIELD:
+            ttl = min(ttl, field_ttl)
         expires_at = now + ttl
         conn.execute(
             sa.insert(tokens).values(

@@ -131,6 +131,23 @@ incident_places = sa.Table(
     sa.Index("ix_incident_places_address_key", "address_key", "received_at"),
 )
 
+# Revision 0012 (issue 24): where field teams reported themselves, kept only
+# for the configured time (Settings.position_retention, server/positions.py).
+team_positions = sa.Table(
+    "team_positions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("team_id", sa.String(36), nullable=False),
+    sa.Column("username", sa.String(100), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("accuracy_m", sa.Float, nullable=True),
+    sa.Index("ix_team_positions_team_at", "team_id", "at"),
+    sa.Index("ix_team_positions_received_at", "received_at"),
+)
+
 teams = sa.Table(
     "teams",
     metadata,

@@ -345,7 +345,9 @@ def submit_batch(
                 if acting.username not in scopes:
                     scopes[acting.username] = scope_for(conn, acting)
             # The author's own rights and scope, as they are now.
-            reason = may_submit(acting.role, sent.type, sent.entity_id, acting.team_id)
+            reason = may_submit(
+                acting.role, sent.type, sent.entity_id, acting.team_id, _own_incident(view, acting)
+            )
             acting_scope = scopes[acting.username]
             if reason is None and acting_scope is not None:
                 reason = _out_of_scope(acting_scope, conn, view, sent)
@@ -408,6 +410,14 @@ def submit_batch(
     # Leaving the block committed the transaction (durably: synchronous=FULL on
     # SQLite, fsync on PostgreSQL) before anyone is told "accepted".
     return outcome
+
+
+def _own_incident(view: DbStateView, acting: Principal) -> str | None:
+    """The incident a field user's team is on now (it may add notes to it)."""
+    if acting.role != Role.FIELD or acting.team_id is None:
+        return None
+    team = view.team(acting.team_id)
+    return team.incident_id if team is not None else None
 
 
 def _attribute(

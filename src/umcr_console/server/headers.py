@@ -20,6 +20,14 @@ SECURITY_HEADERS: dict[str, str] = {
     "Referrer-Policy": "no-referrer",
 }
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The field page (issue 24, docs/field.md): its own script, style and worker
+# from this origin only; no inline script or style, no eval, no other origin.
+FIELD_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+_FIELD_PREFIX = "/field"
 # The interactive API page loads Swagger UI; everything else is data.
 _DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
 
@@ -32,14 +40,21 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope.get("path") in _DOCS_PATHS
+        path = scope.get("path") or ""
+        docs = path in _DOCS_PATHS
+        field = path == _FIELD_PREFIX or path.startswith(_FIELD_PREFIX + "/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
-                if not docs:
+                if field:
+                    headers["Content-Security-Policy"] = FIELD_CSP
+                    # The page's files hold no data: the service worker keeps
+                    # them for offline use; revalidated on every load.
+                    headers["Cache-Control"] = "no-cache"
+                elif not docs:
                     headers["Content-Security-Policy"] = API_CSP
             await send(message)
 

@@ -14,8 +14,13 @@ from .db import utc_now
 
 KEEPALIVE_ENV = "UMCR_SSE_KEEPALIVE"
 TOKEN_TTL_ENV = "UMCR_TOKEN_TTL"
+FIELD_TOKEN_TTL_ENV = "UMCR_FIELD_TOKEN_TTL"
+POSITION_RETENTION_ENV = "UMCR_POSITION_RETENTION_HOURS"
 AUDIT_RETENTION_ENV = "UMCR_AUDIT_RETENTION_DAYS"
 DEFAULT_TOKEN_TTL = timedelta(hours=12)  # a shift
+# A field user's token (the phone page, issue 24): a short session; the page asks
+# for the password again and keeps what it queued meanwhile.
+DEFAULT_FIELD_TOKEN_TTL = timedelta(hours=4)
 # Audit rows older than this are pruned (a year and a month: a year's records and then some).
 DEFAULT_AUDIT_RETENTION = timedelta(days=400)
 # 500 events of the largest allowed texts fit; anything bigger is refused unread (413).
@@ -29,6 +34,10 @@ class Settings:
     # Seconds between SSE keep-alive comments (protocol: at most 5).
     keepalive: float = KEEPALIVE_SECONDS
     token_ttl: timedelta = DEFAULT_TOKEN_TTL
+    # A field user's token (the phone page, issue 24): a short session.
+    field_token_ttl: timedelta = DEFAULT_FIELD_TOKEN_TTL
+    # How long a team's reported positions are kept (docs/field.md).
+    position_retention: timedelta = timedelta(hours=12)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     # The server's clock; tests move it to expire tokens and locks.
     clock: Callable[[], datetime] = utc_now
@@ -48,6 +57,13 @@ class Settings:
             kwargs["keepalive"] = value
         if ttl := os.environ.get(TOKEN_TTL_ENV):
             kwargs["token_ttl"] = timedelta(seconds=float(ttl))
+        if ttl := os.environ.get(FIELD_TOKEN_TTL_ENV):
+            kwargs["field_token_ttl"] = timedelta(seconds=float(ttl))
+        if hours := os.environ.get(POSITION_RETENTION_ENV):
+            value = float(hours)
+            if not 0 < value <= 24 * 31:
+                raise ValueError(f"{POSITION_RETENTION_ENV} must be in (0, 744] hours")
+            kwargs["position_retention"] = timedelta(hours=value)
         if days := os.environ.get(AUDIT_RETENTION_ENV):
             kwargs["audit_retention"] = audit_retention_days(float(days))
         return cls(database_url=database_url, deployment=load_deployment(deployment), **kwargs)

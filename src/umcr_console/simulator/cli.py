@@ -46,6 +46,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         f"${FIELD_PASSWORD_ENV}, else the dispatcher's)",
     )
     p.add_argument(
+        "--field-page",
+        action="store_true",
+        help="field users also use the field page's endpoints: read their assignment before "
+        "reporting, send their position with each status change (docs/field.md)",
+    )
+    p.add_argument(
         "--rate",
         type=float,
         default=18.0,
@@ -110,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
             args.url,
             Credentials(args.user, password),
             field_users=[Credentials(name, field_password) for name in args.field_user],
+            field_page=args.field_page,
             rate=args.rate,
             speed=args.speed,
             duration=args.duration,

@@ -86,6 +86,9 @@ class Stats:
     abandoned: int = 0
     cancelled_en_route: int = 0
     check_ins: int = 0
+    # With --field-page (issue 24): assignment reads and positions sent by field users.
+    field_page_reads: int = 0
+    positions_sent: int = 0
     accepted: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     max_waiting: int = 0

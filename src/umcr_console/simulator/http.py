@@ -3,6 +3,10 @@
 The simulator signs in like any client (``POST /auth/token``), reads the
 state (``GET /snapshot``, then ``GET /events?after=N``), and posts events
 (``POST /events``) as a dispatcher, or as a team's field user when it has one.
+With ``field_page`` a field user also does what the field page does (issue 24,
+docs/field.md): it reads its assignment (``GET /field/assignment``) before it
+reports, and sends its position (``POST /field/position``, the call's place)
+with each status change it makes.
 Resending a batch after a network error is safe (the server answers
 ``duplicate`` for events it already accepted), so transient failures are
 retried with the same event ids.
@@ -22,6 +26,7 @@ from typing import Any
 import httpx
 
 from ..domain.config import Deployment
+from ..domain.enums import EventType
 from ..domain.events import Event
 from ..domain.rules import Rejection
 from ..domain.state import State
@@ -135,6 +140,7 @@ class HttpFloor:
         *,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        field_page: bool = False,
     ) -> None:
         self._client = httpx.AsyncClient(base_url=url, timeout=timeout, transport=transport)
         self._dispatcher = _Session(self._client, dispatcher)
@@ -144,6 +150,10 @@ class HttpFloor:
         self.deployment: Deployment | None = None
         self._submitted = False
         self._refreshed_at = -math.inf
+        # The field page's own endpoints (issue 24): how often they were used.
+        self.field_page = field_page
+        self.field_page_reads = 0
+        self.positions_sent = 0
 
     async def open(self) -> None:
         """Sign in, read the deployment and the snapshot."""
@@ -188,6 +198,10 @@ class HttpFloor:
         self, events: Sequence[Event], *, team_id: str | None = None
     ) -> list[EventResult]:
         session = self._by_team.get(team_id or "", self._dispatcher)
+        as_phone = self.field_page and session is not self._dispatcher
+        if as_phone:
+            await session.request("GET", f"{API_PREFIX}/field/assignment")
+            self.field_page_reads += 1
         self._submitted = True
         results: list[EventResult] = []
         for start in range(0, len(events), MAX_BATCH):
@@ -195,7 +209,24 @@ class HttpFloor:
             body = {"events": [e.model_dump(mode="json", exclude_none=True) for e in chunk]}
             answer = await session.request("POST", f"{API_PREFIX}/events", json=body)
             results.extend(BatchResult.model_validate(answer.json()).results)
+        if as_phone and any(e.type == EventType.TEAM_STATUS_CHANGED for e in events):
+            await self._send_position(session, team_id)
         return results
+
+    async def _send_position(self, session: _Session, team_id: str | None) -> None:
+        """The phone's position with a status change: the team is at (or near) its call."""
+        team = self._state.teams.get(team_id or "")
+        incident = self._state.incidents.get(team.incident_id or "") if team else None
+        if incident is None or incident.location.lat is None or incident.location.lon is None:
+            return
+        report = {
+            "lat": incident.location.lat,
+            "lon": incident.location.lon,
+            "accuracy_m": 25.0,
+            "at": datetime.now(UTC).isoformat(),
+        }
+        await session.request("POST", f"{API_PREFIX}/field/position", json=report)
+        self.positions_sent += 1
 
     async def refresh(self) -> None:
         """Apply every event accepted since the last one seen, in seq order.

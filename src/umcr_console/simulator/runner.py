@@ -29,6 +29,7 @@ async def simulate(
     dispatcher: Credentials,
     *,
     field_users: Sequence[Credentials] = (),
+    field_page: bool = False,
     rate: float = 18.0,
     speed: float = 60.0,
     duration: float | None = None,
@@ -52,7 +53,7 @@ async def simulate(
         from .places import division_places
 
         places = division_places()
-    async with HttpFloor(url, dispatcher, field_users) as floor:
+    async with HttpFloor(url, dispatcher, field_users, field_page=field_page) as floor:
         assert floor.deployment is not None
         missing = set(floor.deployment.divisions) - set(
             getattr(places, "names", floor.deployment.divisions)
@@ -80,7 +81,10 @@ async def simulate(
             dispatcher.username,
             f" with {len(floor.field_teams)} field user(s)" if floor.field_teams else "",
         )
-        return await sim.run(until=until, stop=stop)
+        stats = await sim.run(until=until, stop=stop)
+        stats.field_page_reads = floor.field_page_reads
+        stats.positions_sent = floor.positions_sent
+        return stats
 
 
 class SimulatorThread:

@@ -76,6 +76,10 @@ def subject_of(event: Event, view: StateView) -> Subject:
             action = f"Escalating the overdue alert of {team} to the supervisors"
         elif event.type == EventType.TEAM_ALERT_ACKNOWLEDGED:
             action = f"Acknowledging the overdue alert of {team}"
+        elif event.type == EventType.TEAM_HELP_REQUESTED:
+            action = f"The call for help of {team}"
+        elif event.type == EventType.TEAM_HELP_ACKNOWLEDGED:
+            action = f"Acknowledging the call for help of {team}"
         else:
             action = f"{event.type} on {team}"
         return Subject(TEAM, event.entity_id, None, event.entity_id, action)

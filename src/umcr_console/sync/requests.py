@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from ..domain.config import Deployment
 from ..domain.events import Event
 from ..domain.locations import FrequentLocation, LocationHistory, Place
-from ..protocol import REVOKED_CHALLENGE, AuditPage, ProgramReport
+from ..protocol import REVOKED_CHALLENGE, AuditPage, Positions, ProgramReport
 
 
 class Unauthorized(Exception):
@@ -157,6 +157,11 @@ class ServerRequests:
         if fmt == "csv":
             return response.text
         return [FrequentLocation.model_validate(row) for row in response.json()]
+
+    async def fetch_team_positions(self) -> Positions:
+        """Where field teams last reported themselves (``GET /field/positions``, issue 24)."""
+        response = await self._ui_request("GET", "/field/positions")
+        return Positions.model_validate(response.json())
 
     async def fetch_deployment(self) -> Deployment:
         """The deployment configuration the server runs (teams, thresholds)."""

@@ -13,6 +13,11 @@ to escalate; this desk turns that into events and notices:
   notices here too.
 
 Incident alerts (a call waiting with no team) stay local, as before.
+
+A field team's "help now" (``team.help_requested``, issue 24) is a notice of
+its own kind on every console, loud (the window is raised and beeps) whatever
+the role, until a dispatcher acknowledges it (``team.help_acknowledged``, one
+event id per call for help), which the team's phone then shows.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from ..domain.alerts import (
     acknowledgement_event_id,
     escalation_event_id,
     escalations,
+    help_acknowledgement_event_id,
+    help_alerts,
 )
 from ..domain.enums import EventType, Role
 from ..domain.events import Event
@@ -55,6 +62,7 @@ class AlertDesk:
         self.submit = submit
         self.role = role
         self._shown: set[str] = set()  # escalation notice keys this desk added
+        self._help_shown: set[str] = set()  # help notice keys this desk added
 
     def _notice_key(self, team_id: str, since: datetime, fallback: str) -> str:
         """The key the window uses for this alert's notices, if the alert is active here."""
@@ -106,14 +114,35 @@ class AlertDesk:
         for key in self._shown - current:
             self.notices.remove(key)
         self._shown &= current
-        return attention
+        return self.show_help() or attention
+
+    def show_help(self) -> bool:
+        """Show every open call for help; True if one is new here (be loud)."""
+        view = self.workspace.view
+        current: set[str] = set()
+        loud = False
+        for call in help_alerts(view.teams.values(), view.incidents):
+            key = f"help|{call.key}"
+            current.add(key)
+            text = call.text + " — acknowledge to tell the team"
+            notice = Notice(key, "help", text, call.since, call.incident_id, call.team_id)
+            if self.notices.add(notice):
+                self._help_shown.add(key)
+                loud = True
+        for key in self._help_shown - current:
+            self.notices.remove(key)  # acknowledged here or on another console
+        self._help_shown &= current
+        return loud
 
     def acknowledged(self, notice: Notice) -> None:
         """The dispatcher acknowledged a notice: record it for a team alert."""
-        if notice.team_id is None or notice.kind not in ALERT_KINDS:
+        if notice.team_id is None or notice.kind not in (*ALERT_KINDS, "help"):
             return
         team = self.workspace.view.teams.get(notice.team_id)
         if team is None:
+            return
+        if notice.kind == "help":
+            self._acknowledge_help(team.id)
             return
         alert = self.book.active.get(alert_key_of(notice))
         since = alert.since if alert is not None else team.escalated_for
@@ -124,4 +153,16 @@ class AlertDesk:
             team.id,
             ev.AlertAcknowledged(overdue_since=since),
         ).model_copy(update={"event_id": acknowledgement_event_id(team.id, since)})
+        self.submit(event)
+
+    def _acknowledge_help(self, team_id: str) -> None:
+        team = self.workspace.view.teams.get(team_id)
+        if team is None or team.help is None or not team.help.is_open:
+            return
+        requested_at = team.help.requested_at
+        event = self.workspace.new_event(
+            EventType.TEAM_HELP_ACKNOWLEDGED,
+            team.id,
+            ev.HelpAcknowledged(requested_at=requested_at),
+        ).model_copy(update={"event_id": help_acknowledgement_event_id(team.id, requested_at)})
         self.submit(event)

@@ -54,6 +54,7 @@ from .alert_notices import (
     task_failed_notice,
 )
 from .bridge import WorkspaceBridge
+from .field_positions import PositionFeed
 from .followups import FollowUpsWidget
 from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
@@ -451,6 +452,13 @@ class MainWindow(QMainWindow):
         incident_id = self.detail.incident_id
         if incident_id and any(t.incident_id == incident_id for t in teams):
             self._refresh_detail()
+        # A field team's "help now" is shown at once, not at the next tick (issue 24).
+        if self.alert_desk.show_help():
+            self.notices_dock.show()
+            self.notices_dock.raise_()
+            QApplication.alert(self)
+            if self.sound:
+                QApplication.beep()
 
     def _refresh_detail(self) -> None:
         incident_id = self.selected_incident_id()
@@ -806,7 +814,7 @@ class MainWindow(QMainWindow):
     def _notice_acknowledged(self, notice: Notice) -> None:
         if notice.rejection_id is not None:
             self.workspace.acknowledge(notice.rejection_id)
-        elif notice.kind in ALERT_KINDS:
+        elif notice.kind in (*ALERT_KINDS, "help"):
             self.alerts.acknowledge(alert_key_of(notice))
             self.alert_desk.acknowledged(notice)
 
@@ -844,6 +852,9 @@ class MainWindow(QMainWindow):
         (through the bridge, connected in ``__init__``)."""
         self.engine = engine
         self.bridge.attach_sync(engine)
+        # Field teams' reported positions on the map (issue 24): ui/field_positions.py.
+        self.position_feed = PositionFeed(engine.fetch_team_positions, self.map, self)
+        self.position_feed.start()
 
     def _sync_notice(self, text: str) -> None:
         self.notices.add(sync_notice(text, self.clock()))

@@ -32,6 +32,7 @@ from ..domain.enums import Priority, TeamStatus
 from ..domain.geography import Geography, LocalProjection, Station
 from ..domain.model import Incident, Team
 from ..domain.timers import Level, incident_level
+from ..protocol import TeamPosition
 from .text import division_label, tooltip
 from .theme import STATUS_COLOURS
 
@@ -40,6 +41,10 @@ PRIORITY_SYMBOLS = {Priority.URGENT: "t", Priority.HIGH: "s", Priority.ROUTINE: 
 LEVEL_COLOURS = {Level.NORMAL: "#e6edf3", Level.WARNING: "#f2cc60", Level.ALARM: "#ff4d4d"}
 # Teams working a call are shown where the call is; others at their station.
 AT_INCIDENT = frozenset({TeamStatus.ON_SCENE, TeamStatus.TRANSPORTING})
+# Statuses in which a team's reported position (the field page, issue 24) is drawn.
+ON_A_CALL = frozenset(
+    {TeamStatus.DISPATCHED, TeamStatus.EN_ROUTE, TeamStatus.ON_SCENE, TeamStatus.TRANSPORTING}
+)
 
 
 WALL_LABEL_PIXELS = 24
@@ -109,6 +114,7 @@ class DivisionMapWidget(QWidget):
         self.projection: LocalProjection = drawing.projection
         self._teams: dict[str, Team] = {}
         self._incidents: dict[str, Incident] = {}
+        self._reported: dict[str, TeamPosition] = {}  # field teams' own reports (issue 24)
         self._team_ids: list[str] = []
         self._incident_ids: list[str] = []
         self._selected: tuple[str, str] | None = None  # ("team" | "incident", id)
@@ -195,8 +201,27 @@ class DivisionMapWidget(QWidget):
         x1, y1 = self._xy(max_lat, max_lon)
         self.view_box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.05)
 
+    def set_reported_positions(self, positions: Iterable[TeamPosition]) -> None:
+        """Where field teams last reported themselves (issue 24): shown, with their
+        age, for teams on a call. Never given to the wall's map."""
+        self._reported = {p.team_id: p for p in positions}
+        self.refresh_teams()
+        self._refresh_highlight()
+
+    def reported_age(self, team: Team) -> str | None:
+        """ "4 min" for a team drawn at its reported position, else None."""
+        report = self._reported.get(team.id)
+        if report is None or team.status not in ON_A_CALL:
+            return None
+        minutes = max(0, int((self.clock() - report.at).total_seconds() // 60))
+        return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
+
     def team_position(self, team: Team) -> tuple[float, float] | None:
-        """(lat, lon): at its call while there, else at its base or its division's station."""
+        """(lat, lon): where it reported itself while on a call (issue 24), else at its
+        call while there, else at its base or its division's station."""
+        report = self._reported.get(team.id)
+        if report is not None and team.status in ON_A_CALL:
+            return report.lat, report.lon
         if team.status in AT_INCIDENT and team.incident_id in self._incidents:
             location = self._incidents[team.incident_id].location
             if location.lat is not None and location.lon is not None:
@@ -253,7 +278,10 @@ class DivisionMapWidget(QWidget):
             # Teams at the same spot fan out so each stays clickable.
             n = at_station.get((x, y), 0)
             at_station[(x, y)] = n + 1
-            names.setdefault((x, y), []).append(team.call_sign)
+            age = self.reported_age(team)
+            names.setdefault((x, y), []).append(
+                team.call_sign if age is None else f"{team.call_sign} ({age} ago)"
+            )
             if n == 0:
                 first_at[team.id] = (x, y)
             ids.append(team.id)

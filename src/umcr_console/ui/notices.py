@@ -23,7 +23,7 @@ NOTICE_ROLE = Qt.ItemDataRole.UserRole + 1
 @dataclass(frozen=True)
 class Notice:
     key: str  # unique: "rejection:<id>" or "alert:<entity>:<reason>"
-    kind: str  # "rejection" | "alert" | "escalation"
+    kind: str  # "rejection" | "alert" | "escalation" | "help"
     text: str
     at: datetime
     incident_id: str | None = None
@@ -58,7 +58,12 @@ class NoticesWidget(QWidget):
             return False
         item = QListWidgetItem(f"{notice.at.astimezone():%H:%M:%S}  {notice.text}")
         item.setData(NOTICE_ROLE, notice)
-        colour = {"rejection": "#d29922", "alert": "#f85149", "escalation": "#ff7b72"}[notice.kind]
+        colour = {
+            "rejection": "#d29922",
+            "alert": "#f85149",
+            "escalation": "#ff7b72",
+            "help": "#ff4040",  # a field team's "help now" (issue 24)
+        }[notice.kind]
         item.setForeground(QColor(colour))
         self.list.insertItem(0, item)
         self._keys[notice.key] = item

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.alerts import escalations
+from ..domain.alerts import escalations, help_alerts
 from ..domain.config import Deployment
 from ..domain.enums import IncidentState, TeamStatus
 from ..domain.reports import figures, in_period, response_minutes
@@ -131,6 +131,12 @@ class WallWindow(QMainWindow):
         self.escalation_banner.setStyleSheet("background: #d29922; color: black; padding: 8px;")
         _big(self.escalation_banner, 30, bold=True)
         self.escalation_banner.hide()
+        # A field team's "help now" (issue 24): the room sees the team, its
+        # division and its call, never the worker's position (privacy.redact_team).
+        self.help_banner = QLabel(objectName="wall_help", wordWrap=True)
+        self.help_banner.setStyleSheet("background: #ff4040; color: white; padding: 8px;")
+        _big(self.help_banner, 34, bold=True)
+        self.help_banner.hide()
         self.clock_label = QLabel(objectName="wall_clock")
         _big(self.clock_label, 28, bold=True)
 
@@ -240,6 +246,7 @@ class WallWindow(QMainWindow):
         header.addWidget(self.pin_label, 0, 1, Qt.AlignmentFlag.AlignCenter)
         header.addWidget(self.clock_label, 0, 2, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.banner)
+        layout.addWidget(self.help_banner)
         layout.addWidget(self.escalation_banner)
         layout.addLayout(header)
         layout.addLayout(figure_row)
@@ -271,6 +278,7 @@ class WallWindow(QMainWindow):
         self.update_figures()
 
     def update_escalations(self) -> None:
+        self.update_help()
         found = escalations(self.workspace.view.teams.values())
         if not found:
             self.escalation_banner.hide()
@@ -279,6 +287,15 @@ class WallWindow(QMainWindow):
             "ESCALATED TO SUPERVISORS — " + "  ·  ".join(e.text.split(": ", 1)[1] for e in found)
         )
         self.escalation_banner.show()
+
+    def update_help(self) -> None:
+        view = self.workspace.view
+        calls = help_alerts(view.teams.values(), view.incidents)
+        if not calls:
+            self.help_banner.hide()
+            return
+        self.help_banner.setText("  ·  ".join(c.text for c in calls))
+        self.help_banner.show()
 
     def update_figures(self) -> None:
         now = self.clock()
