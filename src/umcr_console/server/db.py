@@ -131,7 +131,7 @@ incident_places = sa.Table(
     sa.Index("ix_incident_places_address_key", "address_key", "received_at"),
 )
 
-# Revision 0012 (issue 24): where field teams reported themselves, kept only
+# Revision 0011 (issue 24): where field teams reported themselves, kept only
 # for the configured time (Settings.position_retention, server/positions.py).
 team_positions = sa.Table(
     "team_positions",
