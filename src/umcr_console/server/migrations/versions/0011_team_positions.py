@@ -1,6 +1,6 @@
 """Field teams' positions (issue 24, docs/field.md), kept only as long as configured.
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-29
 """
