@@ -163,6 +163,9 @@ def healed(consoles: list[Console], server: ServerProcess, marks: list[int]) -> 
             return seq
 
 
+# Ten consoles and two server starts: about 2 to 5 minutes on a loaded machine.
+@pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_a_restored_server_takes_back_every_event_a_console_held(
     backend: Backend,
     tmp_path: Path,
