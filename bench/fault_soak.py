@@ -680,6 +680,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--consoles", type=int, default=10)
     parser.add_argument("--max-partition", type=float, default=10.0, help="seconds")
     parser.add_argument("--rate", type=float, default=0.8, help="actions/s per console")
+    parser.add_argument(
+        "--keepalive", type=float, default=0.5, help="the server's keep-alive, s (watchdog 2.5x)"
+    )
     parser.add_argument("--max-minutes", type=float, default=None, help="stop cycles after this")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
@@ -691,6 +694,7 @@ def main(argv: list[str] | None = None) -> int:
         consoles=args.consoles,
         max_partition=args.max_partition,
         rate=args.rate,
+        keepalive=args.keepalive,
         max_minutes=args.max_minutes,
     )
     workdir = Path(tempfile.mkdtemp(prefix="umcr-soak-"))
