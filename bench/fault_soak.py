@@ -142,6 +142,9 @@ class SoakReport:
     corrupt: list[str] = field(default_factory=list)  # consoles whose store fails integrity_check
     # Accepted actions the log names another user for than the one who made them.
     misattributed: list[str] = field(default_factory=list)
+    # Acknowledged, not on the server, still in their console's outbox at the
+    # end: only when the run stopped early (every cycle drains the outboxes).
+    queued_at_end: list[str] = field(default_factory=list)
     restores: int = 0  # restores from a backup
     restored_back: int = 0  # events the restores took off the log (fork to the head)
     taken_back: int = 0  # ... that consoles gave back (signed copies)
@@ -167,6 +170,7 @@ class SoakReport:
             or self.diverged
             or self.refused_unexpectedly
             or self.misattributed
+            or self.queued_at_end
             or self.audit_intact is False
         )
 
@@ -508,6 +512,7 @@ class Soak:
         for console in self.consoles:
             with LocalStore(console.db) as store:
                 refused = {r.event.event_id for r in store.rejections(include_acknowledged=True)}
+                queued = {row.event.event_id for row in store.load_outbox()}
                 if store.integrity_check() != ["ok"]:
                     self.report.corrupt.append(console.db.stem)
             made.append(
@@ -516,6 +521,7 @@ class Soak:
                     workstations={r["ready"] for r in console.records if "ready" in r},
                     journal=read_journal(console.journal) if console.journal else [],
                     refused=refused,
+                    queued=queued,
                 )
             )
         tally(self.report, made, log)
@@ -529,6 +535,8 @@ class ConsoleRecord:
     workstations: set[str]
     journal: list[dict[str, Any]]
     refused: set[str]
+    # Still in its outbox at the end (a run stopped early): not sent, not lost.
+    queued: set[str] = field(default_factory=set)
 
 
 def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -> None:
@@ -562,6 +570,8 @@ def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -
                     report.refused_unexpectedly.append(event_id)
             elif found > 1:
                 report.duplicated.append(event_id)
+            elif found == 0 and event_id in console.queued:
+                report.queued_at_end.append(event_id)
             else:  # not on the server and no rejection (or both: a refusal that was not)
                 report.lost.append(event_id)
         doubtful = intents.keys() - set(acked)
@@ -636,6 +646,8 @@ def markdown(report: SoakReport, command: str) -> str:
             f"of which on the server {report.in_doubt_accepted} |",
             f"| events in the server's log | {report.server_events:,} |",
             f"| **lost** | **{len(report.lost)}** |",
+            f"| still queued in their consoles when the run stopped (not sent, not lost) | "
+            f"{len(report.queued_at_end)} |",
             f"| **duplicated** | **{len(report.duplicated)}** |",
             f"| **reordered** (consoles) | **{len(report.reordered)}** |",
             f"| **misattributed** (the log names another user than the journal) | "
@@ -701,7 +713,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"work directory {workdir}", flush=True)
     report = Soak(workdir, settings, say=lambda text: print(text, flush=True)).run()
     figures = report.figures()
-    for key in ("lost", "duplicated", "reordered", "unknown", "diverged", "misattributed"):
+    for key in (
+        "lost",
+        "duplicated",
+        "reordered",
+        "unknown",
+        "diverged",
+        "misattributed",
+        "queued_at_end",
+    ):
         figures[key] = figures[key][:20]
     print(json.dumps(figures, indent=2, default=str))
     if args.json:

@@ -49,6 +49,7 @@ def test_no_acknowledged_action_is_lost_duplicated_or_reordered_under_faults(
     # A shift change offline: each action is in the log under the user who made it.
     assert report.shift_changes >= 1
     assert report.misattributed == []
+    assert report.queued_at_end == []
     # A restore from a backup: every event it took off the log came back (the
     # journals above), most of them given back signed by the consoles; the
     # audit chain still verifies.
@@ -135,3 +136,12 @@ def test_the_check_finds_an_action_logged_under_another_user() -> None:
     report = _tally(_journal(a, b, actor="dispatcher1"), log, set())
     assert report.misattributed == [b.event_id]
     assert report.lost == [] and report.accepted == 2
+
+
+def test_the_check_tells_an_action_still_queued_from_a_lost_one() -> None:
+    a, b = _note(), _note()
+    report = SoakReport(settings={})
+    record = ConsoleRecord("c0", {"ws-1"}, _journal(a, b), set(), queued={b.event_id})
+    tally(report, [record], [a.model_copy(update={"seq": 1})])
+    assert report.lost == [] and report.queued_at_end == [b.event_id]
+    assert not report.clean
