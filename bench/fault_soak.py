@@ -145,6 +145,8 @@ class SoakReport:
     # Acknowledged, not on the server, still in their console's outbox at the
     # end: only when the run stopped early (every cycle drains the outboxes).
     queued_at_end: list[str] = field(default_factory=list)
+    # ... or taken off the log by a restore and still only in consoles' logs.
+    held_at_end: list[str] = field(default_factory=list)
     restores: int = 0  # restores from a backup
     restored_back: int = 0  # events the restores took off the log (fork to the head)
     taken_back: int = 0  # ... that consoles gave back (signed copies)
@@ -171,6 +173,7 @@ class SoakReport:
             or self.refused_unexpectedly
             or self.misattributed
             or self.queued_at_end
+            or self.held_at_end
             or self.audit_intact is False
         )
 
@@ -513,6 +516,7 @@ class Soak:
             with LocalStore(console.db) as store:
                 refused = {r.event.event_id for r in store.rejections(include_acknowledged=True)}
                 queued = {row.event.event_id for row in store.load_outbox()}
+                held = {e.event_id for e in store.recoverable_events(0, 10**12)}
                 if store.integrity_check() != ["ok"]:
                     self.report.corrupt.append(console.db.stem)
             made.append(
@@ -522,6 +526,7 @@ class Soak:
                     journal=read_journal(console.journal) if console.journal else [],
                     refused=refused,
                     queued=queued,
+                    held=held,
                 )
             )
         tally(self.report, made, log)
@@ -537,6 +542,8 @@ class ConsoleRecord:
     refused: set[str]
     # Still in its outbox at the end (a run stopped early): not sent, not lost.
     queued: set[str] = field(default_factory=set)
+    # Signed server events in its log: what it gives back to a restored server.
+    held: set[str] = field(default_factory=set)
 
 
 def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -> None:
@@ -572,6 +579,9 @@ def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -
                 report.duplicated.append(event_id)
             elif found == 0 and event_id in console.queued:
                 report.queued_at_end.append(event_id)
+            elif found == 0 and any(event_id in c.held for c in consoles):
+                # Taken off by a restore, held by a console, not given back yet.
+                report.held_at_end.append(event_id)
             else:  # not on the server and no rejection (or both: a refusal that was not)
                 report.lost.append(event_id)
         doubtful = intents.keys() - set(acked)
@@ -648,6 +658,8 @@ def markdown(report: SoakReport, command: str) -> str:
             f"| **lost** | **{len(report.lost)}** |",
             f"| still queued in their consoles when the run stopped (not sent, not lost) | "
             f"{len(report.queued_at_end)} |",
+            f"| taken off by a restore, held by consoles, not given back when the run "
+            f"stopped | {len(report.held_at_end)} |",
             f"| **duplicated** | **{len(report.duplicated)}** |",
             f"| **reordered** (consoles) | **{len(report.reordered)}** |",
             f"| **misattributed** (the log names another user than the journal) | "
@@ -721,6 +733,7 @@ def main(argv: list[str] | None = None) -> int:
         "diverged",
         "misattributed",
         "queued_at_end",
+        "held_at_end",
     ):
         figures[key] = figures[key][:20]
     print(json.dumps(figures, indent=2, default=str))

@@ -50,6 +50,7 @@ def test_no_acknowledged_action_is_lost_duplicated_or_reordered_under_faults(
     assert report.shift_changes >= 1
     assert report.misattributed == []
     assert report.queued_at_end == []
+    assert report.held_at_end == []
     # A restore from a backup: every event it took off the log came back (the
     # journals above), most of them given back signed by the consoles; the
     # audit chain still verifies.
