@@ -18,7 +18,8 @@ import pytest
 
 from tests.support.pgfailover import OFFLINE_QUEUED, FailoverRun, run_failover
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+# Two clusters, two servers, four consoles: 3 to 6 minutes on the loaded machine.
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(900)]
 
 CONSOLES = 4
 ACTIONS = 16  # per console
