@@ -139,22 +139,23 @@ def run_failover(
             )
         for console in fleet:
             console.wait_ready()
+        # Mid-load means with the consoles online, not only acking locally (an
+        # ack needs no server): on the loaded machine consoles once came online
+        # only after the kill, or after every action was made and sent. They
+        # start acting together once each follows its server's stream.
+        wait_for(
+            lambda: all(any(r.get("link") == "online" for r in c.records) for c in fleet),
+            180,
+            "every console online",
+            0.2,
+        )
         for console in fleet:
             console.go()
 
         def acked() -> int:
             return sum(len(c.acks) for c in fleet)
 
-        # Mid-load means with the consoles online, not only acking locally: on
-        # a loaded machine the consoles once had shown nothing yet at the kill
-        # (an ack needs no server). Not more than that: the asynchronous case
-        # needs actions still to come after the standby is held back.
-        wait_for(
-            lambda: acked() >= run.actions * kill_after and all(c.seen for c in fleet),
-            180,
-            "the load before the kill",
-            0.2,
-        )
+        wait_for(lambda: acked() >= run.actions * kill_after, 120, "the load before the kill")
         if not synchronous:
             # The standby falls behind: what the primary accepts from now on
             # is on the primary only.
