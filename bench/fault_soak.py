@@ -19,13 +19,17 @@ confirmed state equals the server's snapshot is measured. Faults: kill -9
 of a console (restarted on the same store), server SIGTERM or SIGKILL and
 restart, a partition (blackhole) of one console or of all for 0 to
 ``--max-partition`` seconds, a cut event stream (RST, or a cut inside an
-SSE message), a slow link (latency or a bandwidth limit).
+SSE message), a slow link (latency or a bandwidth limit), a restore of the
+server's database from a backup taken seconds before (the consoles give back
+what they hold), a shift change offline (a console cut off, its user acts,
+signs out, the other user signs in on the same store and acts).
 
 At the end, against the journals and the server's event log (GET
 /api/v1/events): every acknowledged action is in the log exactly once, or
 was refused by the rules with a rejection recorded in its console's store;
 none is twice; per console, the seq order of its actions is the order it
-made them; nothing in the log comes from a console that did not make it.
+made them; nothing in the log comes from a console that did not make it;
+each is in the log under the user who made it; the audit chain verifies.
 """
 
 from __future__ import annotations
@@ -37,7 +41,9 @@ import platform
 import random
 import re
 import signal
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,6 +77,8 @@ PARTITION_ONE = "partition, one console"
 PARTITION_ALL = "partition, all consoles"
 CUT_STREAM = "cut stream"
 SLOW_LINK = "slow link"
+RESTORE = "restore from backup"
+SHIFT_CHANGE = "shift change offline"
 FAULT_WEIGHTS = {
     KILL_CONSOLE: 4,
     SERVER_TERM: 1,
@@ -79,7 +87,11 @@ FAULT_WEIGHTS = {
     PARTITION_ALL: 1,
     CUT_STREAM: 2,
     SLOW_LINK: 2,
+    RESTORE: 1,
+    SHIFT_CHANGE: 2,
 }
+# The two users each console's workstation is shared by (a shift change swaps them).
+SHIFT_USERS = ("dispatcher1", "dispatcher2")
 # Event types the rules may refuse when consoles race (the team taken twice, a
 # stale edit, a note on a closed incident); a new incident is never refused.
 MAY_BE_REFUSED = {
@@ -93,6 +105,7 @@ MAY_BE_REFUSED = {
 CONVERGE_TIMEOUT = 60.0
 HELD, RST, SILENT = "held", "RST", "silent"
 REQUEST_TIMEOUT = 5.0  # the consoles' (the application's default is 15 s)
+CLI = (sys.executable, "-m", "umcr_console.server.cli")
 
 
 @dataclass
@@ -127,6 +140,20 @@ class SoakReport:
     # ... of the cycles that ended with a silent partition (dead connections to find)
     convergence_silent: list[float] = field(default_factory=list)
     corrupt: list[str] = field(default_factory=list)  # consoles whose store fails integrity_check
+    # Accepted actions the log names another user for than the one who made them.
+    misattributed: list[str] = field(default_factory=list)
+    # Acknowledged, not on the server, still in their console's outbox at the
+    # end: only when the run stopped early (every cycle drains the outboxes).
+    queued_at_end: list[str] = field(default_factory=list)
+    # ... or taken off the log by a restore and still only in consoles' logs.
+    held_at_end: list[str] = field(default_factory=list)
+    restores: int = 0  # restores from a backup
+    restored_back: int = 0  # events the restores took off the log (fork to the head)
+    taken_back: int = 0  # ... that consoles gave back (signed copies)
+    resent: int = 0  # ... the rest, sent again from their consoles' outboxes or lost
+    shift_changes: int = 0
+    audit_intact: bool | None = None  # `umcr-server audit verify` at the end
+    audit_detail: str = ""
     aborted: str | None = None  # why the cycles stopped early, if they did
     server_events: int = 0
     console_restarts: int = 0
@@ -144,6 +171,10 @@ class SoakReport:
             or self.unknown
             or self.diverged
             or self.refused_unexpectedly
+            or self.misattributed
+            or self.queued_at_end
+            or self.held_at_end
+            or self.audit_intact is False
         )
 
     def figures(self) -> dict[str, Any]:
@@ -184,13 +215,20 @@ class Soak:
         self.say = say
         self.rng = random.Random(settings.seed)
         self.report = SoakReport(settings=asdict(settings))
-        self.server = ServerProcess(self.workdir, keepalive=settings.keepalive)
+        # The key that signs accepted events and the log's head file, outside the
+        # database: a restore from backup is detected and healed from the consoles.
+        self.server = ServerProcess(
+            self.workdir,
+            keepalive=settings.keepalive,
+            extra_env={"UMCR_EVENT_KEY_FILE": str(self.workdir / "keys" / "event-signing.key")},
+        )
         self.proxies: list[FaultProxy] = []
         self.consoles: list[HeadlessConsole] = []
         # The first cycles make each kind of fault once (in a seeded order), so a
         # short run covers them all; the rest are drawn by weight.
         self._first = self.rng.sample(list(FAULT_WEIGHTS), len(FAULT_WEIGHTS))
         self.silent = False  # the current cycle's fault is a silent partition
+        self._pending_restore: tuple[int, int] | None = None  # (fork, head) of a restore
 
     # -- set-up ---------------------------------------------------------------
 
@@ -202,7 +240,7 @@ class Soak:
             console = HeadlessConsole(
                 self.workdir / f"c{n}.db",
                 proxy.url,
-                "dispatcher1" if n % 2 == 0 else "dispatcher2",
+                SHIFT_USERS[n % 2],
                 actions=10**9,
                 rate=self.settings.rate,
                 seed=self.settings.seed + n,
@@ -271,6 +309,7 @@ class Soak:
         healed = time.time()
         self.report.faults[kind] += 1
         seconds = self._converge(number, healed)
+        self._after_restore()
         if self.silent:
             self.report.convergence_silent.append(seconds)
         else:
@@ -321,6 +360,10 @@ class Soak:
                     self.proxies[v].reset()
             self.silent = ending == SILENT
             return f"{len(victims)} console(s), {hold:.1f} s, {ending}"
+        if kind == RESTORE:
+            return self._restore()
+        if kind == SHIFT_CHANGE:
+            return self._shift_change()
         if kind == CUT_STREAM:
             victim = rng.randrange(len(self.proxies))
             proxy = self.proxies[victim]
@@ -350,6 +393,71 @@ class Soak:
                 self.proxies[v].pass_through()
             return f"{count} console(s), {what}, {hold:.1f} s"
         raise ValueError(kind)
+
+    def _restore(self) -> str:
+        """A backup now; the floor works on; the server is put back to it (SIGTERM, copy, start)."""
+        database = self.workdir / "server.sqlite3"
+        copy = self.workdir / "backup.sqlite3"
+        source, target = sqlite3.connect(database), sqlite3.connect(copy)
+        try:
+            source.backup(target)  # SQLite's online backup, as an operator's nightly copy
+        finally:
+            source.close()
+            target.close()
+        fork = self._seq()
+        age = self.rng.uniform(1.0, self.settings.max_hold)
+        time.sleep(age)  # the consoles act: what they make after the backup is at stake
+        self.server.stop(signal.SIGTERM)
+        head = _sqlite_seq(database)
+        for side in ("-wal", "-shm"):
+            database.with_name(database.name + side).unlink(missing_ok=True)
+        database.write_bytes(copy.read_bytes())
+        self.server._tokens.clear()  # tokens issued after the backup went with it
+        self.server.start()
+        self.report.restores += 1
+        self.report.restored_back += head - fork
+        self._pending_restore = (fork, head)
+        return f"backup {age:.1f} s old: the log went back from {head} to {fork}"
+
+    def _after_restore(self) -> None:
+        """Once converged: how many of the events the restore took off came back signed."""
+        if self._pending_restore is None:
+            return
+        fork, head = self._pending_restore
+        self._pending_restore = None
+        with httpx.Client(base_url=self.server.url, timeout=10.0) as client:
+            headers = {"Authorization": f"Bearer {self.server.token('supervisor')}"}
+            report = client.get("/api/v1/recovery", headers=headers).json()
+        taken = sum(
+            1
+            for r in report.get("recovered", [])
+            if r["outcome"] == "recovered" and fork < r["original_seq"] <= head
+        )
+        self.report.taken_back += taken
+        self.report.resent += head - fork - taken
+
+    def _shift_change(self) -> str:
+        """A console cut off: its user acts, signs out, the other user signs in and acts."""
+        rng = self.rng
+        victim = rng.randrange(len(self.consoles))
+        proxy, console = self.proxies[victim], self.consoles[victim]
+        proxy.blackhole()
+        time.sleep(rng.uniform(0.5, self.settings.max_hold / 2))  # A acts offline
+        console.terminate()  # A signs out: the store keeps A's pending actions
+        before = console.username
+        after = SHIFT_USERS[1 - SHIFT_USERS.index(before)]
+        console.switch_user(after)
+        console.restart().wait_ready()  # B signs in, offline
+        console.send("resume")
+        time.sleep(rng.uniform(0.5, self.settings.max_hold / 2))  # B acts offline
+        proxy.pass_through()
+        proxy.reset()  # the link returns (the far side forgot the old connections)
+        self.report.shift_changes += 1
+        return f"c{victim}: {before} -> {after}"
+
+    def _seq(self) -> int:
+        with httpx.Client(base_url=self.server.url, timeout=10.0) as client:
+            return int(client.get("/api/v1/health").json()["seq"])
 
     def _converge(self, number: int, healed: float) -> float:
         """Stop the actions; seconds from ``healed`` until every console shows the server's state."""
@@ -394,10 +502,21 @@ class Soak:
             log = server_log(self.server.url, self.server.token("supervisor"))
         finally:
             self.server.stop()
+        verify = subprocess.run(
+            [*CLI, "audit", "verify", "--database", self.server.database_url],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        self.report.audit_intact = verify.returncode == 0
+        self.report.audit_detail = (verify.stdout + verify.stderr).strip()[:500]
         made = []
         for console in self.consoles:
             with LocalStore(console.db) as store:
                 refused = {r.event.event_id for r in store.rejections(include_acknowledged=True)}
+                queued = {row.event.event_id for row in store.load_outbox()}
+                held = {e.event_id for e in store.recoverable_events(0, 10**12)}
                 if store.integrity_check() != ["ok"]:
                     self.report.corrupt.append(console.db.stem)
             made.append(
@@ -406,6 +525,8 @@ class Soak:
                     workstations={r["ready"] for r in console.records if "ready" in r},
                     journal=read_journal(console.journal) if console.journal else [],
                     refused=refused,
+                    queued=queued,
+                    held=held,
                 )
             )
         tally(self.report, made, log)
@@ -419,6 +540,10 @@ class ConsoleRecord:
     workstations: set[str]
     journal: list[dict[str, Any]]
     refused: set[str]
+    # Still in its outbox at the end (a run stopped early): not sent, not lost.
+    queued: set[str] = field(default_factory=set)
+    # Signed server events in its log: what it gives back to a restored server.
+    held: set[str] = field(default_factory=set)
 
 
 def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -> None:
@@ -426,10 +551,18 @@ def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -
     report.server_events = len(log)
     counts = Counter(e.event_id for e in log)
     seq_of = {e.event_id: e.seq for e in log}
+    actor_of = {e.event_id: e.actor for e in log}
     made: set[str] = set()
     workstations: set[str] = set()
     for console in consoles:
         intents = {r["intent"]: r["type"] for r in console.journal if "intent" in r}
+        # Who made each (journals of older soaks have no actor: not checked).
+        makers = {r["intent"]: r["actor"] for r in console.journal if r.get("actor")}
+        report.misattributed += [
+            event_id
+            for event_id, maker in makers.items()
+            if event_id in actor_of and actor_of[event_id] != maker
+        ]
         acked = [r["ack"] for r in console.journal if "ack" in r]
         made |= intents.keys()
         workstations |= console.workstations
@@ -444,6 +577,11 @@ def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -
                     report.refused_unexpectedly.append(event_id)
             elif found > 1:
                 report.duplicated.append(event_id)
+            elif found == 0 and event_id in console.queued:
+                report.queued_at_end.append(event_id)
+            elif found == 0 and any(event_id in c.held for c in consoles):
+                # Taken off by a restore, held by a console, not given back yet.
+                report.held_at_end.append(event_id)
             else:  # not on the server and no rejection (or both: a refusal that was not)
                 report.lost.append(event_id)
         doubtful = intents.keys() - set(acked)
@@ -462,6 +600,15 @@ def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -
 
 
 # -- the document -------------------------------------------------------------------
+
+
+def _sqlite_seq(database: Path) -> int:
+    """The log's last seq in a stopped server's SQLite file."""
+    conn = sqlite3.connect(database)
+    try:
+        return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def machine() -> str:
@@ -509,8 +656,21 @@ def markdown(report: SoakReport, command: str) -> str:
             f"of which on the server {report.in_doubt_accepted} |",
             f"| events in the server's log | {report.server_events:,} |",
             f"| **lost** | **{len(report.lost)}** |",
+            f"| still queued in their consoles when the run stopped (not sent, not lost) | "
+            f"{len(report.queued_at_end)} |",
+            f"| taken off by a restore, held by consoles, not given back when the run "
+            f"stopped | {len(report.held_at_end)} |",
             f"| **duplicated** | **{len(report.duplicated)}** |",
             f"| **reordered** (consoles) | **{len(report.reordered)}** |",
+            f"| **misattributed** (the log names another user than the journal) | "
+            f"**{len(report.misattributed)}** |",
+            f"| shift changes offline (A acts, signs out, B signs in and acts) | "
+            f"{report.shift_changes} |",
+            f"| restores from a backup; events they took off the log | {report.restores}; "
+            f"{report.restored_back} (given back signed by a console {report.taken_back}, "
+            f"the rest sent again from an outbox {report.resent}) |",
+            f"| audit chain (`umcr-server audit verify` at the end) | "
+            f"{'intact' if report.audit_intact else 'BROKEN: ' + report.audit_detail} |",
             f"| in the log, made by no console | {len(report.unknown)} |",
             f"| console stores failing SQLite's integrity check | {len(report.corrupt)} |",
             f"| console state different from the server's snapshot | {len(report.diverged)} |",
@@ -544,6 +704,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--consoles", type=int, default=10)
     parser.add_argument("--max-partition", type=float, default=10.0, help="seconds")
     parser.add_argument("--rate", type=float, default=0.8, help="actions/s per console")
+    parser.add_argument(
+        "--keepalive", type=float, default=0.5, help="the server's keep-alive, s (watchdog 2.5x)"
+    )
     parser.add_argument("--max-minutes", type=float, default=None, help="stop cycles after this")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
@@ -555,13 +718,23 @@ def main(argv: list[str] | None = None) -> int:
         consoles=args.consoles,
         max_partition=args.max_partition,
         rate=args.rate,
+        keepalive=args.keepalive,
         max_minutes=args.max_minutes,
     )
     workdir = Path(tempfile.mkdtemp(prefix="umcr-soak-"))
     print(f"work directory {workdir}", flush=True)
     report = Soak(workdir, settings, say=lambda text: print(text, flush=True)).run()
     figures = report.figures()
-    for key in ("lost", "duplicated", "reordered", "unknown", "diverged"):
+    for key in (
+        "lost",
+        "duplicated",
+        "reordered",
+        "unknown",
+        "diverged",
+        "misattributed",
+        "queued_at_end",
+        "held_at_end",
+    ):
         figures[key] = figures[key][:20]
     print(json.dumps(figures, indent=2, default=str))
     if args.json:

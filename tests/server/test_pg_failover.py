@@ -18,7 +18,8 @@ import pytest
 
 from tests.support.pgfailover import OFFLINE_QUEUED, FailoverRun, run_failover
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+# Two clusters, two servers, four consoles: 3 to 6 minutes on the loaded machine.
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(900)]
 
 CONSOLES = 4
 ACTIONS = 16  # per console
@@ -37,12 +38,18 @@ def _common(run: FailoverRun, refusals: set[str] = RULE_CONFLICTS) -> None:
     # Nothing twice, seq without gaps, every console shows the new primary's state.
     assert run.duplicated == 0
     assert run.gap_free
-    assert run.converged == [True] * run.consoles
+    assert run.converged == [True] * run.consoles, run.divergence
     # Conflicts between consoles are refused by the rules and shown; never more.
     assert set(run.rejected) <= refusals, run.rejected
-    # Writes resumed on the new primary.
+    # Writes resumed on the new primary, and none was accepted between the
+    # kill and the promotion. The bound is the moment the promotion was asked:
+    # the standby takes writes as soon as it leaves recovery, which the test
+    # can only see a poll later (once a write was recorded 20 ms before
+    # ``pg_ctl promote -w`` returned). Both clocks are this machine's wall
+    # clock (the server's recorded_at and time.time() here).
     assert run.first_write_after is not None
-    assert run.first_write_after >= run.promoted_at - run.killed_at
+    assert run.first_write_after >= run.promote_asked_at - run.killed_at
+    assert run.promote_asked_at <= run.promoted_at
 
 
 def test_synchronous_standby_loses_nothing_accepted(tmp_path: Path) -> None:
@@ -72,5 +79,12 @@ def test_asynchronous_standby_loss_is_real_and_counted(tmp_path: Path) -> None:
     assert set(run.lost_acks) <= set(run.old_primary_only)
     assert set(run.old_primary_only) - set(run.lost_acks) <= run.refused_ids
     assert set(run.lost_seen) <= set(run.old_primary_only)
-    # Every console found out that the server's log went back (and reloaded).
-    assert run.noticed == run.consoles
+    # Every console that had shown a lost event found out that the server's
+    # log went back (and reloaded); a console that had shown none of them
+    # (it connected late, or its stream had not reached them) has nothing to
+    # be told. At least one had: the loss reached the floor.
+    assert any(run.saw_lost), (run.saw_lost, run.told)
+    assert all(told for saw, told in zip(run.saw_lost, run.told, strict=True) if saw), (
+        run.saw_lost,
+        run.told,
+    )

@@ -151,6 +151,13 @@ class HeadlessConsole:
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
 
+    def switch_user(self, username: str) -> None:
+        """The next ``restart`` signs in as ``username`` (a shift change at this workstation)."""
+        at = self.command.index("--username")
+        self.command[at + 1] = username
+        self.command[self.command.index("--password") + 1] = DEFAULT_USERS[username][1]
+        self.username = username
+
     def restart(self) -> HeadlessConsole:
         """Start again on the same store (after ``kill`` or ``terminate``)."""
         self._ready.clear()

@@ -45,8 +45,9 @@ class FailoverRun:
     consoles: int
     actions: int  # made in all (each console's acks)
     log: list[Event] = field(default_factory=list)  # the new primary's, at the end
-    killed_at: float = 0.0
-    promoted_at: float = 0.0
+    killed_at: float = 0.0  # the primary's every process gone (after the SIGKILLs)
+    promote_asked_at: float = 0.0  # just before ``pg_ctl promote``
+    promoted_at: float = 0.0  # the standby seen out of recovery (polled every 10 ms)
     first_write_after: float | None = None  # s from the kill to the first event accepted after
     # event id -> seq, of every server event any console was shown before the kill
     seen_before_kill: dict[str, int] = field(default_factory=dict)
@@ -61,6 +62,12 @@ class FailoverRun:
     converged: list[bool] = field(default_factory=list)  # per console, digest == server's
     offline_texts: list[str] = field(default_factory=list)  # status texts seen while cut off
     noticed: int = 0  # consoles told the server runs another database
+    # Per console: it applied an event the new primary does not hold (async
+    # loss), and it was told its server's log went back. One that saw none of
+    # the lost events (it connected late, or its stream had not reached them)
+    # has nothing to be told: its log is a prefix of the new primary's.
+    saw_lost: list[bool] = field(default_factory=list)
+    told: list[bool] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)  # Traceback / 500 lines
     answered_503: int = 0  # requests the servers answered 503 (database unreachable)
     converge_seconds: float = 0.0  # from the promotion to every console matching
@@ -133,6 +140,16 @@ def run_failover(
             )
         for console in fleet:
             console.wait_ready()
+        # Mid-load means with the consoles online, not only acking locally (an
+        # ack needs no server): on the loaded machine consoles once came online
+        # only after the kill, or after every action was made and sent. They
+        # start acting together once each follows its server's stream.
+        wait_for(
+            lambda: all(any(r.get("link") == "online" for r in c.records) for c in fleet),
+            180,
+            "every console online",
+            0.2,
+        )
         for console in fleet:
             console.go()
 
@@ -155,7 +172,7 @@ def run_failover(
         run.seen_before_kill = _seen(fleet)
         run.killed_at = pair.kill_primary()
         time.sleep(promote_delay)  # what a failover manager takes to decide, at the least
-        run.promoted_at = pair.promote()
+        run.promote_asked_at, run.promoted_at = pair.promote()
 
         wait_for(lambda: all(c.done_acting for c in fleet), 180, "every action made")
         token = servers[1].token("supervisor")
@@ -186,6 +203,8 @@ def run_failover(
             old = _event_ids(pair.single_url(pair.primary_port))
             on_new = {e.event_id for e in run.log}
             run.old_primary_only = sorted(old - on_new)
+        lost = set(run.old_primary_only)
+        run.saw_lost = [bool(lost & set(c.seen)) for c in fleet]
         return run
     finally:
         for console in fleet:
@@ -266,8 +285,9 @@ def _tally(run: FailoverRun, fleet: list[HeadlessConsole]) -> None:
         texts = [r["offline"] for r in console.records if "offline" in r]
         texts += [r["text"] for r in console.records if r.get("link") == "offline"]
         run.offline_texts += texts
-        if any("notice" in r for r in console.records):
-            run.noticed += 1
+        told = any("notice" in r for r in console.records)
+        run.told.append(told)
+        run.noticed += told
 
 
 def _differences(fleet: list[HeadlessConsole], snapshot: Snapshot) -> list[str]:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,8 +42,10 @@ class Console:
         token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         check_view: bool = False,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.name = name
+        self.clock = clock  # the workspace's (the local store's windows), if not the real one
         self.transport = transport
         # Compare the incremental view with a full recompute after every change.
         self.check_view = check_view
@@ -93,7 +96,12 @@ class Console:
 
     async def _open(self) -> None:
         store = LocalStore(self.db_path)
-        self.workspace = Workspace(store, actor=self.username, workstation_id=self.name)
+        self.workspace = Workspace(
+            store,
+            actor=self.username,
+            workstation_id=self.name,
+            **({"clock": self.clock} if self.clock is not None else {}),
+        )
         self.engine = SyncEngine(
             self.url,
             self.workspace,

@@ -46,6 +46,16 @@ def test_no_acknowledged_action_is_lost_duplicated_or_reordered_under_faults(
     assert report.corrupt == []  # every store passes SQLite's integrity check after the kills
     # After every heal, each console's confirmed state equalled the server's snapshot.
     assert report.diverged == []
+    # A shift change offline: each action is in the log under the user who made it.
+    assert report.shift_changes >= 1
+    assert report.misattributed == []
+    assert report.queued_at_end == []
+    assert report.held_at_end == []
+    # A restore from a backup: every event it took off the log came back (the
+    # journals above), most of them given back signed by the consoles; the
+    # audit chain still verifies.
+    assert report.restores >= 1
+    assert report.audit_intact, report.audit_detail
     assert len(report.convergence) + len(report.convergence_silent) == CI_CYCLES
 
 
@@ -62,10 +72,14 @@ def _note(workstation: str = "ws-1") -> Event:
     )
 
 
-def _journal(*events: Event, acked: bool = True) -> list[dict[str, object]]:
+def _journal(
+    *events: Event, acked: bool = True, actor: str | None = None
+) -> list[dict[str, object]]:
     lines: list[dict[str, object]] = []
     for e in events:
-        lines.append({"intent": e.event_id, "type": str(e.type), "entity": e.entity_id})
+        lines.append(
+            {"intent": e.event_id, "type": str(e.type), "entity": e.entity_id, "actor": actor}
+        )
         if acked:
             lines.append({"ack": e.event_id})
     return lines
@@ -112,3 +126,23 @@ def test_the_check_finds_an_event_no_console_made_and_allows_an_unacknowledged_o
     report = _tally(_journal(a, acked=False), [stray.model_copy(update={"seq": 1})], set())
     assert report.unknown == [stray.event_id]
     assert (report.in_doubt, report.in_doubt_accepted, report.lost) == (1, 0, [])
+
+
+def test_the_check_finds_an_action_logged_under_another_user() -> None:
+    a, b = _note(), _note()
+    log = [
+        a.model_copy(update={"seq": 1, "actor": "dispatcher1"}),
+        b.model_copy(update={"seq": 2, "actor": "dispatcher2"}),
+    ]
+    report = _tally(_journal(a, b, actor="dispatcher1"), log, set())
+    assert report.misattributed == [b.event_id]
+    assert report.lost == [] and report.accepted == 2
+
+
+def test_the_check_tells_an_action_still_queued_from_a_lost_one() -> None:
+    a, b = _note(), _note()
+    report = SoakReport(settings={})
+    record = ConsoleRecord("c0", {"ws-1"}, _journal(a, b), set(), queued={b.event_id})
+    tally(report, [record], [a.model_copy(update={"seq": 1})])
+    assert report.lost == [] and report.queued_at_end == [b.event_id]
+    assert not report.clean

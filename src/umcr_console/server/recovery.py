@@ -33,6 +33,7 @@ import logging
 import os
 import secrets
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -384,6 +385,17 @@ def recover_batch(
         if notes:
             conn.execute(sa.insert(recovered_events), notes)
         trail.write(conn)
+    outcomes = Counter(r.status for r in results)
+    log.info(
+        "recovery: workstation %s offered %d event(s), seq %s to %s (lost range %d..%d): %s",
+        batch.workstation_id,
+        len(offered),
+        offered[0].seq if offered else "-",
+        offered[-1].seq if offered else "-",
+        restore.fork_seq + 1,
+        restore.lost_through,
+        ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items())),
+    )
     return results, accepted
 
 

@@ -551,8 +551,17 @@ class SyncEngine(ServerRequests):
         event_id = None
         if snapshot.seq > 0:
             page = await self._page(snapshot.seq - 1, 1)
-            if page.events and page.events[0].seq == snapshot.seq:
-                event_id = page.events[0].event_id
+            if not page.events or page.events[0].seq != snapshot.seq:
+                # The log no longer reaches the snapshot's seq: the database
+                # changed between the two reads (a failover to a standby that
+                # was behind). Kept, the snapshot would have no event id to
+                # check the next server against, and a state no server holds
+                # would go on unnoticed (tests/server/test_pg_failover.py).
+                raise LinkError(
+                    f"the server's log does not reach its own snapshot's seq {snapshot.seq}: "
+                    "its database changed; reading it again"
+                )
+            event_id = page.events[0].event_id
         self.workspace.load_snapshot(
             snapshot, cursor_event_id=event_id, server_changed=server_changed
         )

@@ -269,7 +269,12 @@ async def run(args: argparse.Namespace) -> int:
             event = traffic.next(workspace.view)
             t0 = time.time()
             if journal is not None:
-                journal.write(intent=event.event_id, type=str(event.type), entity=event.entity_id)
+                journal.write(
+                    intent=event.event_id,
+                    type=str(event.type),
+                    entity=event.entity_id,
+                    actor=args.username,  # who made it: the soak checks the log names them
+                )
             workspace.submit(event)
             if journal is not None:
                 journal.write(ack=event.event_id)
