@@ -25,8 +25,9 @@ import pytest
 
 from tests.server.helpers import PL1, assigned, created, event
 from tests.support.browser import browser_missing, phone_browser, set_offline
-from tests.support.headless import HeadlessConsole, wait_for
+from tests.support.headless import HeadlessConsole
 from tests.support.server import DEFAULT_USERS, ServerProcess
+from tests.support.waiting import wait_for
 from umcr_console.domain.alerts import help_acknowledgement_event_id
 
 pytestmark = [

@@ -10,7 +10,6 @@ help, never a reason for an error on the floor.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -49,8 +48,11 @@ class PositionFeed(QObject):
     def poll(self) -> None:
         if self.tasks.running:
             return
-        with contextlib.suppress(RuntimeError):  # no running loop (tests without qasync)
-            self.tasks.run(self.update(), what="Reading the field teams' positions")
+        update = self.update()
+        try:
+            self.tasks.run(update, what="Reading the field teams' positions")
+        except RuntimeError:  # no event loop (tests without qasync)
+            update.close()
 
     async def update(self) -> None:
         try:
