@@ -36,7 +36,7 @@ import httpx
 from . import __version__
 from .config import load_deployment
 from .domain.config import Deployment
-from .logsafe import OutlineFormatter, SafeMessage
+from .logsafe import OutlineFormatter, SafeMessage, brief
 from .offline_login import OfflineVerifiers
 from .paths import data_dir, log_dir
 from .protocol import ACCOUNT_DISABLED_PROBLEM, API_PREFIX, TokenResponse
@@ -251,7 +251,7 @@ async def fetch_deployment(
         response.raise_for_status()
         return Deployment.model_validate(response.json())
     except (httpx.HTTPError, ValueError) as exc:
-        log.warning("could not read the deployment from the server: %s", exc)
+        log.warning("could not read the deployment from the server: %s", brief(exc))
         return None
 
 
@@ -525,7 +525,7 @@ async def _follow_month_report(engine, wall) -> None:
         try:
             report = await engine.fetch_report(start, now)
         except Exception as exc:  # offline: the wall keeps its last figure and says stale
-            log.info("monthly report not fetched: %s", exc)
+            log.info("monthly report not fetched: %s", brief(exc))
             await asyncio.sleep(5)
             continue
         wall.set_month_redirect_rate(report.total.redirect_rate)
@@ -600,7 +600,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # its own): the error, and a non-zero exit status.
         log.error(
             "the console stopped: %s",
-            exc,
+            brief(exc),
             exc_info=crash.exit_status is None,
             extra={"stderr": False},
         )

@@ -14,6 +14,7 @@ import logging
 import traceback
 from types import TracebackType
 
+import httpx
 from pydantic import ValidationError
 
 
@@ -48,6 +49,15 @@ def outline(exc: BaseException, tb: TracebackType | None = None) -> str:
         current = current.__cause__ or current.__context__
         frames = current.__traceback__ if current is not None else None
     return "\n".join(lines)
+
+
+def brief(exc: BaseException) -> str:
+    """``exc`` on one line for a log message: its type, and its message only when
+    that cannot quote a caller (a ``SafeMessage``, a network or OS error)."""
+    kind = type(exc).__name__
+    if isinstance(exc, SafeMessage | OSError | httpx.TransportError) and str(exc):
+        return f"{kind}: {exc}"
+    return f"{kind} (message left out)"
 
 
 class OutlineFormatter(logging.Formatter):

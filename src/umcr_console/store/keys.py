@@ -23,6 +23,7 @@ from pathlib import Path
 import keyring
 from keyring.errors import KeyringError
 
+from ..logsafe import brief
 from .protect import KEY_BYTES
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ def _from_keyring(user: str) -> str | None:
     try:
         return keyring.get_password(KEYRING_SERVICE, user)
     except (KeyringError, OSError) as exc:
-        log.info("no usable credential store (%s): %s", type(keyring.get_keyring()).__name__, exc)
+        log.info(
+            "no usable credential store (%s): %s", type(keyring.get_keyring()).__name__, brief(exc)
+        )
         return None
 
 
@@ -68,7 +71,7 @@ def _to_keyring(user: str, text: str) -> bool:
         # Some backends accept and forget (a locked or memory-only chain): trust a read-back only.
         return keyring.get_password(KEYRING_SERVICE, user) == text
     except (KeyringError, OSError) as exc:
-        log.info("cannot write to the credential store: %s", exc)
+        log.info("cannot write to the credential store: %s", brief(exc))
         return False
 
 

@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..domain.events import Event
+from ..logsafe import brief
 from .db import _SIDE_FILES, KeySource, LocalStore, StoreDamaged
 from .keys import KeyUnavailable, store_key
 from .protect import KEY_CHECK_META, RowCipher, RowCodec, SealError
@@ -84,7 +85,7 @@ def open_store(
         return LocalStore(path, keys=keys), None
     except StoreDamaged as exc:
         reason = str(exc)
-        log.error("local store damaged: %s", exc)
+        log.error("local store damaged: %s", brief(exc))
     recovered, unreadable, workstation_id = salvage(path, keys)
     moved_to = move_aside(path)
     store = LocalStore(path, keys=keys)
@@ -158,7 +159,7 @@ def salvage(path: Path, keys: KeySource | None) -> tuple[list[Event], int | None
         try:
             events.append(codec.event(data))
         except (SealError, ValueError) as exc:
-            log.warning("an unsent action could not be read: %s", exc)
+            log.warning("an unsent action could not be read: %s", brief(exc))
             unreadable += 1
     return events, unreadable, workstation_id
 
@@ -212,7 +213,7 @@ def _codec(conn: sqlite3.Connection, path: Path, keys: KeySource | None) -> RowC
     try:
         cipher = RowCipher(keys(path, False))
     except KeyUnavailable as exc:
-        log.warning("the damaged store's key is not available: %s", exc)
+        log.warning("the damaged store's key is not available: %s", brief(exc))
         return None
     if check is not None and not cipher.opens_key_check(check):
         return None
@@ -234,7 +235,7 @@ def _outbox_rows(conn: sqlite3.Connection) -> tuple[list[str] | None, int | None
             rows[local_seq] = data
         return [rows[k] for k in sorted(rows)], 0
     except sqlite3.Error as exc:
-        log.warning("the damaged store's outbox stops at a bad page: %s", exc)
+        log.warning("the damaged store's outbox stops at a bad page: %s", brief(exc))
     top = _highest_local_seq(conn, rows)
     if top is None:
         return ([rows[k] for k in sorted(rows)], 0) if rows else (None, None)

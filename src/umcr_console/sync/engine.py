@@ -38,6 +38,7 @@ from .. import __version__
 from ..domain.enums import EventType, RejectCode, Role
 from ..domain.events import Event
 from ..domain.permissions import provider_holds
+from ..logsafe import brief
 from ..protocol import (
     ACCOUNT_DISABLED_PROBLEM,
     API_PREFIX,
@@ -595,7 +596,7 @@ class SyncEngine(ServerRequests):
                 try:
                     self._show_new_locks(Lockouts.model_validate(response.json()))
                 except (ValidationError, ValueError) as exc:
-                    log.warning("sign-in locks: unreadable answer: %s", exc)
+                    log.warning("sign-in locks: unreadable answer: %s", brief(exc))
             await asyncio.sleep(self.lockout_poll)
 
     def _show_new_locks(self, found: Lockouts) -> None:
@@ -704,7 +705,7 @@ class SyncEngine(ServerRequests):
             try:
                 result = self.workspace.apply_server_events(events)
             except StateDiverged as exc:
-                log.warning("reloading the snapshot: %s", exc)
+                log.warning("reloading the snapshot: %s", brief(exc))
                 self._applied_since(before, events)
                 await self._bootstrap(server_changed=False)
                 return False

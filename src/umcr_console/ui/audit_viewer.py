@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..logsafe import brief
 from ..protocol import AuditEntry, AuditPage
 from .table_model import TableModel
 from .tasks import Tasks
@@ -346,7 +347,7 @@ class AuditViewerWindow(QMainWindow):
         try:
             page = await self.fetch(**self._filters, before=before, limit=self.page_size)
         except Exception as exc:  # offline or refused: say so, keep what is shown
-            log.info("audit page failed: %s", exc)
+            log.info("audit page failed: %s", brief(exc))
             self.status.setText(f"Could not load the audit log: {exc}")
             return
         finally:

@@ -55,6 +55,7 @@ from ..domain.locations import (
     merge,
 )
 from ..domain.model import Incident, Location
+from ..logsafe import brief
 from .tasks import Tasks
 
 log = logging.getLogger(__name__)
@@ -255,7 +256,7 @@ class LocationHistoryPanel(QWidget):
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # offline or refused: the local history stays
-            log.info("location history from the server failed: %s", exc)
+            log.info("location history from the server failed: %s", brief(exc))
             return
         if place != self._place:
             return  # the place changed meanwhile

@@ -38,6 +38,7 @@ from ..domain.enums import EventType, IncidentState
 from ..domain.events import Event
 from ..domain.model import Incident, Team
 from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_timeline
+from ..logsafe import brief
 from ..store.db import StoreError
 from ..store.workspace import Counts, RejectionNotice, Workspace
 from ..sync.engine import SyncEngine, SyncStatus
@@ -503,7 +504,7 @@ class MainWindow(QMainWindow):
             try:
                 self._server_timelines[incident_id] = await engine.fetch_timeline(incident_id)
             except Exception as exc:  # offline or refused: the local log is what we show
-                log.info("timeline of %s not fetched: %s", incident_id, exc)
+                log.info("timeline of %s not fetched: %s", incident_id, brief(exc))
                 return
             if self.selected_incident_id() == incident_id:
                 self._refresh_detail()
@@ -637,7 +638,7 @@ class MainWindow(QMainWindow):
             try:
                 self.workspace.submit(event)
             except StoreError as exc:
-                log.error("action %s not saved: %s", event.event_id, exc)
+                log.error("action %s not saved: %s", event.event_id, brief(exc))
                 self.messages.error(f"✗ NOT SAVED: {what}. {exc}", urgent=True)
                 self.notices.remove(STORE_NOTICE)  # newest on top, with the time of this failure
                 self.notices.add(store_notice(f"NOT SAVED: {what}. {exc}", self.clock()))

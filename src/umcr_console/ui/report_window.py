@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.config import Deployment
+from ..logsafe import brief
 from ..protocol import ProgramReport, ReportFigures
 from .tasks import Tasks
 
@@ -251,7 +252,7 @@ class ReportWindow(QMainWindow):
                 start, end, self.cost_unarmed.value(), self.cost_police.value(), "json"
             )
         except Exception as exc:  # offline or refused: say so, keep the last report
-            log.info("report failed: %s", exc)
+            log.info("report failed: %s", brief(exc))
             self.status.setText(f"Could not get the report: {exc}")
             return
         finally:
