@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -203,7 +204,23 @@ def _cursor_lock(engine: Engine) -> Iterator[tuple[Connection, int]]:
             yield conn, int(conn.execute(query).scalar_one())
 
 
-def queue_redirects(engine: Engine, config: RedirectConfig, *, now: datetime) -> int:
+@dataclass
+class ScanMark:
+    """How far one process read the log past the durable cursor and found no redirect.
+
+    Lets a round skip the locked cursor update (a durable commit the event
+    writers wait for) while the new events hold no redirect: the cursor may
+    lag, never run ahead of an unqueued redirect. Trusted only while the log
+    still has the same event at ``seq`` (a database that went back has not).
+    """
+
+    seq: int = 0
+    event_id: str | None = None
+
+
+def queue_redirects(
+    engine: Engine, config: RedirectConfig, *, now: datetime, mark: ScanMark | None = None
+) -> int:
     """Queue a packet for every redirect in the log after the cursor; how many were queued."""
     queued = 0
     # Cheap unlocked look first: most rounds find nothing new, and the lock
@@ -211,8 +228,16 @@ def queue_redirects(engine: Engine, config: RedirectConfig, *, now: datetime) ->
     with read_transaction(engine) as conn:
         cursor = conn.execute(sa.select(redirect_cursor.c.last_seq)).scalar_one()
         newest = conn.execute(sa.select(server_state.c.last_seq)).scalar_one()
-    if newest <= cursor:
-        return 0
+        if newest <= cursor:
+            return 0
+        # Nothing to queue in what is new: no write at all (the cursor is
+        # advanced, under the lock, once it lags a page behind or at a redirect).
+        if (
+            mark is not None
+            and newest - cursor < _SCAN_PAGE
+            and _no_redirect_after(conn, cursor, mark)
+        ):
+            return 0
     while True:
         with _cursor_lock(engine) as (conn, cursor):
             rows = conn.execute(
@@ -242,6 +267,26 @@ def queue_redirects(engine: Engine, config: RedirectConfig, *, now: datetime) ->
             )
         if len(rows) < _SCAN_PAGE:
             return queued
+
+
+def _no_redirect_after(conn: Connection, cursor: int, mark: ScanMark) -> bool:
+    """Whether the log after ``cursor`` holds no redirect; moves ``mark`` over what it read."""
+    start = cursor
+    if mark.seq > cursor:
+        at_mark = conn.execute(sa.select(events.c.event_id).where(events.c.seq == mark.seq))
+        if at_mark.scalar_one_or_none() == mark.event_id:
+            start = mark.seq
+    rows = conn.execute(
+        sa.select(events.c.seq, events.c.event_id, events.c.type, events.c.payload)
+        .where(events.c.seq > start)
+        .order_by(events.c.seq)
+        .limit(_SCAN_PAGE)
+    ).all()
+    if any(_redirect_agency(row.type, row.payload) is not None for row in rows):
+        return False
+    if rows:
+        mark.seq, mark.event_id = rows[-1].seq, rows[-1].event_id
+    return True
 
 
 def _queue(
@@ -406,6 +451,11 @@ class RedirectSender:
         self.broadcaster = broadcaster
         self.config = config
         self._task: asyncio.Task[None] | None = None
+        self._mark = ScanMark()
+        # The outbox's next due time as last read, and when (monotonic): a round
+        # woken by a commit that queued nothing need not read it again.
+        self._due: datetime | None = None
+        self._due_read_at: float | None = None
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="redirect-sender")
@@ -440,10 +490,14 @@ class RedirectSender:
     async def step(self, client: httpx.AsyncClient) -> float:
         """One round; the seconds until the next round is needed."""
         clock = self.settings.clock
-        await anyio.to_thread.run_sync(
-            lambda: queue_redirects(self.engine, self.config, now=clock())
+        queued = await anyio.to_thread.run_sync(
+            lambda: queue_redirects(self.engine, self.config, now=clock(), mark=self._mark)
         )
-        due = await anyio.to_thread.run_sync(self._next_due)
+        read_at = self._due_read_at
+        if queued or read_at is None or time.monotonic() - read_at >= self.config.poll:
+            # Re-read at least every poll: another process may have queued packets.
+            await self._read_due()
+        due = self._due
         claims = []
         if due is not None and due <= clock():
             claims = await anyio.to_thread.run_sync(
@@ -476,11 +530,17 @@ class RedirectSender:
                     claim.attempts + 1,
                     _loggable(error),
                 )
-        next_due = await anyio.to_thread.run_sync(self._next_due)
+        if claims:
+            await self._read_due()
+        next_due = self._due
         if next_due is None:
             return self.config.poll
         seconds = (next_due - clock()).total_seconds()
         return max(0.0, min(self.config.poll, seconds))
+
+    async def _read_due(self) -> None:
+        self._due_read_at = time.monotonic()
+        self._due = await anyio.to_thread.run_sync(self._next_due)
 
     def _next_due(self) -> datetime | None:
         with read_transaction(self.engine) as conn:
