@@ -211,6 +211,9 @@ def _router(
     User = Annotated[Principal, Depends(signed_in(engine, settings))]
     # token -> its live streams, oldest first; touched on the event loop only.
     open_streams: dict[str, list[_StreamSlot]] = {}
+    # Each event's SSE text, made once for all the unredacted streams of this
+    # process instead of once per stream (issue 25); event loop only.
+    sse_texts = _SseTexts(signer)
     LockoutReader = Annotated[
         Principal, Depends(signed_in(engine, settings, LOCKOUT_ROLES, "see sign-in locks"))
     ]
@@ -506,15 +509,16 @@ def _router(
                 log.warning("event stream ends: %s (the database went back)", exc)
                 return
             if found:
-                shown = recovery.signed_events(signer, user, found) if signed else found
-                if scoped or user.role == Role.WALL:
+                if scoped or user.role == Role.WALL:  # redacted for this user: its own text
                     try:
                         shown = await run_in_threadpool(visible_events, engine, user, found)
                     except SQLAlchemyError as exc:
                         log.warning("event stream ends: database error: %s", describe(exc))
                         tail.forget()
                         return
-                yield "".join(_sse_message(e) for e in shown)
+                    yield "".join(_sse_message(e) for e in shown)
+                else:
+                    yield "".join(sse_texts.text(e, signed=signed) for e in found)
                 cursor = found[-1].seq or cursor
                 last_sent = time.monotonic()
                 continue
@@ -612,6 +616,34 @@ class _StreamSlot:
 
     def __init__(self) -> None:
         self.ended = False
+
+
+class _SseTexts:
+    """The SSE text of each recent event as an unredacted stream sends it, signed or not.
+
+    Keyed by what makes the text (seq, event id, recorded_at, actor): an event
+    accepted again after the database went back is another text.
+    """
+
+    _KEEP = 4096
+
+    def __init__(self, signer: recovery.EventSigner) -> None:
+        self._signer = signer
+        self._texts: dict[tuple[int | None, str, object, str | None, bool], str] = {}
+
+    def text(self, event: Event, *, signed: bool) -> str:
+        key = (event.seq, event.event_id, event.recorded_at, event.actor, signed)
+        found = self._texts.get(key)
+        if found is None:
+            shown = (
+                event.model_copy(update={"server_sig": self._signer.sign(event)})
+                if signed
+                else event
+            )
+            found = self._texts[key] = _sse_message(shown)
+            if len(self._texts) > self._KEEP:
+                del self._texts[next(iter(self._texts))]
+        return found
 
 
 def _busy_detail(busy: TooManySignIns) -> str:
