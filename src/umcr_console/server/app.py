@@ -178,11 +178,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # Outermost: every answer, errors, 413s and 429s included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware)
     app.state.origin = origin
+    # The event endpoint tells the redirect sender what it committed (issue 25).
+    commits = redirects.LocalCommits()
     app.include_router(
-        _router(settings, engine, broadcaster, tail, origin, signer, note_head, gate)
+        _router(settings, engine, broadcaster, tail, origin, signer, note_head, gate, commits)
     )
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
-    app.include_router(redirects.router(settings, engine, broadcaster))
+    app.include_router(redirects.router(settings, engine, broadcaster, commits=commits))
     app.include_router(audit.router(settings, engine))  # GET /audit, the daily prune
     # POST /keys: users' signing keys for actions made offline (server/authorship.py).
     app.include_router(authorship.router(settings, engine))
@@ -206,6 +208,7 @@ def _router(
     signer: recovery.EventSigner,
     note_head: Callable[[Event], None],
     gate: SignInGate,
+    commits: redirects.LocalCommits,
 ) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     User = Annotated[Principal, Depends(signed_in(engine, settings))]
@@ -396,6 +399,7 @@ def _router(
             origin=origin,
         )
         if outcome.accepted:
+            commits.note(outcome.accepted)  # just before the notify it goes with
             broadcaster.notify()
             note_head(outcome.accepted[-1])
         return BatchResult(results=outcome.results)

@@ -24,7 +24,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -39,6 +39,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.enums import REDIRECT_DISPOSITION, Agency, EventType, Role
+from ..domain.events import Event
 from ..domain.ids import canonical_uuid
 from ..domain.model import Incident, Team
 from ..interop import EidoAgent, EidoIdentity, incident_to_eido
@@ -265,6 +266,8 @@ def queue_redirects(
                 .where(redirect_cursor.c.id == 1)
                 .values(last_seq=rows[-1].seq)
             )
+            if mark is not None:
+                mark.seq, mark.event_id = rows[-1].seq, rows[-1].event_id
         if len(rows) < _SCAN_PAGE:
             return queued
 
@@ -440,13 +443,41 @@ def _loggable(error: str | None) -> str | None:
     return error
 
 
+class LocalCommits:
+    """This process's commits since the sender's last round, each noted just before
+    the broadcaster's notify (event loop only): a round woken by commits of ours
+    that hold no redirect need not read them back from the log (issue 25)."""
+
+    def __init__(self) -> None:
+        # (first seq, last seq, last event id, holds a redirect) per commit.
+        self._commits: list[tuple[int, int, str, bool]] = []
+
+    def note(self, accepted: Sequence[Event]) -> None:
+        if not accepted or accepted[0].seq is None or accepted[-1].seq is None:
+            return
+        redirect = any(_redirect_agency(e.type, e.payload) is not None for e in accepted)
+        self._commits.append((accepted[0].seq, accepted[-1].seq, accepted[-1].event_id, redirect))
+
+    def take(self) -> list[tuple[int, int, str, bool]]:
+        taken, self._commits = self._commits, []
+        return taken
+
+
 class RedirectSender:
     """The background task: queue new redirects, send what is due, sleep until next due."""
 
     def __init__(
-        self, engine: Engine, settings: Settings, broadcaster: Broadcaster, config: RedirectConfig
+        self,
+        engine: Engine,
+        settings: Settings,
+        broadcaster: Broadcaster,
+        config: RedirectConfig,
+        commits: LocalCommits | None = None,
     ) -> None:
         self.engine = engine
+        self.commits = commits or LocalCommits()
+        self._generation = broadcaster.generation
+        self._log_read_at: float | None = None
         self.settings = settings
         self.broadcaster = broadcaster
         self.config = config
@@ -490,9 +521,12 @@ class RedirectSender:
     async def step(self, client: httpx.AsyncClient) -> float:
         """One round; the seconds until the next round is needed."""
         clock = self.settings.clock
-        queued = await anyio.to_thread.run_sync(
-            lambda: queue_redirects(self.engine, self.config, now=clock(), mark=self._mark)
-        )
+        queued = 0
+        if not self._only_own_plain_commits():
+            self._log_read_at = time.monotonic()
+            queued = await anyio.to_thread.run_sync(
+                lambda: queue_redirects(self.engine, self.config, now=clock(), mark=self._mark)
+            )
         read_at = self._due_read_at
         if queued or read_at is None or time.monotonic() - read_at >= self.config.poll:
             # Re-read at least every poll: another process may have queued packets.
@@ -537,6 +571,29 @@ class RedirectSender:
             return self.config.poll
         seconds = (next_due - clock()).total_seconds()
         return max(0.0, min(self.config.poll, seconds))
+
+    def _only_own_plain_commits(self) -> bool:
+        """Whether everything new since the mark is commits of this process without a
+        redirect, seq after seq (then the mark moves over them, and no read is needed).
+
+        Any other wake-up (another process's commit, a recovery, a timeout), a gap,
+        or a poll interval without a read of the log: False, read the log.
+        """
+        generation, commits = self.broadcaster.generation, self.commits.take()
+        others = generation - self._generation != len(commits)
+        self._generation = generation
+        read_at = self._log_read_at
+        if others or not commits or read_at is None:
+            return False
+        if time.monotonic() - read_at >= self.config.poll:
+            return False
+        expected = self._mark.seq + 1
+        for first, last, _event_id, redirect in commits:
+            if redirect or first != expected:
+                return False
+            expected = last + 1
+        self._mark.seq, self._mark.event_id = commits[-1][1], commits[-1][2]
+        return True
 
     async def _read_due(self) -> None:
         self._due_read_at = time.monotonic()
@@ -596,14 +653,18 @@ def router(
     engine: Engine,
     broadcaster: Broadcaster,
     config: RedirectConfig | None = None,
+    commits: LocalCommits | None = None,
 ) -> APIRouter:
-    """The interop endpoints, with the redirect sender running for the app's lifetime."""
+    """The interop endpoints, with the redirect sender running for the app's lifetime.
+
+    ``commits``: where the event endpoint notes each commit before it notifies.
+    """
     config = config or RedirectConfig.from_env()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Runs inside the app's own lifespan: the schema is migrated by now.
-        sender = RedirectSender(engine, settings, broadcaster, config)
+        sender = RedirectSender(engine, settings, broadcaster, config, commits)
         sender.start()
         try:
             yield
