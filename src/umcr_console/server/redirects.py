@@ -443,6 +443,11 @@ def _loggable(error: str | None) -> str | None:
     return error
 
 
+# Commits noted for the sender at most; past it the sender reads the log (fewer
+# notes than wake-ups), so an app whose sender does not run keeps no list.
+_MAX_NOTED = 1000
+
+
 class LocalCommits:
     """This process's commits since the sender's last round, each noted just before
     the broadcaster's notify (event loop only): a round woken by commits of ours
@@ -455,6 +460,8 @@ class LocalCommits:
     def note(self, accepted: Sequence[Event]) -> None:
         if not accepted or accepted[0].seq is None or accepted[-1].seq is None:
             return
+        if len(self._commits) >= _MAX_NOTED:  # no sender taking them: forget, it reads the log
+            self._commits.clear()
         redirect = any(_redirect_agency(e.type, e.payload) is not None for e in accepted)
         self._commits.append((accepted[0].seq, accepted[-1].seq, accepted[-1].event_id, redirect))
 
