@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from tests.interop.schema import OPENAPI, errors
@@ -34,6 +35,7 @@ from umcr_console.config import load_deployment
 from umcr_console.domain.enums import Agency
 from umcr_console.domain.ids import uuid7
 from umcr_console.server.app import create_app
+from umcr_console.server.db import redirect_cursor
 from umcr_console.server.redirects import (
     BACKOFF_ENV,
     ENDPOINT_ENV,
@@ -306,6 +308,35 @@ def test_without_an_endpoint_the_redirect_is_still_recorded(database_url, monkey
         (row,) = wait_for(lambda: outbox(api), WAIT, "the outbox row")
         assert row["status"] == "no_endpoint"
         assert row["endpoint"] is None
+
+
+def test_plain_events_leave_the_cursor_and_a_redirect_after_them_is_queued(
+    database_url, monkeypatch
+) -> None:
+    """Issue 25: the sender no longer takes the writer lock after every commit.
+
+    Events that hold no redirect, one per POST, leave the durable cursor where
+    it was (the sender skips what it knows it committed itself); the redirect
+    after them, and one after a commit it did not see coming, still get their rows.
+    """
+    monkeypatch.delenv(ENDPOINT_ENV[Agency.LAPD], raising=False)
+    with serve(database_url) as api:
+        engine = api.app.state.engine
+        first = created()
+        api.accept("dispatcher1", first, redirected(first["entity_id"]))
+        wait_until(lambda: outbox(api), "the first outbox row")
+        with engine.connect() as conn:
+            cursor = conn.execute(sa.select(redirect_cursor.c.last_seq)).scalar_one()
+        for _ in range(12):
+            api.accept("dispatcher1", created())
+        time.sleep(0.5)
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(redirect_cursor.c.last_seq)).scalar_one() == cursor
+        later = created()
+        api.accept("dispatcher1", later)
+        api.accept("dispatcher1", redirected(later["entity_id"], "LAFD"))
+        rows = wait_until(lambda: len(outbox(api)) == 2 and outbox(api), "the second row")
+        assert {r["incident_id"] for r in rows} == {first["entity_id"], later["entity_id"]}
 
 
 def test_two_servers_on_one_database_send_once(any_database, monkeypatch, fast_retries) -> None:

@@ -4,7 +4,6 @@ Blocking work (database, Argon2) runs in the thread pool; the event loop only
 routes requests and feeds the SSE streams.
 """
 
-import asyncio
 import csv
 import io
 import logging
@@ -129,12 +128,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
                 log.warning("could not note the log's head: %s", exc)
 
     def note_head(event: Event) -> None:
-        """Note the log's head off the event loop, after the answer: a file write
-        (no fsync), ordered by the marker itself, never delaying an acceptance."""
-        try:
-            asyncio.get_running_loop().run_in_executor(None, write_head, event)
-        except RuntimeError:  # no loop (seeding runs in a worker thread)
-            write_head(event)
+        """Note the log's head after the commit: one small write in place, no
+        fsync (recovery.HeadMarker), cheaper than a hop to a worker thread."""
+        write_head(event)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -193,11 +189,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # Outermost: every answer, errors, 413s and 429s included, gets the headers.
     app.add_middleware(SecurityHeadersMiddleware)
     app.state.origin = origin
+    # The event endpoint tells the redirect sender what it committed (issue 25).
+    commits = redirects.LocalCommits()
     app.include_router(
-        _router(settings, engine, broadcaster, tail, origin, signer, note_head, gate)
+        _router(settings, engine, broadcaster, tail, origin, signer, note_head, gate, commits)
     )
     # EIDO document endpoint and the redirect packet sender (docs/interop.md).
-    app.include_router(redirects.router(settings, engine, broadcaster))
+    app.include_router(redirects.router(settings, engine, broadcaster, commits=commits))
     app.include_router(audit_api.router(settings, engine))  # GET /audit, the daily prune
     # POST /keys: users' signing keys for actions made offline (server/authorship.py).
     app.include_router(authorship.router(settings, engine))
@@ -225,11 +223,15 @@ def _router(
     signer: recovery.EventSigner,
     note_head: Callable[[Event], None],
     gate: SignInGate,
+    commits: redirects.LocalCommits,
 ) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     User = Annotated[Principal, Depends(signed_in(engine, settings))]
     # token -> its live streams, oldest first; touched on the event loop only.
     open_streams: dict[str, list[_StreamSlot]] = {}
+    # Each event's SSE text, made once for all the unredacted streams of this
+    # process instead of once per stream (issue 25); event loop only.
+    sse_texts = _SseTexts(signer)
     LockoutReader = Annotated[
         Principal, Depends(signed_in(engine, settings, LOCKOUT_ROLES, "see sign-in locks"))
     ]
@@ -413,6 +415,7 @@ def _router(
             origin=origin,
         )
         if outcome.accepted:
+            commits.note(outcome.accepted)  # just before the notify it goes with
             broadcaster.notify()
             note_head(outcome.accepted[-1])
         return BatchResult(results=outcome.results)
@@ -526,15 +529,16 @@ def _router(
                 log.warning("event stream ends: %s (the database went back)", exc)
                 return
             if found:
-                shown = recovery.signed_events(signer, user, found) if signed else found
-                if scoped or user.role == Role.WALL:
+                if scoped or user.role == Role.WALL:  # redacted for this user: its own text
                     try:
                         shown = await run_in_threadpool(visible_events, engine, user, found)
                     except SQLAlchemyError as exc:
                         log.warning("event stream ends: database error: %s", describe(exc))
                         tail.forget()
                         return
-                yield "".join(_sse_message(e) for e in shown)
+                    yield "".join(_sse_message(e) for e in shown)
+                else:
+                    yield "".join(sse_texts.text(e, signed=signed) for e in found)
                 cursor = found[-1].seq or cursor
                 last_sent = time.monotonic()
                 continue
@@ -632,6 +636,34 @@ class _StreamSlot:
 
     def __init__(self) -> None:
         self.ended = False
+
+
+class _SseTexts:
+    """The SSE text of each recent event as an unredacted stream sends it, signed or not.
+
+    Keyed by what makes the text (seq, event id, recorded_at, actor): an event
+    accepted again after the database went back is another text.
+    """
+
+    _KEEP = 4096
+
+    def __init__(self, signer: recovery.EventSigner) -> None:
+        self._signer = signer
+        self._texts: dict[tuple[int | None, str, object, str | None, bool], str] = {}
+
+    def text(self, event: Event, *, signed: bool) -> str:
+        key = (event.seq, event.event_id, event.recorded_at, event.actor, signed)
+        found = self._texts.get(key)
+        if found is None:
+            shown = (
+                event.model_copy(update={"server_sig": self._signer.sign(event)})
+                if signed
+                else event
+            )
+            found = self._texts[key] = _sse_message(shown)
+            if len(self._texts) > self._KEEP:
+                del self._texts[next(iter(self._texts))]
+        return found
 
 
 def _busy_detail(busy: TooManySignIns) -> str:

@@ -253,7 +253,13 @@ class BatchTrail:
     # The JSON form of each entity this batch changed: the next event's "before".
     _dumped: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def accepted(self, event_row: Mapping[str, Any], changes: Changes) -> None:
+    def accepted(
+        self,
+        event_row: Mapping[str, Any],
+        changes: Changes,
+        dumped: Mapping[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """``dumped``: the JSON form of changed entities, by ``kind/id``, if made already."""
         before: dict[str, dict[str, Any]] = {"incidents": {}, "teams": {}}
         after: dict[str, dict[str, Any]] = {"incidents": {}, "teams": {}}
         for kind, changed, current in (
@@ -263,7 +269,8 @@ class BatchTrail:
             for entity_id, new in changed.items():
                 key = f"{kind}/{entity_id}"
                 old_state = self._dumped[key] if key in self._dumped else _state(current(entity_id))
-                self._dumped[key] = new_state = new.model_dump(mode="json")
+                new_state = dumped[key] if dumped and key in dumped else new.model_dump(mode="json")
+                self._dumped[key] = new_state
                 old, now = _changed_fields(old_state, new_state)
                 before[kind][entity_id] = old
                 after[kind][entity_id] = now

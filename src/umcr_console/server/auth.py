@@ -387,27 +387,26 @@ def was_revoked(engine: Engine, token: str) -> bool:
     return ended_by(engine, token) is not None
 
 
+# The query of every authenticated request, built once (issue 25).
+_TOKEN_USER = (
+    sa.select(
+        users.c.username, users.c.role, users.c.team_id, users.c.provider, tokens.c.expires_at
+    )
+    .select_from(tokens.join(users, users.c.username == tokens.c.username))
+    .where(
+        tokens.c.token_hash == sa.bindparam("token_hash"),
+        tokens.c.revoked.is_(False),
+        users.c.disabled.is_(False),
+    )
+)
+
+
 def authenticate(engine: Engine, token: str, *, now: datetime) -> Principal | None:
     """The principal of a bearer token, or None if unknown, revoked or expired."""
     if not token or len(token) > 200:
         return None
-    query = (
-        sa.select(
-            users.c.username,
-            users.c.role,
-            users.c.team_id,
-            users.c.provider,
-            tokens.c.expires_at,
-        )
-        .select_from(tokens.join(users, users.c.username == tokens.c.username))
-        .where(
-            tokens.c.token_hash == token_hash(token),
-            tokens.c.revoked.is_(False),
-            users.c.disabled.is_(False),
-        )
-    )
     with engine.connect() as conn:
-        row = conn.execute(query).one_or_none()
+        row = conn.execute(_TOKEN_USER, {"token_hash": token_hash(token)}).one_or_none()
     if row is None or row.expires_at <= now:
         return None
     return Principal(

@@ -18,6 +18,8 @@ class Broadcaster:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
         self.closed = False
+        # How many times notify ran: a listener can tell its own commits from others'.
+        self.generation = 0
 
     def bind(self) -> None:
         """Attach to the running event loop (at application start)."""
@@ -35,6 +37,7 @@ class Broadcaster:
 
     def notify(self) -> None:
         """Wake every waiting stream; call on the event loop."""
+        self.generation += 1
         wake, self._wake = self._wake, asyncio.Event()
         wake.set()
 

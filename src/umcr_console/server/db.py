@@ -423,10 +423,12 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+# Built once: a statement made per call pays SQLAlchemy's cache key walk each time.
+_LAST_SEQ = sa.select(server_state.c.last_seq).where(server_state.c.id == 1)
+
+
 def last_seq(conn: Connection) -> int:
-    return int(
-        conn.execute(sa.select(server_state.c.last_seq).where(server_state.c.id == 1)).scalar_one()
-    )
+    return int(conn.execute(_LAST_SEQ).scalar_one())
 
 
 def utc_now() -> datetime:

@@ -95,6 +95,9 @@ class DbStateView:
         self.dirty_teams: dict[str, Team] = {}
         # Where each stored incident was when read: incident_places changes with it.
         self._stored_places: dict[str, Location] = {}
+        # The JSON form of each dirty entity, by "incidents/<id>" or "teams/<id>",
+        # made once by _checked (issue 25): the audit trail and the rows reuse it.
+        self.dumped: dict[str, dict[str, Any]] = {}
 
     def incident(self, incident_id: str) -> Incident | None:
         if incident_id not in self._incidents:
@@ -118,13 +121,21 @@ class DbStateView:
             self._teams[team_id] = None if data is None else Team.model_validate(data)
         return self._teams[team_id]
 
-    def apply(self, changes: Changes) -> None:
+    def apply(self, changes: Changes, dumped: dict[str, dict[str, Any]] | None = None) -> None:
         for incident in changes.incidents.values():
             self._incidents[incident.id] = incident
             self.dirty_incidents[incident.id] = incident
+            self._keep_dump(f"incidents/{incident.id}", dumped)
         for team in changes.teams.values():
             self._teams[team.id] = team
             self.dirty_teams[team.id] = team
+            self._keep_dump(f"teams/{team.id}", dumped)
+
+    def _keep_dump(self, key: str, dumped: dict[str, dict[str, Any]] | None) -> None:
+        if dumped and key in dumped:
+            self.dumped[key] = dumped[key]
+        else:  # changed without a dump: the row makes its own
+            self.dumped.pop(key, None)
 
     def flush(self) -> None:
         """Write every changed incident and team row."""
@@ -133,14 +144,19 @@ class DbStateView:
         ]
         old_incidents = [i for i in self.dirty_incidents.values() if i.id in self.stored_incidents]
         if new_incidents:
-            self._conn.execute(sa.insert(incidents), [_incident_row(i) for i in new_incidents])
+            self._conn.execute(
+                sa.insert(incidents), [_incident_row(i, self._dump(i)) for i in new_incidents]
+            )
             self._conn.execute(
                 sa.insert(incident_summary), [_summary_row(i) for i in new_incidents]
             )
         if old_incidents:
             self._conn.execute(
                 sa.update(incidents).where(incidents.c.id == sa.bindparam("b_id")),
-                [{"b_id": i.id, **_incident_row(i, with_id=False)} for i in old_incidents],
+                [
+                    {"b_id": i.id, **_incident_row(i, self._dump(i), with_id=False)}
+                    for i in old_incidents
+                ],
             )
             self._conn.execute(
                 sa.update(incident_summary).where(
@@ -154,19 +170,26 @@ class DbStateView:
         new_teams = [t for t in self.dirty_teams.values() if t.id not in self.stored_teams]
         old_teams = [t for t in self.dirty_teams.values() if t.id in self.stored_teams]
         if new_teams:
-            self._conn.execute(sa.insert(teams), [_team_row(t) for t in new_teams])
+            self._conn.execute(sa.insert(teams), [_team_row(t, self._dump(t)) for t in new_teams])
         if old_teams:
             self._conn.execute(
                 sa.update(teams).where(teams.c.id == sa.bindparam("b_id")),
-                [{"b_id": t.id, **_team_row(t, with_id=False)} for t in old_teams],
+                [{"b_id": t.id, **_team_row(t, self._dump(t), with_id=False)} for t in old_teams],
             )
         self.stored_incidents.update(i.id for i in new_incidents)
         self.stored_teams.update(t.id for t in new_teams)
         self.dirty_incidents.clear()
         self.dirty_teams.clear()
+        self.dumped.clear()
+
+    def _dump(self, entity: Incident | Team) -> dict[str, Any] | None:
+        kind = "incidents" if isinstance(entity, Incident) else "teams"
+        return self.dumped.get(f"{kind}/{entity.id}")
 
 
-def _incident_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]:
+def _incident_row(
+    incident: Incident, data: dict[str, Any] | None = None, *, with_id: bool = True
+) -> dict[str, Any]:
     row = {
         "number": incident.number,
         "state": (
@@ -178,7 +201,7 @@ def _incident_row(incident: Incident, *, with_id: bool = True) -> dict[str, Any]
         "received_at": incident.received_at,
         "closed_at": incident.times.closed_at,
         "division": incident.location.division,
-        "data": incident.model_dump(mode="json"),
+        "data": incident.model_dump(mode="json") if data is None else data,
     }
     if with_id:
         row["id"] = incident.id
@@ -234,8 +257,13 @@ def _insert_providers(conn: Connection, pairs: set[tuple[str, str]]) -> None:
     )
 
 
-def _team_row(team: Team, *, with_id: bool = True) -> dict[str, Any]:
-    row: dict[str, Any] = {"version": team.version, "data": team.model_dump(mode="json")}
+def _team_row(
+    team: Team, data: dict[str, Any] | None = None, *, with_id: bool = True
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "version": team.version,
+        "data": team.model_dump(mode="json") if data is None else data,
+    }
     if with_id:
         row["id"] = team.id
     return row
@@ -246,22 +274,29 @@ def _utc_incident(incident: Incident) -> Incident:
     return incident.model_copy(update={"received_at": incident.received_at.astimezone(UTC)})
 
 
-def _checked(changes: Changes) -> Rejection | None:
+def _checked(changes: Changes, dumped: dict[str, dict[str, Any]] | None = None) -> Rejection | None:
     """Make the changed entities exactly what will be stored, or say why they cannot be.
 
     The rules build entities with ``model_copy``, which does not validate; a
     value that could not be read back would poison every later snapshot. So
     each entity goes through its stored JSON form and back before it counts.
+    That form goes into ``dumped`` (by "incidents/<id>", "teams/<id>"): it
+    is what the row stores and what the audit trail compares.
     """
+    if dumped is None:
+        dumped = {}
     try:
-        changes.incidents = {
-            k: Incident.model_validate(_utc_incident(v).model_dump(mode="json", warnings="error"))
-            for k, v in changes.incidents.items()
-        }
-        changes.teams = {
-            k: Team.model_validate(v.model_dump(mode="json", warnings="error"))
-            for k, v in changes.teams.items()
-        }
+        checked_incidents = {}
+        for k, v in changes.incidents.items():
+            data = _utc_incident(v).model_dump(mode="json", warnings="error")
+            checked_incidents[k] = Incident.model_validate(data)
+            dumped[f"incidents/{k}"] = data
+        checked_teams = {}
+        for k, v in changes.teams.items():
+            data = v.model_dump(mode="json", warnings="error")
+            checked_teams[k] = Team.model_validate(data)
+            dumped[f"teams/{k}"] = data
+        changes.incidents, changes.teams = checked_incidents, checked_teams
     except OverflowError:
         return Rejection(RejectCode.INVALID_PAYLOAD, "received_at: out of range in UTC")
     except (ValidationError, PydanticSerializationError, ValueError) as exc:
@@ -376,7 +411,8 @@ def submit_batch(
             if isinstance(decision, Rejection):
                 reject(sent, decision, acting)
                 continue
-            problem = _checked(decision)
+            dumped: dict[str, dict[str, Any]] = {}
+            problem = _checked(decision, dumped)
             if problem is not None:
                 reject(sent, problem, acting)
                 continue
@@ -384,13 +420,13 @@ def submit_batch(
             known[event.event_id] = seq
             stored = event.model_copy(update={"seq": seq})
             rows.append(_event_row(stored, _related_incident(stored, decision)))
-            trail.accepted(rows[-1], decision)  # before apply: the view has the old state
+            trail.accepted(rows[-1], decision, dumped)  # before apply: the view has the old state
             _attribute(trail, acting, principal, key_id)
             if key_id is not None:
                 submitters.append(
                     {"seq": seq, "submitted_by": principal.username, "key_id": key_id}
                 )
-            view.apply(decision)
+            view.apply(decision, dumped)
             providers |= _assigned_providers(event, decision)
             outcome.accepted.append(stored)
             outcome.results.append(

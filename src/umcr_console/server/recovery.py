@@ -146,6 +146,10 @@ def database_id(engine: Engine) -> str:
         return str(conn.execute(sa.select(server_identity.c.database_id)).scalar_one())
 
 
+# Bytes of the head record: more than any seq and event id take, so each write covers the last.
+_HEAD_WIDTH = 160
+
+
 class HeadMarker:
     """The newest (seq, event id) this database's log reached, kept outside it."""
 
@@ -162,14 +166,22 @@ class HeadMarker:
             return None
 
     def note(self, seq: int, event_id: str, *, force: bool = False) -> None:
-        """Record the head after a commit (no fsync: a crash costs a late detection only)."""
+        """Record the head after a commit (no fsync: a crash costs a late detection only).
+
+        One write in place of a fixed-width record (padded with spaces), no
+        temporary file and rename: it runs after every commit (issue 25). A
+        torn record after a crash reads as no head, like a missing file.
+        """
+        record = json.dumps({"seq": seq, "event_id": event_id}).encode().ljust(_HEAD_WIDTH)
         with self._lock:
             if seq <= self._seq and not force:
                 return
             self._seq = seq
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"seq": seq, "event_id": event_id}))
-            os.replace(tmp, self.path)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                os.pwrite(fd, record, 0)
+            finally:
+                os.close(fd)
 
 
 def _head(conn: Connection) -> tuple[int, str | None]:

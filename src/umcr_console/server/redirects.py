@@ -23,7 +23,8 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -38,6 +39,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.enums import REDIRECT_DISPOSITION, Agency, EventType, Role
+from ..domain.events import Event
 from ..domain.ids import canonical_uuid
 from ..domain.model import Incident, Team
 from ..interop import EidoAgent, EidoIdentity, incident_to_eido
@@ -203,7 +205,23 @@ def _cursor_lock(engine: Engine) -> Iterator[tuple[Connection, int]]:
             yield conn, int(conn.execute(query).scalar_one())
 
 
-def queue_redirects(engine: Engine, config: RedirectConfig, *, now: datetime) -> int:
+@dataclass
+class ScanMark:
+    """How far one process read the log past the durable cursor and found no redirect.
+
+    Lets a round skip the locked cursor update (a durable commit the event
+    writers wait for) while the new events hold no redirect: the cursor may
+    lag, never run ahead of an unqueued redirect. Trusted only while the log
+    still has the same event at ``seq`` (a database that went back has not).
+    """
+
+    seq: int = 0
+    event_id: str | None = None
+
+
+def queue_redirects(
+    engine: Engine, config: RedirectConfig, *, now: datetime, mark: ScanMark | None = None
+) -> int:
     """Queue a packet for every redirect in the log after the cursor; how many were queued."""
     queued = 0
     # Cheap unlocked look first: most rounds find nothing new, and the lock
@@ -211,8 +229,16 @@ def queue_redirects(engine: Engine, config: RedirectConfig, *, now: datetime) ->
     with read_transaction(engine) as conn:
         cursor = conn.execute(sa.select(redirect_cursor.c.last_seq)).scalar_one()
         newest = conn.execute(sa.select(server_state.c.last_seq)).scalar_one()
-    if newest <= cursor:
-        return 0
+        if newest <= cursor:
+            return 0
+        # Nothing to queue in what is new: no write at all (the cursor is
+        # advanced, under the lock, once it lags a page behind or at a redirect).
+        if (
+            mark is not None
+            and newest - cursor < _SCAN_PAGE
+            and _no_redirect_after(conn, cursor, mark)
+        ):
+            return 0
     while True:
         with _cursor_lock(engine) as (conn, cursor):
             rows = conn.execute(
@@ -240,8 +266,30 @@ def queue_redirects(engine: Engine, config: RedirectConfig, *, now: datetime) ->
                 .where(redirect_cursor.c.id == 1)
                 .values(last_seq=rows[-1].seq)
             )
+            if mark is not None:
+                mark.seq, mark.event_id = rows[-1].seq, rows[-1].event_id
         if len(rows) < _SCAN_PAGE:
             return queued
+
+
+def _no_redirect_after(conn: Connection, cursor: int, mark: ScanMark) -> bool:
+    """Whether the log after ``cursor`` holds no redirect; moves ``mark`` over what it read."""
+    start = cursor
+    if mark.seq > cursor:
+        at_mark = conn.execute(sa.select(events.c.event_id).where(events.c.seq == mark.seq))
+        if at_mark.scalar_one_or_none() == mark.event_id:
+            start = mark.seq
+    rows = conn.execute(
+        sa.select(events.c.seq, events.c.event_id, events.c.type, events.c.payload)
+        .where(events.c.seq > start)
+        .order_by(events.c.seq)
+        .limit(_SCAN_PAGE)
+    ).all()
+    if any(_redirect_agency(row.type, row.payload) is not None for row in rows):
+        return False
+    if rows:
+        mark.seq, mark.event_id = rows[-1].seq, rows[-1].event_id
+    return True
 
 
 def _queue(
@@ -395,17 +443,57 @@ def _loggable(error: str | None) -> str | None:
     return error
 
 
+# Commits noted for the sender at most; past it the sender reads the log (fewer
+# notes than wake-ups), so an app whose sender does not run keeps no list.
+_MAX_NOTED = 1000
+
+
+class LocalCommits:
+    """This process's commits since the sender's last round, each noted just before
+    the broadcaster's notify (event loop only): a round woken by commits of ours
+    that hold no redirect need not read them back from the log (issue 25)."""
+
+    def __init__(self) -> None:
+        # (first seq, last seq, last event id, holds a redirect) per commit.
+        self._commits: list[tuple[int, int, str, bool]] = []
+
+    def note(self, accepted: Sequence[Event]) -> None:
+        if not accepted or accepted[0].seq is None or accepted[-1].seq is None:
+            return
+        if len(self._commits) >= _MAX_NOTED:  # no sender taking them: forget, it reads the log
+            self._commits.clear()
+        redirect = any(_redirect_agency(e.type, e.payload) is not None for e in accepted)
+        self._commits.append((accepted[0].seq, accepted[-1].seq, accepted[-1].event_id, redirect))
+
+    def take(self) -> list[tuple[int, int, str, bool]]:
+        taken, self._commits = self._commits, []
+        return taken
+
+
 class RedirectSender:
     """The background task: queue new redirects, send what is due, sleep until next due."""
 
     def __init__(
-        self, engine: Engine, settings: Settings, broadcaster: Broadcaster, config: RedirectConfig
+        self,
+        engine: Engine,
+        settings: Settings,
+        broadcaster: Broadcaster,
+        config: RedirectConfig,
+        commits: LocalCommits | None = None,
     ) -> None:
         self.engine = engine
+        self.commits = commits or LocalCommits()
+        self._generation = broadcaster.generation
+        self._log_read_at: float | None = None
         self.settings = settings
         self.broadcaster = broadcaster
         self.config = config
         self._task: asyncio.Task[None] | None = None
+        self._mark = ScanMark()
+        # The outbox's next due time as last read, and when (monotonic): a round
+        # woken by a commit that queued nothing need not read it again.
+        self._due: datetime | None = None
+        self._due_read_at: float | None = None
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="redirect-sender")
@@ -440,10 +528,17 @@ class RedirectSender:
     async def step(self, client: httpx.AsyncClient) -> float:
         """One round; the seconds until the next round is needed."""
         clock = self.settings.clock
-        await anyio.to_thread.run_sync(
-            lambda: queue_redirects(self.engine, self.config, now=clock())
-        )
-        due = await anyio.to_thread.run_sync(self._next_due)
+        queued = 0
+        if not self._only_own_plain_commits():
+            self._log_read_at = time.monotonic()
+            queued = await anyio.to_thread.run_sync(
+                lambda: queue_redirects(self.engine, self.config, now=clock(), mark=self._mark)
+            )
+        read_at = self._due_read_at
+        if queued or read_at is None or time.monotonic() - read_at >= self.config.poll:
+            # Re-read at least every poll: another process may have queued packets.
+            await self._read_due()
+        due = self._due
         claims = []
         if due is not None and due <= clock():
             claims = await anyio.to_thread.run_sync(
@@ -476,11 +571,40 @@ class RedirectSender:
                     claim.attempts + 1,
                     _loggable(error),
                 )
-        next_due = await anyio.to_thread.run_sync(self._next_due)
+        if claims:
+            await self._read_due()
+        next_due = self._due
         if next_due is None:
             return self.config.poll
         seconds = (next_due - clock()).total_seconds()
         return max(0.0, min(self.config.poll, seconds))
+
+    def _only_own_plain_commits(self) -> bool:
+        """Whether everything new since the mark is commits of this process without a
+        redirect, seq after seq (then the mark moves over them, and no read is needed).
+
+        Any other wake-up (another process's commit, a recovery, a timeout), a gap,
+        or a poll interval without a read of the log: False, read the log.
+        """
+        generation, commits = self.broadcaster.generation, self.commits.take()
+        others = generation - self._generation != len(commits)
+        self._generation = generation
+        read_at = self._log_read_at
+        if others or not commits or read_at is None:
+            return False
+        if time.monotonic() - read_at >= self.config.poll:
+            return False
+        expected = self._mark.seq + 1
+        for first, last, _event_id, redirect in commits:
+            if redirect or first != expected:
+                return False
+            expected = last + 1
+        self._mark.seq, self._mark.event_id = commits[-1][1], commits[-1][2]
+        return True
+
+    async def _read_due(self) -> None:
+        self._due_read_at = time.monotonic()
+        self._due = await anyio.to_thread.run_sync(self._next_due)
 
     def _next_due(self) -> datetime | None:
         with read_transaction(self.engine) as conn:
@@ -536,14 +660,18 @@ def router(
     engine: Engine,
     broadcaster: Broadcaster,
     config: RedirectConfig | None = None,
+    commits: LocalCommits | None = None,
 ) -> APIRouter:
-    """The interop endpoints, with the redirect sender running for the app's lifetime."""
+    """The interop endpoints, with the redirect sender running for the app's lifetime.
+
+    ``commits``: where the event endpoint notes each commit before it notifies.
+    """
     config = config or RedirectConfig.from_env()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Runs inside the app's own lifespan: the schema is migrated by now.
-        sender = RedirectSender(engine, settings, broadcaster, config)
+        sender = RedirectSender(engine, settings, broadcaster, config, commits)
         sender.start()
         try:
             yield
