@@ -169,7 +169,7 @@ build_bundle() {
         args+=(--no-docs)
     fi
     # PyInstaller takes about 6 min on 2 idle cores (23 min with seven other
-    # jobs on them, more at load 18); each self-test 15 to 40 s. .ci/run gives
+    # jobs on them, 27 min at load 21); each self-test 15 to 80 s. .ci/run gives
     # the whole script 30 min.
     wrun 1700 "$PYDIR/python.exe" "$(winpath "$ROOT/packaging/build.py")" "${args[@]}" |
         tee "$LOGS/build.log"
