@@ -29,7 +29,7 @@ SPEC = ROOT / "packaging" / "umcr-console.spec"
 DOCS = ROOT / "docs" / "packaging.md"
 NAME = "umcr-console"
 SELF_TEST_TIMEOUT_S = 180.0
-SELF_TEST_OK = re.compile(r"SELF-TEST OK in ([0-9.]+) s")
+SELF_TEST_OK = re.compile(r"SELF-TEST OK in ([0-9.]+) s.*")
 
 
 @dataclass

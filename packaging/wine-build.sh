@@ -13,7 +13,7 @@
 #      system32 only: Wine 8.0 lacks ProcessPrng, which Rust code imports;
 #   6. packaging/build.py under Wine: the same spec as the Windows runner, then
 #      the bundle's --self-test twice;
-#   7. checks on the bundle (no build-machine DLL in it, the size limit).
+#   7. checks on the bundle (no build-machine DLL in it, the size budget).
 #
 # Output: dist/windows/umcr-console/ (the bundle), the step times and sizes on
 # stdout. Everything else lives in build/wine/ ($UMCR_WINE_CACHE), made from
@@ -39,10 +39,10 @@ LOCK="$ROOT/packaging/windows-constraints.txt"
 DIST="$ROOT/dist/windows"
 WORK="$ROOT/build/windows"
 BUNDLE="$DIST/umcr-console"
-# A ceiling against regressions, above today's 148.2 MB. Issue 20 asks for
-# 120 MB; numpy's OpenBLAS alone is 38 MB of what is left (docs/packaging.md,
-# "Size of the bundle").
-SIZE_LIMIT_BYTES=150000000
+# The Windows bundle's size ceiling, from the table the tests use too
+# (bundle_support.SIZE_BUDGET_BYTES; docs/packaging.md, "Size of the bundle"):
+# the build fails above it. (Issue 20's target, 120 MB, is not reached yet.)
+SIZE_LIMIT_BYTES="$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import bundle_support; print(bundle_support.SIZE_BUDGET_BYTES["windows"])' "$ROOT/packaging")"
 
 install_tools() {
     local missing=()
@@ -169,8 +169,9 @@ build_bundle() {
         args+=(--no-docs)
     fi
     # PyInstaller takes about 6 min on 2 idle cores (23 min with seven other
-    # jobs on them); each self-test 15 to 40 s. Within .ci/run's 30 min.
-    wrun 1500 "$PYDIR/python.exe" "$(winpath "$ROOT/packaging/build.py")" "${args[@]}" |
+    # jobs on them, 27 min at load 21); each self-test 15 to 80 s. .ci/run gives
+    # the whole script 30 min.
+    wrun 1700 "$PYDIR/python.exe" "$(winpath "$ROOT/packaging/build.py")" "${args[@]}" |
         tee "$LOGS/build.log"
     [ "${PIPESTATUS[0]}" -eq 0 ]
 }
@@ -188,7 +189,7 @@ check_bundle() {
     BUNDLE_SIZE_TEXT="$(awk -v b="$bytes" 'BEGIN {printf "%.1f MB (%.1f MiB)", b / 1e6, b / 1048576}') in $files files"
     echo "bundle: $BUNDLE_SIZE_TEXT"
     if [ "$bytes" -gt "$SIZE_LIMIT_BYTES" ]; then
-        echo "the bundle is larger than $((SIZE_LIMIT_BYTES / 1000000)) MB" >&2
+        echo "the bundle is over its budget of $((SIZE_LIMIT_BYTES / 1000000)) MB" >&2
         return 1
     fi
 }
@@ -202,6 +203,6 @@ step "Windows wheels (pip download on Linux)" fetch_wheels
 step "wheels into the Windows Python (pip check)" install_packages
 step "ProcessPrng shim (prefix only)" install_shim
 step "PyInstaller build + 2 self-tests (build.py)" build_bundle
-step "bundle checks (size ceiling, no shim)" check_bundle
+step "bundle checks (size budget, no shim)" check_bundle
 echo "== [wine] bundle $BUNDLE: $BUNDLE_SIZE_TEXT"
 grep -E '^SELF-TEST OK|^\{"platform"' "$LOGS/build.log" || true

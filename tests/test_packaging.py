@@ -1,16 +1,22 @@
-"""The build-time helpers of packaging/umcr-console.spec whose output only Windows uses.
+"""The build-time helpers of packaging/umcr-console.spec, and the bundle's size.
 
 The Linux CI build writes the icon and the version resource but never puts
-them in an executable, so they are checked here.
+them in an executable, so they are checked here; so are the stand-ins for
+Qt's OpenGL modules and, on the bundle CI builds, the size budget.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.support.installs import bundle_from_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -101,3 +107,101 @@ def test_unused_qt_plugins(path: str, unwanted: bool) -> None:
 )
 def test_dropped_binaries(path: str, unwanted: bool) -> None:
     assert support.unwanted_binary(path) is unwanted
+
+
+# The stand-ins for Qt's OpenGL modules (packaging/rthook_no_qtopengl.py), run
+# the way the bundle runs them: the hook first, then pyqtgraph, in a fresh
+# interpreter (this one may hold the real modules already). The map's kind of
+# drawing (filled paths, outlines through PlotCurveItem, scatter markers,
+# text) must come out on an image, and OpenGL asked for must fail loudly.
+STAND_IN_CHECK = r"""
+import runpy, sys
+runpy.run_path(sys.argv[1])
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtOpenGL, QtOpenGLWidgets
+assert QtOpenGL.LEFT_OUT_OF_BUNDLE and QtOpenGLWidgets.LEFT_OUT_OF_BUNDLE
+app = QApplication([])
+plot = pg.PlotWidget(background="#0d1117")
+plot.addItem(pg.PlotDataItem(np.array([0.0, 1.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0, 1.0]),
+                             pen=pg.mkPen("#8b949e", width=3)))
+plot.addItem(pg.ScatterPlotItem(x=[0.5], y=[0.5], size=18, brush="#f4a259"))
+plot.addItem(pg.TextItem("77th Street", color="#c9d1d9"))
+plot.resize(320, 240)
+plot.show()
+app.processEvents()
+image = QImage(plot.size(), QImage.Format.Format_ARGB32)
+image.fill(0)
+painter = QPainter(image)
+plot.render(painter)
+painter.end()
+colours = {image.pixel(x, y) for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)}
+assert QColor("#f4a259").rgb() in colours, "the marker was not drawn"
+assert QColor("#0d1117").rgb() in colours, "the background was not drawn"
+assert len(colours) > 10, f"only {len(colours)} colours: nothing drawn"
+try:
+    plot.useOpenGL(True)
+except Exception as exc:
+    assert type(exc).__name__ == "OpenGLLeftOut", repr(exc)
+    print("OPENGL REFUSED:", exc)
+else:
+    raise AssertionError("useOpenGL(True) worked without Qt's OpenGL modules")
+try:
+    QtOpenGL.QOpenGLBuffer
+except Exception as exc:
+    assert type(exc).__name__ == "OpenGLLeftOut", repr(exc)
+else:
+    raise AssertionError("QtOpenGL.QOpenGLBuffer exists in the stand-in")
+print("DRAWN", len(colours))
+"""
+
+
+def test_pyqtgraph_draws_without_qt_opengl(tmp_path: Path) -> None:
+    script = tmp_path / "check.py"
+    script.write_text(STAND_IN_CHECK, encoding="utf-8")
+    hook = ROOT / "packaging" / "rthook_no_qtopengl.py"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, str(script), str(hook)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "DRAWN" in result.stdout
+    assert "docs/packaging.md" in result.stdout  # the refusal says where to look
+
+
+def test_the_spec_leaves_qt_opengl_out_and_installs_the_stand_ins() -> None:
+    assert {"PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets"} <= set(support.EXCLUDES)
+    [hook] = support.RUNTIME_HOOKS
+    assert Path(hook).is_file()
+
+
+# The size budget (issue 20): checked on the bundle CI builds
+# ($UMCR_BUNDLE_DIR, the Linux one here; packaging/wine-build.sh checks the
+# Windows one against the same table), and that what is left out stays out.
+
+
+def test_the_bundle_is_within_its_size_budget() -> None:
+    bundle = bundle_from_env()
+    size, files = support.bundle_size(bundle)
+    budget = support.SIZE_BUDGET_BYTES[support.bundle_platform(bundle)]
+    assert size <= budget, (
+        f"{bundle} is {size / 1e6:.1f} MB in {files} files, over its budget of "
+        f"{budget / 1e6:.0f} MB (docs/packaging.md, 'Size of the bundle')"
+    )
+
+
+def test_the_bundle_holds_nothing_left_out() -> None:
+    bundle = bundle_from_env()
+    found = [
+        path.relative_to(bundle).as_posix()
+        for path in bundle.rglob("*")
+        if support.left_out_of_bundle(path.relative_to(bundle).as_posix())
+    ]
+    assert found == []
