@@ -205,3 +205,10 @@ def test_the_bundle_holds_nothing_left_out() -> None:
         if support.left_out_of_bundle(path.relative_to(bundle).as_posix())
     ]
     assert found == []
+
+
+def test_the_bundle_holds_the_field_page() -> None:
+    """The embedded server serves the phone page from package data (issue 24)."""
+    bundle = bundle_from_env()
+    pages = {p.name for p in bundle.rglob("field_static/*")}
+    assert {"field.html", "field.js", "field.css", "sw.js", "manifest.json"} <= pages, pages

@@ -224,7 +224,12 @@ def test_field_users_change_only_their_own_team(asgi: Api) -> None:
     )
     other = api.post("field1", status(EX1, "out_of_service"))[0]
     assert other["status"] == "rejected" and other["code"] == "forbidden"
-    call = api.post("field1", note(incident["entity_id"], "from the field"))[0]
+    # A note on its team's current call (the phone page, issue 24), on no other.
+    own = api.post("field1", note(incident["entity_id"], "from the field"))[0]
+    assert own["status"] == "accepted", own
+    elsewhere = created()
+    api.accept("dispatcher1", elsewhere)
+    call = api.post("field1", note(elsewhere["entity_id"], "from the field"))[0]
     assert call["code"] == "forbidden"
     # Only an admin changes the roster.
     roster = event(
