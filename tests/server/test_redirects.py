@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -119,6 +118,16 @@ def serve(database_url: str, *, errors_fail: bool = True) -> Iterator[Api]:
         yield Api("asgi", "sqlite", client, database_url, clock=clock, app=app)
 
 
+def sender_caught_up(api: Api) -> None:
+    """Wait until the app's redirect sender has finished a round begun after every
+    commit so far: whatever it would wrongly (re)send, it has sent by then."""
+    sender = api.app.state.redirect_sender
+    target = sender.broadcaster.generation
+    wait_for(
+        lambda: sender.finished_generation >= target, WAIT, "a redirect round after the commits"
+    )
+
+
 def outbox(api: Api, incident_id: str | None = None, user: str = "supervisor") -> list[dict]:
     params = {"incident_id": incident_id} if incident_id else {}
     answer = api.get(user, "/redirects", params=params)
@@ -189,9 +198,7 @@ def test_a_redirect_is_delivered_exactly_once_after_two_failures(
             # Later rounds (woken by new events) send nothing again.
             api.accept("dispatcher1", created())
             wait_for(lambda: len(outbox(api)) == 1 and api.last_seq() > 0, WAIT, "another round")
-            time.sleep(
-                0.3
-            )  # room for a wrong resend to show; there is no event to await for "nothing"
+            sender_caught_up(api)
         assert lapd.count() == 3
         assert len(lapd.accepted) == 1
         keys = {r["headers"]["Idempotency-Key"] for r in lapd.requests}
@@ -214,7 +221,7 @@ def test_a_redirect_is_delivered_exactly_once_after_two_failures(
         with serve(database_url) as api:
             api.accept("dispatcher1", created())
             wait_for(lambda: outbox(api)[0]["status"] == "sent", WAIT, "the outbox to be read")
-            time.sleep(0.3)
+            sender_caught_up(api)
         assert lapd.count() == 3
 
 
@@ -237,7 +244,7 @@ def test_a_close_with_a_redirect_disposition_goes_to_lafd(
             other = created()
             api.accept("dispatcher1", other, closed(other["entity_id"], "resolved_on_scene"))
             api.accept("dispatcher1", created())
-            time.sleep(0.3)
+            sender_caught_up(api)
             assert len(outbox(api)) == 1
         (request,) = lafd.requests
         agencies = {
@@ -261,7 +268,7 @@ def test_failed_after_n_tries_is_recorded(database_url, monkeypatch, caplog) -> 
             assert row["attempts"] == 3
             assert row["last_error"].startswith("HTTP 503")
             api.accept("dispatcher1", created())
-            time.sleep(0.3)
+            sender_caught_up(api)
         assert lapd.count() == 3
     assert any("FAILED after 3 tries" in r.getMessage() for r in caplog.records)
 
@@ -324,18 +331,18 @@ def test_plain_events_leave_the_cursor_and_a_redirect_after_them_is_queued(
         engine = api.app.state.engine
         first = created()
         api.accept("dispatcher1", first, redirected(first["entity_id"]))
-        wait_until(lambda: outbox(api), "the first outbox row")
+        wait_for(lambda: outbox(api), WAIT, "the first outbox row")
         with engine.connect() as conn:
             cursor = conn.execute(sa.select(redirect_cursor.c.last_seq)).scalar_one()
         for _ in range(12):
             api.accept("dispatcher1", created())
-        time.sleep(0.5)
+        sender_caught_up(api)
         with engine.connect() as conn:
             assert conn.execute(sa.select(redirect_cursor.c.last_seq)).scalar_one() == cursor
         later = created()
         api.accept("dispatcher1", later)
         api.accept("dispatcher1", redirected(later["entity_id"], "LAFD"))
-        rows = wait_until(lambda: len(outbox(api)) == 2 and outbox(api), "the second row")
+        rows = wait_for(lambda: len(outbox(api)) == 2 and outbox(api), WAIT, "the second row")
         assert {r["incident_id"] for r in rows} == {first["entity_id"], later["entity_id"]}
 
 
@@ -352,7 +359,8 @@ def test_two_servers_on_one_database_send_once(any_database, monkeypatch, fast_r
             )
             first.accept("dispatcher1", created())
             second.accept("dispatcher1", created())
-            time.sleep(0.3)
+            sender_caught_up(first)
+            sender_caught_up(second)
             assert len(outbox(first)) == 1
         assert len(lapd.accepted) == 1
         assert lapd.count() == 3

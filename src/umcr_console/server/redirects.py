@@ -494,6 +494,10 @@ class RedirectSender:
         # woken by a commit that queued nothing need not read it again.
         self._due: datetime | None = None
         self._due_read_at: float | None = None
+        # The broadcaster's generation when the last finished round began: a
+        # test waits on it to know a round has seen its commits ("nothing more
+        # is sent" is then a fact, not a guess after a sleep).
+        self.finished_generation = -1
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="redirect-sender")
@@ -527,6 +531,13 @@ class RedirectSender:
 
     async def step(self, client: httpx.AsyncClient) -> float:
         """One round; the seconds until the next round is needed."""
+        generation = self.broadcaster.generation
+        wait = await self._round(client)
+        # Every commit notified before this round began is queued and, if due, sent.
+        self.finished_generation = generation
+        return wait
+
+    async def _round(self, client: httpx.AsyncClient) -> float:
         clock = self.settings.clock
         queued = 0
         if not self._only_own_plain_commits():
@@ -672,6 +683,7 @@ def router(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Runs inside the app's own lifespan: the schema is migrated by now.
         sender = RedirectSender(engine, settings, broadcaster, config, commits)
+        _app.state.redirect_sender = sender
         sender.start()
         try:
             yield
