@@ -35,6 +35,7 @@ from types import TracebackType
 import sqlalchemy as sa
 
 from tests.support.server import free_port
+from tests.support.waiting import wait_for
 
 PG_BIN_ENV = "UMCR_PG_BIN"
 DATABASE = "umcr"
@@ -176,23 +177,23 @@ class PgPair:
     def wait_streaming(self, timeout: float = START_TIMEOUT) -> None:
         """Until the primary sees its standby streaming (and as its sync standby if synchronous)."""
         want = "sync" if self.synchronous else "async"
-        deadline = time.monotonic() + timeout
         engine = sa.create_engine(self.single_url(self.primary_port, "postgres"))
+
+        def streaming() -> bool:
+            with engine.connect() as conn:
+                row = conn.execute(
+                    sa.text(
+                        "SELECT state, sync_state FROM pg_stat_replication "
+                        "WHERE application_name = :name"
+                    ),
+                    {"name": STANDBY_NAME},
+                ).first()
+            return row is not None and tuple(row) == ("streaming", want)
+
         try:
-            while True:
-                with engine.connect() as conn:
-                    row = conn.execute(
-                        sa.text(
-                            "SELECT state, sync_state FROM pg_stat_replication "
-                            "WHERE application_name = :name"
-                        ),
-                        {"name": STANDBY_NAME},
-                    ).first()
-                if row is not None and row[0] == "streaming" and row[1] == want:
-                    return
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the standby is not streaming ({row}):\n{self.logs()}")
-                time.sleep(0.1)
+            wait_for(streaming, timeout, f"the standby streaming ({want})", step=0.1)
+        except AssertionError as late:
+            raise RuntimeError(f"{late}:\n{self.logs()}") from None
         finally:
             engine.dispose()
 
@@ -259,12 +260,16 @@ class PgPair:
         engine = sa.create_engine(self.single_url(self.standby_port, "postgres"))
         try:
             with engine.connect() as conn:
-                deadline = time.monotonic() + 60
-                while conn.execute(sa.text("SELECT pg_is_in_recovery()")).scalar_one():
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"the standby did not leave recovery\n{self.logs()}")
-                    time.sleep(0.01)
+
+                def out_of_recovery() -> bool:
+                    in_recovery = conn.execute(sa.text("SELECT pg_is_in_recovery()")).scalar_one()
                     conn.rollback()
+                    return not in_recovery
+
+                try:
+                    wait_for(out_of_recovery, 60, "the standby to leave recovery", step=0.01)
+                except AssertionError as late:
+                    raise RuntimeError(f"{late}\n{self.logs()}") from None
                 left = time.time()
         finally:
             engine.dispose()
@@ -339,11 +344,14 @@ def _kill_group(pid: int) -> None:
             os.kill(child, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
     # Wait for the postmaster to go (its children go with it).
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+    def gone() -> bool:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            return
-        time.sleep(0.02)
+            return True
+        return False
+
+    with contextlib.suppress(AssertionError):  # a zombie still answers: it is dead enough
+        wait_for(gone, 10, f"postmaster {pid} to go", step=0.02)
