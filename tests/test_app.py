@@ -42,6 +42,19 @@ def test_self_test_against_a_live_server(live_server, tmp_path) -> None:
     assert "SELF-TEST OK" in result.stdout
 
 
+def test_wall_self_test_against_a_live_server(live_server, tmp_path) -> None:
+    """The wall's Start-menu entry (--wall) self-tests too: read-only, it acts on
+    nothing; it reads the floor and draws the wall."""
+    _role, password = DEFAULT_USERS["wall"]
+    result = run_console(
+        ["--wall", "--self-test", "--server", live_server.url, "--user", "wall"],
+        tmp_path,
+        password,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SELF-TEST OK" in result.stdout and "wall drawn" in result.stdout
+
+
 def test_wrong_password_fails_clearly(live_server, tmp_path) -> None:
     result = run_console(
         ["--self-test", "--server", live_server.url, "--user", "dispatcher1"], tmp_path, "wrong"

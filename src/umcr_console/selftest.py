@@ -47,6 +47,16 @@ async def run_self_test(window, workspace, engine) -> int:
     started = time.monotonic()
     try:
         await _until(lambda: workspace.cursor > 0 and workspace.view.teams, "the server's teams")
+        if _is_wall(window):
+            # Read-only: it acts on nothing. It has read the floor; it must draw it.
+            if not window.isVisible():
+                raise RuntimeError("self-test: the wall is not shown")
+            drawn = await _draw_map_and_wall(window, workspace)
+            print(
+                f"SELF-TEST OK in {time.monotonic() - started:.2f} s "
+                f"({len(workspace.view.teams)} teams read; {drawn})"
+            )
+            return 0
         team = next(t for t in workspace.view.teams.values() if t.status == TeamStatus.AVAILABLE)
         incident_id = uuid7()
         workspace.submit(
@@ -96,6 +106,12 @@ async def run_self_test(window, workspace, engine) -> int:
     return 0
 
 
+def _is_wall(window) -> bool:
+    from .ui.wall import WallWindow
+
+    return isinstance(window, WallWindow)
+
+
 def _colours(widget, what: str) -> int:
     """Render ``widget`` into an image as the screen would get it; its number of colours."""
     from PySide6.QtGui import QColor
@@ -121,7 +137,7 @@ async def _draw_map_and_wall(window, workspace) -> str:
     from .ui.map_widget import DivisionMapWidget
     from .ui.wall import WallWindow
 
-    if isinstance(window, WallWindow):  # --wall --self-test
+    if _is_wall(window):  # --wall --self-test
         wall, own_wall = window, False
     else:
         window.map.resize(max(window.map.width(), 480), max(window.map.height(), 360))
