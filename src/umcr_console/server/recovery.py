@@ -177,9 +177,11 @@ class HeadMarker:
             if seq <= self._seq and not force:
                 return
             self._seq = seq
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+            # os.write at offset 0, not os.pwrite: Windows has no pwrite (the
+            # bundled server failed to start there).
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
             try:
-                os.pwrite(fd, record, 0)
+                os.write(fd, record)
             finally:
                 os.close(fd)
 
