@@ -10,7 +10,6 @@ use it and with the inputs a malicious workstation would send, against a real
 from __future__ import annotations
 
 import base64
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tests.server.helpers import assert_clean_log, created, note
-from tests.server.test_recovery import restore_to, signed_log
+from tests.server.test_recovery import backup, restore_to, signed_log
 from tests.support.server import ServerProcess
 from umcr_console.server import auth
 from umcr_console.server.db import make_engine
@@ -50,12 +49,7 @@ def _restored_with_one_given_back(server: ServerProcess, tmp_path: Path) -> None
     with server.client("dispatcher1") as client:
         client.post("/api/v1/events", json={"events": [incident]}).raise_for_status()
     fork = len(signed_log(server))
-    copy = tmp_path / "backup.sqlite3"
-    source = sqlite3.connect(server.database_url.removeprefix("sqlite:///"))
-    target = sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = backup(server, tmp_path / "backup.sqlite3")
     with server.client("dispatcher1") as client:
         lost = note(incident["entity_id"], "kept by a console")
         client.post("/api/v1/events", json={"events": [lost]}).raise_for_status()

@@ -39,6 +39,18 @@ def signed_log(server: ServerProcess, after: int = 0) -> list[dict[str, Any]]:
     return page["events"]
 
 
+def backup(server: ServerProcess, copy: Path) -> Path:
+    """A consistent copy of the running server's SQLite database (SQLite's online backup)."""
+    source = sqlite3.connect(server.database_url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return copy
+
+
 def restore_to(server: ServerProcess, copy: Path) -> None:
     database = Path(server.database_url.removeprefix("sqlite:///"))
     server.stop()
@@ -67,12 +79,7 @@ def test_only_signed_events_come_back_once_in_order(server: ServerProcess, tmp_p
     incident = created()
     post(server, incident)
     fork = len(signed_log(server))
-    copy = tmp_path / "backup.sqlite3"
-    database = server.database_url.removeprefix("sqlite:///")
-    source, target = sqlite3.connect(database), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = backup(server, tmp_path / "backup.sqlite3")
     post(server, note(incident["entity_id"], "one"), note(incident["entity_id"], "two"))
     post(server, note(incident["entity_id"], "three"))
     lost = signed_log(server, fork)
@@ -112,12 +119,7 @@ def test_a_console_that_waited_long_enough_is_taken_past_a_gap(
     incident = created()
     post(server, incident)
     fork = len(signed_log(server))
-    copy = tmp_path / "backup.sqlite3"
-    source = sqlite3.connect(server.database_url.removeprefix("sqlite:///"))
-    target = sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = backup(server, tmp_path / "backup.sqlite3")
     post(server, note(incident["entity_id"], "nobody kept this"))
     post(server, note(incident["entity_id"], "a console kept this"))
     lost = signed_log(server, fork)
