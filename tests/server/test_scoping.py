@@ -8,8 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.server.helpers import (
+    API,
     EX1,
     PL1,
     SECRETS,
@@ -25,8 +27,9 @@ from tests.server.helpers import (
 )
 from tests.server.test_redirects import WAIT, outbox
 from tests.support.waiting import wait_for
+from umcr_console.domain.authorship import encode_public, public_bytes
 from umcr_console.domain.ids import name_id
-from umcr_console.server import auth
+from umcr_console.server import audit, auth
 from umcr_console.server.db import make_engine
 
 PL2 = name_id("team", "PL-2")
@@ -245,6 +248,11 @@ def test_a_provider_supervisor_reads_only_its_providers_audit_rows(floor: Floor)
     refused = api.post("penny", note(floor.b, "trying Exodus's call"))
     assert refused[0]["code"] == "forbidden"
     api.sign_in("exodus")  # an auth row of another provider's user
+    for user in ("penny", "exodus"):  # and a signing key each (server/authorship.py)
+        raw = public_bytes(Ed25519PrivateKey.generate())
+        body = {"workstation_id": f"ws-{user}", "public_key": encode_public(raw)}
+        enrolled = api.client.post(f"{API}/keys", json=body, headers=api.headers(user))
+        assert enrolled.status_code == 200, enrolled.text
 
     def rows(user: str, **params: Any) -> list[dict[str, Any]]:
         answer = api.get(user, "/audit", params={"limit": 3, **params})
@@ -268,6 +276,8 @@ def test_a_provider_supervisor_reads_only_its_providers_audit_rows(floor: Floor)
     assert tried["before"] is None and tried["after"] is None
     actors = {r["actor"] for r in penny if r["action"].startswith("auth.")}
     assert actors <= {"penny", "penny_supervisor"} and "penny" in actors
+    keys = {r["actor"] for r in penny if r["action"] == audit.KEY_ENROLLED}
+    assert keys == {"penny"}
     # Central supervisors read everything, and dispatchers nothing.
     assert any(r["actor"] == "exodus" for r in everything)
     assert api.get("penny", "/audit").status_code == 403

@@ -63,9 +63,13 @@ USER_UNLOCKED = "user.unlocked"  # `user unlock`: the failed sign-ins cleared
 PRUNED = "audit.pruned"
 # A disclosure: an incident's personal data or notes left the server in an export.
 EXPORTED = "record.exported"
+# A user's signing key for offline actions (server/authorship.py); keys are
+# revoked with their user (USER_REVOKED).
+KEY_ENROLLED = "key.enrolled"
 ACTIONS = (
     EVENT_ACCEPTED,
     EVENT_REJECTED,
+    EVENT_RECOVERED,
     SIGN_IN,
     SIGN_IN_FAILED,
     LOCKED,
@@ -78,6 +82,7 @@ ACTIONS = (
     USER_UNLOCKED,
     PRUNED,
     EXPORTED,
+    KEY_ENROLLED,
 )
 
 GENESIS_HASH = "0" * 64

@@ -36,9 +36,6 @@ from .db import author_keys, event_submitters, users, write_transaction
 from .problems import problem_responses
 from .settings import Settings
 
-KEY_ENROLLED = "key.enrolled"
-KEYS_REVOKED = "key.revoked"
-
 
 @dataclass(frozen=True)
 class Proven:
@@ -87,7 +84,7 @@ def enrol(
         )
         audit.record(
             conn,
-            KEY_ENROLLED,
+            audit.KEY_ENROLLED,
             principal.username,
             at=now,
             workstation_id=body.workstation_id,

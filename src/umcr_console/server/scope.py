@@ -238,8 +238,8 @@ def visible_events(engine: Engine, principal: Principal, found: list[Event]) -> 
     return scope.events(found, held)
 
 
-# Audit actions about a user's session or account: no incident data in them.
-_ACCOUNT_ACTIONS = ("auth.", "user.")
+# Audit actions about a user's session, account or signing key: no incident data in them.
+_ACCOUNT_ACTIONS = ("auth.", "user.", "key.")
 
 
 def visible_audit(

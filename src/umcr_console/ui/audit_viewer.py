@@ -50,6 +50,7 @@ EntityLabel = Callable[[str], str | None]
 ACTIONS = (
     "event.accepted",
     "event.rejected",
+    "event.recovered",
     "auth.sign_in",
     "auth.sign_in_failed",
     "auth.locked",
@@ -62,6 +63,7 @@ ACTIONS = (
     "user.unlocked",
     "audit.pruned",
     "record.exported",
+    "key.enrolled",
 )
 ALL_ACTIONS = "All actions"
 PAGE_SIZE = 200
