@@ -88,25 +88,31 @@ _SLOT_RAISES = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize(
-    "env",
-    [{"QT_QPA_PLATFORM": "offscreen"}, {"QT_QPA_PLATFORM": "minimal"}],
-    ids=["offscreen", "minimal"],
-)
-def test_headless_crash_exits_non_zero_without_a_dialog(env) -> None:
+def _crash_headless(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a fresh interpreter outside CI; it must exit with the crash status."""
+    from umcr_console.ui.crash import EXIT_CRASH
+
     environment = {**os.environ, **env}
     environment.pop("CI", None)
     result = subprocess.run(
-        [sys.executable, "-c", _SLOT_RAISES],
+        [sys.executable, "-c", script],
         env=environment,
         capture_output=True,
         text=True,
         timeout=FAST_S,
         check=False,
     )
-    from umcr_console.ui.crash import EXIT_CRASH
-
     assert result.returncode == EXIT_CRASH, result.stderr
+    return result
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"QT_QPA_PLATFORM": "offscreen"}, {"QT_QPA_PLATFORM": "minimal"}],
+    ids=["offscreen", "minimal"],
+)
+def test_headless_crash_exits_non_zero_without_a_dialog(env) -> None:
+    result = _crash_headless(_SLOT_RAISES, env)
     assert _error_lines(result.stderr) == ["umcr-console: error: RuntimeError: boom in a slot"]
     assert "Traceback" in result.stderr  # the details, for whoever reads the CI log
 
@@ -159,19 +165,7 @@ _CALLBACK_RAISES = textwrap.dedent(
 
 
 def test_headless_loop_error_exits_non_zero_without_a_dialog() -> None:
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    environment.pop("CI", None)
-    result = subprocess.run(
-        [sys.executable, "-c", _CALLBACK_RAISES],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=FAST_S,
-        check=False,
-    )
-    from umcr_console.ui.crash import EXIT_CRASH
-
-    assert result.returncode == EXIT_CRASH, result.stderr
+    result = _crash_headless(_CALLBACK_RAISES, {"QT_QPA_PLATFORM": "offscreen"})
     assert _error_lines(result.stderr) == [
         "umcr-console: error: RuntimeError: boom in a loop callback"
     ]
