@@ -97,6 +97,32 @@ class RacingFloor(HttpFloor):
         return await super().submit(events, team_id=team_id)
 
 
+def a_person_dispatches(
+    server: ServerProcess,
+    incident_id: str,
+    team_id: str,
+    call_type: CallType,
+    at: tuple[float, float],
+) -> None:
+    """A person (not the simulator) creates a call in Wilshire and assigns ``team_id``."""
+    lat, lon = at
+    created = ev.IncidentCreated(
+        received_at=datetime.now(UTC),
+        source=Source.DIRECT_LINE,
+        call_type=call_type,
+        priority=Priority.URGENT,
+        location=Location(address="by a person", lat=lat, lon=lon, division="Wilshire"),
+    )
+    post(
+        server,
+        HUMAN,
+        human_event(EventType.INCIDENT_CREATED, incident_id, created),
+        human_event(
+            EventType.INCIDENT_TEAM_ASSIGNED, incident_id, ev.TeamAssigned(team_id=team_id)
+        ),
+    )
+
+
 def test_a_short_run_on_a_real_server(live_server: ServerProcess, places: DivisionPlaces) -> None:
     server = live_server
     ex2 = name_id("team", "EX-2")
@@ -279,21 +305,8 @@ def test_with_no_calls_the_teams_still_answer_a_person(
         )
         await asyncio.sleep(0.3)  # the simulator is running and idle by now
         lat, lon = places.sample("Wilshire", random.Random(4))
-        created = ev.IncidentCreated(
-            received_at=datetime.now(UTC),
-            source=Source.DIRECT_LINE,
-            call_type=CallType.MENTAL_HEALTH,
-            priority=Priority.URGENT,
-            location=Location(address="by a person", lat=lat, lon=lon, division="Wilshire"),
-        )
         await asyncio.to_thread(
-            post,
-            live_server,
-            HUMAN,
-            human_event(EventType.INCIDENT_CREATED, incident_id, created),
-            human_event(
-                EventType.INCIDENT_TEAM_ASSIGNED, incident_id, ev.TeamAssigned(team_id=ac1)
-            ),
+            a_person_dispatches, live_server, incident_id, ac1, CallType.MENTAL_HEALTH, (lat, lon)
         )
         return await run
 
@@ -328,21 +341,8 @@ def test_field_teams_can_drive_the_field_page_endpoints(
             )
         )
         await asyncio.sleep(0.3)
-        created = ev.IncidentCreated(
-            received_at=datetime.now(UTC),
-            source=Source.DIRECT_LINE,
-            call_type=CallType.WELFARE_CHECK,
-            priority=Priority.HIGH,
-            location=Location(address="by a person", lat=lat, lon=lon, division="Wilshire"),
-        )
         await asyncio.to_thread(
-            post,
-            live_server,
-            HUMAN,
-            human_event(EventType.INCIDENT_CREATED, incident_id, created),
-            human_event(
-                EventType.INCIDENT_TEAM_ASSIGNED, incident_id, ev.TeamAssigned(team_id=pl1)
-            ),
+            a_person_dispatches, live_server, incident_id, pl1, CallType.WELFARE_CHECK, (lat, lon)
         )
         return await run
 
