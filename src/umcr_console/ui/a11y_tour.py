@@ -31,6 +31,8 @@ def open_everything(window: QWidget) -> list[QWidget]:
         opened += _main_window_tour(window)
     for widget in opened:
         widget.show()
+    window.setProperty("umcr_a11y_tour", len(opened))
+    window._a11y_tour = opened  # type: ignore[attr-defined]  # kept alive (the lock screen has no parent)
     return opened
 
 

@@ -160,7 +160,12 @@ def derived_name(widget: QWidget) -> str:
 
 
 def fill_in(widget: QWidget) -> None:
-    """Give ``widget`` a name and a description if it has none."""
+    """Give ``widget`` a name and a description if it has none (a combo box's
+    popup list too: a screen reader meets it when the list opens)."""
+    if isinstance(widget, QComboBox) and widget.view() is not None:
+        if not widget.view().accessibleName():
+            widget.view().setAccessibleName(derived_name(widget))
+        fill_in(widget.view())
     if not widget.accessibleName():
         name = derived_name(widget)
         if name:
