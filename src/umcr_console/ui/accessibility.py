@@ -21,9 +21,10 @@ bridge uses): the tests call it on every window and dialog.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSettings, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDialog,
     QDockWidget,
     QFormLayout,
     QGroupBox,
@@ -225,13 +227,62 @@ def missing_names(root: QWidget) -> list[str]:
     return missing
 
 
+def _focus_stops(window: QWidget) -> list[QWidget]:
+    """The widgets Tab stops at, outermost only (a combo's own line edit is the combo)."""
+    stops = [
+        w
+        for w in window.findChildren(QWidget)
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and w.isVisibleTo(window)
+        and w.focusProxy() is None
+        and not w.isWindow()
+    ]
+    inside = set(stops)
+
+    def nested(widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None and parent is not window:
+            if parent in inside:
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    return [w for w in stops if not nested(w)]
+
+
+def order_focus_by_position(window: QWidget) -> list[QWidget]:
+    """Tab follows reading order: top to bottom, then left to right.
+
+    A dialog's fields are often made after its OK / Cancel buttons (a base
+    class makes the buttons), and Qt's tab order is the order of creation: the
+    focus would start on OK. Rows are told apart by their vertical centre
+    within half a line."""
+    stops = _focus_stops(window)
+    row = max(window.fontMetrics().height() // 2, 4)
+
+    def position(widget: QWidget) -> tuple[int, int]:
+        top_left = widget.mapTo(window, QPoint(0, 0))
+        return ((top_left.y() + widget.height() // 2) // row, top_left.x())
+
+    ordered = sorted(stops, key=position)
+    for first, second in itertools.pairwise(ordered):
+        QWidget.setTabOrder(first, second)
+    # The focus starts on the first field, unless the dialog chose one itself.
+    if ordered and window.focusWidget() is None:
+        ordered[0].setFocus(Qt.FocusReason.TabFocusReason)
+    return ordered
+
+
 class AccessibleNamer(QObject):
-    """Application event filter: names every control the first time it is shown."""
+    """Application event filter: names every control the first time it is shown;
+    a dialog's tab order follows its layout (``order_focus_by_position``)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
             if watched.isWindow():
                 name_tree(watched)
+                if isinstance(watched, QDialog):
+                    order_focus_by_position(watched)
             elif is_interactive(watched):
                 fill_in(watched)
         return False
