@@ -246,3 +246,32 @@ def test_at_one_and_a_half_times_the_text_no_label_of_a_dialog_is_cut(
     assert problems == {}
     assert checked > 100  # the check saw the dialogs' labels and buttons
     _close_all(opened[1:])
+
+
+def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    from umcr_console.ui.map_widget import DivisionMapWidget
+    from umcr_console.ui.wall import WALL_COLUMNS, WALL_MIN_PX, WallWindow
+
+    for minutes in (3, 12, 40):
+        server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=minutes)
+    apply_font_scale(QApplication.instance(), 1.5)
+    map_widget = DivisionMapWidget.for_workspace(workspace, deployment, clock=clock, read_only=True)
+    wall = WallWindow(workspace, deployment, clock=clock, map_widget=map_widget, rotate_seconds=20)
+    wall.ticker.stop()
+    qtbot.addWidget(wall)
+    wall.resize(1920, 1080)
+    wall.show()
+    qtbot.waitExposed(wall)
+    minimum = round(WALL_MIN_PX * 1.5)
+    assert wall.pending_view.font().pixelSize() >= minimum
+    assert wall.map_widget.label_font.pixelSize() >= minimum
+    for _page in range(wall.pages.count()):
+        QApplication.processEvents()
+        assert _clipped(wall) == []
+        wall.next_page()
+    # The queue's columns are as wide as their text, the call type whole.
+    header = wall.pending_view.horizontalHeader()
+    for column in WALL_COLUMNS:
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), column

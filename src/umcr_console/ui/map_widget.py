@@ -35,7 +35,7 @@ from ..domain.timers import Level, incident_level
 from ..protocol import TeamPosition
 from .map_keys import MapKeyboard
 from .text import division_label, tooltip
-from .theme import STATUS_COLOURS, STATUS_SYMBOLS
+from .theme import STATUS_COLOURS, STATUS_SYMBOLS, scaled_px
 
 AREA_COLOURS = ("#1f6feb", "#8957e5", "#3fb950", "#d29922", "#db61a2", "#39c5cf")
 PRIORITY_SYMBOLS = {Priority.URGENT: "t", Priority.HIGH: "s", Priority.ROUTINE: "o"}
@@ -107,7 +107,9 @@ class DivisionMapWidget(QWidget):
         self.setObjectName("DivisionMap")
         # A read-only map is the wall's: read from across the room.
         self.label_font = QFont()
-        self.label_font.setPixelSize(label_pixels or (WALL_LABEL_PIXELS if read_only else 13))
+        self.label_font.setPixelSize(
+            scaled_px(label_pixels or (WALL_LABEL_PIXELS if read_only else 13))
+        )
         self.deployment = deployment
         self.clock = clock
         self.read_only = read_only
