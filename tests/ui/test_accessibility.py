@@ -271,7 +271,7 @@ def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
         QApplication.processEvents()
         assert _clipped(wall) == []
         wall.next_page()
-    # The queue's columns are as wide as their text, the call type whole.
+    # The queue's headers fit their columns (the call type itself may be elided).
     header = wall.pending_view.horizontalHeader()
     for column in WALL_COLUMNS:
         assert header.sectionSize(column) >= header.sectionSizeHint(column), column

@@ -100,6 +100,11 @@ QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus,
 QAbstractItemView:focus, QPushButton:focus, QToolButton:focus, QCheckBox:focus {
     border: 3px solid #ffff00;
 }
+QCheckBox::indicator, QGroupBox::indicator {
+    width: 14px; height: 14px; border: 2px solid #ffffff; background: #000000;
+}
+QCheckBox::indicator:checked, QGroupBox::indicator:checked { background: #ffff00; }
+QCheckBox::indicator:disabled { border-color: #a0a0a0; }
 """
 
 
