@@ -126,3 +126,20 @@ def test_the_map_chooses_a_division_and_a_team_from_the_keyboard(window, qtbot) 
     team = window.selected_team()
     assert team is not None and chooser.teams.currentText().startswith(team.call_sign)
     assert team.status.label in chooser.teams.currentText()  # the status in words
+
+
+def test_the_team_tiles_choose_a_team_with_the_arrow_keys(window, qtbot) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tiles = window.team_board.tiles
+    assert tiles.isVisible() and tiles.focusPolicy() & Qt.FocusPolicy.TabFocus
+    tiles.setFocus(Qt.FocusReason.TabFocusReason)  # as Tab would; the keys are the test
+    qtbot.keyClick(tiles, Qt.Key.Key_Home)
+    first = window.selected_team()
+    assert first is not None and tiles.selected_team_id == first.id
+    qtbot.keyClick(tiles, Qt.Key.Key_Right)
+    second = window.selected_team()
+    assert second is not None and second.id != first.id
+    assert second.call_sign in accessibility.spoken_description(tiles)
+    qtbot.keyClick(tiles, Qt.Key.Key_Left)
+    assert window.selected_team().id == first.id

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFormLayout,
+    QGraphicsView,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .team_tiles import TeamTilesWidget
 from .theme import FONT_SCALES, apply_font_scale, apply_theme, current_theme, font_scale
 
 
@@ -54,6 +56,8 @@ def _tr(text: str) -> str:
 
 # Controls that take the focus or a click: each needs a name.
 INTERACTIVE: tuple[type[QWidget], ...] = (
+    TeamTilesWidget,
+    QGraphicsView,  # the map's plot
     QAbstractButton,
     QLineEdit,
     QTextEdit,
@@ -76,8 +80,8 @@ def _names() -> dict[str, str]:
         "filter_text": _tr("Search calls"),
         "queue_view": _tr("Call queue"),
         "team_view": _tr("Team board"),
-        "team_tiles": _tr("Team tiles"),
-        "division_map": _tr("Division map"),
+        "TeamTiles": _tr("Team tiles"),
+        "DivisionMap": _tr("Division map"),
         "map_divisions": _tr("Map: choose a division"),
         "map_teams": _tr("Map: choose a team"),
     }
@@ -85,6 +89,10 @@ def _names() -> dict[str, str]:
 
 def _hint(widget: QWidget) -> str:
     """What the keys do, for a control with no tool tip or placeholder."""
+    if isinstance(widget, QGraphicsView):
+        return _tr("Map; the Division and Team choosers below it work from the keyboard")
+    if isinstance(widget, TeamTilesWidget):
+        return _tr("Arrow keys choose a team")
     if isinstance(widget, QComboBox):
         return _tr("Up and Down arrows choose; type to jump to an entry")
     if isinstance(widget, QAbstractItemView):
@@ -138,6 +146,9 @@ def _container_title(widget: QWidget) -> str:
 def derived_name(widget: QWidget) -> str:
     """The name a control without one gets (see the module docstring)."""
     explicit = _names().get(widget.objectName())
+    parent = widget.parentWidget()
+    if not explicit and not widget.objectName() and parent is not None:
+        explicit = _names().get(parent.objectName())  # the map's plot is the map
     if explicit:
         return explicit
     if isinstance(widget, QAbstractButton) and widget.text():
