@@ -42,7 +42,14 @@ def walk(app):
         if depth == 1:
             window = name
         rows.append(
-            {"app": app.name, "window": window, "role": role, "name": name, "states": states, "depth": depth}
+            {
+                "app": app.name,
+                "window": window,
+                "role": role,
+                "name": name,
+                "states": states,
+                "depth": depth,
+            }
         )
         for i in range(count - 1, -1, -1):
             child = node.getChildAtIndex(i)
