@@ -529,12 +529,9 @@ def accessibility_tour(window) -> None:
     """Test-only (``UMCR_A11Y_TOUR=1``): open every dialog over ``window`` so the
     accessibility-tree test can walk them (tests/ui/test_atspi_tree.py)."""
     if os.environ.get("UMCR_A11Y_TOUR") == "1":
-        from PySide6.QtCore import QTimer
+        from .ui.a11y_tour import open_when_ready
 
-        from .ui.a11y_tour import open_everything
-
-        delay_ms = int(os.environ.get("UMCR_A11Y_TOUR_DELAY_MS", "8000"))
-        QTimer.singleShot(delay_ms, lambda: open_everything(window))
+        open_when_ready(window, int(os.environ.get("UMCR_A11Y_TOUR_DELAY_MS", "8000")))
 
 
 async def _follow_month_report(engine, wall) -> None:

@@ -22,6 +22,31 @@ async def _no_server(*_args: object, **_kwargs: object) -> object:
     raise RuntimeError("no server in the accessibility tour")
 
 
+def open_when_ready(window: QWidget, delay_ms: int, give_up_s: float = 90.0) -> None:
+    """After ``delay_ms``, once the window's floor has an incident and a team (the
+    dialogs of an incident need one), ``open_everything``; polls twice a second."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    deadline = time.monotonic() + give_up_s
+
+    def ready() -> bool:
+        workspace = getattr(window, "workspace", None)
+        if workspace is None or not hasattr(window, "actions"):
+            return True  # the wall: nothing to wait for
+        view = workspace.view
+        return bool(view.teams) and any(i.is_open for i in view.incidents.values())
+
+    def attempt() -> None:
+        if ready() or time.monotonic() > deadline:
+            open_everything(window)
+        else:
+            QTimer.singleShot(500, attempt)
+
+    QTimer.singleShot(delay_ms, attempt)
+
+
 def open_everything(window: QWidget) -> list[QWidget]:
     """Every top-level window and dialog reachable from ``window``, opened."""
     from .main_window import MainWindow
