@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -148,8 +148,21 @@ def build_menus(window: MenuHost) -> None:
     add_action(window, view_menu, "Call &queue", "F3", window.queue_view.setFocus)
     add_action(window, view_menu, "&Team board", "F4", window.team_view.setFocus)
     add_action(window, view_menu, "Switch dark / light theme", "Ctrl+Shift+L", window.toggle_theme)
-    add_action(window, view_menu, "&High contrast", "Ctrl+Shift+H", lambda: accessibility.toggle_high_contrast(window, window.settings))  # fmt: skip
-    add_action(window, view_menu, "Te&xt size", "Ctrl+Shift+T", lambda: accessibility.next_font_scale(window, window.settings))  # fmt: skip
+    # High contrast and larger text (docs/accessibility.md).
+    add_action(
+        window,
+        view_menu,
+        QCoreApplication.translate("menus", "&High contrast"),
+        "Ctrl+Shift+H",
+        lambda: accessibility.toggle_high_contrast(window, window.settings),
+    )
+    add_action(
+        window,
+        view_menu,
+        QCoreApplication.translate("menus", "Te&xt size"),
+        "Ctrl+Shift+T",
+        lambda: accessibility.next_font_scale(window, window.settings),
+    )
     add_action(
         window, view_menu, "Acknowledge notice", "Ctrl+Shift+K", window.notices.acknowledge_selected
     )
