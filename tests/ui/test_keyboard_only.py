@@ -133,7 +133,8 @@ def test_the_team_tiles_choose_a_team_with_the_arrow_keys(window, qtbot) -> None
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     tiles = window.team_board.tiles
     assert tiles.isVisible() and tiles.focusPolicy() & Qt.FocusPolicy.TabFocus
-    tiles.setFocus(Qt.FocusReason.TabFocusReason)  # as Tab would; the keys are the test
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F4)  # the team board
+    assert QApplication.focusWidget() is tiles  # the tiles show: F4 reaches them
     qtbot.keyClick(tiles, Qt.Key.Key_Home)
     first = window.selected_team()
     assert first is not None and tiles.selected_team_id == first.id
@@ -143,3 +144,8 @@ def test_the_team_tiles_choose_a_team_with_the_arrow_keys(window, qtbot) -> None
     assert second.call_sign in accessibility.spoken_description(tiles)
     qtbot.keyClick(tiles, Qt.Key.Key_Left)
     assert window.selected_team().id == first.id
+    # With the table shown instead, F4 reaches the table.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F4)
+    window.team_board.toggle.click()  # (the Table toggle; F4 is what is tested)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F4)
+    assert QApplication.focusWidget() is window.team_view
