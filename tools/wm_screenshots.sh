@@ -47,7 +47,8 @@ failed=()
 "$PYTHON" tools/screenshots.py --wait "$WAIT" || failed+=(screenshots.py)
 for script in tools/team_screenshots.py tools/planner_screenshot.py \
     tools/audit_screenshot.py tools/idle_lock_screenshot.py \
-    tools/intake_safety_words_screenshot.py tools/intake_history_screenshot.py; do
+    tools/intake_safety_words_screenshot.py tools/intake_history_screenshot.py \
+    tools/high_contrast_screenshots.py; do
     [ -f "$script" ] || continue
     "$PYTHON" "$script" || failed+=("$(basename "$script")")
 done

@@ -63,7 +63,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--demo", action="store_true", help="local server, demo data, simulator")
     parser.add_argument("--wall", action="store_true", help="supervisor wall display (read-only)")
-    parser.add_argument("--theme", choices=("dark", "light"), help="colour theme")
+    parser.add_argument("--theme", choices=("dark", "light", "high-contrast"), help="colour theme")
+    parser.add_argument(
+        "--font-scale", type=float, help="text size, 1.0 normal, 1.5 half again (kept as a setting)"
+    )
     parser.add_argument("--data-dir", help="where the local store, settings and logs go")
     parser.add_argument(
         "--self-test",
@@ -335,6 +338,9 @@ class Console:
             QApplication.instance(),
             self.args.theme or str(self.settings.value("window/theme", "dark")),
         )
+        from .ui import accessibility
+
+        accessibility.apply_view_settings(QApplication.instance(), self.settings, self.args)
         try:
             session = await self._session()
             if session is None:
@@ -476,6 +482,7 @@ class Console:
             sound=bool(self.settings.value("alerts/sound", False, type=bool)),
         )
         window.attach_sync(engine)
+        accessibility_tour(window)
         if session.offline:
             window.status.set_connection("offline (logged in on this workstation)", False)
         window.show()
@@ -501,6 +508,7 @@ class Console:
             rotate_seconds=float(self.settings.value("wall/rotate_seconds", 20)),
         )
         wall.attach_sync(engine)
+        accessibility_tour(wall)
         self._month_task = wall.tasks.run(
             _follow_month_report(engine, wall), what="This month's figures"
         )
@@ -515,6 +523,15 @@ class Console:
                 wall.setGeometry(screen.geometry())
             wall.showFullScreen()
         return wall
+
+
+def accessibility_tour(window) -> None:
+    """Test-only (``UMCR_A11Y_TOUR=1``): open every dialog over ``window`` so the
+    accessibility-tree test can walk them (tests/ui/test_atspi_tree.py)."""
+    if os.environ.get("UMCR_A11Y_TOUR") == "1":
+        from .ui.a11y_tour import open_when_ready
+
+        open_when_ready(window, int(os.environ.get("UMCR_A11Y_TOUR_DELAY_MS", "8000")))
 
 
 async def _follow_month_report(engine, wall) -> None:

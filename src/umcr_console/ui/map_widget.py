@@ -33,8 +33,9 @@ from ..domain.geography import Geography, LocalProjection, Station
 from ..domain.model import Incident, Team
 from ..domain.timers import Level, incident_level
 from ..protocol import TeamPosition
+from .map_keys import MapKeyboard
 from .text import division_label, tooltip
-from .theme import STATUS_COLOURS
+from .theme import STATUS_COLOURS, STATUS_SYMBOLS, scaled_px
 
 AREA_COLOURS = ("#1f6feb", "#8957e5", "#3fb950", "#d29922", "#db61a2", "#39c5cf")
 PRIORITY_SYMBOLS = {Priority.URGENT: "t", Priority.HIGH: "s", Priority.ROUTINE: "o"}
@@ -106,7 +107,9 @@ class DivisionMapWidget(QWidget):
         self.setObjectName("DivisionMap")
         # A read-only map is the wall's: read from across the room.
         self.label_font = QFont()
-        self.label_font.setPixelSize(label_pixels or (WALL_LABEL_PIXELS if read_only else 13))
+        self.label_font.setPixelSize(
+            scaled_px(label_pixels or (WALL_LABEL_PIXELS if read_only else 13))
+        )
         self.deployment = deployment
         self.clock = clock
         self.read_only = read_only
@@ -181,6 +184,12 @@ class DivisionMapWidget(QWidget):
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.fit_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.fit_button.setVisible(not read_only)  # nobody clicks a wall
+        # Keyboard: choose a division or a team without the mouse (ui/map_keys.py).
+        self.keys = MapKeyboard(sorted(self.division_labels), lambda: list(self._teams.values()))
+        self.keys.division_chosen.connect(self.zoom_to_division)
+        self.keys.team_chosen.connect(self.choose_team)
+        layout.addWidget(self.keys)
+        self.keys.setVisible(not read_only)
         self.refresh_fills()
         self.fit_served_area()
         self.view_box.sigRangeChanged.connect(self._declutter_timer.start)
@@ -266,6 +275,7 @@ class DivisionMapWidget(QWidget):
     def refresh_teams(self) -> None:
         """Recolour and move every team marker with one ``setData``."""
         ids, xs, ys, brushes = [], [], [], []
+        symbols: list[str] = []
         at_station: dict[tuple[float, float], int] = {}
         # One label per spot: the first team there names them all.
         names: dict[tuple[float, float], list[str]] = {}
@@ -288,9 +298,10 @@ class DivisionMapWidget(QWidget):
             xs.append(x + 0.45 * n)
             ys.append(y - 0.35 * n)
             brushes.append(_STATUS_BRUSHES[team.status])
+            symbols.append(STATUS_SYMBOLS[team.status])  # a shape too, not colour alone
         self._team_ids = ids
         self.team_scatter.setData(
-            x=np.array(xs), y=np.array(ys), brush=brushes, data=ids, pen=_MARKER_PEN
+            x=np.array(xs), y=np.array(ys), brush=brushes, data=ids, pen=_MARKER_PEN, symbol=symbols
         )
         for team_id in list(self.team_labels):
             if team_id not in first_at:
@@ -445,6 +456,18 @@ class DivisionMapWidget(QWidget):
             self.highlight.setData(x=[], y=[])
         else:
             self.highlight.setData(x=[point[0]], y=[point[1]])
+
+    def zoom_to_division(self, name: str) -> None:
+        """Show one division whole (the keyboard's way to look at a place)."""
+        min_lon, min_lat, max_lon, max_lat = self._division_bbox[name]
+        x0, y0 = self._xy(min_lat, min_lon)
+        x1, y1 = self._xy(max_lat, max_lon)
+        self.view_box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.1)
+
+    def choose_team(self, team_id: str) -> None:
+        """Select a team as a click on its marker does."""
+        self.select("team", team_id)
+        self.team_clicked.emit(team_id)
 
     def _team_clicked(self, _scatter, points, *_args) -> None:
         if len(points):

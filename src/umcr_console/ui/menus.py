@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..domain.commands import COMMAND_HELP
-from . import eido_dialog
+from . import accessibility, eido_dialog
 from .map_widget import DivisionMapWidget
 from .notices import NoticesWidget
 
@@ -48,6 +48,10 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+K", "Acknowledge the selected notice"),
     ("Ctrl+Shift+L", "Switch dark / light theme"),
     ("Ctrl+Shift+P", "Program report for any period"),
+    ("Ctrl+Shift+H", "High contrast theme on / off"),
+    ("Ctrl+Shift+T", "Text size: 1x, 1.25x, 1.5x, 2x"),
+    ("Alt+S / Alt+M", "Map: choose a division / a team (arrow keys or type)"),
+    ("Tab / Shift+Tab", "Next / previous control; Space presses, Enter confirms, Esc closes"),
     ("F1", "This help"),
 )
 
@@ -65,6 +69,7 @@ class MenuHost(Protocol):
     notices_dock: QDockWidget
     followups_dock: QDockWidget
     sign_in_action: QAction
+    settings: QSettings
     audit_action: QAction
 
     def menuBar(self) -> QMenuBar: ...
@@ -143,6 +148,21 @@ def build_menus(window: MenuHost) -> None:
     add_action(window, view_menu, "Call &queue", "F3", window.queue_view.setFocus)
     add_action(window, view_menu, "&Team board", "F4", window.team_view.setFocus)
     add_action(window, view_menu, "Switch dark / light theme", "Ctrl+Shift+L", window.toggle_theme)
+    # High contrast and larger text (docs/accessibility.md).
+    add_action(
+        window,
+        view_menu,
+        QCoreApplication.translate("menus", "&High contrast"),
+        "Ctrl+Shift+H",
+        lambda: accessibility.toggle_high_contrast(window, window.settings),
+    )
+    add_action(
+        window,
+        view_menu,
+        QCoreApplication.translate("menus", "Te&xt size"),
+        "Ctrl+Shift+T",
+        lambda: accessibility.next_font_scale(window, window.settings),
+    )
     add_action(
         window, view_menu, "Acknowledge notice", "Ctrl+Shift+K", window.notices.acknowledge_selected
     )

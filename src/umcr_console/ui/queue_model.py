@@ -47,7 +47,7 @@ from ..domain.timers import (
 )
 from .table_model import Index, TableModel
 from .text import division_label, tooltip
-from .theme import PENDING_MARK, level_colour
+from .theme import PENDING_MARK, aging_cue, level_colour
 
 COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_LOCATION = range(5)
 COL_STATE, COL_TEAM, COL_AGE, COL_IN_STATE = range(5, 9)
@@ -164,6 +164,12 @@ class IncidentQueueModel(TableModel):
             if incident.id in self._flashing and self._flash_on:
                 return FLASH_COLOUR
             return level_colour(incident_level(incident, self._now, self.thresholds))
+        if role in _AGING_ROLES and column == COL_AGE:
+            return aging_cue(
+                role,
+                incident_level(incident, self._now, self.thresholds),
+                self._display(incident, column),
+            )
         if role == INCIDENT_ID_ROLE:
             return incident.id
         if role == LEVEL_ROLE:
@@ -544,6 +550,8 @@ def _bold() -> QFont:
     return font
 
 
+# Aging told by a shape and in words as well as by colour (ui/theme.py aging_cue).
+_AGING_ROLES = (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.AccessibleTextRole)
 _SERVED_ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
@@ -551,6 +559,7 @@ _SERVED_ROLES = frozenset(
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.TextAlignmentRole,
         Qt.ItemDataRole.FontRole,
+        *_AGING_ROLES,
         INCIDENT_ID_ROLE,
         LEVEL_ROLE,
         PENDING_ROLE,

@@ -54,6 +54,8 @@ class TeamBoardWidget(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tiles)
         self.stack.addWidget(table)
+        # F4 focuses the table; while the tiles show, it gives the focus to them.
+        table.setFocusProxy(self.tiles)
         top = QHBoxLayout()
         top.addWidget(self.provider)
         top.addWidget(self.area)
@@ -80,6 +82,7 @@ class TeamBoardWidget(QWidget):
 
     def _show_table(self, on: bool) -> None:
         self.stack.setCurrentIndex(1 if on else 0)
+        self.table.setFocusProxy(None if on else self.tiles)
 
     def update_coverage(self, *_args: object) -> None:
         result = coverage(self.model.teams(), self.deployment)

@@ -11,8 +11,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QCoreApplication, QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..domain.model import Team
@@ -43,6 +52,7 @@ class TeamTilesWidget(QWidget):
         self._shown: Callable[[Team], bool] = lambda _team: True
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrow keys choose (keyPressEvent)
         for signal in (model.dataChanged, model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self.update)
         model.dataChanged.connect(self._data_changed)
@@ -150,14 +160,47 @@ class TeamTilesWidget(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         team_id = self.team_at(event.position().x(), event.position().y())
         if team_id is not None:
-            self.selected_team_id = team_id
-            self.update()
+            self.select(team_id)
             self.team_clicked.emit(team_id)
         super().mousePressEvent(event)
 
     def select(self, team_id: str | None) -> None:
         self.selected_team_id = team_id
+        self._describe()
         self.update()
+
+    def _describe(self) -> None:
+        """What a screen reader says of the selected tile (call sign, status…)."""
+        row = self.model.row_of(self.selected_team_id) if self.selected_team_id else None
+        text = self.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) if row is not None else ""
+        self.setAccessibleDescription(
+            text or QCoreApplication.translate("team_tiles", "Arrow keys choose a team")
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Arrow keys, Home and End move the selection over the tiles, row by row."""
+        order = [team_id for _rect, team_id in self._rects]
+        columns = self._grid()[0] if order else 1
+        steps = {
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Down: columns,
+            Qt.Key.Key_Up: -columns,
+        }
+        key = event.key()
+        if not order or (key not in steps and key not in (Qt.Key.Key_Home, Qt.Key.Key_End)):
+            super().keyPressEvent(event)
+            return
+        if key == Qt.Key.Key_Home:
+            index = 0
+        elif key == Qt.Key.Key_End:
+            index = len(order) - 1
+        elif self.selected_team_id in order:
+            index = min(max(order.index(self.selected_team_id) + steps[key], 0), len(order) - 1)
+        else:
+            index = 0
+        self.select(order[index])
+        self.team_clicked.emit(order[index])
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         team_id = self.team_at(event.position().x(), event.position().y())

@@ -6,18 +6,36 @@ here and used by every widget, the map and the wall.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QScreen
+import functools
+
+from PySide6.QtCore import QCoreApplication, QPointF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QPolygonF,
+    QScreen,
+)
 from PySide6.QtWidgets import QApplication
 
 from ..domain.enums import TeamStatus
 from ..domain.timers import Level
 
-THEMES = ("dark", "light")
+THEMES = ("dark", "light", "high-contrast")
 
 LEVEL_COLOURS: dict[str, dict[Level, QColor]] = {
     "dark": {Level.WARNING: QColor("#8a6d00"), Level.ALARM: QColor("#a31515")},
     "light": {Level.WARNING: QColor("#ffe08a"), Level.ALARM: QColor("#ff9b9b")},
+    # White text on both at more than 7:1 (WCAG AAA), far apart in lightness too.
+    "high-contrast": {Level.WARNING: QColor("#5c4300"), Level.ALARM: QColor("#b00000")},
 }
+
+# Aging is never told by colour alone: the age cell carries a shape too, and
+# a screen reader reads the level (ui/queue_model.py).
+LEVEL_MARKS: dict[Level, str] = {Level.WARNING: "▲", Level.ALARM: "■"}
 
 # Status colours chosen to stay distinct for the common colour-vision deficiencies
 # (blue/orange axis first) and on both themes.
@@ -30,6 +48,19 @@ STATUS_COLOURS: dict[TeamStatus, QColor] = {
     TeamStatus.FOLLOW_UP: QColor("#3a86ff"),
     TeamStatus.OUT_OF_SERVICE: QColor("#6c757d"),
     TeamStatus.OFF_DUTY: QColor("#444b52"),
+}
+
+# The map's team markers differ in shape as well as colour (pyqtgraph symbols):
+# a free team is a circle, a busy one a triangle or square, an absent one a cross.
+STATUS_SYMBOLS: dict[TeamStatus, str] = {
+    TeamStatus.AVAILABLE: "o",
+    TeamStatus.DISPATCHED: "t1",
+    TeamStatus.EN_ROUTE: "t",
+    TeamStatus.ON_SCENE: "s",
+    TeamStatus.TRANSPORTING: "d",
+    TeamStatus.FOLLOW_UP: "h",
+    TeamStatus.OUT_OF_SERVICE: "x",
+    TeamStatus.OFF_DUTY: "+",
 }
 
 PENDING_MARK = "◔"  # shown on rows whose latest change is not yet confirmed
@@ -54,10 +85,90 @@ def apply_theme(app: QApplication, name: str) -> None:
         palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
         palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8b949e"))
         palette.setColor(QPalette.ColorRole.Link, QColor("#58a6ff"))
+    elif name == "high-contrast":
+        palette = high_contrast_palette()
     else:
         palette = app.style().standardPalette()
     app.setPalette(palette)
+    # A thick focus frame in high contrast: where the keyboard is must show.
+    app.setStyleSheet(HIGH_CONTRAST_STYLE if name == "high-contrast" else "")
     app.setProperty("umcr_theme", name)
+
+
+HIGH_CONTRAST_STYLE = """
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus,
+QAbstractItemView:focus, QPushButton:focus, QToolButton:focus, QCheckBox:focus {
+    border: 3px solid #ffff00;
+}
+QCheckBox::indicator, QGroupBox::indicator {
+    width: 14px; height: 14px; border: 2px solid #ffffff; background: #000000;
+}
+QCheckBox::indicator:checked, QGroupBox::indicator:checked { background: #ffff00; }
+QCheckBox::indicator:disabled { border-color: #a0a0a0; }
+"""
+
+
+def high_contrast_palette() -> QPalette:
+    """White on black, yellow selection and links (every pair above 7:1)."""
+    palette = QPalette()
+    black, white, yellow = QColor("#000000"), QColor("#ffffff"), QColor("#ffff00")
+    for role in (
+        QPalette.ColorRole.Window,
+        QPalette.ColorRole.Base,
+        QPalette.ColorRole.AlternateBase,
+        QPalette.ColorRole.Button,
+        QPalette.ColorRole.ToolTipBase,
+    ):
+        palette.setColor(role, black)
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.ToolTipText,
+        QPalette.ColorRole.BrightText,
+        QPalette.ColorRole.Light,
+        QPalette.ColorRole.Mid,
+    ):
+        palette.setColor(role, white)
+    palette.setColor(QPalette.ColorRole.Highlight, yellow)
+    palette.setColor(QPalette.ColorRole.HighlightedText, black)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#d0d0d0"))
+    palette.setColor(QPalette.ColorRole.Link, yellow)
+    palette.setColor(QPalette.ColorRole.LinkVisited, QColor("#00ffff"))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a0a0a0"))
+    return palette
+
+
+FONT_SCALES = (1.0, 1.25, 1.5, 2.0)
+
+
+def apply_font_scale(app: QApplication, scale: float) -> None:
+    """Every text of the console ``scale`` times its normal size (the wall too:
+    its pixel sizes go through ``scaled_px``)."""
+    base = app.property("umcr_base_point_size")
+    if base is None:
+        base = app.font().pointSizeF()
+        app.setProperty("umcr_base_point_size", base)
+    font = app.font()
+    font.setPointSizeF(float(base) * scale)
+    app.setFont(font)
+    app.setProperty("umcr_font_scale", float(scale))
+
+
+def font_scale() -> float:
+    app = QApplication.instance()
+    scale = app.property("umcr_font_scale") if app is not None else None
+    return float(scale) if scale else 1.0
+
+
+def scaled_px(pixels: int) -> int:
+    """A pixel size of text times the font scale."""
+    return round(pixels * font_scale())
 
 
 def current_theme() -> str:
@@ -68,6 +179,42 @@ def current_theme() -> str:
 
 def level_colour(level: Level) -> QColor | None:
     return LEVEL_COLOURS[current_theme()].get(level)
+
+
+def level_text(level: Level) -> str:
+    """The aging level in words (what a screen reader says after the age)."""
+    if level == Level.ALARM:
+        return QCoreApplication.translate("theme", "alarm: waiting too long")
+    if level == Level.WARNING:
+        return QCoreApplication.translate("theme", "warning: waiting long")
+    return ""
+
+
+@functools.cache
+def _level_icon(level: Level, theme: str) -> QIcon:
+    """A triangle for warning, a square for alarm, in the text colour: a shape,
+    not a colour, tells the level."""
+    size = 14
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#000000") if theme == "light" else QColor("#ffffff"))
+    if level == Level.WARNING:
+        painter.drawPolygon(QPolygonF([QPointF(7, 1), QPointF(13, 13), QPointF(1, 13)]))
+    else:
+        painter.drawRect(2, 2, 10, 10)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def aging_cue(role: int, level: Level, shown: str) -> object:
+    """The age cell's shape (DecorationRole) or spoken text (AccessibleTextRole)."""
+    if role == Qt.ItemDataRole.DecorationRole:
+        return _level_icon(level, current_theme()) if level in LEVEL_MARKS else None
+    words = level_text(level)
+    return f"{shown}, {words}" if words else shown
 
 
 def largest_screen() -> QScreen | None:

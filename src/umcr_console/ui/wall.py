@@ -50,6 +50,7 @@ from .queue_model import (
 from .tasks import Tasks
 from .team_model import TeamTableModel
 from .team_tiles import TeamTilesWidget
+from .theme import scaled_px
 
 STALE_AFTER_S = 12.0  # a little more than two keep-alive intervals
 WALL_MIN_PX = 24  # the smallest text on the wall (labels, ticks, table)
@@ -58,14 +59,14 @@ WALL_COLUMNS = (COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_AGE)
 
 def _pixels_font(pixels: int, bold: bool = False) -> QFont:
     font = QFont()
-    font.setPixelSize(pixels)
+    font.setPixelSize(scaled_px(pixels))
     font.setBold(bold)
     return font
 
 
 def _big(widget: QWidget, pixels: int, bold: bool = False) -> None:
     font = QFont(widget.font())
-    font.setPixelSize(pixels)
+    font.setPixelSize(scaled_px(pixels))
     font.setBold(bold)
     widget.setFont(font)
 

@@ -1,0 +1,277 @@
+"""Accessibility in-process: names, descriptions, colour never alone, high contrast,
+font scaling. (The real AT-SPI tree of the running console: test_atspi_tree.py.)"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QWidget,
+)
+
+from umcr_console.domain.timers import Level
+from umcr_console.ui import accessibility
+from umcr_console.ui.a11y_tour import open_everything
+from umcr_console.ui.queue_model import COL_AGE
+from umcr_console.ui.theme import (
+    LEVEL_COLOURS,
+    STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    THEMES,
+    apply_font_scale,
+    apply_theme,
+    current_theme,
+    font_scale,
+)
+
+
+@pytest.fixture
+def namer(qapp):
+    accessibility.install(qapp)
+    yield
+    apply_theme(qapp, "dark")
+    apply_font_scale(qapp, 1.0)
+
+
+def _close_all(opened: list[QWidget]) -> None:
+    """Close what the tour opened; the lock screen (application-modal, it refuses a
+    plain close) too, or it would block the input of every later test."""
+    for widget in reversed(opened):
+        if hasattr(widget, "allow_close"):
+            widget.allow_close()
+        widget.close()
+    assert QApplication.activeModalWidget() is None
+
+
+def _every_tab(root: QWidget) -> list[str]:
+    """Missing names on every page of every tab widget (a hidden page counts too)."""
+    missing = list(accessibility.missing_names(root))
+    for tabs in root.findChildren(QTabWidget):
+        if not tabs.isVisibleTo(root):
+            continue
+        for page in range(tabs.count()):
+            tabs.setCurrentIndex(page)
+            missing += accessibility.missing_names(root)
+    return sorted(set(missing))
+
+
+def test_every_control_of_every_window_and_dialog_has_a_spoken_name(
+    namer, window, server_side, qtbot
+) -> None:
+    server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=3)
+    opened = open_everything(window)
+    titles = {w.windowTitle() for w in opened}
+    # The tour reaches what the brief lists (one title each, roughly).
+    assert len(opened) >= 18, titles
+    for widget in opened:
+        qtbot.waitExposed(widget)
+        assert _every_tab(widget) == [], widget.windowTitle()
+    _close_all(opened[1:])
+
+
+def test_the_namer_gives_a_control_without_text_a_name_and_a_description(namer, qtbot) -> None:
+    box = QWidget()
+    box.setWindowTitle("Filters")
+    field = QLineEdit(box, placeholderText="search number, address, type")
+    combo = QComboBox(box, objectName="filter_state")
+    bare = QComboBox(box)
+    label = QLabel("&Priority", box)
+    labelled = QComboBox(box)
+    label.setBuddy(labelled)
+    qtbot.addWidget(box)
+    # Before it is shown a screen reader would get nothing for the bare ones.
+    assert accessibility.spoken_name(bare) == ""
+    box.show()
+    qtbot.waitExposed(box)
+    assert accessibility.spoken_name(field) == "search number, address, type"
+    assert accessibility.spoken_name(combo) == "Show calls in state"
+    assert accessibility.spoken_name(labelled) == "Priority"
+    assert accessibility.spoken_name(bare) == "Filters"  # its window's title, the last resort
+    assert "arrows" in accessibility.spoken_description(combo)
+    assert accessibility.missing_names(box) == []
+
+
+def test_missing_names_reports_a_control_with_no_name(qtbot) -> None:
+    box = QWidget()
+    combo = QComboBox(box, objectName="nameless")
+    qtbot.addWidget(box)
+    box.show()  # no namer installed on this one: it is found out
+    combo.setAccessibleName("")
+    assert accessibility.missing_names(box) == ["QComboBox(nameless)"]
+
+
+def test_aging_is_told_by_a_shape_and_in_words_not_by_colour_alone(
+    namer, window, server_side, clock
+) -> None:
+    thresholds = window.deployment.thresholds
+    incident_id = server_side.create_incident("1200 W 7th St", minutes_ago=0)
+    model = window.queue_model
+    cell = model.index(model.row_of(incident_id), COL_AGE)
+    assert cell.data(Qt.ItemDataRole.DecorationRole) is None
+    clock.advance(minutes=thresholds.pending_warning_min + 0.1)
+    window.tick()
+    cell = model.index(model.row_of(incident_id), COL_AGE)
+    warning_icon = cell.data(Qt.ItemDataRole.DecorationRole)
+    assert warning_icon is not None and not warning_icon.isNull()
+    assert "warning" in cell.data(Qt.ItemDataRole.AccessibleTextRole)
+    clock.advance(minutes=thresholds.pending_alarm_min)
+    window.tick()
+    cell = model.index(model.row_of(incident_id), COL_AGE)
+    alarm_icon = cell.data(Qt.ItemDataRole.DecorationRole)
+    assert "alarm" in cell.data(Qt.ItemDataRole.AccessibleTextRole)
+    # Two different shapes, not one shape in two colours.
+    assert warning_icon.pixmap(14).toImage() != alarm_icon.pixmap(14).toImage()
+    assert cell.data(Qt.ItemDataRole.DisplayRole) in cell.data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_team_statuses_differ_by_shape_on_the_map() -> None:
+    assert set(STATUS_SYMBOLS) == set(STATUS_COLOURS)
+    assert len(set(STATUS_SYMBOLS.values())) == len(STATUS_SYMBOLS)
+
+
+def _press(window, keys: str) -> None:
+    """The View menu's entry with shortcut ``keys``, triggered. (Another test's
+    console left alive in this process would make a real key press ambiguous;
+    the keys themselves are tested in test_keyboard_only.py.)"""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    (action,) = [
+        a
+        for a in window.findChildren(QAction)
+        if a.shortcut() == QKeySequence(keys) and a.isEnabled()
+    ]
+    assert action.shortcutContext() == Qt.ShortcutContext.ApplicationShortcut
+    action.trigger()
+
+
+def _contrast(a, b) -> float:
+    def luminance(c) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+        )
+
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_high_contrast_theme_passes_wcag_aaa_and_menu_toggles_it(namer, window, qtbot) -> None:
+    from PySide6.QtGui import QPalette
+
+    assert "high-contrast" in THEMES
+    apply_theme(QApplication.instance(), "dark")
+    _press(window, "Ctrl+Shift+H")
+    assert current_theme() == "high-contrast"
+    assert window.settings.value("window/theme") == "high-contrast"
+    palette = QApplication.instance().palette()
+    role = QPalette.ColorRole
+    for fg, bg in (
+        (role.WindowText, role.Window),
+        (role.Text, role.Base),
+        (role.ButtonText, role.Button),
+        (role.HighlightedText, role.Highlight),
+        (role.PlaceholderText, role.Base),
+    ):
+        assert _contrast(palette.color(fg), palette.color(bg)) >= 7, (fg, bg)
+    for colour in LEVEL_COLOURS["high-contrast"].values():
+        assert _contrast(palette.color(role.Text), colour) >= 7
+    assert set(LEVEL_COLOURS["high-contrast"]) == {Level.WARNING, Level.ALARM}
+    _press(window, "Ctrl+Shift+H")
+    assert current_theme() == "dark"
+
+
+def _clipped(root: QWidget) -> list[str]:
+    """Visible labels and buttons narrower or lower than their text needs."""
+    clipped = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, (QLabel, QAbstractButton)) or not widget.isVisibleTo(root):
+            continue
+        if isinstance(widget, QLabel) and (widget.wordWrap() or not widget.text()):
+            continue
+        if widget.sizePolicy().horizontalPolicy().name == "Ignored":
+            continue
+        need = widget.minimumSizeHint()
+        if widget.width() < need.width() or widget.height() < need.height():
+            clipped.append(
+                f"{type(widget).__name__} {widget.objectName()!r} {widget.size().toTuple()} < {need.toTuple()}"
+            )
+    return clipped
+
+
+def test_text_size_menu_cycles_the_scale_and_keeps_it(namer, window, qtbot) -> None:
+    base = QApplication.instance().font().pointSizeF()
+    _press(window, "Ctrl+Shift+T")
+    assert font_scale() == 1.25
+    _press(window, "Ctrl+Shift+T")
+    assert font_scale() == 1.5
+    assert QApplication.instance().font().pointSizeF() == pytest.approx(base * 1.5)
+    assert float(window.settings.value("view/font_scale")) == 1.5
+
+
+def test_the_clipping_check_finds_a_label_cut_short(namer, qtbot) -> None:
+    box = QWidget()
+    label = QLabel("Safety screen: weapons", box)
+    qtbot.addWidget(box)
+    box.show()
+    label.setFixedWidth(40)
+    assert _clipped(box) and "QLabel" in _clipped(box)[0]
+
+
+def test_at_one_and_a_half_times_the_text_no_label_of_a_dialog_is_cut(
+    namer, window, server_side, qtbot
+) -> None:
+    server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=3)
+    apply_font_scale(QApplication.instance(), 1.5)
+    window.resize(1920, 1080)
+    opened = open_everything(window)
+    problems = {}
+    checked = 0
+    for widget in opened[1:]:
+        qtbot.waitExposed(widget)
+        widget.adjustSize()  # a dialog opens at its size hint
+        QApplication.processEvents()
+        checked += sum(
+            isinstance(w, (QLabel, QAbstractButton)) for w in widget.findChildren(QWidget)
+        )
+        if cut := _clipped(widget):
+            problems[widget.windowTitle()] = cut
+    assert problems == {}
+    assert checked > 100  # the check saw the dialogs' labels and buttons
+    _close_all(opened[1:])
+
+
+def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    from umcr_console.ui.map_widget import DivisionMapWidget
+    from umcr_console.ui.wall import WALL_COLUMNS, WALL_MIN_PX, WallWindow
+
+    for minutes in (3, 12, 40):
+        server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=minutes)
+    apply_font_scale(QApplication.instance(), 1.5)
+    map_widget = DivisionMapWidget.for_workspace(workspace, deployment, clock=clock, read_only=True)
+    wall = WallWindow(workspace, deployment, clock=clock, map_widget=map_widget, rotate_seconds=20)
+    wall.ticker.stop()
+    qtbot.addWidget(wall)
+    wall.resize(1920, 1080)
+    wall.show()
+    qtbot.waitExposed(wall)
+    minimum = round(WALL_MIN_PX * 1.5)
+    assert wall.pending_view.font().pixelSize() >= minimum
+    assert wall.map_widget.label_font.pixelSize() >= minimum
+    for _page in range(wall.pages.count()):
+        QApplication.processEvents()
+        assert _clipped(wall) == []
+        wall.next_page()
+    # The queue's headers fit their columns (the call type itself may be elided).
+    header = wall.pending_view.horizontalHeader()
+    for column in WALL_COLUMNS:
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), column
