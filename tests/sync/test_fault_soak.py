@@ -56,6 +56,11 @@ def test_no_acknowledged_action_is_lost_duplicated_or_reordered_under_faults(
     # audit chain still verifies.
     assert report.restores >= 1
     assert report.audit_intact, report.audit_detail
+    # Two consoles are a provider's dispatchers: their actions are accepted or
+    # refused as out of scope (a central console's never is: refused_unexpectedly),
+    # and after every heal their state was their own scoped snapshot (diverged).
+    assert report.scoped_consoles == 2
+    assert report.scoped_accepted > 0
     assert len(report.convergence) + len(report.convergence_silent) == CI_CYCLES
 
 
@@ -146,3 +151,16 @@ def test_the_check_tells_an_action_still_queued_from_a_lost_one() -> None:
     tally(report, [record], [a.model_copy(update={"seq": 1})])
     assert report.lost == [] and report.queued_at_end == [b.event_id]
     assert not report.clean
+
+
+def test_the_check_refuses_a_scope_refusal_of_a_central_console_only() -> None:
+    a, b = _note(), _note()
+    report = SoakReport(settings={})
+    central = ConsoleRecord("c0", {"ws-1"}, _journal(a), {a.event_id}, forbidden={a.event_id})
+    scoped = ConsoleRecord(
+        "c1", {"ws-2"}, _journal(b), {b.event_id}, forbidden={b.event_id}, scoped=True
+    )
+    tally(report, [central, scoped], [])
+    assert report.refused_out_of_scope == 2
+    assert report.refused_unexpectedly == [a.event_id]
+    assert report.lost == []
