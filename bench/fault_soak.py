@@ -545,7 +545,13 @@ class Soak:
                         f"cycle {number + 1}: no convergence in {CONVERGE_TIMEOUT} s: "
                         f"{[c.state for c in self.consoles]}"
                     )
-                seq = client.get("/api/v1/health").json()["seq"]
+                try:
+                    seq = client.get("/api/v1/health").json()["seq"]
+                except httpx.TransportError:
+                    # The soak's own probe, not a console: a reset of its pooled
+                    # connection (seen at load 17) is asked again, until the deadline.
+                    time.sleep(0.1)
+                    continue
                 answers = [c.states for c in self.consoles]
                 for console in self.consoles:
                     console.send(f"state {seq}")
