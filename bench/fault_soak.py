@@ -61,7 +61,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.faultproxy import FaultProxy  # noqa: E402
 from tests.support.headless import HeadlessConsole, read_journal  # noqa: E402
-from tests.support.server import ServerProcess  # noqa: E402
+from tests.support.pgcluster import PgPair  # noqa: E402
+from tests.support.server import DEFAULT_USERS, ServerProcess  # noqa: E402
 from tests.sync.harness import server_log, server_state  # noqa: E402
 
 from umcr_console.domain.events import Event  # noqa: E402
@@ -79,6 +80,11 @@ CUT_STREAM = "cut stream"
 SLOW_LINK = "slow link"
 RESTORE = "restore from backup"
 SHIFT_CHANGE = "shift change offline"
+# The PostgreSQL variant (--postgres): the primary of a synchronous pair gets
+# SIGKILL (every process of it) mid-load, the standby is promoted, the server
+# goes on through its multi-host URL. One standby: once a run. It replaces the
+# restore from backup there (the restore fault copies a SQLite file).
+FAILOVER = "PostgreSQL failover"
 FAULT_WEIGHTS = {
     KILL_CONSOLE: 4,
     SERVER_TERM: 1,
@@ -92,6 +98,23 @@ FAULT_WEIGHTS = {
 }
 # The two users each console's workstation is shared by (a shift change swaps them).
 SHIFT_USERS = ("dispatcher1", "dispatcher2")
+# Scoped consoles: a provider's own dispatchers (docs/security.md, provider
+# scoping). They see other providers' calls without personal data, act on
+# their own provider's calls and teams only, and their state is compared with
+# their own, scoped snapshot. Two users a workstation, as above.
+PROVIDER_SHIFTS = (
+    ("Penny Lane Centers", ("penny1", "penny2")),
+    ("Exodus Recovery", ("exodus1", "exodus2")),
+)
+SOAK_USERS = {
+    **DEFAULT_USERS,
+    **{
+        user: ("dispatcher", f"{user} works a provider's desk")
+        for _, pair in PROVIDER_SHIFTS
+        for user in pair
+    },
+}
+SOAK_PROVIDERS = {user: provider for provider, pair in PROVIDER_SHIFTS for user in pair}
 # Event types the rules may refuse when consoles race (the team taken twice, a
 # stale edit, a note on a closed incident); a new incident is never refused.
 MAY_BE_REFUSED = {
@@ -118,6 +141,8 @@ class SoakSettings:
     rate: float = 0.8  # actions per second per console while acting
     keepalive: float = 0.5  # the server's keep-alive; a console calls a stream dead after 2.5x
     max_minutes: float | None = None  # stop starting cycles after this long
+    scoped: int = 2  # consoles (the last ones) signed in as a provider's users
+    postgres: bool = False  # the server on a synchronous PostgreSQL pair, with a failover
 
 
 @dataclass
@@ -137,6 +162,8 @@ class SoakReport:
     unknown: list[str] = field(default_factory=list)  # server events no journal made
     diverged: list[str] = field(default_factory=list)  # cycle: console whose state differed
     convergence: list[float] = field(default_factory=list)  # seconds, one per cycle
+    # The same, by the kind of fault of the cycle (silent partitions included).
+    convergence_by_kind: dict[str, list[float]] = field(default_factory=dict)
     # ... of the cycles that ended with a silent partition (dead connections to find)
     convergence_silent: list[float] = field(default_factory=list)
     corrupt: list[str] = field(default_factory=list)  # consoles whose store fails integrity_check
@@ -152,6 +179,15 @@ class SoakReport:
     taken_back: int = 0  # ... that consoles gave back (signed copies)
     resent: int = 0  # ... the rest, sent again from their consoles' outboxes or lost
     shift_changes: int = 0
+    failovers: int = 0
+    failover_seconds: list[float] = field(default_factory=list)  # primary killed -> promoted
+    # Consoles signed in as a provider's users, what they had accepted, and the
+    # actions of theirs refused as out of their provider's scope (expected: the
+    # traffic picks from everything they see). A central console's action
+    # refused for scope counts in refused_unexpectedly.
+    scoped_consoles: int = 0
+    scoped_accepted: int = 0
+    refused_out_of_scope: int = 0
     audit_intact: bool | None = None  # `umcr-server audit verify` at the end
     audit_detail: str = ""
     aborted: str | None = None  # why the cycles stopped early, if they did
@@ -183,6 +219,7 @@ class SoakReport:
         out["refused"] = dict(self.refused)
         out["convergence"] = summary(self.convergence)
         out["convergence_silent"] = summary(self.convergence_silent)
+        out["convergence_by_kind"] = {k: summary(v) for k, v in self.convergence_by_kind.items()}
         out["clean"] = self.clean
         return out
 
@@ -217,30 +254,51 @@ class Soak:
         self.report = SoakReport(settings=asdict(settings))
         # The key that signs accepted events and the log's head file, outside the
         # database: a restore from backup is detected and healed from the consoles.
+        # The PostgreSQL variant: a primary and a synchronous standby (tests/support/pgcluster.py).
+        self.pair = PgPair(synchronous=True) if settings.postgres else None
+        self.weights = dict(FAULT_WEIGHTS)
+        if self.pair is not None:
+            del self.weights[RESTORE]
+            self.weights[FAILOVER] = 1
         self.server = ServerProcess(
             self.workdir,
+            database_url=self.pair.url if self.pair is not None else None,
+            users=SOAK_USERS,
+            providers=SOAK_PROVIDERS,
             keepalive=settings.keepalive,
             extra_env={"UMCR_EVENT_KEY_FILE": str(self.workdir / "keys" / "event-signing.key")},
         )
         self.proxies: list[FaultProxy] = []
+        # The two users of each console's workstation; the last ``scoped`` are a provider's.
+        first_scoped = settings.consoles - min(settings.scoped, settings.consoles)
+        self.shifts = [
+            SHIFT_USERS if n < first_scoped else PROVIDER_SHIFTS[(n - first_scoped) % 2][1]
+            for n in range(settings.consoles)
+        ]
+        self.report.scoped_consoles = settings.consoles - first_scoped
         self.consoles: list[HeadlessConsole] = []
         # The first cycles make each kind of fault once (in a seeded order), so a
         # short run covers them all; the rest are drawn by weight.
-        self._first = self.rng.sample(list(FAULT_WEIGHTS), len(FAULT_WEIGHTS))
+        self._first = self.rng.sample(list(self.weights), len(self.weights))
         self.silent = False  # the current cycle's fault is a silent partition
         self._pending_restore: tuple[int, int] | None = None  # (fork, head) of a restore
 
     # -- set-up ---------------------------------------------------------------
 
     def _start(self) -> None:
+        if self.pair is not None:
+            self.pair.start()
         self.server.start()
         for n in range(self.settings.consoles):
             proxy = FaultProxy(self.server.port).start()
             self.proxies.append(proxy)
+            pair = self.shifts[n]
+            user = pair[n % 2] if pair is SHIFT_USERS else pair[0]
             console = HeadlessConsole(
                 self.workdir / f"c{n}.db",
                 proxy.url,
-                SHIFT_USERS[n % 2],
+                user,
+                password=SOAK_USERS[user][1],
                 actions=10**9,
                 rate=self.settings.rate,
                 seed=self.settings.seed + n,
@@ -292,7 +350,11 @@ class Soak:
             self.say("checking the journals against the server's log")
         finally:
             self._stop()
-        self._check()
+        try:
+            self._check()
+        finally:
+            if self.pair is not None:
+                self.pair.stop()
         self.report.duration = time.monotonic() - started
         return self.report
 
@@ -303,13 +365,14 @@ class Soak:
         if self._first:
             kind = self._first.pop()
         else:
-            kind = self.rng.choices(list(FAULT_WEIGHTS), list(FAULT_WEIGHTS.values()))[0]
+            kind = self.rng.choices(list(self.weights), list(self.weights.values()))[0]
         self.silent = False
         detail = self._fault(kind)
         healed = time.time()
         self.report.faults[kind] += 1
         seconds = self._converge(number, healed)
         self._after_restore()
+        self.report.convergence_by_kind.setdefault(kind, []).append(seconds)
         if self.silent:
             self.report.convergence_silent.append(seconds)
         else:
@@ -362,6 +425,16 @@ class Soak:
             return f"{len(victims)} console(s), {hold:.1f} s, {ending}"
         if kind == RESTORE:
             return self._restore()
+        if kind == FAILOVER:
+            assert self.pair is not None
+            time.sleep(rng.uniform(0.2, 1.0))  # mid-load
+            killed = self.pair.kill_primary()
+            time.sleep(rng.uniform(0.0, 1.0))  # the operator's (or a tool's) delay
+            _asked, promoted = self.pair.promote()
+            del self.weights[FAILOVER]  # one standby: one failover a run
+            self.report.failovers += 1
+            self.report.failover_seconds.append(promoted - killed)
+            return f"primary killed, standby promoted {promoted - killed:.1f} s later"
         if kind == SHIFT_CHANGE:
             return self._shift_change()
         if kind == CUT_STREAM:
@@ -445,8 +518,9 @@ class Soak:
         time.sleep(rng.uniform(0.5, self.settings.max_hold / 2))  # A acts offline
         console.terminate()  # A signs out: the store keeps A's pending actions
         before = console.username
-        after = SHIFT_USERS[1 - SHIFT_USERS.index(before)]
-        console.switch_user(after)
+        pair = self.shifts[victim]
+        after = pair[1 - pair.index(before)]
+        console.switch_user(after, SOAK_USERS[after][1])
         console.restart().wait_ready()  # B signs in, offline
         console.send("resume")
         time.sleep(rng.uniform(0.5, self.settings.max_hold / 2))  # B acts offline
@@ -471,7 +545,13 @@ class Soak:
                         f"cycle {number + 1}: no convergence in {CONVERGE_TIMEOUT} s: "
                         f"{[c.state for c in self.consoles]}"
                     )
-                seq = client.get("/api/v1/health").json()["seq"]
+                try:
+                    seq = client.get("/api/v1/health").json()["seq"]
+                except httpx.TransportError:
+                    # The soak's own probe, not a console: a reset of its pooled
+                    # connection (seen at load 17) is asked again, until the deadline.
+                    time.sleep(0.1)
+                    continue
                 answers = [c.states for c in self.consoles]
                 for console in self.consoles:
                     console.send(f"state {seq}")
@@ -486,11 +566,19 @@ class Soak:
                     break
                 time.sleep(0.05)
         seconds = max(s["t"] for s in states) - healed
-        snap_seq, incidents, teams = server_state(self.server.url, self.server.token("supervisor"))
-        expected = digest_of(incidents, teams)
+        # Each console against the snapshot its user gets: a provider's user's is scoped.
+        expected: dict[str, tuple[int, str]] = {}
         for n, s in enumerate(states):
-            if snap_seq != seq or s["digest"] != expected:
-                self.report.diverged.append(f"cycle {number + 1}: c{n}")
+            user = self.consoles[n].username
+            viewer = user if user in SOAK_PROVIDERS else "supervisor"
+            if viewer not in expected:
+                snap_seq, incidents, teams = server_state(
+                    self.server.url, self.server.token(viewer)
+                )
+                expected[viewer] = (snap_seq, digest_of(incidents, teams))
+            snap_seq, digest = expected[viewer]
+            if snap_seq != seq or s["digest"] != digest:
+                self.report.diverged.append(f"cycle {number + 1}: c{n} ({user})")
         return max(0.0, seconds)
 
     # -- the end ------------------------------------------------------------------
@@ -514,7 +602,9 @@ class Soak:
         made = []
         for console in self.consoles:
             with LocalStore(console.db) as store:
-                refused = {r.event.event_id for r in store.rejections(include_acknowledged=True)}
+                rejections = store.rejections(include_acknowledged=True)
+                refused = {r.event.event_id for r in rejections}
+                forbidden = {r.event.event_id for r in rejections if r.code == "forbidden"}
                 queued = {row.event.event_id for row in store.load_outbox()}
                 held = {e.event_id for e in store.recoverable_events(0, 10**12)}
                 if store.integrity_check() != ["ok"]:
@@ -527,6 +617,8 @@ class Soak:
                     refused=refused,
                     queued=queued,
                     held=held,
+                    forbidden=forbidden,
+                    scoped=self.shifts[len(made)] is not SHIFT_USERS,
                 )
             )
         tally(self.report, made, log)
@@ -544,6 +636,9 @@ class ConsoleRecord:
     queued: set[str] = field(default_factory=set)
     # Signed server events in its log: what it gives back to a restored server.
     held: set[str] = field(default_factory=set)
+    # Refused as out of the user's scope (code "forbidden").
+    forbidden: set[str] = field(default_factory=set)
+    scoped: bool = False  # signed in as a provider's users
 
 
 def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -> None:
@@ -571,9 +666,14 @@ def tally(report: SoakReport, consoles: list[ConsoleRecord], log: list[Event]) -
             found = counts[event_id]
             if found == 1 and event_id not in console.refused:
                 report.accepted += 1
+                report.scoped_accepted += console.scoped
             elif found == 0 and event_id in console.refused:
                 report.refused[intents[event_id]] += 1
-                if intents[event_id] not in MAY_BE_REFUSED:
+                if event_id in console.forbidden:
+                    report.refused_out_of_scope += 1
+                    if not console.scoped:  # a central dispatcher may act on every call
+                        report.refused_unexpectedly.append(event_id)
+                elif intents[event_id] not in MAY_BE_REFUSED:
                     report.refused_unexpectedly.append(event_id)
             elif found > 1:
                 report.duplicated.append(event_id)
@@ -641,7 +741,12 @@ def markdown(report: SoakReport, command: str) -> str:
             f"- Command: `{command}`",
             f"- Settings: {s['consoles']} consoles at {s['rate']} actions/s each while acting, "
             f"partitions up to {s['max_partition']:g} s, server keep-alive {s['keepalive']:g} s, "
-            f"seed {s['seed']}",
+            f"seed {s['seed']}; server database: "
+            + (
+                "PostgreSQL, a primary and a synchronous hot standby (multi-host URL)"
+                if s.get("postgres")
+                else "SQLite"
+            ),
             "",
             "| measure | figure |",
             "| --- | --- |",
@@ -666,9 +771,22 @@ def markdown(report: SoakReport, command: str) -> str:
             f"**{len(report.misattributed)}** |",
             f"| shift changes offline (A acts, signs out, B signs in and acts) | "
             f"{report.shift_changes} |",
+            f"| consoles signed in as a provider's users (scoped); their actions accepted; "
+            f"actions refused as out of their provider's scope | {report.scoped_consoles}; "
+            f"{report.scoped_accepted:,}; {report.refused_out_of_scope:,} |",
             f"| restores from a backup; events they took off the log | {report.restores}; "
             f"{report.restored_back} (given back signed by a console {report.taken_back}, "
             f"the rest sent again from an outbox {report.resent}) |",
+            *(
+                [
+                    f"| PostgreSQL failovers (primary SIGKILLed, standby promoted); kill to "
+                    f"promotion | {report.failovers}; "
+                    + ", ".join(f"{x:.1f} s" for x in report.failover_seconds)
+                    + " |"
+                ]
+                if s.get("postgres")
+                else []
+            ),
             f"| audit chain (`umcr-server audit verify` at the end) | "
             f"{'intact' if report.audit_intact else 'BROKEN: ' + report.audit_detail} |",
             f"| in the log, made by no console | {len(report.unknown)} |",
@@ -681,6 +799,13 @@ def markdown(report: SoakReport, command: str) -> str:
             f"{_s(silent['p50'])}; {_s(silent['p99'])}; {_s(silent['max'])} "
             f"(bound: the stream watchdog or the session's first request, "
             f"{2.5 * s['keepalive']:g} s, + a back-off of at most 0.5 s) |",
+            "",
+            "| convergence by fault kind | cycles | p50 | max |",
+            "| --- | --- | --- | --- |",
+            *(
+                f"| {kind} | {v['count']} | {_s(v['p50'])} | {_s(v['max'])} |"
+                for kind, v in sorted(f["convergence_by_kind"].items())
+            ),
         ]
     )
 
@@ -708,6 +833,14 @@ def main(argv: list[str] | None = None) -> int:
         "--keepalive", type=float, default=0.5, help="the server's keep-alive, s (watchdog 2.5x)"
     )
     parser.add_argument("--max-minutes", type=float, default=None, help="stop cycles after this")
+    parser.add_argument(
+        "--scoped", type=int, default=2, help="consoles signed in as a provider's users"
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="the server on a PostgreSQL primary + synchronous standby; a failover fault",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--write", action="store_true", help="update docs/reliability.md")
@@ -720,6 +853,8 @@ def main(argv: list[str] | None = None) -> int:
         rate=args.rate,
         keepalive=args.keepalive,
         max_minutes=args.max_minutes,
+        scoped=args.scoped,
+        postgres=args.postgres,
     )
     workdir = Path(tempfile.mkdtemp(prefix="umcr-soak-"))
     print(f"work directory {workdir}", flush=True)
@@ -743,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
     block = markdown(report, command.strip())
     print(block)
     if args.write:
-        write_doc(block, "fault-soak-long")
+        write_doc(block, "fault-soak-postgres" if args.postgres else "fault-soak-long")
     if not args.keep:
         import shutil
 

@@ -490,3 +490,24 @@ def test_an_accepted_event_missing_from_a_restored_server_is_sent_again(
     sync(ws, restored)
     assert view_dump(ws) == server_dump(restored)
     assert event.event_id in restored.seq_of
+
+
+def test_an_accepted_event_sent_again_goes_before_the_later_ones(
+    tmp_path: Path, server: FakeServer, traffic: Traffic
+) -> None:
+    ws = open_ws(tmp_path, "a")
+    sync(ws, server)
+    first = create(ws, traffic)
+    ws.handle_results(push(ws, server))  # accepted, the stream has not brought it
+    later = create(ws, traffic)
+    assert ws.accepted_unconfirmed() == [(first.event_id, event_seq(server, first))]
+    assert [e.event_id for e in ws.unsent(10)] == [
+        later.event_id
+    ]  # what was pushed before the fix: the later one alone
+
+    ws.send_again([first.event_id])
+
+    assert ws.accepted_unconfirmed() == []
+    assert [e.event_id for e in ws.unsent(10)] == [first.event_id, later.event_id]
+    assert ws.counts.unsent == 2
+    assert ws.store.load_outbox()[0].accepted_seq is None  # durable: a restart sends it too

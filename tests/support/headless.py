@@ -43,6 +43,7 @@ class HeadlessConsole:
         journal: Path | None = None,
         commands: bool = False,
         request_timeout: float | None = None,
+        password: str | None = None,
     ) -> None:
         self.db = Path(db)
         self.url = url
@@ -58,7 +59,7 @@ class HeadlessConsole:
             "--username",
             username,
             "--password",
-            DEFAULT_USERS[username][1],
+            password or DEFAULT_USERS[username][1],
             "--actions",
             str(actions),
             "--rate",
@@ -151,11 +152,11 @@ class HeadlessConsole:
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
 
-    def switch_user(self, username: str) -> None:
+    def switch_user(self, username: str, password: str | None = None) -> None:
         """The next ``restart`` signs in as ``username`` (a shift change at this workstation)."""
         at = self.command.index("--username")
         self.command[at + 1] = username
-        self.command[self.command.index("--password") + 1] = DEFAULT_USERS[username][1]
+        self.command[self.command.index("--password") + 1] = password or DEFAULT_USERS[username][1]
         self.username = username
 
     def restart(self) -> HeadlessConsole:

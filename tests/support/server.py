@@ -72,9 +72,15 @@ def _team_provider(call_sign: str) -> str:
 
 
 def prepare_database(
-    database_url: str, users: Mapping[str, tuple[str, str]] = DEFAULT_USERS
+    database_url: str,
+    users: Mapping[str, tuple[str, str]] = DEFAULT_USERS,
+    providers: Mapping[str, str] | None = None,
 ) -> None:
-    """Create or migrate the schema and add ``users`` (fast: through the Python API)."""
+    """Create or migrate the schema and add ``users`` (fast: through the Python API).
+
+    ``providers``: user name -> provider, for users scoped to one provider
+    (docs/security.md); field users get their team's.
+    """
     engine = make_engine(database_url)
     try:
         upgrade(engine)
@@ -85,7 +91,11 @@ def prepare_database(
                 role,
                 password,
                 team_call_sign=FIELD_TEAMS.get(name) if role == "field" else None,
-                provider=_team_provider(FIELD_TEAMS[name]) if role == "field" else None,
+                provider=(
+                    _team_provider(FIELD_TEAMS[name])
+                    if role == "field"
+                    else (providers or {}).get(name)
+                ),
                 password_hash=_password_hash(password),
             )
     finally:
@@ -131,6 +141,7 @@ class ServerProcess:
         database_url: str | None = None,
         port: int | None = None,
         users: Mapping[str, tuple[str, str]] = DEFAULT_USERS,
+        providers: Mapping[str, str] | None = None,
         keepalive: float = 1.0,
         extra_env: dict[str, str] | None = None,
         extra_args: Sequence[str] = (),
@@ -140,6 +151,7 @@ class ServerProcess:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.users = dict(users)
+        self.providers = dict(providers or {})  # user -> provider, for scoped users
         self.keepalive = keepalive
         self.extra_env = dict(extra_env or {})
         # More `serve` options, e.g. ("--deployment", "citywide").
@@ -157,7 +169,7 @@ class ServerProcess:
         if self.running:
             raise RuntimeError("the server is running already")
         if not self._prepared:
-            prepare_database(self.database_url, self.users)
+            prepare_database(self.database_url, self.users, self.providers)
             self._prepared = True
         self._starts += 1
         env = {**os.environ, KEEPALIVE_ENV: str(self.keepalive), **self.extra_env}

@@ -14,7 +14,7 @@ from umcr_console.domain.ids import name_id
 from umcr_console.server import auth
 from umcr_console.server.db import make_engine
 
-from .harness import Console, assert_matches_server
+from .harness import Console, assert_matches_server, server_log
 
 PL2 = name_id("team", "PL-2")
 EX1 = name_id("team", "EX-1")
@@ -79,12 +79,32 @@ def test_a_provider_console_gets_the_call_in_full_when_its_team_takes_it(
     assert _caller(penny, a) == "" and _caller(exodus, a) == ""
     assert _caller(penny, b) == "" and _caller(exodus, b) == SECRETS["caller_name"]
 
+    # What Penny's confirmed state held at each change: (seq, the call's caller).
+    held: list[tuple[int, str]] = []
+
+    def record(_changed: object) -> None:
+        ws = penny.workspace
+        incident = ws.confirmed.incidents.get(a)
+        held.append((ws.cursor, incident.caller.name if incident else "-"))
+
+    penny.call(lambda: penny.workspace.incidents_changed.connect(record))
     # Penny Lane takes the pending call with its own team, from its console.
-    penny.submit(Event.model_validate(assigned(a, PL2)))
+    take = Event.model_validate(assigned(a, PL2))
+    penny.submit(take)
     penny.wait_until(
         lambda: penny.workspace.view.incidents[a].caller.name == SECRETS["caller_name"],
         what="the call in full",
     )
+    penny.wait_drained(_last_seq(live_server))
+    # The call came in full with the event that gave it to Penny: no moment's
+    # confirmed state at or past that seq held it without personal data (one no
+    # snapshot shows: the fault soak's scoped consoles were caught in it).
+    taken_at = next(
+        e.seq
+        for e in server_log(live_server.url, live_server.token("supervisor"))
+        if e.event_id == take.event_id
+    )
+    assert [(seq, name) for seq, name in held if seq >= taken_at and name == ""] == []
     # Events after the reload come in full, and Exodus never gets the call's personal data.
     _post(live_server, "dispatcher1", note(a, "second note"))
     exodus.wait_drained(_last_seq(live_server))

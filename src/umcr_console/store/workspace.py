@@ -31,7 +31,7 @@ engine (the Qt thread under qasync).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -343,6 +343,35 @@ class Workspace(PendingOverlay, Retention):
             if len(out) >= limit:
                 break
         return out
+
+    def accepted_unconfirmed(self) -> list[tuple[str, int]]:
+        """(event id, seq) of the pending events the server accepted, in the order made.
+
+        The stream has not brought them yet; the sync engine checks at each
+        session that the server's log still holds them there.
+        """
+        return [
+            (e.event.event_id, e.accepted_seq)
+            for e in self._entries.values()
+            if e.accepted_seq is not None
+        ]
+
+    def send_again(self, event_ids: Collection[str]) -> None:
+        """The server's log no longer holds these accepted events (a restore): send them again.
+
+        They are unsent again in their place in the outbox, so they go before
+        anything made after them.
+        """
+        wanted = set(event_ids)
+        entries = [
+            e
+            for e in self._entries.values()
+            if e.event.event_id in wanted and e.accepted_seq is not None
+        ]
+        if not entries:
+            return
+        self._forget_acceptance(entries)
+        self._finish(set())
 
     def _is_held(self, entry: PendingEntry) -> bool:
         return entry.event.event_id in self._held and entry.event.author != self._actor
@@ -673,8 +702,11 @@ class Workspace(PendingOverlay, Retention):
             "%d accepted event(s) are not in the server's history: sending them again",
             len(missing),
         )
-        self.store.forget_acceptance([e.event.event_id for e in missing])
-        for entry in missing:
+        self._forget_acceptance(missing)
+
+    def _forget_acceptance(self, entries: list[PendingEntry]) -> None:
+        self.store.forget_acceptance([e.event.event_id for e in entries])
+        for entry in entries:
             entry.accepted_seq = None
             self._unsent += 1
             self._marks |= entry.refs

@@ -461,6 +461,7 @@ class SyncEngine(ServerRequests):
         health = Health.model_validate(lenient(Health, response.json()))
         midpoint = sent + (received - sent) / 2
         self._set(clock_offset=(health.time - midpoint).total_seconds(), server_seq=health.seq)
+        await self._check_acceptances()
 
         cursor = self.workspace.cursor
         if cursor == 0 or self._reload:
@@ -489,6 +490,34 @@ class SyncEngine(ServerRequests):
             await self._bootstrap(server_changed=True)
         elif known is None:
             self.workspace.note_cursor_event_id(cursor, at_cursor.event_id)
+
+    async def _check_acceptances(self) -> None:
+        """Our actions the server accepted and the stream has not brought: still in its log?
+
+        A server put back to a backup (or a standby that was behind) may have
+        lost them while its log still agrees with ours up to our cursor (our
+        cursor at or before the backup, or the floor's give-back rebuilt the
+        log the same way up to there): nothing else would tell. They are sent
+        again now, in their place, before anything made after them; left
+        "accepted", they went only once the cursor passed their old seq,
+        after the later ones (docs/reliability.md, "The reorder after a
+        restore").
+        """
+        accepted = self.workspace.accepted_unconfirmed()
+        if not accepted:
+            return
+        first = min(seq for _, seq in accepted)
+        last = min(max(seq for _, seq in accepted), first + PAGE_LIMIT - 1)
+        page = await self._page(first - 1, last - first + 1)
+        logged = {e.seq: e.event_id for e in page.events}
+        lost = [eid for eid, seq in accepted if seq <= last and logged.get(seq) != eid]
+        if lost:
+            log.warning(
+                "%d accepted action(s) are not in the server's log (restored from a backup?): "
+                "sending them again before the later ones",
+                len(lost),
+            )
+            self.workspace.send_again(lost)
 
     async def _give_back(self, cursor: int) -> None:
         """After a restore from backup: offer the server the events it lost that we hold.
@@ -664,6 +693,13 @@ class SyncEngine(ServerRequests):
         server sent that incident's earlier events without personal data: the
         snapshot is read again, so the console gets the incident in full.
         """
+        if self._comes_into_scope(events):
+            # The snapshot at once, without applying the redacted copies first:
+            # applied, they made a moment's state at the stream's seq that no
+            # snapshot shows (the fault soak's scoped consoles differed from
+            # theirs when asked in that moment, docs/reliability.md).
+            await self._bootstrap(server_changed=False)
+            return
         if await self._apply_in_order(events):
             await self._bootstrap(server_changed=False)
 
