@@ -99,11 +99,13 @@ UNUSED_QT = frozenset(
 # extension. Dropped before PyInstaller resolves their libraries, so what only
 # they link (QtSvg, QtDBus, GTK and EGL stacks) stays out too. Kept: the
 # platforms a workstation uses (windows, xcb, wayland) plus offscreen and
-# minimal, the image formats of icons (png is built in, ico, jpeg, gif), the
+# minimal, the image formats of icons (png is built in, ico, gif), the
 # compose input context (dead keys) and the styles.
 UNUSED_QT_PLUGINS = frozenset(
     {
-        # image formats and icon engines the console never loads
+        # image formats and icon engines the console never loads (its images
+        # are PNG, built into QtGui; ico stays for Windows icons, gif is small)
+        "qjpeg",
         "qsvg",
         "qsvgicon",
         "qpdf",
@@ -198,13 +200,24 @@ EXCLUDES = (
     "rich",
     "pygments",
     "markdown_it",
+    # setuptools and distutils (1.2 MB on Windows): cffi's build-time helper
+    # (cffi._shimmed_dist_utils, for compiling C code) imports them, and
+    # PyInstaller's setuptools hook follows; at run time cffi only loads
+    # argon2's compiled module, which needs neither.
+    "setuptools",
+    "pkg_resources",
+    "_distutils_hack",
+    "distutils",
 )
 
 # Data files under these bundle paths are dropped after the analysis: Qt's
-# own translations of its standard dialogs (the console is English only).
+# own translations of its standard dialogs (the console is English only), and
+# pyqtgraph's logo (0.9 MB of PNGs), which only pyqtgraph's mkQApp() puts on
+# the application it creates; the console makes its own QApplication.
 DROPPED_DATA_PREFIXES = (
     "PySide6/Qt/translations/",
     "PySide6/translations/",
+    "pyqtgraph/icons/peegee/",
 )
 
 
