@@ -208,6 +208,16 @@ EXCLUDES = (
     "pkg_resources",
     "_distutils_hack",
     "distutils",
+    # pydantic's mypy plugin (pydantic's hook collects every submodule) and
+    # mypy, compiled, with its ast_serialize and librt (4.1 MB), and trio, an
+    # anyio backend the console never selects: present only in a build
+    # environment with the test extra (Linux CI); none is in the Windows lock.
+    "pydantic.mypy",
+    "pydantic.v1.mypy",
+    "mypy",
+    "ast_serialize",
+    "librt",
+    "trio",
 )
 
 # Data files under these bundle paths are dropped after the analysis: Qt's
