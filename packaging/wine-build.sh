@@ -190,7 +190,7 @@ ucrt_shim() {
                 else print "  " name "=ucrtwine." name
                 next
             }
-            table { exit }
+            table { table = 0 }  # read to the end: an early exit would SIGPIPE objdump
             END { for (name in own) if (!(name in done)) print "  " name "=shim_" name }'
     } >"$out/ucrtbase.def"
     x86_64-w64-mingw32-gcc -shared -O2 -s -static-libgcc -o "$out/ucrtbase.dll" \
