@@ -118,6 +118,11 @@ def test_dropped_binaries(path: str, unwanted: bool) -> None:
         ("_internal/PySide6/translations/qtbase_es.qm", True),
         ("_internal/PySide6/plugins/imageformats/qjpeg.dll", True),
         ("_internal/PySide6/Qt6OpenGL.dll", True),
+        ("_internal/numpy/random/mtrand.cp311-win_amd64.pyd", True),
+        ("_internal/mypy/nodes.cpython-311-x86_64-linux-gnu.so", True),
+        ("_internal/numpy/_core/_multiarray_umath.cp311-win_amd64.pyd", False),
+        # numpy's licences name the sources of numpy.random; they stay.
+        ("_internal/numpy-2.4.6.dist-info/licenses/numpy/random/src/LICENSE.md", False),
         # pyqtgraph's plot buttons draw these icons; they stay.
         ("_internal/pyqtgraph/icons/auto.png", False),
         ("_internal/PySide6/plugins/imageformats/qico.dll", False),
