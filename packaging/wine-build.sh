@@ -45,7 +45,7 @@ BUNDLE="$DIST/umcr-console"
 SYSTEM32="$WINEPREFIX/drive_c/windows/system32"
 # The Windows bundle's size ceiling, from the table the tests use too
 # (bundle_support.SIZE_BUDGET_BYTES; docs/packaging.md, "Size of the bundle"):
-# the build fails above it. (Issue 20's target, 120 MB, is not reached yet.)
+# the build fails above it (issue 20's target, 120 MB).
 SIZE_LIMIT_BYTES="$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import bundle_support; print(bundle_support.SIZE_BUDGET_BYTES["windows"])' "$ROOT/packaging")"
 
 install_tools() {
