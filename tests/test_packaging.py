@@ -86,6 +86,8 @@ def test_the_icon_holds_every_size(qapp, tmp_path: Path) -> None:
     [
         ("plugins/imageformats/libqsvg.so", True),
         ("plugins/imageformats/qsvg.dll", True),
+        ("plugins/imageformats/qjpeg.dll", True),
+        ("plugins/imageformats/libqjpeg.so", True),
         ("plugins/egldeviceintegrations/libqeglfs-kms-integration.so", True),
         ("plugins/platforms/qwindows.dll", False),
         ("plugins/platforms/libqxcb.so", False),
@@ -107,6 +109,28 @@ def test_unused_qt_plugins(path: str, unwanted: bool) -> None:
 )
 def test_dropped_binaries(path: str, unwanted: bool) -> None:
     assert support.unwanted_binary(path) is unwanted
+
+
+@pytest.mark.parametrize(
+    ("path", "left_out"),
+    [
+        ("_internal/pyqtgraph/icons/peegee/peegee_512px.png", True),
+        ("_internal/PySide6/translations/qtbase_es.qm", True),
+        ("_internal/PySide6/plugins/imageformats/qjpeg.dll", True),
+        ("_internal/PySide6/Qt6OpenGL.dll", True),
+        ("_internal/numpy/random/mtrand.cp311-win_amd64.pyd", True),
+        ("_internal/mypy/nodes.cpython-311-x86_64-linux-gnu.so", True),
+        ("_internal/numpy/_core/_multiarray_umath.cp311-win_amd64.pyd", False),
+        # numpy's licences name the sources of numpy.random; they stay.
+        ("_internal/numpy-2.4.6.dist-info/licenses/numpy/random/src/LICENSE.md", False),
+        # pyqtgraph's plot buttons draw these icons; they stay.
+        ("_internal/pyqtgraph/icons/auto.png", False),
+        ("_internal/PySide6/plugins/imageformats/qico.dll", False),
+        ("_internal/PySide6/Qt6Widgets.dll", False),
+    ],
+)
+def test_what_is_left_out_of_the_bundle(path: str, left_out: bool) -> None:
+    assert support.left_out_of_bundle(path) is left_out
 
 
 # The stand-ins for Qt's OpenGL modules (packaging/rthook_no_qtopengl.py), run
