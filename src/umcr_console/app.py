@@ -64,6 +64,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="local server, demo data, simulator")
     parser.add_argument("--wall", action="store_true", help="supervisor wall display (read-only)")
     parser.add_argument("--theme", choices=("dark", "light"), help="colour theme")
+    parser.add_argument(
+        "--lang",
+        metavar="CODE",
+        help="interface language: en or es (default: the settings file, else the system's)",
+    )
     parser.add_argument("--data-dir", help="where the local store, settings and logs go")
     parser.add_argument(
         "--self-test",
@@ -329,8 +334,16 @@ class Console:
     async def run(self) -> int:
         from PySide6.QtWidgets import QApplication
 
+        from .ui import i18n
         from .ui.theme import apply_theme
 
+        # The language first: every window built after this speaks it (docs/i18n.md).
+        i18n.install(
+            i18n.choose_language(
+                getattr(self.args, "lang", None)
+                or str(self.settings.value("window/language", "") or "")
+            )
+        )
         apply_theme(
             QApplication.instance(),
             self.args.theme or str(self.settings.value("window/theme", "dark")),
