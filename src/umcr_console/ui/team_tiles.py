@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..domain.model import Team
+from .i18n import tr
 from .team_model import (
     COL_IN_STATUS,
     COL_INCIDENT,
@@ -131,9 +132,9 @@ class TeamTilesWidget(QWidget):
         painter.setFont(small)
         metrics = QFontMetrics(small)
         incident = self.model.index(row, COL_INCIDENT).data() or ""
-        status = team.status.label + (" — OVERDUE" if overdue else "")
+        status = tr(team.status.label) + (tr(" — OVERDUE") if overdue else "")
         if team.escalated_for is not None and team.alert_acknowledged_for != team.escalated_for:
-            status += " — ESCALATED"
+            status += tr(" — ESCALATED")
         for text, align in (
             (f"{status}  {incident}".strip(), Qt.AlignmentFlag.AlignVCenter),
             (f"{team.division} · {team.provider}", Qt.AlignmentFlag.AlignBottom),
