@@ -16,8 +16,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui
 from PySide6.QtWidgets import QLabel
 
+from ..domain.marks import QT_TR_NOOP
+from .i18n import tr
+
 # How a call with no division is shown, in every place (queue, form, map).
-NO_DIVISION = "? not placed"
+NO_DIVISION = QT_TR_NOOP("? not placed")
 
 
 def plain(label: QLabel) -> QLabel:
@@ -37,4 +40,4 @@ def tooltip(text: str | None) -> str | None:
 
 def division_label(division: str | None) -> str:
     """The one way a division (or its absence) is shown."""
-    return division or NO_DIVISION
+    return division or tr(NO_DIVISION)
