@@ -56,8 +56,13 @@ TEXT_CALLS = {
     "question",
     "error",
     "info",
+    "fail",
+    "_fail",
+    "_show_error",
 }
-TEXT_KEYWORDS = {"placeholderText", "toolTip", "windowTitle", "text", "title"}
+# Calls whose text is not their first argument.
+TEXT_ARGUMENT = {"setLabel": 1, "_show_error": 1}
+TEXT_KEYWORDS = {"placeholderText", "toolTip", "windowTitle", "text", "title", "what"}
 # Calls of these objects are logging, not the screen.
 LOGGERS = {"log", "logger", "logging"}
 # Names that read the same in every language (agencies).
@@ -75,7 +80,9 @@ def _is_literal_text(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return _has_words(node.value)
     if isinstance(node, ast.JoinedStr):
-        return any(isinstance(v, ast.Constant) and _has_words(str(v.value)) for v in node.values)
+        return _has_words(
+            "{}".join(str(v.value) if isinstance(v, ast.Constant) else "" for v in node.values)
+        )
     if isinstance(node, ast.BinOp):
         return _is_literal_text(node.left) or _is_literal_text(node.right)
     return False
@@ -91,8 +98,7 @@ def untranslated_literals(path: Path) -> list[str]:
         owner = func.value if isinstance(func, ast.Attribute) else None
         if isinstance(owner, ast.Name) and owner.id in LOGGERS:
             continue
-        # pyqtgraph's setLabel(axis, text): the text is the second argument.
-        first = 1 if name == "setLabel" else 0
+        first = TEXT_ARGUMENT.get(name, 0)
         args = list(node.args[first : first + 1]) if name in TEXT_CALLS else []
         args += [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
         for arg in args:

@@ -268,7 +268,7 @@ class CloseDialog(_EventDialog):
         self.form.addRow(tr("Note"), self.note)
 
         due_from, due_by = default_window(self._clock(), thresholds or Thresholds())
-        self.follow_up = QCheckBox("Schedule a follow-up", objectName="close_follow_up")
+        self.follow_up = QCheckBox(tr("Schedule a follow-up"), objectName="close_follow_up")
         self.due_from = QDateTimeEdit(_qt_time(due_from), objectName="close_due_from")
         self.due_by = QDateTimeEdit(_qt_time(due_by), objectName="close_due_by")
         for edit in (self.due_from, self.due_by):
@@ -369,7 +369,9 @@ class ScheduleDialog(_EventDialog):
             self.team.addItem(label, team.id)
         if incident.reserved_team_id:
             self.team.setCurrentIndex(max(self.team.findData(incident.reserved_team_id), 0))
-        self.unplan = QCheckBox("Not planned: an ordinary call now", objectName="schedule_clear")
+        self.unplan = QCheckBox(
+            tr("Not planned: an ordinary call now"), objectName="schedule_clear"
+        )
         self.form.addRow(tr("When"), self.when)
         self.form.addRow(tr("Hold team"), self.team)
         self.form.addRow(

@@ -311,7 +311,7 @@ class IncidentDetailWidget(QWidget):
         shown_layout.addWidget(self._build_words_box())
         shown_layout.addWidget(self.tabs, 1)
         # Nothing selected: an empty panel that says what to do, not a stale form.
-        self.hint = QLabel("Select a call in the queue", objectName="detail_hint")
+        self.hint = QLabel(tr("Select a call in the queue"), objectName="detail_hint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setStyleSheet("color: #8b949e; font-size: 13pt;")
         self.pages = QStackedWidget(objectName="detail_pages")

@@ -900,7 +900,7 @@ class MainWindow(QMainWindow):
         if engine is None or any(isinstance(d, LoginDialog) for d in self._open_dialogs):
             return
         dialog = LoginDialog(self.settings, self)
-        dialog.setWindowTitle("Log in again")
+        dialog.setWindowTitle(tr("Log in again"))
         # The same server and the same user: who works here changes with a
         # restart, so the window, the lock and the store stay this user's.
         dialog.server.setEnabled(False)

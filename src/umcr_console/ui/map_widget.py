@@ -175,7 +175,7 @@ class DivisionMapWidget(QWidget):
         self.incident_scatter.sigHovered.connect(self._hovered)
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
 
-        self.fit_button = QToolButton(text="Fit served area", objectName="map_fit")
+        self.fit_button = QToolButton(text=tr("Fit served area"), objectName="map_fit")
         self.fit_button.clicked.connect(self.fit_served_area)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -40,7 +40,7 @@ class NoticesWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Notices")
-        self.header = QLabel("No notices", objectName="notices_header")
+        self.header = QLabel(tr("No notices"), objectName="notices_header")
         self.list = QListWidget(objectName="notices_list")
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda item: self.activated.emit(item.data(NOTICE_ROLE)))

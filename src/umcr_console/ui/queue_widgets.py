@@ -62,7 +62,7 @@ class HiddenCallsLabel(QWidget):
         self.model = model
         self.describe = describe  # which filter is on, e.g. "Open, search 'vermont'"
         self.label = QLabel(objectName="queue_hidden_text")
-        self.button = QPushButton("Show all", objectName="queue_show_all")
+        self.button = QPushButton(tr("Show all"), objectName="queue_show_all")
         self.button.setFlat(True)
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.clicked.connect(self.show_all)

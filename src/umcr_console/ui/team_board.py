@@ -49,7 +49,7 @@ class TeamBoardWidget(QWidget):
             self.area.addItem(area.name, area.name)
         self.provider.currentIndexChanged.connect(self._apply_filter)
         self.area.currentIndexChanged.connect(self._apply_filter)
-        self.toggle = QToolButton(text="Table", checkable=True, objectName="board_toggle")
+        self.toggle = QToolButton(text=tr("Table"), checkable=True, objectName="board_toggle")
         self.toggle.toggled.connect(self._show_table)
         self.coverage = QLabel(objectName="board_coverage", wordWrap=True)
         self.stack = QStackedWidget()
