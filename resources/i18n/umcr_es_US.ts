@@ -184,6 +184,10 @@
         <translation>Nota</translation>
     </message>
     <message>
+        <source>Schedule a follow-up</source>
+        <translation>Programar un seguimiento</translation>
+    </message>
+    <message>
         <source>what to follow up (optional)</source>
         <translation>qué hay que seguir (opcional)</translation>
     </message>
@@ -226,6 +230,10 @@
     <message>
         <source>  (reserved)</source>
         <translation>  (reservado)</translation>
+    </message>
+    <message>
+        <source>Not planned: an ordinary call now</source>
+        <translation>Sin programar: una llamada normal ahora</translation>
     </message>
     <message>
         <source>When</source>
@@ -304,8 +312,52 @@
         <translation>Longitud</translation>
     </message>
     <message>
+        <source>What</source>
+        <translation>Qué</translation>
+    </message>
+    <message>
         <source>Division</source>
         <translation>División</translation>
+    </message>
+    <message>
+        <source>what was done / who accepted (optional)</source>
+        <translation>qué se hizo / quién aceptó (opcional)</translation>
+    </message>
+    <message>
+        <source>Follow-up done</source>
+        <translation>Seguimiento hecho</translation>
+    </message>
+    <message>
+        <source>Handoff accepted</source>
+        <translation>Traspaso aceptado</translation>
+    </message>
+    <message>
+        <source>New incident</source>
+        <translation>Nuevo incidente</translation>
+    </message>
+    <message>
+        <source>Make the follow-up a new call, linked to the first</source>
+        <translation>Convertir el seguimiento en una nueva llamada, vinculada a la primera</translation>
+    </message>
+    <message>
+        <source>No follow-ups or handoffs open</source>
+        <translation>No hay seguimientos ni traspasos abiertos</translation>
+    </message>
+    <message>
+        <source>{count} open: {overdue} overdue, {due} due</source>
+        <translation>{count} abiertos: {overdue} atrasados, {due} en plazo</translation>
+    </message>
+    <message>
+        <source>handoff to {provider}</source>
+        <translation>traspaso a {provider}</translation>
+    </message>
+    <message>
+        <source>follow-up visit</source>
+        <translation>visita de seguimiento</translation>
+    </message>
+    <message>
+        <source>accept by {when}</source>
+        <translation>aceptar antes de {when}</translation>
     </message>
     <message>
         <source>Caller</source>
@@ -337,7 +389,7 @@
     </message>
     <message>
         <source>Medical</source>
-        <translation>Médica</translation>
+        <translation>Médico</translation>
     </message>
     <message>
         <source>Crime</source>
@@ -414,6 +466,10 @@
     <message>
         <source>Reopen…</source>
         <translation>Reabrir…</translation>
+    </message>
+    <message>
+        <source>Select a call in the queue</source>
+        <translation>Seleccione una llamada en la cola</translation>
     </message>
     <message>
         <source>Flag it</source>
@@ -920,12 +976,260 @@
         <translation>Comando</translation>
     </message>
     <message>
+        <source>violence</source>
+        <translation>violencia</translation>
+    </message>
+    <message>
+        <source>medical</source>
+        <translation>médica</translation>
+    </message>
+    <message>
+        <source>crime</source>
+        <translation>crimen</translation>
+    </message>
+    <message>
+        <source>redirected to {agency}</source>
+        <translation>redirigido a {agency}</translation>
+    </message>
+    <message>
+        <source>same address</source>
+        <translation>misma dirección</translation>
+    </message>
+    <message>
+        <source>{metres} m away</source>
+        <translation>a {metres} m</translation>
+    </message>
+    <message>
+        <source>{date}, until {until}</source>
+        <translation>{date}, hasta {until}</translation>
+    </message>
+    <message>
+        <source>Add caution note…</source>
+        <translation>Agregar nota de precaución…</translation>
+    </message>
+    <message>
+        <source>The place history from the server</source>
+        <translation>El historial del lugar desde el servidor</translation>
+    </message>
+    <message>
+        <source>Place history: enter an address or a point</source>
+        <translation>Historial del lugar: escriba una dirección o marque un punto</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>servidor</translation>
+    </message>
+    <message>
+        <source>this console only</source>
+        <translation>solo esta consola</translation>
+    </message>
+    <message>
+        <source>Place history: {count}{more} earlier call within {metres} m or at the same address, {months} months ({source})</source>
+        <translation>Historial del lugar: {count}{more} llamada anterior a menos de {metres} m o en la misma dirección, {months} meses ({source})</translation>
+    </message>
+    <message>
+        <source>Place history: {count}{more} earlier calls within {metres} m or at the same address, {months} months ({source})</source>
+        <translation>Historial del lugar: {count}{more} llamadas anteriores a menos de {metres} m o en la misma dirección, {months} meses ({source})</translation>
+    </message>
+    <message>
+        <source>CAUTION at this place: </source>
+        <translation>PRECAUCIÓN en este lugar: </translation>
+    </message>
+    <message>
+        <source>Caution note — {place}</source>
+        <translation>Nota de precaución — {place}</translation>
+    </message>
+    <message>
+        <source>what a team must know before arriving</source>
+        <translation>lo que un equipo debe saber antes de llegar</translation>
+    </message>
+    <message>
+        <source>&amp;Category</source>
+        <translation>&amp;Categoría</translation>
+    </message>
+    <message>
+        <source>&amp;Note</source>
+        <translation>&amp;Nota</translation>
+    </message>
+    <message>
+        <source>&amp;Expires</source>
+        <translation>&amp;Vence</translation>
+    </message>
+    <message>
+        <source>write what the note warns of</source>
+        <translation>escriba de qué advierte la nota</translation>
+    </message>
+    <message>
+        <source>the expiry must be in the future</source>
+        <translation>el vencimiento debe ser en el futuro</translation>
+    </message>
+    <message>
+        <source>Caution at this place:</source>
+        <translation>Precaución en este lugar:</translation>
+    </message>
+    <message>
         <source>Place</source>
         <translation>Lugar</translation>
     </message>
     <message>
+        <source>Calls</source>
+        <translation>Llamadas</translation>
+    </message>
+    <message>
+        <source>Redirected to police</source>
+        <translation>Redirigidas a la policía</translation>
+    </message>
+    <message>
+        <source>Providers</source>
+        <translation>Proveedores</translation>
+    </message>
+    <message>
+        <source>Last call</source>
+        <translation>Última llamada</translation>
+    </message>
+    <message>
+        <source>Animal</source>
+        <translation>Animal</translation>
+    </message>
+    <message>
+        <source>Weapon seen</source>
+        <translation>Arma vista</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>Acceso</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Otro</translation>
+    </message>
+    <message>
+        <source>Frequent locations</source>
+        <translation>Lugares frecuentes</translation>
+    </message>
+    <message>
+        <source>(two calls or more in the period)</source>
+        <translation>(dos llamadas o más en el período)</translation>
+    </message>
+    <message>
+        <source>Export frequent locations CSV…</source>
+        <translation>Exportar lugares frecuentes a CSV…</translation>
+    </message>
+    <message>
+        <source>Could not get frequent locations: {error}</source>
+        <translation>No se pudieron obtener los lugares frecuentes: {error}</translation>
+    </message>
+    <message>
+        <source>1 place</source>
+        <translation>1 lugar</translation>
+    </message>
+    <message>
+        <source>{count} places</source>
+        <translation>{count} lugares</translation>
+    </message>
+    <message>
+        <source>Export frequent locations</source>
+        <translation>Exportar lugares frecuentes</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>The frequent locations CSV export</source>
+        <translation>La exportación CSV de lugares frecuentes</translation>
+    </message>
+    <message>
+        <source>Could not export: {error}</source>
+        <translation>No se pudo exportar: {error}</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>Guardado {path}</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>Todas las acciones</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Autor</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Estación</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Entity</source>
+        <translation>Entidad</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>Qué cambió</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>Registro de auditoría</translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation>nombre de usuario</translation>
+    </message>
+    <message>
+        <source>U000123 or id</source>
+        <translation>U000123 o id</translation>
+    </message>
+    <message>
+        <source>Between</source>
+        <translation>Entre</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Buscar</translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation>Cargar más</translation>
+    </message>
+    <message>
         <source>Incident</source>
         <translation>Incidente</translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation>y</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The audit log page</source>
+        <translation>La página del registro de auditoría</translation>
+    </message>
+    <message>
+        <source>Could not load the audit log: {error}</source>
+        <translation>No se pudo cargar el registro de auditoría: {error}</translation>
+    </message>
+    <message>
+        <source>1 row</source>
+        <translation>1 fila</translation>
+    </message>
+    <message>
+        <source>{count} rows</source>
+        <translation>{count} filas</translation>
+    </message>
+    <message>
+        <source> (more with Load more)</source>
+        <translation> (más con Cargar más)</translation>
     </message>
     <message>
         <source>Teams</source>
@@ -976,8 +1280,92 @@
         <translation> — el filtro oculta la llamada (Mostrar todas).</translation>
     </message>
     <message>
+        <source>Export EIDO — {number}</source>
+        <translation>Exportar EIDO — {number}</translation>
+    </message>
+    <message>
+        <source>The document always carries the call type, location, priority, safety flags, teams and disposition. Personal and clinical details and notes go in only if you choose them here.</source>
+        <translation>El documento siempre lleva el tipo de llamada, la ubicación, la prioridad, las marcas de seguridad, los equipos y la resolución. Los datos personales y clínicos y las notas van solo si usted los elige aquí.</translation>
+    </message>
+    <message>
+        <source>Include &amp;personal and clinical details (caller, callback number, person in crisis, narrative, redirect reason)</source>
+        <translation>Incluir datos &amp;personales y clínicos (quien llama, número para regresar la llamada, persona en crisis, narrativa, motivo de la redirección)</translation>
+    </message>
+    <message>
+        <source>&amp;Notes to include:</source>
+        <translation>&amp;Notas que incluir:</translation>
+    </message>
+    <message>
+        <source>This incident has no notes.</source>
+        <translation>Este incidente no tiene notas.</translation>
+    </message>
+    <message>
+        <source>&amp;Save…</source>
+        <translation>&amp;Guardar…</translation>
+    </message>
+    <message>
+        <source>Save EIDO</source>
+        <translation>Guardar EIDO</translation>
+    </message>
+    <message>
+        <source>Could not save {path}: {error}. Choose another place.</source>
+        <translation>No se pudo guardar {path}: {error}. Elija otro lugar.</translation>
+    </message>
+    <message>
+        <source>Import EIDO — {file}</source>
+        <translation>Importar EIDO — {file}</translation>
+    </message>
+    <message>
+        <source>{call_type}, priority {priority}, at {place}.</source>
+        <translation>{call_type}, prioridad {priority}, en {place}.</translation>
+    </message>
+    <message>
+        <source>the given point</source>
+        <translation>el punto indicado</translation>
+    </message>
+    <message>
+        <source>Check these before saving the call:</source>
+        <translation>Revise esto antes de guardar la llamada:</translation>
+    </message>
+    <message>
+        <source>Everything mapped.</source>
+        <translation>Todo se pudo asignar.</translation>
+    </message>
+    <message>
+        <source>&amp;Open in intake</source>
+        <translation>&amp;Abrir en recepción</translation>
+    </message>
+    <message>
+        <source>This file cannot be imported as a call:</source>
+        <translation>Este archivo no se puede importar como llamada:</translation>
+    </message>
+    <message>
+        <source>Notes from the sender:</source>
+        <translation>Notas de quien lo envió:</translation>
+    </message>
+    <message>
+        <source>New call — imported from {source}</source>
+        <translation>Nueva llamada — importada de {source}</translation>
+    </message>
+    <message>
+        <source>an EIDO</source>
+        <translation>un EIDO</translation>
+    </message>
+    <message>
         <source>Select an incident first.</source>
         <translation>Primero seleccione un incidente.</translation>
+    </message>
+    <message>
+        <source>EIDO saved: {path}</source>
+        <translation>EIDO guardado: {path}</translation>
+    </message>
+    <message>
+        <source>Import EIDO</source>
+        <translation>Importar EIDO</translation>
+    </message>
+    <message>
+        <source>Save or discard the call being taken (Ctrl+N) before opening an imported one.</source>
+        <translation>Guarde o descarte la llamada que está recibiendo (Ctrl+N) antes de abrir una importada.</translation>
     </message>
     <message>
         <source>Select a team first (F4).</source>
@@ -992,6 +1380,10 @@
         <translation> · última sincronización {time}</translation>
     </message>
     <message>
+        <source>Log in again</source>
+        <translation>Iniciar sesión de nuevo</translation>
+    </message>
+    <message>
         <source>The audit log is for supervisors and admins.</source>
         <translation>El registro de auditoría es para supervisores y administradores.</translation>
     </message>
@@ -1002,6 +1394,10 @@
     <message>
         <source>The frequent locations</source>
         <translation>Los lugares frecuentes</translation>
+    </message>
+    <message>
+        <source>Fit served area</source>
+        <translation>Ajustar al área atendida</translation>
     </message>
     <message>
         <source>{minutes} min</source>
@@ -1092,8 +1488,72 @@
         <translation>&amp;Iniciar sesión de nuevo…</translation>
     </message>
     <message>
+        <source>1 call waiting</source>
+        <translation>1 llamada en espera</translation>
+    </message>
+    <message>
+        <source>{count} calls waiting</source>
+        <translation>{count} llamadas en espera</translation>
+    </message>
+    <message>
+        <source>1 alert not acknowledged</source>
+        <translation>1 alerta sin confirmar</translation>
+    </message>
+    <message>
+        <source>{count} alerts not acknowledged</source>
+        <translation>{count} alertas sin confirmar</translation>
+    </message>
+    <message>
+        <source>UMCR Dispatch — locked</source>
+        <translation>Despacho UMCR — bloqueado</translation>
+    </message>
+    <message>
+        <source>UMCR Dispatch is locked</source>
+        <translation>Despacho UMCR está bloqueado</translation>
+    </message>
+    <message>
+        <source>Signed in as {user}</source>
+        <translation>Sesión iniciada como {user}</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>contraseña</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>&amp;Iniciar sesión</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
+    </message>
+    <message>
+        <source>Calls keep syncing while the console is locked. Your windows and typed forms come back when you sign in.</source>
+        <translation>Las llamadas se siguen sincronizando mientras la consola está bloqueada. Sus ventanas y formularios escritos vuelven cuando inicie sesión.</translation>
+    </message>
+    <message>
+        <source>Wrong password for {user}. 1 more try before a {minutes}-minute wait.</source>
+        <translation>Contraseña incorrecta para {user}. Queda 1 intento antes de una espera de {minutes} minutos.</translation>
+    </message>
+    <message>
+        <source>Wrong password for {user}. {left} more tries before a {minutes}-minute wait.</source>
+        <translation>Contraseña incorrecta para {user}. Quedan {left} intentos antes de una espera de {minutes} minutos.</translation>
+    </message>
+    <message>
+        <source>You can try your password again.</source>
+        <translation>Puede volver a intentar su contraseña.</translation>
+    </message>
+    <message>
+        <source>{tries} wrong passwords: the console stays locked. Try again in {minutes} min. Calls keep syncing and nothing typed is lost.</source>
+        <translation>{tries} contraseñas incorrectas: la consola sigue bloqueada. Vuelva a intentarlo en {minutes} min. Las llamadas se siguen sincronizando y no se pierde nada de lo escrito.</translation>
+    </message>
+    <message>
+        <source>&amp;Quit anyway</source>
+        <translation>&amp;Salir de todos modos</translation>
+    </message>
+    <message>
+        <source>A new-call form has unsaved input: quitting loses it. Queued actions are kept and sent at the next start. Sign in to keep the form.</source>
+        <translation>Un formulario de nueva llamada tiene datos sin guardar: si sale, se pierden. Las acciones en cola se guardan y se envían en el próximo inicio. Inicie sesión para conservar el formulario.</translation>
     </message>
     <message>
         <source>&amp;Incident</source>
@@ -1324,6 +1784,10 @@
         <translation>Bajó en la cola</translation>
     </message>
     <message>
+        <source>Show all</source>
+        <translation>Mostrar todas</translation>
+    </message>
+    <message>
         <source>All calls shown</source>
         <translation>Se muestran todas las llamadas</translation>
     </message>
@@ -1350,6 +1814,10 @@
     <message>
         <source>All service areas</source>
         <translation>Todas las áreas de servicio</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabla</translation>
     </message>
     <message>
         <source>Provider</source>
@@ -1494,6 +1962,382 @@
     <message>
         <source>{page} · P pins it</source>
         <translation>{page} · P lo fija</translation>
+    </message>
+    <message>
+        <source>upcoming</source>
+        <translation>próximo</translation>
+    </message>
+    <message>
+        <source>due</source>
+        <translation>en plazo</translation>
+    </message>
+    <message>
+        <source>OVERDUE</source>
+        <translation>ATRASADO</translation>
+    </message>
+    <message>
+        <source> — acknowledge when handled</source>
+        <translation> — confirme cuando esté atendido</translation>
+    </message>
+    <message>
+        <source> — supervisors notified</source>
+        <translation> — supervisores avisados</translation>
+    </message>
+    <message>
+        <source> — acknowledge to tell the team</source>
+        <translation> — confirme para avisar al equipo</translation>
+    </message>
+    <message>
+        <source>ESCALATED to supervisors (not acknowledged): {alert}</source>
+        <translation>ESCALADO a los supervisores (sin confirmar): {alert}</translation>
+    </message>
+    <message>
+        <source>{what} failed: {error}</source>
+        <translation>{what} falló: {error}</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Error inesperado</translation>
+    </message>
+    <message>
+        <source>The console keeps running and nothing you saved is lost. The details are in the log; please tell your supervisor what you were doing.</source>
+        <translation>La consola sigue funcionando y no se pierde nada de lo que guardó. Los detalles están en el registro; por favor, dígale a su supervisor qué estaba haciendo.</translation>
+    </message>
+    <message>
+        <source>Reading the field teams&apos; positions</source>
+        <translation>Leyendo las posiciones de los equipos en campo</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Últimos 7 días</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Últimos 30 días</translation>
+    </message>
+    <message>
+        <source>All loaded</source>
+        <translation>Todo lo cargado</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Área</translation>
+    </message>
+    <message>
+        <source>Divisions</source>
+        <translation>Divisiones</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>Turno</translation>
+    </message>
+    <message>
+        <source>Calls/day</source>
+        <translation>Llamadas/día</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>Utilización</translation>
+    </message>
+    <message>
+        <source>P(wait)</source>
+        <translation>P(espera)</translation>
+    </message>
+    <message>
+        <source>Wait, min</source>
+        <translation>Espera, min</translation>
+    </message>
+    <message>
+        <source>Response, min</source>
+        <translation>Respuesta, min</translation>
+    </message>
+    <message>
+        <source>90% resp., min</source>
+        <translation>90% resp., min</translation>
+    </message>
+    <message>
+        <source>Cost/year</source>
+        <translation>Costo/año</translation>
+    </message>
+    <message>
+        <source>unstable</source>
+        <translation>inestable</translation>
+    </message>
+    <message>
+        <source>Expansion planner</source>
+        <translation>Planificador de expansión</translation>
+    </message>
+    <message>
+        <source>Custom (click the map)</source>
+        <translation>Personalizado (haga clic en el mapa)</translation>
+    </message>
+    <message>
+        <source>Scenario: pilot&apos;s calls per division</source>
+        <translation>Escenario: llamadas del piloto por división</translation>
+    </message>
+    <message>
+        <source>History: this console&apos;s calls</source>
+        <translation>Historial: llamadas de esta consola</translation>
+    </message>
+    <message>
+        <source>Mean response ≤</source>
+        <translation>Respuesta media ≤</translation>
+    </message>
+    <message>
+        <source>Share of calls waiting ≤</source>
+        <translation>Proporción de llamadas en espera ≤</translation>
+    </message>
+    <message>
+        <source>90% of responses ≤</source>
+        <translation>90% de las respuestas ≤</translation>
+    </message>
+    <message>
+        <source>Per team on duty per hour, all costs in. Default: the pilot&apos;s contracts, $11.3M for six teams around the clock (see docs/planning.md).</source>
+        <translation>Por equipo de turno por hora, con todos los costos. Predeterminado: los contratos del piloto, $11.3M por seis equipos las 24 horas (vea docs/planning.md).</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Exportar CSV…</translation>
+    </message>
+    <message>
+        <source>teams on duty in the area</source>
+        <translation>equipos de turno en el área</translation>
+    </message>
+    <message>
+        <source>mean response (min)</source>
+        <translation>respuesta media (min)</translation>
+    </message>
+    <message>
+        <source>Demand</source>
+        <translation>Demanda</translation>
+    </message>
+    <message>
+        <source>History period</source>
+        <translation>Período del historial</translation>
+    </message>
+    <message>
+        <source>Demand scale</source>
+        <translation>Escala de la demanda</translation>
+    </message>
+    <message>
+        <source>Shifts</source>
+        <translation>Turnos</translation>
+    </message>
+    <message>
+        <source>Cost per team-hour</source>
+        <translation>Costo por hora de equipo</translation>
+    </message>
+    <message>
+        <source>Chart for the shift</source>
+        <translation>Gráfica del turno</translation>
+    </message>
+    <message>
+        <source>History: {calls} calls needing a team in {days} days</source>
+        <translation>Historial: {calls} llamadas que necesitan un equipo en {days} días</translation>
+    </message>
+    <message>
+        <source>Choose at least one division (a set, or click the map).</source>
+        <translation>Elija al menos una división (un conjunto, o haga clic en el mapa).</translation>
+    </message>
+    <message>
+        <source>target missed</source>
+        <translation>meta no alcanzada</translation>
+    </message>
+    <message>
+        <source>All areas</source>
+        <translation>Todas las áreas</translation>
+    </message>
+    <message>
+        <source>all shifts</source>
+        <translation>todos los turnos</translation>
+    </message>
+    <message>
+        <source>target out of reach somewhere</source>
+        <translation>meta inalcanzable en algún lugar</translation>
+    </message>
+    <message>
+        <source>this console&apos;s incidents</source>
+        <translation>los incidentes de esta consola</translation>
+    </message>
+    <message>
+        <source>the pilot&apos;s calls per division</source>
+        <translation>las llamadas del piloto por división</translation>
+    </message>
+    <message>
+        <source>Target out of reach in some shifts.</source>
+        <translation>Meta inalcanzable en algunos turnos.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{divisions} divisions&lt;/b&gt; in {areas} service areas · {calls} calls a day needing a team ({source}) · target: {target}</source>
+        <translation>&lt;b&gt;{divisions} divisiones&lt;/b&gt; en {areas} áreas de servicio · {calls} llamadas al día que necesitan un equipo ({source}) · meta: {target}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{teams} teams on duty&lt;/b&gt; on average ({hours} team-hours a year) · &lt;b&gt;{cost} a year&lt;/b&gt; at {rate} per team-hour ({share} of the city&apos;s $40M citywide estimate).</source>
+        <translation>&lt;b&gt;{teams} equipos de turno&lt;/b&gt; en promedio ({hours} horas de equipo al año) · &lt;b&gt;{cost} al año&lt;/b&gt; a {rate} por hora de equipo ({share} del estimado de $40M de la ciudad).</translation>
+    </message>
+    <message>
+        <source>Mean response vs teams on duty, {shift} (big dots: the plan)</source>
+        <translation>Respuesta media según equipos de turno, {shift} (puntos grandes: el plan)</translation>
+    </message>
+    <message>
+        <source>Export the plan as CSV</source>
+        <translation>Exportar el plan a CSV</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hoy</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Este mes</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>Este año</translation>
+    </message>
+    <message>
+        <source>Last 365 days</source>
+        <translation>Últimos 365 días</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personalizado</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Grupo</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>Atendidas</translation>
+    </message>
+    <message>
+        <source>Redirected</source>
+        <translation>Redirigidas</translation>
+    </message>
+    <message>
+        <source>Redirect %</source>
+        <translation>% redirigidas</translation>
+    </message>
+    <message>
+        <source>Response mean</source>
+        <translation>Respuesta media</translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation>mediana</translation>
+    </message>
+    <message>
+        <source>p90</source>
+        <translation>p90</translation>
+    </message>
+    <message>
+        <source>On scene mean</source>
+        <translation>Media en escena</translation>
+    </message>
+    <message>
+        <source>Interventions</source>
+        <translation>Intervenciones</translation>
+    </message>
+    <message>
+        <source>Cost avoided $</source>
+        <translation>Costo evitado $</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>hechos</translation>
+    </message>
+    <message>
+        <source>Program report</source>
+        <translation>Informe del programa</translation>
+    </message>
+    <message>
+        <source>Run report</source>
+        <translation>Generar informe</translation>
+    </message>
+    <message>
+        <source>Calls by division</source>
+        <translation>Llamadas por división</translation>
+    </message>
+    <message>
+        <source>Mean response by division (min)</source>
+        <translation>Respuesta media por división (min)</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Período</translation>
+    </message>
+    <message>
+        <source>unarmed</source>
+        <translation>sin armas</translation>
+    </message>
+    <message>
+        <source>police</source>
+        <translation>policía</translation>
+    </message>
+    <message>
+        <source>Cost per intervention</source>
+        <translation>Costo por intervención</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts.</source>
+        <translation>El período termina antes de empezar.</translation>
+    </message>
+    <message>
+        <source>The program report</source>
+        <translation>El informe del programa</translation>
+    </message>
+    <message>
+        <source>Could not get the report: {error}</source>
+        <translation>No se pudo obtener el informe: {error}</translation>
+    </message>
+    <message>
+        <source>Done in {seconds} s (as of event {seq}).</source>
+        <translation>Listo en {seconds} s (hasta el evento {seq}).</translation>
+    </message>
+    <message>
+        <source>Computing… {seconds} s</source>
+        <translation>Calculando… {seconds} s</translation>
+    </message>
+    <message>
+        <source>{calls} calls, {handled} handled, {rate} redirected to police or fire · mean response {mean} min (target {target}) · {interventions} interventions: {unarmed} instead of {police}, {avoided} avoided · follow-ups {done} done of {scheduled} scheduled</source>
+        <translation>{calls} llamadas, {handled} atendidas, {rate} redirigidas a la policía o a los bomberos · respuesta media {mean} min (meta {target}) · {interventions} intervenciones: {unarmed} en lugar de {police}, {avoided} evitados · seguimientos: {done} hechos de {scheduled} programados</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>total</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>todo</translation>
+    </message>
+    <message>
+        <source>division</source>
+        <translation>división</translation>
+    </message>
+    <message>
+        <source>provider</source>
+        <translation>proveedor</translation>
+    </message>
+    <message>
+        <source>call type</source>
+        <translation>tipo de llamada</translation>
+    </message>
+    <message>
+        <source>Export report as CSV</source>
+        <translation>Exportar el informe a CSV</translation>
+    </message>
+    <message>
+        <source>The report&apos;s CSV export</source>
+        <translation>La exportación CSV del informe</translation>
     </message>
 </context>
 </TS>
