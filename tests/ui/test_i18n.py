@@ -144,16 +144,28 @@ def test_the_spanish_catalogue_has_every_string_and_all_are_finished(tmp_path: P
     fresh = tmp_path / "fresh.ts"
     shutil.copy(CATALOGUE, fresh)
     subprocess.run(
-        [_tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none",
-         *map(str, i18n.sources(ROOT)), "-ts", str(fresh)],
+        [
+            _tool("pyside6-lupdate"),
+            "-no-obsolete",
+            "-locations",
+            "none",
+            *map(str, i18n.sources(ROOT)),
+            "-ts",
+            str(fresh),
+        ],
         check=True,
         capture_output=True,
     )
     committed, now = _messages(CATALOGUE), _messages(fresh)
-    assert sorted(set(now) - set(committed)) == [], "new strings: run python -m umcr_console.ui.i18n"
+    assert sorted(set(now) - set(committed)) == [], (
+        "new strings: run python -m umcr_console.ui.i18n"
+    )
     assert sorted(set(committed) - set(now)) == [], "strings no longer in the sources"
-    unfinished = [s for s, m in now.items() if m.find("translation").get("type") or not
-                  (m.findtext("translation") or "").strip()]
+    unfinished = [
+        s
+        for s, m in now.items()
+        if m.find("translation").get("type") or not (m.findtext("translation") or "").strip()
+    ]
     assert unfinished == [], "translate these in resources/i18n/umcr_es_US.ts"
 
 

@@ -52,12 +52,13 @@ def catalogue_name(language: str) -> str:
 def locale_for(language: str) -> QLocale:
     """The QLocale numbers, dates and times are written in for ``language``."""
     if language == "en":
-        return QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates)
+        return QLocale("en_US")
     return QLocale(CATALOGUE_LOCALES[language])
 
 
 # Installed translators, kept alive (Qt does not own them).
 _installed: list[QTranslator] = []
+_catalogue_data: list[bytes] = []
 
 
 def install(language: str, app: QCoreApplication | None = None) -> bool:
@@ -74,7 +75,10 @@ def install(language: str, app: QCoreApplication | None = None) -> bool:
     ok = True
     ours = QTranslator(app)
     qm = resource("i18n", catalogue_name(language) + ".qm")
-    if ours.load(qm.read_bytes() if qm.is_file() else b""):
+    # QTranslator reads from these bytes for as long as it is installed: kept alive here.
+    data = qm.read_bytes() if qm.is_file() else b""
+    _catalogue_data[:] = [data]
+    if data and ours.load(data):
         app.installTranslator(ours)
         _installed.append(ours)
     else:
