@@ -18,8 +18,6 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 from umcr_console.ui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
