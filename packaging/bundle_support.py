@@ -201,11 +201,23 @@ EXCLUDES = (
 )
 
 # Data files under these bundle paths are dropped after the analysis: Qt's
-# own translations of its standard dialogs (the console is English only).
+# own translations of its standard dialogs, except those of the languages the
+# console ships (KEPT_QT_TRANSLATIONS, docs/i18n.md).
 DROPPED_DATA_PREFIXES = (
     "PySide6/Qt/translations/",
     "PySide6/translations/",
 )
+# Qt's standard buttons and dialogs (OK, Cancel, file dialogs) in the console's
+# other languages: ui/i18n.py loads qtbase_<lang>.qm beside its own catalogue.
+KEPT_QT_TRANSLATIONS = frozenset({"qtbase_es.qm"})
+
+
+def dropped_data(dest: str) -> bool:
+    """True for a data file (its path inside the bundle) the spec leaves out."""
+    path = dest.replace("\\", "/")
+    if path.rsplit("/", 1)[-1] in KEPT_QT_TRANSLATIONS:
+        return False
+    return path.startswith(DROPPED_DATA_PREFIXES)
 
 
 # Libraries dropped from the analysis by file name (docs/packaging.md, "What is
@@ -254,7 +266,9 @@ def left_out_of_bundle(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     if name.lower() in DROPPED_BINARIES:
         return True
-    if any(f"/{prefix}" in f"/{path}" for prefix in DROPPED_DATA_PREFIXES):
+    if name not in KEPT_QT_TRANSLATIONS and any(
+        f"/{prefix}" in f"/{path}" for prefix in DROPPED_DATA_PREFIXES
+    ):
         return True
     if "/plugins/" in f"/{path}" and unwanted_qt_plugin(name):
         return True
