@@ -128,8 +128,52 @@
         <translation>Elija un equipo.</translation>
     </message>
     <message>
+        <source>reserved for this call</source>
+        <translation>reservado para esta llamada</translation>
+    </message>
+    <message>
         <source>same division</source>
         <translation>misma división</translation>
+    </message>
+    <message>
+        <source>neighbouring division ({division})</source>
+        <translation>división vecina ({division})</translation>
+    </message>
+    <message>
+        <source>other division ({division})</source>
+        <translation>otra división ({division})</translation>
+    </message>
+    <message>
+        <source>{number} at {time}</source>
+        <translation>{number} a las {time}</translation>
+    </message>
+    <message>
+        <source> from last scene</source>
+        <translation> desde la última escena</translation>
+    </message>
+    <message>
+        <source>distance unknown</source>
+        <translation>distancia desconocida</translation>
+    </message>
+    <message>
+        <source>speaks {language}</source>
+        <translation>habla {language}</translation>
+    </message>
+    <message>
+        <source>no {language}</source>
+        <translation>no habla {language}</translation>
+    </message>
+    <message>
+        <source>1 call today</source>
+        <translation>1 llamada hoy</translation>
+    </message>
+    <message>
+        <source>{count} calls today</source>
+        <translation>{count} llamadas hoy</translation>
+    </message>
+    <message>
+        <source>reserved for {call}</source>
+        <translation>reservado para {call}</translation>
     </message>
     <message>
         <source>Release a team from {number}</source>
@@ -2338,6 +2382,106 @@
     <message>
         <source>The report&apos;s CSV export</source>
         <translation>La exportación CSV del informe</translation>
+    </message>
+    <message>
+        <source>{number} ({division}) waiting {elapsed} with no team</source>
+        <translation>{number} ({division}) esperando {elapsed} sin equipo</translation>
+    </message>
+    <message>
+        <source>no division</source>
+        <translation>sin división</translation>
+    </message>
+    <message>
+        <source>ESCALATED: {team} ({status}, {division}) overdue since {time}, not acknowledged</source>
+        <translation>ESCALADO: {team} ({status}, {division}) atrasado desde las {time}, sin confirmar</translation>
+    </message>
+    <message>
+        <source> on {number}</source>
+        <translation> en {number}</translation>
+    </message>
+    <message>
+        <source> at {address}</source>
+        <translation> en {address}</translation>
+    </message>
+    <message>
+        <source>; last position {lat}, {lon} at {time}</source>
+        <translation>; última posición {lat}, {lon} a las {time}</translation>
+    </message>
+    <message>
+        <source>HELP NOW: {team} ({division}){where} at {time}</source>
+        <translation>AYUDA YA: {team} ({division}){where} a las {time}</translation>
+    </message>
+    <message>
+        <source>Every division has a free team.</source>
+        <translation>Todas las divisiones tienen un equipo libre.</translation>
+    </message>
+    <message>
+        <source>NO free team for {divisions}</source>
+        <translation>NINGÚN equipo libre para {divisions}</translation>
+    </message>
+    <message>
+        <source>covered from a neighbour only: {divisions}</source>
+        <translation>cubierto solo desde una vecina: {divisions}</translation>
+    </message>
+    <message>
+        <source>{team}: no check-in since {time}</source>
+        <translation>{team}: sin control desde las {time}</translation>
+    </message>
+    <message>
+        <source>{team}: {status} over {minutes} min</source>
+        <translation>{team}: {status} más de {minutes} min</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>Nombre de usuario o contraseña incorrectos.</translation>
+    </message>
+    <message>
+        <source>This account is disabled. Ask an administrator.</source>
+        <translation>Esta cuenta está desactivada. Consulte a un administrador.</translation>
+    </message>
+    <message>
+        <source>The server answered {status}.</source>
+        <translation>El servidor respondió {status}.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached ({error}). Only a user who has logged in on this workstation before can start offline.</source>
+        <translation>No se puede conectar con el servidor ({error}). Solo un usuario que ya inició sesión en esta estación puede empezar sin conexión.</translation>
+    </message>
+    <message>
+        <source>offline (logged in on this workstation)</source>
+        <translation>sin conexión (sesión iniciada en esta estación)</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>conectando</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>en línea</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>sin conexión</translation>
+    </message>
+    <message>
+        <source>log in again</source>
+        <translation>inicie sesión de nuevo</translation>
+    </message>
+    <message>
+        <source>offline since {time}</source>
+        <translation>sin conexión desde las {time}</translation>
+    </message>
+    <message>
+        <source>sending {done}/{total}</source>
+        <translation>enviando {done}/{total}</translation>
+    </message>
+    <message>
+        <source>{count} queued</source>
+        <translation>{count} en cola</translation>
+    </message>
+    <message>
+        <source>{count} rejected</source>
+        <translation>{count} rechazadas</translation>
     </message>
 </context>
 </TS>

@@ -36,6 +36,7 @@ import httpx
 from . import __version__
 from .config import load_deployment
 from .domain.config import Deployment
+from .domain.marks import tr
 from .logsafe import OutlineFormatter, SafeMessage, brief
 from .offline_login import OfflineVerifiers
 from .paths import data_dir, log_dir
@@ -207,10 +208,12 @@ async def request_token(
     except ValueError:
         detail = problem = ""
     if response.status_code == 401:
-        raise LoginFailed("Wrong user name or password.")
+        raise LoginFailed(tr("Wrong user name or password."))
     if response.status_code == 403 and problem == ACCOUNT_DISABLED_PROBLEM:
-        raise AccountDisabled("This account is disabled. Ask an administrator.")
-    raise LoginFailed(detail or f"The server answered {response.status_code}.")
+        raise AccountDisabled(tr("This account is disabled. Ask an administrator."))
+    raise LoginFailed(
+        detail or tr("The server answered {status}.").format(status=response.status_code)
+    )
 
 
 async def log_in(
@@ -232,8 +235,10 @@ async def log_in(
         identity = verifiers.verify(url, username, password)
         if identity is None:
             raise LoginFailed(
-                f"The server cannot be reached ({type(exc).__name__}). Only a user who has "
-                "logged in on this workstation before can start offline."
+                tr(
+                    "The server cannot be reached ({error}). Only a user who has "
+                    "logged in on this workstation before can start offline."
+                ).format(error=type(exc).__name__)
             ) from exc
         log.warning("server unreachable: %s logged in offline", username)
         return Session(url, username, password, identity.role, None, offline=True)
@@ -490,7 +495,7 @@ class Console:
         )
         window.attach_sync(engine)
         if session.offline:
-            window.status.set_connection("offline (logged in on this workstation)", False)
+            window.status.set_connection(tr("offline (logged in on this workstation)"), False)
         window.show()
         # The wall (read-only, no personal data) never locks; a dispatcher's window does.
         from .ui.idle_lock import lock_main_window

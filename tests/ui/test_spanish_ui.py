@@ -179,3 +179,15 @@ def test_the_check_finds_english_left_on_screen(spanish, qtbot) -> None:
     QLabel("Select a team first (F4).", root)
     root.show()
     assert still_english(visible_texts(root)) == ["Select a team first (F4)."]
+
+
+def test_text_the_domain_builds_follows_the_language(spanish, qapp) -> None:
+    """Alerts, the coverage line and recommendation reasons reach the screen too."""
+    from umcr_console.domain.coverage import Coverage
+    from umcr_console.sync.engine import LinkState, SyncStatus
+
+    coverage = Coverage(free_in_division={}, uncovered=("Wilshire",), thin=())
+    assert coverage.text == "NINGÚN equipo libre para Wilshire"
+    assert SyncStatus(link=LinkState.ONLINE, unsent=2).text == "en línea, 2 en cola"
+    i18n.install("en", qapp)
+    assert coverage.text == "NO free team for Wilshire"  # the server's words stay English

@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from ..config import resource
+from ..domain import marks
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,10 @@ def install(language: str, app: QCoreApplication | None = None) -> bool:
     _installed.clear()
     QLocale.setDefault(locale_for(language))
     if language == "en":
+        marks.set_translator(None)
         return True
+    # Text the domain builds for the screen (alerts, coverage, reasons) follows too.
+    marks.set_translator(tr)
     ok = True
     ours = QTranslator(app)
     qm = resource("i18n", catalogue_name(language) + ".qm")
@@ -105,9 +109,17 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def sources(root: Path = ROOT) -> list[Path]:
-    """The files lupdate reads: every module that puts text on the screen."""
+    """The files lupdate reads: every module that puts text on the screen (the
+    domain and the sync engine through ``domain.marks``)."""
     package = root / "src" / "umcr_console"
-    return sorted([*package.joinpath("ui").glob("*.py"), *package.joinpath("domain").glob("*.py")])
+    return sorted(
+        [
+            *package.joinpath("ui").glob("*.py"),
+            *package.joinpath("domain").glob("*.py"),
+            *package.joinpath("sync").glob("*.py"),
+            package / "app.py",
+        ]
+    )
 
 
 def _tool(name: str) -> str:
