@@ -2483,5 +2483,73 @@
         <source>{count} rejected</source>
         <translation>{count} rechazadas</translation>
     </message>
+    <message>
+        <source>dispatch: assign the team to the incident</source>
+        <translation>despachar: asignar el equipo al incidente</translation>
+    </message>
+    <message>
+        <source>release the team from the incident</source>
+        <translation>liberar el equipo del incidente</translation>
+    </message>
+    <message>
+        <source>safety check-in on the team&apos;s behalf</source>
+        <translation>control de seguridad en nombre del equipo</translation>
+    </message>
+    <message>
+        <source>redirect to police or fire with a reason</source>
+        <translation>redirigir a la policía o a los bomberos con un motivo</translation>
+    </message>
+    <message>
+        <source>reopen a closed incident</source>
+        <translation>reabrir un incidente cerrado</translation>
+    </message>
+    <message>
+        <source>add a note</source>
+        <translation>agregar una nota</translation>
+    </message>
+    <message>
+        <source>an incident number, U000123 or just 123</source>
+        <translation>un número de incidente, U000123 o solo 123</translation>
+    </message>
+    <message>
+        <source>type a command, for example: D 123 PL-1</source>
+        <translation>escriba un comando, por ejemplo: D 123 PL-1</translation>
+    </message>
+    <message>
+        <source>{ref} is not an incident number</source>
+        <translation>{ref} no es un número de incidente</translation>
+    </message>
+    <message>
+        <source>no incident {number}</source>
+        <translation>no existe el incidente {number}</translation>
+    </message>
+    <message>
+        <source>; did you mean {teams}?</source>
+        <translation>; ¿quiso decir {teams}?</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> o </translation>
+    </message>
+    <message>
+        <source>no team {team}</source>
+        <translation>no existe el equipo {team}</translation>
+    </message>
+    <message>
+        <source>usage: {usage}</source>
+        <translation>uso: {usage}</translation>
+    </message>
+    <message>
+        <source>unknown disposition {code}; use one of {codes}</source>
+        <translation>resolución desconocida {code}; use una de {codes}</translation>
+    </message>
+    <message>
+        <source>redirect to LAPD or LAFD</source>
+        <translation>redirija a LAPD o LAFD</translation>
+    </message>
+    <message>
+        <source>unknown command {verb}; press F1 for the list</source>
+        <translation>comando desconocido {verb}; pulse F1 para ver la lista</translation>
+    </message>
 </context>
 </TS>
