@@ -1916,6 +1916,198 @@
         <translation>? sin ubicar</translation>
     </message>
     <message>
+        <source>incident created</source>
+        <translation>incidente creado</translation>
+    </message>
+    <message>
+        <source>incident updated</source>
+        <translation>incidente actualizado</translation>
+    </message>
+    <message>
+        <source>incident note added</source>
+        <translation>nota agregada al incidente</translation>
+    </message>
+    <message>
+        <source>incident team assigned</source>
+        <translation>equipo asignado al incidente</translation>
+    </message>
+    <message>
+        <source>incident team released</source>
+        <translation>equipo liberado del incidente</translation>
+    </message>
+    <message>
+        <source>incident redirected</source>
+        <translation>incidente redirigido</translation>
+    </message>
+    <message>
+        <source>incident closed</source>
+        <translation>incidente cerrado</translation>
+    </message>
+    <message>
+        <source>incident reopened</source>
+        <translation>incidente reabierto</translation>
+    </message>
+    <message>
+        <source>team status changed</source>
+        <translation>estado del equipo cambiado</translation>
+    </message>
+    <message>
+        <source>team checked in</source>
+        <translation>control del equipo registrado</translation>
+    </message>
+    <message>
+        <source>team created</source>
+        <translation>equipo creado</translation>
+    </message>
+    <message>
+        <source>team alert escalated</source>
+        <translation>alerta del equipo escalada</translation>
+    </message>
+    <message>
+        <source>team alert acknowledged</source>
+        <translation>alerta del equipo confirmada</translation>
+    </message>
+    <message>
+        <source>incident follow up scheduled</source>
+        <translation>seguimiento del incidente programado</translation>
+    </message>
+    <message>
+        <source>incident follow up done</source>
+        <translation>seguimiento del incidente hecho</translation>
+    </message>
+    <message>
+        <source>incident handoff requested</source>
+        <translation>traspaso del incidente solicitado</translation>
+    </message>
+    <message>
+        <source>incident handoff accepted</source>
+        <translation>traspaso del incidente aceptado</translation>
+    </message>
+    <message>
+        <source>incident scheduled</source>
+        <translation>incidente programado</translation>
+    </message>
+    <message>
+        <source>incident caution added</source>
+        <translation>precaución agregada al incidente</translation>
+    </message>
+    <message>
+        <source>team help requested</source>
+        <translation>el equipo pidió ayuda</translation>
+    </message>
+    <message>
+        <source>team help acknowledged</source>
+        <translation>pedido de ayuda del equipo confirmado</translation>
+    </message>
+    <message>
+        <source>alert acknowledged</source>
+        <translation>alerta confirmada</translation>
+    </message>
+    <message>
+        <source>alert escalated</source>
+        <translation>alerta escalada</translation>
+    </message>
+    <message>
+        <source>caution added</source>
+        <translation>precaución agregada</translation>
+    </message>
+    <message>
+        <source>checked in</source>
+        <translation>control registrado</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>creado</translation>
+    </message>
+    <message>
+        <source>follow up done</source>
+        <translation>seguimiento hecho</translation>
+    </message>
+    <message>
+        <source>follow up scheduled</source>
+        <translation>seguimiento programado</translation>
+    </message>
+    <message>
+        <source>handoff accepted</source>
+        <translation>traspaso aceptado</translation>
+    </message>
+    <message>
+        <source>handoff requested</source>
+        <translation>traspaso solicitado</translation>
+    </message>
+    <message>
+        <source>help acknowledged</source>
+        <translation>ayuda confirmada</translation>
+    </message>
+    <message>
+        <source>help requested</source>
+        <translation>pidió ayuda</translation>
+    </message>
+    <message>
+        <source>note added</source>
+        <translation>nota agregada</translation>
+    </message>
+    <message>
+        <source>redirected</source>
+        <translation>redirigido</translation>
+    </message>
+    <message>
+        <source>reopened</source>
+        <translation>reabierto</translation>
+    </message>
+    <message>
+        <source>scheduled</source>
+        <translation>programado</translation>
+    </message>
+    <message>
+        <source>status changed</source>
+        <translation>estado cambiado</translation>
+    </message>
+    <message>
+        <source>team assigned</source>
+        <translation>equipo asignado</translation>
+    </message>
+    <message>
+        <source>team released</source>
+        <translation>equipo liberado</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>actualizado</translation>
+    </message>
+    <message>
+        <source>available</source>
+        <translation>disponible</translation>
+    </message>
+    <message>
+        <source>dispatched</source>
+        <translation>despachado</translation>
+    </message>
+    <message>
+        <source>en route</source>
+        <translation>en camino</translation>
+    </message>
+    <message>
+        <source>on scene</source>
+        <translation>en escena</translation>
+    </message>
+    <message>
+        <source>transporting</source>
+        <translation>transportando</translation>
+    </message>
+    <message>
+        <source>follow up</source>
+        <translation>seguimiento</translation>
+    </message>
+    <message>
+        <source>out of service</source>
+        <translation>fuera de servicio</translation>
+    </message>
+    <message>
+        <source>off duty</source>
+        <translation>fuera de turno</translation>
+    </message>
+    <message>
         <source>UMCR wall — {name}</source>
         <translation>Pantalla mural UMCR — {name}</translation>
     </message>

@@ -99,13 +99,13 @@ def describe_event(event: Event, teams: dict[str, Team]) -> str:
     when = QLocale().toString(event.occurred_at.astimezone().time(), "HH:mm:ss")
     who = event.actor or tr("you (not yet confirmed)")
     payload = event.payload
-    what = event.type.split(".", 1)[1].replace("_", " ")
+    what = tr(event.type.split(".", 1)[1].replace("_", " "))
     if event.type.startswith("team."):
         # A team's own event on this incident ("PL-1 on scene"): the team is the subject.
         subject = teams.get(event.entity_id)
         sign = subject.call_sign if subject is not None else tr("a team")
         if event.type == EventType.TEAM_STATUS_CHANGED and "status" in payload:
-            what = f"{sign} {str(payload['status']).replace('_', ' ')}"
+            what = f"{sign} {tr(str(payload['status']).replace('_', ' '))}"
         else:
             what = f"{sign} {what}"
     else:
@@ -118,7 +118,7 @@ def describe_event(event: Event, teams: dict[str, Team]) -> str:
             what += f" {team.call_sign}"
         for key in ("status", "disposition", "agency"):
             if key in payload:
-                what += f" {str(payload[key]).replace('_', ' ')}"
+                what += f" {tr(str(payload[key]).replace('_', ' '))}"
     for key in ("text", "note", "reason"):
         if payload.get(key):
             what += f": {payload[key]}"

@@ -648,7 +648,7 @@ class MainWindow(QMainWindow):
             self.messages.error(tr("✗ Not sent: {why}. Nothing was saved.").format(why=why))
             return False
         for index, event in enumerate(events):
-            what = event.type.replace(".", " ").replace("_", " ")
+            what = tr(event.type.replace(".", " ").replace("_", " "))
             try:
                 self.workspace.submit(event)
             except StoreError as exc:
@@ -666,7 +666,7 @@ class MainWindow(QMainWindow):
                 self.notices_dock.raise_()
                 return index > 0  # the first saved: the action stands, the notice names the rest
         self.notices.remove(STORE_NOTICE)  # saving works again
-        what = events[-1].type.replace(".", " ").replace("_", " ") if events else ""
+        what = tr(events[-1].type.replace(".", " ").replace("_", " ")) if events else ""
         self.messages.info(tr("Saved: {what}").format(what=what))
         return True
 
