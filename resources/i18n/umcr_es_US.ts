@@ -920,6 +920,26 @@
         <translation>No se guardó: {why}.</translation>
     </message>
     <message>
+        <source>narrative</source>
+        <translation>narrativa</translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation>persona</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>dirección</translation>
+    </message>
+    <message>
+        <source>caller</source>
+        <translation>quien llama</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>nota</translation>
+    </message>
+    <message>
         <source>UMCR Dispatch: log in</source>
         <translation>Despacho UMCR: iniciar sesión</translation>
     </message>

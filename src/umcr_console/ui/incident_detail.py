@@ -754,7 +754,9 @@ class IncidentDetailWidget(QWidget):
         self._words_unflagged = unflagged
         what = "; ".join(
             f"{tr(CATEGORY_LABELS[c])}: "
-            + ", ".join(f"\u201c{m.text}\u201d ({m.field})" for m in unflagged if m.category == c)
+            + ", ".join(
+                f"\u201c{m.text}\u201d ({tr(m.field)})" for m in unflagged if m.category == c
+            )
             for c in dict.fromkeys(m.category for m in unflagged)
         )
         self.words_label.setText(

@@ -665,5 +665,15 @@ class IntakeDialog(QDialog):
         super().keyPressEvent(event)
 
 
+# The typed fields the safety words are read in (Match.field), as the warning names them.
+FIELD_WORDS = (
+    QT_TR_NOOP("narrative"),
+    QT_TR_NOOP("person"),
+    QT_TR_NOOP("address"),
+    QT_TR_NOOP("caller"),
+    QT_TR_NOOP("note"),
+)
+
+
 def _quoted(match: Match) -> str:
-    return f"\u201c{match.text}\u201d ({match.field})"
+    return f"\u201c{match.text}\u201d ({tr(match.field)})"

@@ -806,7 +806,7 @@ class MainWindow(QMainWindow):
         )
         if words:
             # Flagging or clearing needs the incident panel's answer (issue 18 item 1).
-            named = ", ".join(f"\u201c{m.text}\u201d ({m.category})" for m in words)
+            named = ", ".join(f"\u201c{m.text}\u201d ({tr(m.category)})" for m in words)
             self.messages.error(
                 tr(
                     "✗ Not sent: the note names {named} and the call is not flagged for it; "
