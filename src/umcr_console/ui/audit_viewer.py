@@ -93,7 +93,8 @@ def _short(value: Any, label: EntityLabel | None = None) -> str:
             return name
         if _TIME.match(text):
             try:
-                return f"{datetime.fromisoformat(text).astimezone():%H:%M:%S}"
+                moment = datetime.fromisoformat(text).astimezone()
+                return QLocale().toString(moment.time(), "HH:mm:ss")
             except ValueError:
                 pass
     return text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -55,7 +55,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 def _note_label(note: Note) -> str:
     first_line = note.text.strip().splitlines()[0] if note.text.strip() else ""
     short = first_line if len(first_line) <= 80 else first_line[:79] + "…"
-    return f"{note.at:%H:%M} {note.author or '?'}: {short}"
+    return f"{QLocale().toString(note.at.time(), 'HH:mm')} {note.author or '?'}: {short}"
 
 
 class EidoExportDialog(QDialog):
