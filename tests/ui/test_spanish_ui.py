@@ -144,16 +144,39 @@ def test_intake_and_its_safety_screen_are_in_spanish(spanish, qtbot, deployment,
     assert events[-1].payload["reason"] == "Evaluación de seguridad: armas"
 
 
-def test_an_action_dialog_is_in_spanish(spanish, qtbot, workspace, deployment, clock) -> None:
-    from umcr_console.ui.action_dialogs import TeamStatusDialog
+def test_every_dialog_is_in_spanish(
+    spanish, qtbot, tmp_path, workspace, deployment, clock, server_side
+) -> None:
+    """Each action dialog, the login form and the lock screen: Spanish, no English left."""
+    from PySide6.QtCore import QSettings
 
-    team = next(iter(workspace.view.teams.values()))
-    dialog = TeamStatusDialog(team, workstation_id="ws", clock=clock)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    texts = visible_texts(dialog)
-    assert "Cancelar" in texts  # Qt's own button, from qtbase_es
-    assert still_english(texts) == []
+    from umcr_console.ui import action_dialogs as d
+    from umcr_console.ui.idle_lock import LockScreen
+    from umcr_console.ui.login import LoginDialog
+
+    incident = workspace.view.incidents[server_side.create_incident("1 Main St")]
+    teams = list(workspace.view.teams.values())
+    common = {"workstation_id": "ws", "clock": clock}
+    dialogs = [
+        d.AssignTeamDialog(incident, teams, **common),
+        d.ReleaseTeamDialog(incident, workspace.view.teams, **common),
+        d.RedirectDialog(incident, **common),
+        d.CloseDialog(incident, providers=deployment.providers, **common),
+        d.ScheduleDialog(incident, teams, **common),
+        d.ReopenDialog(incident, **common),
+        d.TeamStatusDialog(teams[0], **common),
+        d.CheckInDialog(teams[0], **common),
+        LoginDialog(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)),
+        LockScreen("d1"),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        texts = visible_texts(dialog)
+        assert still_english(texts) == [], type(dialog).__name__
+    assert "Cancelar" in visible_texts(dialogs[0])  # Qt's own button, from qtbase_es
+    assert dialogs[3].windowTitle() == f"Cerrar {incident.number}"
+    assert "Resuelto en escena" in visible_texts(dialogs[3])
 
 
 def test_the_wall_is_in_spanish(spanish, qtbot, workspace, deployment, clock) -> None:
