@@ -110,18 +110,14 @@ def test_no_literal_text_reaches_a_widget_without_tr() -> None:
     assert found == [], "wrap these in tr() (docs/i18n.md):\n" + "\n".join(found)
 
 
-def test_the_scan_catches_a_literal() -> None:
+def test_the_scan_catches_a_literal(tmp_path: Path) -> None:
     """The check above can fail: a bare literal and an f-string are both found."""
-    sample = UI.parent.parent.parent / "build" / "i18n_sample.py"
-    sample.parent.mkdir(exist_ok=True)
+    sample = tmp_path / "sample.py"
     sample.write_text(
         'label.setText("Hello")\nQPushButton(f"Close {n}")\nlabel.setText(tr("Fine"))\n'
-        'box.addItem("—", None)\n'
+        'box.addItem("—", None)\nlog.warning("not for the screen")\n'
     )
-    try:
-        hits = untranslated_literals(sample)
-    finally:
-        sample.unlink()
+    hits = untranslated_literals(sample)
     assert [h.split(": ", 1)[1] for h in hits] == ["'Hello'", "f'Close {n}'"]
 
 
