@@ -95,6 +95,7 @@ def install(language: str, app: QCoreApplication | None = None) -> bool:
         _installed.append(qt_own)
     else:
         log.info("Qt's own %s translation not found in %s", language, qt_dir)
+    log.info("interface language %s: %d catalogue(s) loaded", language, len(_installed))
     return ok
 
 
