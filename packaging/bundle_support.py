@@ -225,14 +225,26 @@ EXCLUDES = (
 )
 
 # Data files under these bundle paths are dropped after the analysis: Qt's
-# own translations of its standard dialogs (the console is English only), and
-# pyqtgraph's logo (0.9 MB of PNGs), which only pyqtgraph's mkQApp() puts on
-# the application it creates; the console makes its own QApplication.
+# own translations of its standard dialogs, except those of the languages the
+# console ships (KEPT_QT_TRANSLATIONS, docs/i18n.md), and pyqtgraph's logo
+# (0.9 MB of PNGs), which only pyqtgraph's mkQApp() puts on the application it
+# creates; the console makes its own QApplication.
 DROPPED_DATA_PREFIXES = (
     "PySide6/Qt/translations/",
     "PySide6/translations/",
     "pyqtgraph/icons/peegee/",
 )
+# Qt's standard buttons and dialogs (OK, Cancel, file dialogs) in the console's
+# other languages: ui/i18n.py loads qtbase_<lang>.qm beside its own catalogue.
+KEPT_QT_TRANSLATIONS = frozenset({"qtbase_es.qm"})
+
+
+def dropped_data(dest: str) -> bool:
+    """True for a data file (its path inside the bundle) the spec leaves out."""
+    path = dest.replace("\\", "/")
+    if path.rsplit("/", 1)[-1] in KEPT_QT_TRANSLATIONS:
+        return False
+    return path.startswith(DROPPED_DATA_PREFIXES)
 
 
 # Libraries dropped from the analysis by file name (docs/packaging.md, "What is
@@ -280,7 +292,9 @@ def left_out_of_bundle(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     if name.lower() in DROPPED_BINARIES:
         return True
-    if any(f"/{prefix}" in f"/{path}" for prefix in DROPPED_DATA_PREFIXES):
+    if name not in KEPT_QT_TRANSLATIONS and any(
+        f"/{prefix}" in f"/{path}" for prefix in DROPPED_DATA_PREFIXES
+    ):
         return True
     if "/plugins/" in f"/{path}" and unwanted_qt_plugin(name):
         return True

@@ -236,3 +236,31 @@ def test_the_bundle_holds_the_field_page() -> None:
     bundle = bundle_from_env()
     pages = {p.name for p in bundle.rglob("field_static/*")}
     assert {"field.html", "field.js", "field.css", "sw.js", "manifest.json"} <= pages, pages
+
+
+@pytest.mark.parametrize(
+    ("dest", "dropped"),
+    [
+        ("PySide6/Qt/translations/qtbase_es.qm", False),
+        ("PySide6/Qt/translations/qtbase_fr.qm", True),
+        ("PySide6/Qt/translations/qt_help_es.qm", True),
+        ("PySide6\\Qt\\translations\\qtbase_es.qm", False),
+        ("umcr_console/resources/i18n/umcr_es_US.qm", False),
+    ],
+)
+def test_qt_translations_kept_only_for_the_shipped_languages(dest: str, dropped: bool) -> None:
+    """The spec drops Qt's translations except Spanish (docs/i18n.md)."""
+    assert support.dropped_data(dest) is dropped
+    assert support.left_out_of_bundle(dest.replace("\\", "/")) is dropped
+
+
+def test_the_spec_keeps_the_shipped_qt_translations() -> None:
+    spec = (ROOT / "packaging" / "umcr-console.spec").read_text(encoding="utf-8")
+    assert "support.dropped_data(" in spec
+
+
+def test_the_bundle_holds_the_translations() -> None:
+    """The Spanish interface (issue 23): the console's catalogue and Qt's own."""
+    bundle = bundle_from_env()
+    names = {p.name for p in bundle.rglob("*.qm")}
+    assert {"umcr_es_US.qm", "qtbase_es.qm"} <= names, sorted(names)

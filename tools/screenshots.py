@@ -14,6 +14,9 @@ then saves:
 - intake.png and help.png: the new-call form and the keyboard help;
 - wall.png and wall-charts.png: the wall, full screen, on its map and charts pages.
 
+``--lang es`` takes the same set in Spanish, named console-es.png, intake-es.png ...
+(docs/i18n.md).
+
 On a real display (tools/wm_screenshots.sh runs Xvfb at 1920x1080 with openbox)
 each picture is what the screen shows, window-manager frame included; offscreen
 the widgets are rendered by themselves.
@@ -43,6 +46,7 @@ from umcr_console.domain.enums import IncidentState, TeamStatus
 from umcr_console.store.db import LocalStore
 from umcr_console.store.workspace import Workspace
 from umcr_console.sync.engine import SyncEngine
+from umcr_console.ui import i18n
 from umcr_console.ui.main_window import MainWindow
 from umcr_console.ui.map_widget import DivisionMapWidget
 from umcr_console.ui.queue_model import INCIDENT_ID_ROLE
@@ -50,6 +54,8 @@ from umcr_console.ui.theme import apply_theme, largest_screen
 from umcr_console.ui.wall import WallWindow
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# "-es" in Spanish: the pictures of another language sit beside the English ones.
+SUFFIX = ""
 
 
 def now() -> datetime:
@@ -62,7 +68,7 @@ def on_screen() -> bool:
 
 def save(widget: QWidget, name: str, area: QRect | None = None) -> None:
     """What the screen shows of ``widget`` (its frame too), or its own rendering offscreen."""
-    path = OUT / name
+    path = OUT / name.replace(".png", f"{SUFFIX}.png")
     if on_screen():
         rect = area or widget.frameGeometry()
         screen = widget.screen()
@@ -214,11 +220,15 @@ async def shoot(demo: DemoServer, wait: float, tmp: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--wait", type=float, default=25.0, help="seconds of live floor first")
+    parser.add_argument("--lang", default="en", help="interface language (en, es)")
     args = parser.parse_args()
+    global SUFFIX
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app, "dark")
+    i18n.install(args.lang, app)
+    SUFFIX = "" if args.lang == "en" else f"-{args.lang}"
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with (

@@ -36,6 +36,7 @@ import httpx
 from . import __version__
 from .config import load_deployment
 from .domain.config import Deployment
+from .domain.marks import tr
 from .logsafe import OutlineFormatter, SafeMessage, brief
 from .offline_login import OfflineVerifiers
 from .paths import data_dir, log_dir
@@ -66,6 +67,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--theme", choices=("dark", "light", "high-contrast"), help="colour theme")
     parser.add_argument(
         "--font-scale", type=float, help="text size, 1.0 normal, 1.5 half again (kept as a setting)"
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="CODE",
+        help="interface language: en or es (default: the settings file, else the system's)",
     )
     parser.add_argument("--data-dir", help="where the local store, settings and logs go")
     parser.add_argument(
@@ -205,10 +211,12 @@ async def request_token(
     except ValueError:
         detail = problem = ""
     if response.status_code == 401:
-        raise LoginFailed("Wrong user name or password.")
+        raise LoginFailed(tr("Wrong user name or password."))
     if response.status_code == 403 and problem == ACCOUNT_DISABLED_PROBLEM:
-        raise AccountDisabled("This account is disabled. Ask an administrator.")
-    raise LoginFailed(detail or f"The server answered {response.status_code}.")
+        raise AccountDisabled(tr("This account is disabled. Ask an administrator."))
+    raise LoginFailed(
+        detail or tr("The server answered {status}.").format(status=response.status_code)
+    )
 
 
 async def log_in(
@@ -230,8 +238,10 @@ async def log_in(
         identity = verifiers.verify(url, username, password)
         if identity is None:
             raise LoginFailed(
-                f"The server cannot be reached ({type(exc).__name__}). Only a user who has "
-                "logged in on this workstation before can start offline."
+                tr(
+                    "The server cannot be reached ({error}). Only a user who has "
+                    "logged in on this workstation before can start offline."
+                ).format(error=type(exc).__name__)
             ) from exc
         log.warning("server unreachable: %s logged in offline", username)
         return Session(url, username, password, identity.role, None, offline=True)
@@ -332,8 +342,16 @@ class Console:
     async def run(self) -> int:
         from PySide6.QtWidgets import QApplication
 
+        from .ui import i18n
         from .ui.theme import apply_theme
 
+        # The language first: every window built after this speaks it (docs/i18n.md).
+        i18n.install(
+            i18n.choose_language(
+                getattr(self.args, "lang", None)
+                or str(self.settings.value("window/language", "") or "")
+            )
+        )
         apply_theme(
             QApplication.instance(),
             self.args.theme or str(self.settings.value("window/theme", "dark")),
@@ -484,7 +502,7 @@ class Console:
         window.attach_sync(engine)
         accessibility_tour(window)
         if session.offline:
-            window.status.set_connection("offline (logged in on this workstation)", False)
+            window.status.set_connection(tr("offline (logged in on this workstation)"), False)
         window.show()
         # The wall (read-only, no personal data) never locks; a dispatcher's window does.
         from .ui.idle_lock import lock_main_window

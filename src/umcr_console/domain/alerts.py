@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from .config import Thresholds
 from .enums import IncidentState
 from .ids import name_id
+from .marks import tr
 from .model import Incident, Team
 from .timers import (
     Level,
@@ -65,8 +66,11 @@ class AlertBook:
                 )
                 due[key] = Alert(
                     key,
-                    f"{incident.number} ({incident.location.division or 'no division'}) waiting "
-                    f"{format_elapsed(incident_age(incident, now))} with no team",
+                    tr("{number} ({division}) waiting {elapsed} with no team").format(
+                        number=incident.number,
+                        division=incident.location.division or tr("no division"),
+                        elapsed=format_elapsed(incident_age(incident, now)),
+                    ),
                     since,
                     incident_id=incident.id,
                 )
@@ -151,8 +155,14 @@ def escalations(teams: Iterable[Team]) -> list[Escalation]:
             team.id,
             team.call_sign,
             team.escalated_for,
-            f"ESCALATED: {team.call_sign} ({team.status.label.lower()}, {team.division}) "
-            f"overdue since {team.escalated_for.astimezone():%H:%M}, not acknowledged",
+            tr(
+                "ESCALATED: {team} ({status}, {division}) overdue since {time}, not acknowledged"
+            ).format(
+                team=team.call_sign,
+                status=tr(team.status.label).lower(),
+                division=team.division,
+                time=f"{team.escalated_for.astimezone():%H:%M}",
+            ),
         )
         for team in teams
         if team.escalated_for is not None and team.alert_acknowledged_for != team.escalated_for
@@ -201,14 +211,14 @@ def help_alerts(
         incident = incidents.get(call.incident_id) if call.incident_id else None
         where = ""
         if incident is not None:
-            where = f" on {incident.number}"
+            where = tr(" on {number}").format(number=incident.number)
             if incident.location.address:
-                where += f" at {incident.location.address}"
+                where += tr(" at {address}").format(address=incident.location.address)
         position = ""
         if call.lat is not None and call.lon is not None:
             when = call.position_at or call.requested_at
-            position = (
-                f"; last position {call.lat:.5f}, {call.lon:.5f} at {when.astimezone():%H:%M:%S}"
+            position = tr("; last position {lat}, {lon} at {time}").format(
+                lat=f"{call.lat:.5f}", lon=f"{call.lon:.5f}", time=f"{when.astimezone():%H:%M:%S}"
             )
             if call.accuracy_m is not None:
                 position += f" (±{call.accuracy_m:.0f} m)"
@@ -219,8 +229,14 @@ def help_alerts(
                 team.call_sign,
                 call.requested_at,
                 call.incident_id,
-                f"HELP NOW: {team.call_sign} ({team.division}){where} at "
-                f"{call.requested_at.astimezone():%H:%M:%S}{position}{note}",
+                tr("HELP NOW: {team} ({division}){where} at {time}").format(
+                    team=team.call_sign,
+                    division=team.division,
+                    where=where,
+                    time=f"{call.requested_at.astimezone():%H:%M:%S}",
+                )
+                + position
+                + note,
             )
         )
     return sorted(found, key=lambda h: (h.since, h.call_sign))

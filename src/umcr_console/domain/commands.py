@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from . import events as ev
 from .enums import Agency, Disposition, EventType, TeamStatus
+from .marks import QT_TR_NOOP, tr
 from .model import Incident, Team
 from .state import State
 
@@ -39,22 +40,22 @@ STATUS_CODES: dict[str, TeamStatus] = {
 }
 
 COMMAND_HELP: tuple[tuple[str, str], ...] = (
-    ("D <incident> <team>", "dispatch: assign the team to the incident"),
-    ("RL <incident> <team>", "release the team from the incident"),
+    ("D <incident> <team>", QT_TR_NOOP("dispatch: assign the team to the incident")),
+    ("RL <incident> <team>", QT_TR_NOOP("release the team from the incident")),
     *(
         (f"{code} <team> [note]", f"set the team {status.label.lower()}")
         for code, status in STATUS_CODES.items()
     ),
-    ("CI <team> [what the team said]", "safety check-in on the team's behalf"),
+    ("CI <team> [what the team said]", QT_TR_NOOP("safety check-in on the team's behalf")),
     (
         "CL <incident> <code> [note]",
         "close; codes: "
         + ", ".join(f"{c} {d.value.replace('_', ' ')}" for c, d in DISPOSITION_CODES.items()),
     ),
-    ("RD <incident> LAPD|LAFD <reason>", "redirect to police or fire with a reason"),
-    ("RO <incident> <reason>", "reopen a closed incident"),
-    ("N <incident> <text>", "add a note"),
-    ("<incident>", "an incident number, U000123 or just 123"),
+    ("RD <incident> LAPD|LAFD <reason>", QT_TR_NOOP("redirect to police or fire with a reason")),
+    ("RO <incident> <reason>", QT_TR_NOOP("reopen a closed incident")),
+    ("N <incident> <text>", QT_TR_NOOP("add a note")),
+    ("<incident>", QT_TR_NOOP("an incident number, U000123 or just 123")),
 )
 
 
@@ -72,7 +73,7 @@ class _Line:
 def _split(text: str) -> _Line:
     words = text.split()
     if not words:
-        raise CommandError("type a command, for example: D 123 PL-1")
+        raise CommandError(tr("type a command, for example: D 123 PL-1"))
     rest = []
     remaining = text.strip()
     for word in words:
@@ -85,12 +86,12 @@ def find_incident(state: State, ref: str) -> Incident:
     ref = ref.strip().upper()
     digits = ref[1:] if ref.startswith("U") else ref
     if not digits.isdigit():
-        raise CommandError(f"{ref!r} is not an incident number")
+        raise CommandError(tr("{ref} is not an incident number").format(ref=repr(ref)))
     number = f"U{int(digits):06d}"
     for incident in state.incidents.values():
         if incident.number == number:
             return incident
-    raise CommandError(f"no incident {number}")
+    raise CommandError(tr("no incident {number}").format(number=number))
 
 
 def find_team(state: State, call_sign: str) -> Team:
@@ -100,8 +101,12 @@ def find_team(state: State, call_sign: str) -> Team:
             return team
     # Never a guess acted on (the wrong team would go): a suggestion to retype.
     suggestions = similar_call_signs(state, call_sign)
-    hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
-    raise CommandError(f"no team {call_sign!r}{hint}")
+    hint = (
+        tr("; did you mean {teams}?").format(teams=tr(" or ").join(suggestions))
+        if suggestions
+        else ""
+    )
+    raise CommandError(tr("no team {team}").format(team=repr(call_sign)) + hint)
 
 
 def _letters_digits(text: str) -> str:
@@ -133,7 +138,7 @@ def _parse(line: _Line, state: State, workstation_id: str, now: datetime) -> ev.
 
     def need(count: int, usage: str) -> None:
         if len(line.args) < count:
-            raise CommandError(f"usage: {usage}")
+            raise CommandError(tr("usage: {usage}").format(usage=usage))
 
     def event(kind: EventType, entity: Incident | Team, payload: ev.Payload) -> ev.Event:
         return ev.make_event(
@@ -169,7 +174,9 @@ def _parse(line: _Line, state: State, workstation_id: str, now: datetime) -> ev.
         code = line.args[1].upper()
         if code not in DISPOSITION_CODES:
             raise CommandError(
-                f"unknown disposition {code!r}; use one of {', '.join(DISPOSITION_CODES)}"
+                tr("unknown disposition {code}; use one of {codes}").format(
+                    code=repr(code), codes=", ".join(DISPOSITION_CODES)
+                )
             )
         closed = ev.Closed(disposition=DISPOSITION_CODES[code], note=line.rest_after[2])
         return event(EventType.INCIDENT_CLOSED, incident, closed)
@@ -178,7 +185,7 @@ def _parse(line: _Line, state: State, workstation_id: str, now: datetime) -> ev.
         incident = find_incident(state, line.args[0])
         agency = line.args[1].upper()
         if agency not in Agency.__members__.values():
-            raise CommandError("redirect to LAPD or LAFD")
+            raise CommandError(tr("redirect to LAPD or LAFD"))
         redirected = ev.Redirected(agency=Agency(agency), reason=line.rest_after[2])
         return event(EventType.INCIDENT_REDIRECTED, incident, redirected)
     if verb == "RO":
@@ -189,4 +196,4 @@ def _parse(line: _Line, state: State, workstation_id: str, now: datetime) -> ev.
         need(2, "N <incident> <text>")
         incident = find_incident(state, line.args[0])
         return event(EventType.INCIDENT_NOTE_ADDED, incident, ev.NoteAdded(text=line.rest_after[1]))
-    raise CommandError(f"unknown command {verb!r}; press F1 for the list")
+    raise CommandError(tr("unknown command {verb}; press F1 for the list").format(verb=repr(verb)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .config import Deployment
 from .enums import TeamStatus
+from .marks import tr
 from .model import Team
 
 
@@ -24,12 +25,18 @@ class Coverage:
     @property
     def text(self) -> str:
         if not self.uncovered and not self.thin:
-            return "Every division has a free team."
+            return tr("Every division has a free team.")
         parts = []
         if self.uncovered:
-            parts.append("NO free team for " + ", ".join(self.uncovered))
+            parts.append(
+                tr("NO free team for {divisions}").format(divisions=", ".join(self.uncovered))
+            )
         if self.thin:
-            parts.append("covered from a neighbour only: " + ", ".join(self.thin))
+            parts.append(
+                tr("covered from a neighbour only: {divisions}").format(
+                    divisions=", ".join(self.thin)
+                )
+            )
         return "; ".join(parts)
 
 

@@ -8,6 +8,8 @@ from enum import IntEnum, StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from .marks import QT_TR_NOOP
+
 
 class IncidentState(StrEnum):
     PENDING = "pending"
@@ -31,14 +33,14 @@ class TeamStatus(StrEnum):
 
 
 _TEAM_STATUS_LABELS = {
-    TeamStatus.AVAILABLE: "Available",
-    TeamStatus.DISPATCHED: "Dispatched",
-    TeamStatus.EN_ROUTE: "En route",
-    TeamStatus.ON_SCENE: "On scene",
-    TeamStatus.TRANSPORTING: "Transporting",
-    TeamStatus.FOLLOW_UP: "Follow-up / documentation",
-    TeamStatus.OUT_OF_SERVICE: "Out of service",
-    TeamStatus.OFF_DUTY: "Off duty",
+    TeamStatus.AVAILABLE: QT_TR_NOOP("Available"),
+    TeamStatus.DISPATCHED: QT_TR_NOOP("Dispatched"),
+    TeamStatus.EN_ROUTE: QT_TR_NOOP("En route"),
+    TeamStatus.ON_SCENE: QT_TR_NOOP("On scene"),
+    TeamStatus.TRANSPORTING: QT_TR_NOOP("Transporting"),
+    TeamStatus.FOLLOW_UP: QT_TR_NOOP("Follow-up / documentation"),
+    TeamStatus.OUT_OF_SERVICE: QT_TR_NOOP("Out of service"),
+    TeamStatus.OFF_DUTY: QT_TR_NOOP("Off duty"),
 }
 
 # Statuses in which a team is working an incident and must hold one.
@@ -72,15 +74,15 @@ class CallType(StrEnum):
 
 
 _CALL_TYPE_LABELS = {
-    CallType.MENTAL_HEALTH: "Mental-health crisis",
-    CallType.SUICIDAL_IDEATION: "Suicidal ideation (non-imminent)",
-    CallType.WELFARE_CHECK: "Welfare check",
-    CallType.SUBSTANCE_USE: "Substance use / intoxicated person",
-    CallType.CONFLICT: "Disturbance or conflict",
-    CallType.PERSON_IN_DISTRESS: "Person in distress / unhoused outreach",
-    CallType.TRESPASS: "Trespass",
-    CallType.SYRINGE_DISPOSAL: "Syringe disposal",
-    CallType.FOLLOW_UP_VISIT: "Follow-up visit",
+    CallType.MENTAL_HEALTH: QT_TR_NOOP("Mental-health crisis"),
+    CallType.SUICIDAL_IDEATION: QT_TR_NOOP("Suicidal ideation (non-imminent)"),
+    CallType.WELFARE_CHECK: QT_TR_NOOP("Welfare check"),
+    CallType.SUBSTANCE_USE: QT_TR_NOOP("Substance use / intoxicated person"),
+    CallType.CONFLICT: QT_TR_NOOP("Disturbance or conflict"),
+    CallType.PERSON_IN_DISTRESS: QT_TR_NOOP("Person in distress / unhoused outreach"),
+    CallType.TRESPASS: QT_TR_NOOP("Trespass"),
+    CallType.SYRINGE_DISPOSAL: QT_TR_NOOP("Syringe disposal"),
+    CallType.FOLLOW_UP_VISIT: QT_TR_NOOP("Follow-up visit"),
 }
 
 
@@ -120,16 +122,16 @@ REDIRECT_DISPOSITION = {
 # export's description. One table, total over the enum.
 DISPOSITION_LABELS: Final = MappingProxyType(
     {
-        Disposition.RESOLVED_ON_SCENE: "Resolved on scene",
-        Disposition.REFERRAL_MADE: "Referral made",
-        Disposition.VOLUNTARY_TRANSPORT: "Voluntary transport to a facility",
-        Disposition.WARM_HANDOFF: "Warm handoff to a provider",
-        Disposition.DECLINED_SERVICES: "Declined services",
-        Disposition.UNABLE_TO_LOCATE: "Unable to locate",
-        Disposition.REDIRECTED_LAPD: "Redirected to LAPD",
-        Disposition.REDIRECTED_LAFD: "Redirected to LAFD / EMS",
-        Disposition.CANCELLED: "Cancelled",
-        Disposition.DUPLICATE: "Duplicate",
+        Disposition.RESOLVED_ON_SCENE: QT_TR_NOOP("Resolved on scene"),
+        Disposition.REFERRAL_MADE: QT_TR_NOOP("Referral made"),
+        Disposition.VOLUNTARY_TRANSPORT: QT_TR_NOOP("Voluntary transport to a facility"),
+        Disposition.WARM_HANDOFF: QT_TR_NOOP("Warm handoff to a provider"),
+        Disposition.DECLINED_SERVICES: QT_TR_NOOP("Declined services"),
+        Disposition.UNABLE_TO_LOCATE: QT_TR_NOOP("Unable to locate"),
+        Disposition.REDIRECTED_LAPD: QT_TR_NOOP("Redirected to LAPD"),
+        Disposition.REDIRECTED_LAFD: QT_TR_NOOP("Redirected to LAFD / EMS"),
+        Disposition.CANCELLED: QT_TR_NOOP("Cancelled"),
+        Disposition.DUPLICATE: QT_TR_NOOP("Duplicate"),
     }
 )
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from enum import IntEnum
 
 from .config import Thresholds
+from .marks import QT_TR_NOOP
 from .model import Incident
 
 FOLLOW_UP = "follow-up"
@@ -27,7 +28,9 @@ class Urgency(IntEnum):
 
     @property
     def label(self) -> str:
-        return {0: "upcoming", 1: "due", 2: "OVERDUE"}[self.value]
+        return {0: QT_TR_NOOP("upcoming"), 1: QT_TR_NOOP("due"), 2: QT_TR_NOOP("OVERDUE")}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from enum import IntEnum
 from .config import Deployment
 from .enums import TeamStatus
 from .geography import Geography, Station, haversine_km
+from .marks import tr
 from .model import Incident, Team
 
 # Teams nearer to each other than this are "about as near": language and
@@ -140,13 +141,14 @@ def _tier(incident: Incident, team: Team, deployment: Deployment, geography: Geo
 
 def _tier_text(tier: Tier, team: Team, deployment: Deployment) -> str:
     if tier == Tier.RESERVED_HERE:
-        return "reserved for this call"
+        return tr("reserved for this call")
     if tier == Tier.SAME_DIVISION:
-        return "same division"
+        return tr("same division")
     if tier == Tier.NEIGHBOUR:
-        return f"neighbouring division ({team.division})"
+        return tr("neighbouring division ({division})").format(division=team.division)
     area = deployment.service_area_of(team.division)
-    return f"other division ({team.division}{f', {area}' if area else ''})"
+    where = f"{team.division}, {area}" if area else team.division
+    return tr("other division ({division})").format(division=where)
 
 
 def _clock(value: datetime, tz: tzinfo | None) -> str:
@@ -183,8 +185,10 @@ def recommend(
             if now >= reservation.hold_from:
                 continue  # held for its scheduled call: the rules would refuse it
             other = incidents.get(reservation.incident_id)
-            number = other.number if other is not None else "a scheduled call"
-            held_for = f"{number} at {_clock(reservation.at, tz)}"
+            number = other.number if other is not None else tr("a scheduled call")
+            held_for = tr("{number} at {time}").format(
+                number=number, time=_clock(reservation.at, tz)
+            )
         tier = _tier(incident, team, deployment, geography)
         point, position = team_position(team, incidents, by_division)
         distance = (
@@ -199,18 +203,22 @@ def recommend(
         parts = [_tier_text(tier, team, deployment)]
         if distance is not None:
             parts.append(
-                f"{distance:.1f} km" + (" from last scene" if position == "last scene" else "")
+                f"{distance:.1f} km" + (tr(" from last scene") if position == "last scene" else "")
             )
             parts.append(f"~{travel} min")
         else:
-            parts.append("distance unknown")
+            parts.append(tr("distance unknown"))
         if language is True:
-            parts.append(f"speaks {incident.language.strip()}")
+            parts.append(tr("speaks {language}").format(language=incident.language.strip()))
         elif language is False:
-            parts.append(f"no {incident.language.strip()}")
-        parts.append(f"{workload} call{'' if workload == 1 else 's'} today")
+            parts.append(tr("no {language}").format(language=incident.language.strip()))
+        parts.append(
+            tr("1 call today")
+            if workload == 1
+            else tr("{count} calls today").format(count=workload)
+        )
         if held_for is not None:
-            parts.append(f"reserved for {held_for}")
+            parts.append(tr("reserved for {call}").format(call=held_for))
         recommendation = Recommendation(
             team=team,
             tier=tier,

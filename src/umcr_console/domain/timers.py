@@ -12,6 +12,7 @@ from enum import IntEnum
 
 from .config import Thresholds
 from .enums import IncidentState, TeamStatus
+from .marks import tr
 from .model import Incident, Team
 
 
@@ -114,14 +115,19 @@ def team_overdue(team: Team, now: datetime, thresholds: Thresholds) -> Overdue |
         last = max(team.last_check_in or team.status_since, team.status_since)
         due = last + timedelta(minutes=thresholds.check_in_interval_min)
         if now >= due:
-            return Overdue(team.id, f"{team.call_sign}: no check-in since {last:%H:%M}", due)
+            reason = tr("{team}: no check-in since {time}").format(
+                team=team.call_sign, time=f"{last:%H:%M}"
+            )
+            return Overdue(team.id, reason, due)
         return None
     limit = thresholds.status_limit(team.status)
     if limit is not None and now >= team.status_since + limit:
         minutes = int(limit.total_seconds() // 60)
         return Overdue(
             team.id,
-            f"{team.call_sign}: {team.status.label.lower()} over {minutes} min",
+            tr("{team}: {status} over {minutes} min").format(
+                team=team.call_sign, status=tr(team.status.label).lower(), minutes=minutes
+            ),
             team.status_since + limit,
         )
     return None

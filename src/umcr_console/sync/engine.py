@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from .. import __version__
 from ..domain.enums import EventType, RejectCode, Role
 from ..domain.events import Event
+from ..domain.marks import QT_TR_NOOP, tr
 from ..domain.permissions import provider_holds
 from ..logsafe import brief
 from ..protocol import (
@@ -107,6 +108,10 @@ class LinkState(StrEnum):
     OFFLINE = "offline"  # lost; retrying with backoff (see offline_since)
 
 
+# The link states as the status bar shows them (translated there: SyncStatus.text).
+LINK_WORDS = (QT_TR_NOOP("connecting"), QT_TR_NOOP("online"), QT_TR_NOOP("offline"))
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     """Everything the status bar needs, as one value."""
@@ -128,18 +133,22 @@ class SyncStatus:
     def text(self) -> str:
         """A short line for a status bar: "offline since 14:02:11, 12 queued"."""
         if self.login_required:
-            head = "log in again"
+            head = tr("log in again")
         elif self.link == LinkState.OFFLINE and self.offline_since is not None:
-            head = f"offline since {self.offline_since.astimezone():%H:%M:%S}"
+            head = tr("offline since {time}").format(
+                time=f"{self.offline_since.astimezone():%H:%M:%S}"
+            )
         else:
-            head = str(self.link)
+            head = tr(str(self.link))
         parts = [head]
         if self.progress is not None:
-            parts.append(f"sending {self.progress[0]}/{self.progress[1]}")
+            parts.append(
+                tr("sending {done}/{total}").format(done=self.progress[0], total=self.progress[1])
+            )
         elif self.unsent:
-            parts.append(f"{self.unsent} queued")
+            parts.append(tr("{count} queued").format(count=self.unsent))
         if self.rejected:
-            parts.append(f"{self.rejected} rejected")
+            parts.append(tr("{count} rejected").format(count=self.rejected))
         return ", ".join(parts)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -46,13 +46,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .i18n import tr
 from .team_tiles import TeamTilesWidget
 from .theme import FONT_SCALES, apply_font_scale, apply_theme, current_theme, font_scale
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("accessibility", text)
-
 
 # Controls that take the focus or a click: each needs a name.
 INTERACTIVE: tuple[type[QWidget], ...] = (
@@ -73,39 +69,39 @@ INTERACTIVE: tuple[type[QWidget], ...] = (
 def _names() -> dict[str, str]:
     """Explicit names by objectName (translated when asked, not at import)."""
     return {
-        "command_line": _tr("Command line"),
-        "filter_state": _tr("Show calls in state"),
-        "filter_division": _tr("Show calls in division"),
-        "filter_provider": _tr("Show calls of provider"),
-        "filter_text": _tr("Search calls"),
-        "queue_view": _tr("Call queue"),
-        "team_view": _tr("Team board"),
-        "TeamTiles": _tr("Team tiles"),
-        "DivisionMap": _tr("Division map"),
-        "map_divisions": _tr("Map: choose a division"),
-        "map_teams": _tr("Map: choose a team"),
+        "command_line": tr("Command line"),
+        "filter_state": tr("Show calls in state"),
+        "filter_division": tr("Show calls in division"),
+        "filter_provider": tr("Show calls of provider"),
+        "filter_text": tr("Search calls"),
+        "queue_view": tr("Call queue"),
+        "team_view": tr("Team board"),
+        "TeamTiles": tr("Team tiles"),
+        "DivisionMap": tr("Division map"),
+        "map_divisions": tr("Map: choose a division"),
+        "map_teams": tr("Map: choose a team"),
     }
 
 
 def _hint(widget: QWidget) -> str:
     """What the keys do, for a control with no tool tip or placeholder."""
     if isinstance(widget, QGraphicsView):
-        return _tr("Map; the Division and Team choosers below it work from the keyboard")
+        return tr("Map; the Division and Team choosers below it work from the keyboard")
     if isinstance(widget, TeamTilesWidget):
-        return _tr("Arrow keys choose a team")
+        return tr("Arrow keys choose a team")
     if isinstance(widget, QComboBox):
-        return _tr("Up and Down arrows choose; type to jump to an entry")
+        return tr("Up and Down arrows choose; type to jump to an entry")
     if isinstance(widget, QAbstractItemView):
-        return _tr("Arrow keys move between rows; Enter opens the row")
+        return tr("Arrow keys move between rows; Enter opens the row")
     if isinstance(widget, QTabBar):
-        return _tr("Left and Right arrows change the tab")
+        return tr("Left and Right arrows change the tab")
     if isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)):
-        return _tr("Text field")
+        return tr("Text field")
     if isinstance(widget, QAbstractButton) and widget.isCheckable():
-        return _tr("Space toggles")
+        return tr("Space toggles")
     if isinstance(widget, QAbstractButton):
-        return _tr("Space or Enter presses")
-    return _tr("Use the arrow keys")
+        return tr("Space or Enter presses")
+    return tr("Use the arrow keys")
 
 
 def _clean(text: str) -> str:

@@ -42,6 +42,7 @@ from ..domain.events import Event
 from ..domain.followups import default_window
 from ..domain.model import Incident, Team
 from ..domain.rules import TRANSITIONS
+from .i18n import tr
 from .text import plain, tooltip
 
 TEAM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -93,7 +94,7 @@ class _EventDialog(QDialog):
         """Emit ``events`` and close, unless the rules refuse them: then stay and say why."""
         why = self._gate(events) if self._gate is not None else None
         if why is not None:
-            self.fail(f"Not sent: {why}.")
+            self.fail(tr("Not sent: {why}.").format(why=why))
             return
         for event in events:
             self.event_made.emit(event)
@@ -122,7 +123,7 @@ class AssignTeamDialog(_EventDialog):
         rank: Callable[[Incident, Sequence[Team]], list[tuple[Team, str]]] | None = None,
         **kwargs,
     ) -> None:
-        super().__init__(f"Assign a team to {incident.number}", **kwargs)
+        super().__init__(tr("Assign a team to {number}").format(number=incident.number), **kwargs)
         self.incident = incident
         self.list = QListWidget(objectName="team_choices")
         ranked = (rank or default_rank)(incident, teams)
@@ -137,7 +138,9 @@ class AssignTeamDialog(_EventDialog):
             self.list.setCurrentRow(0)
         else:
             self.fail(
-                "No team is available. Free a team, or keep the call pending and watch the queue."
+                tr(
+                    "No team is available. Free a team, or keep the call pending and watch the queue."
+                )
             )
         self.list.itemActivated.connect(lambda _item: self._submit())
         self.form.addRow(self.list)
@@ -165,7 +168,7 @@ class AssignTeamDialog(_EventDialog):
     def _submit(self) -> None:
         item = self.list.currentItem()
         if item is None:
-            self.fail("Choose a team.")
+            self.fail(tr("Choose a team."))
             return
         self._emit(
             EventType.INCIDENT_TEAM_ASSIGNED,
@@ -179,24 +182,26 @@ def default_rank(incident: Incident, teams: Sequence[Team]) -> list[tuple[Team, 
     division = incident.location.division
     available = [t for t in teams if t.status == TeamStatus.AVAILABLE and t.incident_id is None]
     available.sort(key=lambda t: (t.division != division, t.call_sign))
-    return [(t, "same division" if t.division == division else "") for t in available]
+    return [(t, tr("same division") if t.division == division else "") for t in available]
 
 
 class ReleaseTeamDialog(_EventDialog):
     def __init__(self, incident: Incident, teams: dict[str, Team], **kwargs) -> None:
-        super().__init__(f"Release a team from {incident.number}", **kwargs)
+        super().__init__(
+            tr("Release a team from {number}").format(number=incident.number), **kwargs
+        )
         self.incident = incident
         self.team = QComboBox()
         for team_id in incident.team_ids:
             team = teams.get(team_id)
             self.team.addItem(team.call_sign if team else team_id, team_id)
-        self.reason = _reason_field("why (optional)")
-        self.form.addRow("Team", self.team)
-        self.form.addRow("Reason", self.reason)
+        self.reason = _reason_field(tr("why (optional)"))
+        self.form.addRow(tr("Team"), self.team)
+        self.form.addRow(tr("Reason"), self.reason)
 
     def _submit(self) -> None:
         if self.team.currentData() is None:
-            self.fail("No team holds this incident.")
+            self.fail(tr("No team holds this incident."))
             return
         self._emit(
             EventType.INCIDENT_TEAM_RELEASED,
@@ -207,19 +212,19 @@ class ReleaseTeamDialog(_EventDialog):
 
 class RedirectDialog(_EventDialog):
     def __init__(self, incident: Incident, **kwargs) -> None:
-        super().__init__(f"Redirect {incident.number}", **kwargs)
+        super().__init__(tr("Redirect {number}").format(number=incident.number), **kwargs)
         self.incident = incident
         self.agency = QComboBox()
         self.agency.addItem("LAPD", Agency.LAPD)
         self.agency.addItem("LAFD / EMS", Agency.LAFD)
-        self.reason = _reason_field("reason (required)")
-        self.form.addRow("Agency", self.agency)
-        self.form.addRow("Reason", self.reason)
+        self.reason = _reason_field(tr("reason (required)"))
+        self.form.addRow(tr("Agency"), self.agency)
+        self.form.addRow(tr("Reason"), self.reason)
 
     def _submit(self) -> None:
         reason = self.reason.text().strip()
         if not reason:
-            self.fail("A redirect needs a reason: it is a headline figure of the program.")
+            self.fail(tr("A redirect needs a reason: it is a headline figure of the program."))
             return
         self._emit(
             EventType.INCIDENT_REDIRECTED,
@@ -252,33 +257,33 @@ class CloseDialog(_EventDialog):
         thresholds: Thresholds | None = None,
         **kwargs,
     ) -> None:
-        super().__init__(f"Close {incident.number}", **kwargs)
+        super().__init__(tr("Close {number}").format(number=incident.number), **kwargs)
         self.incident = incident
         self.disposition = QComboBox()
         for disposition, label in DISPOSITION_LABELS.items():
             if disposition not in REDIRECT_DISPOSITION.values():  # a redirect is its own dialog
-                self.disposition.addItem(label, disposition)
-        self.note = _reason_field("closing note (optional)")
-        self.form.addRow("Disposition", self.disposition)
-        self.form.addRow("Note", self.note)
+                self.disposition.addItem(tr(label), disposition)
+        self.note = _reason_field(tr("closing note (optional)"))
+        self.form.addRow(tr("Disposition"), self.disposition)
+        self.form.addRow(tr("Note"), self.note)
 
         due_from, due_by = default_window(self._clock(), thresholds or Thresholds())
-        self.follow_up = QCheckBox("Schedule a follow-up", objectName="close_follow_up")
+        self.follow_up = QCheckBox(tr("Schedule a follow-up"), objectName="close_follow_up")
         self.due_from = QDateTimeEdit(_qt_time(due_from), objectName="close_due_from")
         self.due_by = QDateTimeEdit(_qt_time(due_by), objectName="close_due_by")
         for edit in (self.due_from, self.due_by):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("ddd dd MMM HH:mm")
-        self.follow_up_note = _reason_field("what to follow up (optional)")
+        self.follow_up_note = _reason_field(tr("what to follow up (optional)"))
         self.handoff = QComboBox(objectName="close_handoff", editable=True)
         self.handoff.addItem("")
         self.handoff.addItems(list(providers))
-        self.handoff.lineEdit().setPlaceholderText("provider that takes the person over")
+        self.handoff.lineEdit().setPlaceholderText(tr("provider that takes the person over"))
         self.form.addRow(self.follow_up)
-        self.form.addRow("Due from", self.due_from)
-        self.form.addRow("Due by", self.due_by)
-        self.form.addRow("Follow-up", self.follow_up_note)
-        self.form.addRow("Warm handoff to", self.handoff)
+        self.form.addRow(tr("Due from"), self.due_from)
+        self.form.addRow(tr("Due by"), self.due_by)
+        self.form.addRow(tr("Follow-up"), self.follow_up_note)
+        self.form.addRow(tr("Warm handoff to"), self.handoff)
         self.follow_up.toggled.connect(self._follow_up_toggled)
         self._follow_up_toggled(False)
 
@@ -290,7 +295,7 @@ class CloseDialog(_EventDialog):
         disposition = self.disposition.currentData()
         provider = self.handoff.currentText().strip()
         if disposition == Disposition.WARM_HANDOFF and not provider:
-            self.fail("A warm handoff needs the provider it goes to.")
+            self.fail(tr("A warm handoff needs the provider it goes to."))
             return
         now = self._clock()
         events = [
@@ -303,7 +308,7 @@ class CloseDialog(_EventDialog):
             due_from = _py_time(self.due_from.dateTime(), now)
             due_by = _py_time(self.due_by.dateTime(), now)
             if due_by < due_from or due_by <= now:
-                self.fail("The follow-up must be due by a time after its start, in the future.")
+                self.fail(tr("The follow-up must be due by a time after its start, in the future."))
                 return
             events.append(
                 (
@@ -346,7 +351,7 @@ class ScheduleDialog(_EventDialog):
         lead_min: float = 30,
         **kwargs,
     ) -> None:
-        super().__init__(f"Plan {incident.number} for later", **kwargs)
+        super().__init__(tr("Plan {number} for later").format(number=incident.number), **kwargs)
         self.incident = incident
         self.lead = timedelta(minutes=lead_min)
         now = self._clock()
@@ -357,17 +362,25 @@ class ScheduleDialog(_EventDialog):
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd dd MMM HH:mm")
         self.team = QComboBox(objectName="schedule_team")
-        self.team.addItem("no team held", None)
+        self.team.addItem(tr("no team held"), None)
         for team in sorted(teams, key=lambda t: t.call_sign):
             held = team.reservation is not None and team.reservation.incident_id != incident.id
-            label = f"{team.call_sign}  {team.division}" + ("  (reserved)" if held else "")
+            label = f"{team.call_sign}  {team.division}" + (tr("  (reserved)") if held else "")
             self.team.addItem(label, team.id)
         if incident.reserved_team_id:
             self.team.setCurrentIndex(max(self.team.findData(incident.reserved_team_id), 0))
-        self.unplan = QCheckBox("Not planned: an ordinary call now", objectName="schedule_clear")
-        self.form.addRow("When", self.when)
-        self.form.addRow("Hold team", self.team)
-        self.form.addRow(QLabel(f"A held team takes other calls until {int(lead_min)} min before."))
+        self.unplan = QCheckBox(
+            tr("Not planned: an ordinary call now"), objectName="schedule_clear"
+        )
+        self.form.addRow(tr("When"), self.when)
+        self.form.addRow(tr("Hold team"), self.team)
+        self.form.addRow(
+            QLabel(
+                tr("A held team takes other calls until {minutes} min before.").format(
+                    minutes=int(lead_min)
+                )
+            )
+        )
         self.form.addRow(self.unplan)
 
     def _submit(self) -> None:
@@ -376,7 +389,7 @@ class ScheduleDialog(_EventDialog):
         else:
             at = _py_time(self.when.dateTime(), self._clock())
             if at <= self._clock():
-                self.fail("Choose a time in the future.")
+                self.fail(tr("Choose a time in the future."))
                 return
             team_id = self.team.currentData()
             payload = ev.Scheduled(
@@ -389,15 +402,15 @@ class ScheduleDialog(_EventDialog):
 
 class ReopenDialog(_EventDialog):
     def __init__(self, incident: Incident, **kwargs) -> None:
-        super().__init__(f"Reopen {incident.number}", **kwargs)
+        super().__init__(tr("Reopen {number}").format(number=incident.number), **kwargs)
         self.incident = incident
-        self.reason = _reason_field("reason (required)")
-        self.form.addRow("Reason", self.reason)
+        self.reason = _reason_field(tr("reason (required)"))
+        self.form.addRow(tr("Reason"), self.reason)
 
     def _submit(self) -> None:
         reason = self.reason.text().strip()
         if not reason:
-            self.fail("Say why the incident is reopened.")
+            self.fail(tr("Say why the incident is reopened."))
             return
         self._emit(EventType.INCIDENT_REOPENED, self.incident.id, ev.Reopened(reason=reason))
 
@@ -406,16 +419,16 @@ class TeamStatusDialog(_EventDialog):
     """Set a team's status on its behalf (logged with the dispatcher as actor)."""
 
     def __init__(self, team: Team, **kwargs) -> None:
-        super().__init__(f"Set status of {team.call_sign}", **kwargs)
+        super().__init__(tr("Set status of {team}").format(team=team.call_sign), **kwargs)
         self.team = team
         self.status = QComboBox()
         for status in TeamStatus:
             if status in TRANSITIONS[team.status]:
-                self.status.addItem(status.label, status)
-        self.note = _reason_field("what the team said (optional)")
-        self.form.addRow("Now", QLabel(team.status.label))
-        self.form.addRow("New status", self.status)
-        self.form.addRow("Note", self.note)
+                self.status.addItem(tr(status.label), status)
+        self.note = _reason_field(tr("what the team said (optional)"))
+        self.form.addRow(tr("Now"), QLabel(tr(team.status.label)))
+        self.form.addRow(tr("New status"), self.status)
+        self.form.addRow(tr("Note"), self.note)
 
     def _submit(self) -> None:
         self._emit(
@@ -427,10 +440,10 @@ class TeamStatusDialog(_EventDialog):
 
 class CheckInDialog(_EventDialog):
     def __init__(self, team: Team, **kwargs) -> None:
-        super().__init__(f"Check-in of {team.call_sign}", **kwargs)
+        super().__init__(tr("Check-in of {team}").format(team=team.call_sign), **kwargs)
         self.team = team
-        self.note = _reason_field("what the team said, e.g. 'all OK, 15 more minutes'")
-        self.form.addRow("Team said", self.note)
+        self.note = _reason_field(tr("what the team said, e.g. 'all OK, 15 more minutes'"))
+        self.form.addRow(tr("Team said"), self.note)
 
     def _submit(self) -> None:
         self._emit(

@@ -39,6 +39,7 @@ from ..domain.enums import EventType, Role
 from ..domain.events import Event
 from ..store.workspace import Workspace
 from .alert_notices import ALERT_KINDS, alert_key_of, escalation_notice_key, remove_alert
+from .i18n import tr
 from .notices import Notice, NoticesWidget
 
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -103,7 +104,7 @@ class AlertDesk:
             current.add(key)
             supervisor = role in SUPERVISOR_ROLES
             text = escalation.text + (
-                " — acknowledge when handled" if supervisor else " — supervisors notified"
+                tr(" — acknowledge when handled") if supervisor else tr(" — supervisors notified")
             )
             added = self.notices.add(
                 Notice(key, "escalation", text, escalation.since, team_id=escalation.team_id)
@@ -124,7 +125,7 @@ class AlertDesk:
         for call in help_alerts(view.teams.values(), view.incidents):
             key = f"help|{call.key}"
             current.add(key)
-            text = call.text + " — acknowledge to tell the team"
+            text = call.text + tr(" — acknowledge to tell the team")
             notice = Notice(key, "help", text, call.since, call.incident_id, call.team_id)
             if self.notices.add(notice):
                 self._help_shown.add(key)

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from ..domain.alerts import Alert
 from ..store.workspace import RejectionNotice
+from .i18n import tr
 from .notices import Notice, NoticesWidget
 
 # The notice of an action the local store could not save (a full disk).
@@ -50,7 +51,7 @@ def escalation_notice(alert: Alert, at: datetime) -> Notice:
     return Notice(
         escalation_notice_key(alert.key),
         "escalation",
-        f"ESCALATED to supervisors (not acknowledged): {alert.text}",
+        tr("ESCALATED to supervisors (not acknowledged): {alert}").format(alert=alert.text),
         at,
         alert.incident_id,
         alert.team_id,
@@ -96,7 +97,8 @@ def sync_notice(text: str, at: datetime) -> Notice:
 
 
 def task_failed_notice(what: str, exc: BaseException, at: datetime) -> Notice:
-    return Notice(f"task:{what}", "alert", f"{what} failed: {exc or type(exc).__name__}", at)
+    text = tr("{what} failed: {error}").format(what=what, error=exc or type(exc).__name__)
+    return Notice(f"task:{what}", "alert", text, at)
 
 
 def store_notice(text: str, at: datetime) -> Notice:

@@ -1,10 +1,10 @@
 """The supervisor's audit viewer: who did what, when, from which workstation.
 
 Rows come from the server's audit log (``GET /api/v1/audit``, admins and
-supervisors only), newest first, a page at a time ("Load more"). Filters go to
+supervisors only), newest first, a page at a time (tr("Load more")). Filters go to
 the server, so a year of rows is never loaded to be searched here. Each row
 says in one line what the action changed (``field: before → after``) or why it
-was refused; the tooltip holds the whole of it. docs/security.md, "Audit log".
+was refused; the tooltip holds the whole of it. docs/security.md, tr("Audit log").
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.marks import QT_TR_NOOP
 from ..logsafe import brief
 from ..protocol import AuditEntry, AuditPage
+from .i18n import tr
 from .table_model import TableModel
 from .tasks import Tasks
 from .text import tooltip
@@ -65,7 +67,7 @@ ACTIONS = (
     "record.exported",
     "key.enrolled",
 )
-ALL_ACTIONS = "All actions"
+ALL_ACTIONS = QT_TR_NOOP("All actions")
 PAGE_SIZE = 200
 ROW_HEIGHT = 22
 _REJECTED = QColor("#d1242f")
@@ -93,7 +95,8 @@ def _short(value: Any, label: EntityLabel | None = None) -> str:
             return name
         if _TIME.match(text):
             try:
-                return f"{datetime.fromisoformat(text).astimezone():%H:%M:%S}"
+                moment = datetime.fromisoformat(text).astimezone()
+                return QLocale().toString(moment.time(), "HH:mm:ss")
             except ValueError:
                 pass
     return text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
@@ -176,10 +179,17 @@ def action_text(entry: AuditEntry) -> str:
 
 
 class AuditTableModel(TableModel):
-    """Audit rows in the order the server gave them; "Load more" appends."""
+    """Audit rows in the order the server gave them; tr("Load more") appends."""
 
     COL_TIME, COL_ACTOR, COL_WORKSTATION, COL_ACTION, COL_ENTITY, COL_SUMMARY = range(6)
-    HEADERS = ("Time", "Actor", "Workstation", "Action", "Entity", "What changed")
+    HEADERS = (
+        QT_TR_NOOP("Time"),
+        QT_TR_NOOP("Actor"),
+        QT_TR_NOOP("Workstation"),
+        QT_TR_NOOP("Action"),
+        QT_TR_NOOP("Entity"),
+        QT_TR_NOOP("What changed"),
+    )
 
     def __init__(self, label: EntityLabel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,7 +229,7 @@ class AuditTableModel(TableModel):
 
     def _row_texts(self, entry: AuditEntry) -> tuple[str, ...]:
         return (
-            f"{entry.at.astimezone():%Y-%m-%d %H:%M:%S}",
+            QLocale().toString(entry.at.astimezone(), "yyyy-MM-dd HH:mm:ss"),
             entry.actor,
             entry.workstation_id or "",
             action_text(entry),
@@ -229,7 +239,7 @@ class AuditTableModel(TableModel):
 
 
 class AuditViewerWindow(QMainWindow):
-    """Filters (actor, incident, action, dates), the table, and "Load more"."""
+    """Filters (actor, incident, action, dates), the table, and tr("Load more")."""
 
     def __init__(
         self,
@@ -240,7 +250,7 @@ class AuditViewerWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Audit log")
+        self.setWindowTitle(tr("Audit log"))
         self.setObjectName("AuditViewerWindow")
         self.fetch = fetch
         self.page_size = page_size
@@ -248,11 +258,13 @@ class AuditViewerWindow(QMainWindow):
         self._task: asyncio.Future[None] | None = None
         self.tasks = Tasks(self)
 
-        self.actor = QLineEdit(objectName="audit_actor", placeholderText="user name")
-        self.incident = QLineEdit(objectName="audit_incident", placeholderText="U000123 or id")
+        self.actor = QLineEdit(objectName="audit_actor", placeholderText=tr("user name"))
+        self.incident = QLineEdit(objectName="audit_incident", placeholderText=tr("U000123 or id"))
         self.action = QComboBox(objectName="audit_action")
-        self.action.addItems([ALL_ACTIONS, *ACTIONS])
-        self.use_dates = QCheckBox("Between", objectName="audit_use_dates")
+        self.action.addItem(tr(ALL_ACTIONS), ALL_ACTIONS)
+        for name in ACTIONS:
+            self.action.addItem(name, name)
+        self.use_dates = QCheckBox(tr("Between"), objectName="audit_use_dates")
         today = QDate.currentDate()
         self.first = QDateEdit(today.addDays(-7), calendarPopup=True, objectName="audit_first")
         self.last = QDateEdit(today, calendarPopup=True, objectName="audit_last")
@@ -260,10 +272,10 @@ class AuditViewerWindow(QMainWindow):
         self.use_dates.toggled.connect(self.last.setEnabled)
         self.first.setEnabled(False)
         self.last.setEnabled(False)
-        self.search_button = QPushButton("Search", objectName="audit_search")
+        self.search_button = QPushButton(tr("Search"), objectName="audit_search")
         self.search_button.setDefault(True)
         self.search_button.clicked.connect(self.search)
-        self.more_button = QPushButton("Load more", objectName="audit_more")
+        self.more_button = QPushButton(tr("Load more"), objectName="audit_more")
         self.more_button.clicked.connect(self.load_more)
         self.more_button.setEnabled(False)
         self.status = QLabel(objectName="audit_status")
@@ -287,15 +299,15 @@ class AuditViewerWindow(QMainWindow):
 
         filters = QHBoxLayout()
         for text, widget in (
-            ("Actor", self.actor),
-            ("Incident", self.incident),
-            ("Action", self.action),
+            (tr("Actor"), self.actor),
+            (tr("Incident"), self.incident),
+            (tr("Action"), self.action),
         ):
             filters.addWidget(QLabel(text))
             filters.addWidget(widget)
         filters.addWidget(self.use_dates)
         filters.addWidget(self.first)
-        filters.addWidget(QLabel("and"))
+        filters.addWidget(QLabel(tr("and")))
         filters.addWidget(self.last)
         filters.addWidget(self.search_button)
         footer = QHBoxLayout()
@@ -311,7 +323,7 @@ class AuditViewerWindow(QMainWindow):
 
     def filters(self) -> dict[str, str | None]:
         """The query parameters of the filters as set now."""
-        action = self.action.currentText()
+        action = self.action.currentData()
         since = until = None
         if self.use_dates.isChecked():
             first, last = self.first.date(), self.last.date()
@@ -341,8 +353,8 @@ class AuditViewerWindow(QMainWindow):
     def _start(self, before: int | None) -> asyncio.Future[None]:
         self.search_button.setEnabled(False)
         self.more_button.setEnabled(False)
-        self.status.setText("Loading…")
-        self._task = self.tasks.run(self._load(before), what="The audit log page")
+        self.status.setText(tr("Loading…"))
+        self._task = self.tasks.run(self._load(before), what=tr("The audit log page"))
         return self._task
 
     async def _load(self, before: int | None) -> None:
@@ -350,7 +362,7 @@ class AuditViewerWindow(QMainWindow):
             page = await self.fetch(**self._filters, before=before, limit=self.page_size)
         except Exception as exc:  # offline or refused: say so, keep what is shown
             log.info("audit page failed: %s", brief(exc))
-            self.status.setText(f"Could not load the audit log: {exc}")
+            self.status.setText(tr("Could not load the audit log: {error}").format(error=exc))
             return
         finally:
             self.search_button.setEnabled(True)
@@ -358,6 +370,6 @@ class AuditViewerWindow(QMainWindow):
         self.more_button.setEnabled(page.more)
         shown = len(self.model.entries)
         self.status.setText(
-            f"{shown} row{'s' if shown != 1 else ''}"
-            + (" (more with Load more)" if page.more else "")
+            (tr("1 row") if shown == 1 else tr("{count} rows").format(count=shown))
+            + (tr(" (more with Load more)") if page.more else "")
         )

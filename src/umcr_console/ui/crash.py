@@ -26,6 +26,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from .i18n import tr
+
 log = logging.getLogger("umcr_console.crash")
 
 _open_boxes: list[QMessageBox] = []
@@ -73,10 +75,14 @@ def _excepthook(
         print(f"umcr-console: error: {exc_type.__name__}: {exc}", file=sys.stderr)
         _end_headless_run()
         return
-    box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", f"{exc_type.__name__}: {exc}")
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, tr("Unexpected error"), f"{exc_type.__name__}: {exc}"
+    )
     box.setInformativeText(
-        "The console keeps running and nothing you saved is lost. The details are in the log; "
-        "please tell your supervisor what you were doing."
+        tr(
+            "The console keeps running and nothing you saved is lost. The details are in the log; "
+            "please tell your supervisor what you were doing."
+        )
     )
     box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
     _open_boxes.append(box)

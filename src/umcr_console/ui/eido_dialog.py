@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -38,6 +38,7 @@ from ..interop import (
     eido_to_incident_created,
     incident_to_eido,
 )
+from .i18n import tr
 from .text import plain, tooltip
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 def _note_label(note: Note) -> str:
     first_line = note.text.strip().splitlines()[0] if note.text.strip() else ""
     short = first_line if len(first_line) <= 80 else first_line[:79] + "…"
-    return f"{note.at:%H:%M} {note.author or '?'}: {short}"
+    return f"{QLocale().toString(note.at.time(), 'HH:mm')} {note.author or '?'}: {short}"
 
 
 class EidoExportDialog(QDialog):
@@ -71,7 +72,7 @@ class EidoExportDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Export EIDO — {incident.number}")
+        self.setWindowTitle(tr("Export EIDO — {number}").format(number=incident.number))
         self.setObjectName("EidoExportDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.incident = incident
@@ -80,14 +81,18 @@ class EidoExportDialog(QDialog):
         self.file_dialog: QFileDialog | None = None
 
         explain = QLabel(
-            "The document always carries the call type, location, priority, safety "
-            "flags, teams and disposition. Personal and clinical details and notes go "
-            "in only if you choose them here.",
+            tr(
+                "The document always carries the call type, location, priority, safety "
+                "flags, teams and disposition. Personal and clinical details and notes go "
+                "in only if you choose them here."
+            ),
             wordWrap=True,
         )
         self.personal = QCheckBox(
-            "Include &personal and clinical details (caller, callback number, "
-            "person in crisis, narrative, redirect reason)"
+            tr(
+                "Include &personal and clinical details (caller, callback number, "
+                "person in crisis, narrative, redirect reason)"
+            )
         )
         self.notes = QListWidget(objectName="eido_notes")
         for index, note in enumerate(incident.notes):
@@ -98,7 +103,7 @@ class EidoExportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.notes.addItem(item)
         notes_label = QLabel(
-            "&Notes to include:" if incident.notes else "This incident has no notes.",
+            tr("&Notes to include:") if incident.notes else tr("This incident has no notes."),
             buddy=self.notes,
         )
         self.notes.setVisible(bool(incident.notes))
@@ -106,7 +111,7 @@ class EidoExportDialog(QDialog):
         self.error.setStyleSheet("color: #ff6b6b;")
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = QPushButton("&Save…")
+        self.save_button = QPushButton(tr("&Save…"))
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.clicked.connect(self.choose_file)
         self.buttons.rejected.connect(self.reject)
@@ -140,7 +145,9 @@ class EidoExportDialog(QDialog):
 
     def choose_file(self) -> None:
         """Ask where to save, without blocking the event loop."""
-        dialog = QFileDialog(self, "Save EIDO", f"{self.incident.number}-eido.json", JSON_FILTER)
+        dialog = QFileDialog(
+            self, tr("Save EIDO"), f"{self.incident.number}-eido.json", JSON_FILTER
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("json")
         dialog.fileSelected.connect(self.save_to)
@@ -153,7 +160,9 @@ class EidoExportDialog(QDialog):
             Path(path).write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
             self.error.setText(
-                f"Could not save {path}: {exc.strerror or exc}. Choose another place."
+                tr("Could not save {path}: {error}. Choose another place.").format(
+                    path=path, error=exc.strerror or exc
+                )
             )
             self.error.show()
             return False
@@ -169,7 +178,7 @@ class EidoImportDialog(QDialog):
 
     def __init__(self, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Import EIDO — {Path(path).name}")
+        self.setWindowTitle(tr("Import EIDO — {file}").format(file=Path(path).name))
         self.setObjectName("EidoImportDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.path = path
@@ -189,21 +198,25 @@ class EidoImportDialog(QDialog):
         if self.result is not None:
             payload = self.result.payload
             self.summary.setText(
-                f"{payload.call_type.label}, priority {int(payload.priority)}, at "
-                f"{payload.location.address or 'the given point'}. "
+                tr("{call_type}, priority {priority}, at {place}.").format(
+                    call_type=tr(payload.call_type.label),
+                    priority=int(payload.priority),
+                    place=payload.location.address or tr("the given point"),
+                )
+                + " "
                 + (
-                    "Check these before saving the call:"
+                    tr("Check these before saving the call:")
                     if self.result.warnings
-                    else "Everything mapped."
+                    else tr("Everything mapped.")
                 )
             )
             self.details.setPlainText("\n".join(f"• {w}" for w in self.result.warnings))
-            self.open_button = QPushButton("&Open in intake")
+            self.open_button = QPushButton(tr("&Open in intake"))
             self.open_button.setDefault(True)
             self.buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.AcceptRole)
             self.open_button.clicked.connect(self._open_intake)
         else:
-            self.summary.setText("This file cannot be imported as a call:")
+            self.summary.setText(tr("This file cannot be imported as a call:"))
             self.details.setPlainText("\n".join(f"• {p}" for p in self.problems))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -249,7 +262,8 @@ def fill_intake(intake: IntakeDialog, imported: EidoImport) -> None:
         # The sender's notes, kept with the call: the intake has no notes field.
         narrative += (
             ("\n\n" if narrative else "")
-            + "Notes from the sender:\n"
+            + tr("Notes from the sender:")
+            + "\n"
             + "\n".join(f"- {n}" for n in imported.notes)
         )
     intake.narrative.setPlainText(narrative)
@@ -257,7 +271,11 @@ def fill_intake(intake: IntakeDialog, imported: EidoImport) -> None:
         getattr(intake, name).setChecked(getattr(p.safety, name))
     # The call was received when the sender took it, not when the file was opened.
     intake._received_at = p.received_at
-    intake.setWindowTitle(f"New call — imported from {imported.source_incident_id or 'an EIDO'}")
+    intake.setWindowTitle(
+        tr("New call — imported from {source}").format(
+            source=imported.source_incident_id or tr("an EIDO")
+        )
+    )
 
 
 # ---- the main window's two menu actions ---------------------------------------------
@@ -281,7 +299,7 @@ def export_selected(window: EidoHost) -> EidoExportDialog | None:
     """Incident ▸ Export EIDO…: the dialog for the selected incident."""
     incident = window.selected_incident()
     if incident is None:
-        window.messages.warning("Select an incident first.")
+        window.messages.warning(tr("Select an incident first."))
         return None
     teams = [
         window.workspace.view.teams[t]
@@ -294,14 +312,16 @@ def export_selected(window: EidoHost) -> EidoExportDialog | None:
         agent=EidoAgent(username=window.username, workstation_id=window.workspace.workstation_id),
         parent=window,
     )
-    dialog.saved.connect(lambda path: window.messages.info(f"EIDO saved: {path}"))
+    dialog.saved.connect(
+        lambda path: window.messages.info(tr("EIDO saved: {path}").format(path=path))
+    )
     dialog.open()
     return dialog
 
 
 def import_file(window: EidoHost) -> QFileDialog:
     """Incident ▸ Import EIDO…: pick a file, then show what it maps to."""
-    chooser = QFileDialog(window, "Import EIDO", "", JSON_FILTER)
+    chooser = QFileDialog(window, tr("Import EIDO"), "", JSON_FILTER)
     chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
     chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
     chooser.fileSelected.connect(lambda path: show_import(window, path))
@@ -320,7 +340,7 @@ def open_in_intake(window: EidoHost, imported: EidoImport) -> bool:
     """The intake with the imported values; refused while a typed call is pending."""
     if window.open_intake(lambda intake: fill_intake(intake, imported)) is None:
         window.messages.warning(
-            "Save or discard the call being taken (Ctrl+N) before opening an imported one."
+            tr("Save or discard the call being taken (Ctrl+N) before opening an imported one.")
         )
         return False
     return True

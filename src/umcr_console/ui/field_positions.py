@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from PySide6.QtCore import QObject, QTimer
 
 from ..protocol import Positions
+from .i18n import tr
 from .map_widget import DivisionMapWidget
 from .tasks import Tasks
 
@@ -50,7 +51,7 @@ class PositionFeed(QObject):
             return
         update = self.update()
         try:
-            self.tasks.run(update, what="Reading the field teams' positions")
+            self.tasks.run(update, what=tr("Reading the field teams' positions"))
         except RuntimeError:  # no event loop (tests without qasync)
             update.close()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,14 +32,22 @@ from ..domain.enums import CallType, EventType, Priority, Source
 from ..domain.events import Event
 from ..domain.followups import FOLLOW_UP, HANDOFF, Urgency, WorkItem, open_work
 from ..domain.ids import uuid7
+from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Incident
 from ..store.workspace import Workspace
 from .bridge import WorkspaceBridge
+from .i18n import tr
 from .table_model import Index, TableModel
 from .text import plain
 
 COL_URGENCY, COL_NUMBER, COL_WHAT, COL_WINDOW, COL_DIVISION = range(5)
-HEADERS = ("", "Incident", "What", "When", "Division")
+HEADERS = (
+    "",
+    QT_TR_NOOP("Incident"),
+    QT_TR_NOOP("What"),
+    QT_TR_NOOP("When"),
+    QT_TR_NOOP("Division"),
+)
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_HEIGHT = 24
 _COLOURS = {
@@ -70,10 +78,10 @@ class FollowUpModel(TableModel):
             return item
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                item.urgency.label,
+                tr(item.urgency.label),
                 item.number,
-                item.what,
-                item.window_text(),
+                _what(item),
+                _window(item),
                 item.division,
             )[column]
         if role == Qt.ItemDataRole.BackgroundRole and column == COL_URGENCY:
@@ -136,16 +144,16 @@ class FollowUpsWidget(QWidget):
             header.resizeSection(column, width)
         self.view.doubleClicked.connect(lambda _i: self._show())
         self.note = QLineEdit(
-            placeholderText="what was done / who accepted (optional)",
+            placeholderText=tr("what was done / who accepted (optional)"),
             maxLength=ev.MAX_TEXT,
             objectName="followups_note",
         )
-        self.done_button = QPushButton("Follow-up done", objectName="followups_done")
+        self.done_button = QPushButton(tr("Follow-up done"), objectName="followups_done")
         self.done_button.clicked.connect(self.mark_done)
-        self.accepted_button = QPushButton("Handoff accepted", objectName="followups_accepted")
+        self.accepted_button = QPushButton(tr("Handoff accepted"), objectName="followups_accepted")
         self.accepted_button.clicked.connect(self.mark_accepted)
-        self.incident_button = QPushButton("New incident", objectName="followups_new_incident")
-        self.incident_button.setToolTip("Make the follow-up a new call, linked to the first")
+        self.incident_button = QPushButton(tr("New incident"), objectName="followups_new_incident")
+        self.incident_button.setToolTip(tr("Make the follow-up a new call, linked to the first"))
         self.incident_button.clicked.connect(self.make_incident)
         self.message = plain(QLabel(objectName="followups_message"))
         buttons = QHBoxLayout()
@@ -177,10 +185,14 @@ class FollowUpsWidget(QWidget):
         overdue = sum(1 for i in items if i.urgency == Urgency.OVERDUE)
         due = sum(1 for i in items if i.urgency == Urgency.DUE)
         if not items:
-            self.header.setText("No follow-ups or handoffs open")
+            self.header.setText(tr("No follow-ups or handoffs open"))
             self.header.setStyleSheet("color: #8b949e;")
         else:
-            self.header.setText(f"{len(items)} open: {overdue} overdue, {due} due")
+            self.header.setText(
+                tr("{count} open: {overdue} overdue, {due} due").format(
+                    count=len(items), overdue=overdue, due=due
+                )
+            )
             self.header.setStyleSheet("color: #ff7b72; font-weight: bold;" if overdue else "")
         self._update_buttons()
 
@@ -214,7 +226,7 @@ class FollowUpsWidget(QWidget):
     def _emit(self, event: Event, what: str) -> None:
         why = self.gate([event]) if self.gate is not None else None
         if why is not None:  # the window's local check (MainWindow.refusal)
-            self.message.setText(f"Not sent: {why}.")
+            self.message.setText(tr("Not sent: {why}.").format(why=why))
             return
         self.event_made.emit(event)
         self.note.clear()
@@ -273,3 +285,22 @@ class FollowUpsWidget(QWidget):
         event = self.workspace.new_event(EventType.INCIDENT_CREATED, uuid7(), payload)
         self._emit(event, f"New follow-up call made from {incident.number}.")
         self.incident_selected.emit(event.entity_id)
+
+
+def _what(item: WorkItem) -> str:
+    """The item's kind in the console's language ("follow-up visit", "handoff to X")."""
+    if item.kind == HANDOFF:
+        provider = item.what.removeprefix("handoff to ")
+        return tr("handoff to {provider}").format(provider=provider)
+    return tr("follow-up visit")
+
+
+def _window(item: WorkItem) -> str:
+    """When it is due, with weekdays and times in the console's locale."""
+
+    def moment(at: datetime) -> str:
+        return QLocale().toString(at.astimezone(), "ddd HH:mm")
+
+    if item.due_from is None:
+        return tr("accept by {when}").format(when=moment(item.due_by))
+    return f"{moment(item.due_from)} – {moment(item.due_by)}"

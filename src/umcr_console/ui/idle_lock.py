@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .i18n import tr
+
 log = logging.getLogger(__name__)
 
 # What counts as a person at the console. Paint, timer and network events do not.
@@ -63,10 +65,19 @@ class LockSummary:
     alerts: int = 0
 
     def text(self) -> str:
-        calls = f"{self.calls_waiting} call{'s' if self.calls_waiting != 1 else ''} waiting"
+        calls = (
+            tr("1 call waiting")
+            if self.calls_waiting == 1
+            else tr("{count} calls waiting").format(count=self.calls_waiting)
+        )
         if not self.alerts:
             return calls
-        return f"{calls} · {self.alerts} alert{'s' if self.alerts != 1 else ''} not acknowledged"
+        alerts = (
+            tr("1 alert not acknowledged")
+            if self.alerts == 1
+            else tr("{count} alerts not acknowledged").format(count=self.alerts)
+        )
+        return f"{calls} · {alerts}"
 
 
 class LockScreen(QWidget):
@@ -83,31 +94,36 @@ class LockScreen(QWidget):
             | Qt.WindowType.WindowStaysOnTopHint,
         )
         self.setObjectName("LockScreen")
-        self.setWindowTitle("UMCR Dispatch — locked")
+        self.setWindowTitle(tr("UMCR Dispatch — locked"))
         # Application-modal: the hidden windows' application-wide shortcuts
         # (Ctrl+N, F2...) cannot fire behind it.
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self._may_close = False
         self._flash_on = False
 
-        title = QLabel("UMCR Dispatch is locked", objectName="lock_title")
+        title = QLabel(tr("UMCR Dispatch is locked"), objectName="lock_title")
         title.setStyleSheet("font-size: 22pt; font-weight: bold;")
-        self.user = QLabel(f"Signed in as <b>{_escape(username)}</b>", objectName="lock_user")
+        self.user = QLabel(
+            tr("Signed in as {user}").format(user=f"<b>{_escape(username)}</b>"),
+            objectName="lock_user",
+        )
         self.summary = QLabel(objectName="lock_summary")
         self.summary.setStyleSheet(_SUMMARY_STYLE)
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password, objectName="lock_password")
-        self.password.setPlaceholderText("password")
+        self.password.setPlaceholderText(tr("password"))
         self.password.setMinimumWidth(320)
         self.password.returnPressed.connect(self._submit)
         self.message = QLabel(wordWrap=True, objectName="lock_message")
         self.message.setStyleSheet("color: #ff6b6b;")
-        self.sign_in = QPushButton("&Sign in", objectName="lock_sign_in", default=True)
+        self.sign_in = QPushButton(tr("&Sign in"), objectName="lock_sign_in", default=True)
         self.sign_in.clicked.connect(self._submit)
-        self.quit = QPushButton("&Quit", objectName="lock_quit")
+        self.quit = QPushButton(tr("&Quit"), objectName="lock_quit")
         self.quit.clicked.connect(self.quit_requested)
         self.note = QLabel(
-            "Calls keep syncing while the console is locked. "
-            "Your windows and typed forms come back when you sign in.",
+            tr(
+                "Calls keep syncing while the console is locked. "
+                "Your windows and typed forms come back when you sign in."
+            ),
             wordWrap=True,
             objectName="lock_note",
         )
@@ -136,7 +152,7 @@ class LockScreen(QWidget):
     def reset(self) -> None:
         self.password.clear()
         self.message.clear()
-        self.quit.setText("&Quit")
+        self.quit.setText(tr("&Quit"))
         self.set_accepting(True)
 
     def set_accepting(self, accepting: bool) -> None:
@@ -342,9 +358,13 @@ class IdleLock(QObject):
         else:
             left = self.max_tries - self._wrong
             self.screen.show_error(
-                f"Wrong password for {self.username}. "
-                f"{left} more tr{'ies' if left != 1 else 'y'} before a "
-                f"{self.cooldown_s / 60:.0f}-minute wait."
+                (
+                    tr("Wrong password for {user}. 1 more try before a {minutes}-minute wait.")
+                    if left == 1
+                    else tr(
+                        "Wrong password for {user}. {left} more tries before a {minutes}-minute wait."
+                    )
+                ).format(user=self.username, left=left, minutes=f"{self.cooldown_s / 60:.0f}")
             )
         return False
 
@@ -357,13 +377,15 @@ class IdleLock(QObject):
             self._cooldown_until = None
             self._wrong = 0
             self.screen.set_accepting(True)
-            self.screen.show_error("You can try your password again.")
+            self.screen.show_error(tr("You can try your password again."))
             return False
         self.screen.set_accepting(False)
         self.screen.message.setText(
-            f"{self.max_tries} wrong passwords: the console stays locked. "
-            f"Try again in {max(1, round(left / 60))} min. "
-            "Calls keep syncing and nothing typed is lost."
+            tr(
+                "{tries} wrong passwords: the console stays locked. "
+                "Try again in {minutes} min. "
+                "Calls keep syncing and nothing typed is lost."
+            ).format(tries=self.max_tries, minutes=max(1, round(left / 60)))
         )
         return True
 
@@ -403,10 +425,12 @@ class IdleLock(QObject):
         if self._unsaved_form() and not self._quit_confirming:
             # One click must not drop a half-typed call.
             self._quit_confirming = True
-            self.screen.quit.setText("&Quit anyway")
+            self.screen.quit.setText(tr("&Quit anyway"))
             self.screen.message.setText(
-                "A new-call form has unsaved input: quitting loses it. Queued actions "
-                "are kept and sent at the next start. Sign in to keep the form."
+                tr(
+                    "A new-call form has unsaved input: quitting loses it. Queued actions "
+                    "are kept and sent at the next start. Sign in to keep the form."
+                )
             )
             return
         log.info("console quit from the lock screen")

@@ -16,7 +16,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from ..domain import events as ev
 from ..domain.enums import CallType, EventType, IncidentState, Priority, Source
 from ..domain.events import Event
+from ..domain.marks import QT_TR_NOOP
 from ..domain.model import (
     Caller,
     Incident,
@@ -54,6 +55,7 @@ from ..domain.model import (
 )
 from ..domain.safety_words import Match, SafetyWords
 from ..domain.timers import format_elapsed, incident_age
+from .i18n import tr
 from .intake import (
     CATEGORY_LABELS,
     PHONE_PATTERN,
@@ -72,38 +74,38 @@ class _Field:
 
 
 FIELDS = (
-    _Field("priority", "Priority", lambda i: i.priority),
-    _Field("call_type", "Call type", lambda i: i.call_type),
-    _Field("source", "Source", lambda i: i.source),
-    _Field("address", "Address", lambda i: i.location.address),
-    _Field("lat", "Latitude", lambda i: i.location.lat),
-    _Field("lon", "Longitude", lambda i: i.location.lon),
-    _Field("division", "Division", lambda i: i.location.division),
-    _Field("caller_name", "Caller", lambda i: i.caller.name),
-    _Field("phone", "Callback", lambda i: i.caller.phone),
-    _Field("language", "Language", lambda i: i.language),
-    _Field("person", "Person", lambda i: i.person),
-    _Field("narrative", "Narrative", lambda i: i.narrative),
-    _Field("weapons", "Weapons", lambda i: i.safety.weapons),
-    _Field("violence", "Violence", lambda i: i.safety.violence),
-    _Field("medical", "Medical", lambda i: i.safety.medical),
-    _Field("crime", "Crime", lambda i: i.safety.crime),
+    _Field("priority", QT_TR_NOOP("Priority"), lambda i: i.priority),
+    _Field("call_type", QT_TR_NOOP("Call type"), lambda i: i.call_type),
+    _Field("source", QT_TR_NOOP("Source"), lambda i: i.source),
+    _Field("address", QT_TR_NOOP("Address"), lambda i: i.location.address),
+    _Field("lat", QT_TR_NOOP("Latitude"), lambda i: i.location.lat),
+    _Field("lon", QT_TR_NOOP("Longitude"), lambda i: i.location.lon),
+    _Field("division", QT_TR_NOOP("Division"), lambda i: i.location.division),
+    _Field("caller_name", QT_TR_NOOP("Caller"), lambda i: i.caller.name),
+    _Field("phone", QT_TR_NOOP("Callback"), lambda i: i.caller.phone),
+    _Field("language", QT_TR_NOOP("Language"), lambda i: i.language),
+    _Field("person", QT_TR_NOOP("Person"), lambda i: i.person),
+    _Field("narrative", QT_TR_NOOP("Narrative"), lambda i: i.narrative),
+    _Field("weapons", QT_TR_NOOP("Weapons"), lambda i: i.safety.weapons),
+    _Field("violence", QT_TR_NOOP("Violence"), lambda i: i.safety.violence),
+    _Field("medical", QT_TR_NOOP("Medical"), lambda i: i.safety.medical),
+    _Field("crime", QT_TR_NOOP("Crime"), lambda i: i.safety.crime),
 )
 _BY_KEY = {f.key: f for f in FIELDS}
 
 
 def describe_event(event: Event, teams: dict[str, Team]) -> str:
     """One timeline line: when, who (the person, not the workstation), what, in full."""
-    when = f"{event.occurred_at.astimezone():%H:%M:%S}"
-    who = event.actor or "you (not yet confirmed)"
+    when = QLocale().toString(event.occurred_at.astimezone().time(), "HH:mm:ss")
+    who = event.actor or tr("you (not yet confirmed)")
     payload = event.payload
-    what = event.type.split(".", 1)[1].replace("_", " ")
+    what = tr(event.type.split(".", 1)[1].replace("_", " "))
     if event.type.startswith("team."):
         # A team's own event on this incident ("PL-1 on scene"): the team is the subject.
         subject = teams.get(event.entity_id)
-        sign = subject.call_sign if subject is not None else "a team"
+        sign = subject.call_sign if subject is not None else tr("a team")
         if event.type == EventType.TEAM_STATUS_CHANGED and "status" in payload:
-            what = f"{sign} {str(payload['status']).replace('_', ' ')}"
+            what = f"{sign} {tr(str(payload['status']).replace('_', ' '))}"
         else:
             what = f"{sign} {what}"
     else:
@@ -116,7 +118,7 @@ def describe_event(event: Event, teams: dict[str, Team]) -> str:
             what += f" {team.call_sign}"
         for key in ("status", "disposition", "agency"):
             if key in payload:
-                what += f" {str(payload[key]).replace('_', ' ')}"
+                what += f" {tr(str(payload[key]).replace('_', ' '))}"
     for key in ("text", "note", "reason"):
         if payload.get(key):
             what += f": {payload[key]}"
@@ -127,8 +129,14 @@ def describe_event(event: Event, teams: dict[str, Team]) -> str:
 
 def event_origin(event: Event) -> str:
     """Where an event came from, for the timeline's tooltip."""
-    seq = f"event #{event.seq}" if event.seq is not None else "not yet confirmed by the server"
-    return f"{seq}, from workstation {event.workstation_id}"
+    seq = (
+        tr("event #{seq}").format(seq=event.seq)
+        if event.seq is not None
+        else tr("not yet confirmed by the server")
+    )
+    return tr("{seq}, from workstation {workstation}").format(
+        seq=seq, workstation=event.workstation_id
+    )
 
 
 class IncidentDetailWidget(QWidget):
@@ -178,18 +186,18 @@ class IncidentDetailWidget(QWidget):
 
         self.priority = QComboBox()
         for priority, label in PRIORITY_LABELS.items():
-            self.priority.addItem(label, priority)
+            self.priority.addItem(tr(label), priority)
         self.call_type = QComboBox()
         for call_type in CallType:
-            self.call_type.addItem(call_type.label, call_type)
+            self.call_type.addItem(tr(call_type.label), call_type)
         self.source = QComboBox()
         for source, label in SOURCE_LABELS.items():
-            self.source.addItem(label, source)
+            self.source.addItem(tr(label), source)
         self.address = QLineEdit()
         self.lat = QLineEdit()
         self.lon = QLineEdit()
         self.division = QComboBox()
-        self.division.addItem(NO_DIVISION, None)
+        self.division.addItem(tr(NO_DIVISION), None)
         for name in divisions:
             self.division.addItem(name, name)
         self.caller_name = QLineEdit()
@@ -199,8 +207,8 @@ class IncidentDetailWidget(QWidget):
         self.narrative = QPlainTextEdit()
         self.narrative.setTabChangesFocus(True)
         self.narrative.setFixedHeight(80)
-        self.weapons, self.violence = QCheckBox("Weapons"), QCheckBox("Violence")
-        self.medical, self.crime = QCheckBox("Medical"), QCheckBox("Crime")
+        self.weapons, self.violence = QCheckBox(tr("Weapons")), QCheckBox(tr("Violence"))
+        self.medical, self.crime = QCheckBox(tr("Medical")), QCheckBox(tr("Crime"))
         self.error = plain(QLabel(objectName="detail_error", wordWrap=True))
         self.error.setStyleSheet("color: #ff6b6b;")
         self.error.hide()
@@ -220,11 +228,11 @@ class IncidentDetailWidget(QWidget):
             ("person", self.person),
             ("narrative", self.narrative),
         ):
-            form.addRow(_BY_KEY[key].label, widget)
+            form.addRow(tr(_BY_KEY[key].label), widget)
         safety = QHBoxLayout()
         for box in (self.weapons, self.violence, self.medical, self.crime):
             safety.addWidget(box)
-        form.addRow("Safety", safety)
+        form.addRow(tr("Safety"), safety)
         for widget in self._widgets().values():
             signal = (
                 getattr(widget, "currentIndexChanged", None)
@@ -233,14 +241,14 @@ class IncidentDetailWidget(QWidget):
             )
             signal.connect(self._edited)
 
-        self.conflict_box = QGroupBox("Changed by someone else while you were editing")
+        self.conflict_box = QGroupBox(tr("Changed by someone else while you were editing"))
         self.conflict_box.setObjectName("conflict_box")
         self.conflict_grid = QGridLayout(self.conflict_box)
         self.conflict_box.hide()
 
-        self.save_button = QPushButton("Save changes")
+        self.save_button = QPushButton(tr("Save changes"))
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton(tr("Revert"))
         self.revert_button.clicked.connect(self.revert)
         edit_buttons = QHBoxLayout()
         edit_buttons.addWidget(self.save_button)
@@ -259,7 +267,7 @@ class IncidentDetailWidget(QWidget):
         scroll.setWidget(details)
 
         self.notes = QListWidget(objectName="notes")
-        self.note_input = QLineEdit(placeholderText="add a note and press Enter")
+        self.note_input = QLineEdit(placeholderText=tr("add a note and press Enter"))
         self.note_input.returnPressed.connect(self.add_note)
         notes_page = QWidget()
         notes_layout = QVBoxLayout(notes_page)
@@ -275,18 +283,18 @@ class IncidentDetailWidget(QWidget):
             notes_or_events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(scroll, "Details")
-        self.tabs.addTab(notes_page, "Notes")
-        self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(scroll, tr("Details"))
+        self.tabs.addTab(notes_page, tr("Notes"))
+        self.tabs.addTab(self.timeline, tr("Timeline"))
 
         actions = QHBoxLayout()
         self.action_buttons: dict[str, QPushButton] = {}
         for name, label in (
-            ("assign", "Assign team…"),
-            ("release", "Release…"),
-            ("redirect", "Redirect…"),
-            ("close", "Close…"),
-            ("reopen", "Reopen…"),
+            ("assign", tr("Assign team…")),
+            ("release", tr("Release…")),
+            ("redirect", tr("Redirect…")),
+            ("close", tr("Close…")),
+            ("reopen", tr("Reopen…")),
         ):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, n=name: self._request(n))
@@ -303,7 +311,7 @@ class IncidentDetailWidget(QWidget):
         shown_layout.addWidget(self._build_words_box())
         shown_layout.addWidget(self.tabs, 1)
         # Nothing selected: an empty panel that says what to do, not a stale form.
-        self.hint = QLabel("Select a call in the queue", objectName="detail_hint")
+        self.hint = QLabel(tr("Select a call in the queue"), objectName="detail_hint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setStyleSheet("color: #8b949e; font-size: 13pt;")
         self.pages = QStackedWidget(objectName="detail_pages")
@@ -321,11 +329,11 @@ class IncidentDetailWidget(QWidget):
         box = QVBoxLayout(self.words_box)
         self.words_label = plain(QLabel(objectName="detail_safety_words_text", wordWrap=True))
         self.words_label.setStyleSheet("font-weight: bold;")
-        self.words_flag = QPushButton("Flag it")
+        self.words_flag = QPushButton(tr("Flag it"))
         self.words_flag.setObjectName("detail_safety_words_flag")
-        self.words_reason = QLineEdit(placeholderText="why it is no danger (needed)")
+        self.words_reason = QLineEdit(placeholderText=tr("why it is no danger (needed)"))
         self.words_reason.setMaxLength(ev.MAX_TEXT)
-        self.words_clear = QPushButton("No danger: send as is")
+        self.words_clear = QPushButton(tr("No danger: send as is"))
         self.words_clear.setObjectName("detail_safety_words_clear")
         self.words_flag.clicked.connect(self.flag_safety_words)
         self.words_clear.clicked.connect(self.clear_safety_words)
@@ -496,14 +504,18 @@ class IncidentDetailWidget(QWidget):
                 item.widget().deleteLater()
         self.conflict_box.setVisible(bool(self._theirs))
         for row, (key, theirs) in enumerate(sorted(self._theirs.items())):
-            label = _BY_KEY[key].label
+            label = tr(_BY_KEY[key].label)
             self.conflict_grid.addWidget(QLabel(f"<b>{escape(label)}</b>"), row, 0)
-            self.conflict_grid.addWidget(plain(QLabel(f"theirs: {_shown(theirs)}")), row, 1)
-            self.conflict_grid.addWidget(plain(QLabel(f"yours: {_shown(self._read(key))}")), row, 2)
-            take = QPushButton("Take theirs")
+            self.conflict_grid.addWidget(
+                plain(QLabel(tr("theirs: {value}").format(value=_shown(theirs)))), row, 1
+            )
+            self.conflict_grid.addWidget(
+                plain(QLabel(tr("yours: {value}").format(value=_shown(self._read(key))))), row, 2
+            )
+            take = QPushButton(tr("Take theirs"))
             take.setObjectName(f"take_theirs_{key}")
             take.clicked.connect(lambda _=False, k=key: self.resolve(k, take_theirs=True))
-            keep = QPushButton("Keep yours")
+            keep = QPushButton(tr("Keep yours"))
             keep.setObjectName(f"keep_yours_{key}")
             keep.clicked.connect(lambda _=False, k=key: self.resolve(k, take_theirs=False))
             self.conflict_grid.addWidget(take, row, 3)
@@ -528,9 +540,12 @@ class IncidentDetailWidget(QWidget):
         self.notes.clear()
         for note in incident.notes:
             item = QListWidgetItem(
-                f"{note.at.astimezone():%H:%M}  {note.author or 'you'}: {note.text}"
+                QLocale().toString(note.at.astimezone().time(), "HH:mm")
+                + f"  {note.author or tr('you')}: {note.text}"
             )
-            item.setToolTip(f"from workstation {note.workstation_id}")
+            item.setToolTip(
+                tr("from workstation {workstation}").format(workstation=note.workstation_id)
+            )
             self.notes.addItem(item)
         self.timeline.clear()
         for event in timeline:
@@ -547,26 +562,41 @@ class IncidentDetailWidget(QWidget):
             return
         now = self._clock()
         times = incident.times
-        state = incident.state.value
+        state = tr(incident.state.value)
         if incident.disposition:
-            state += f" ({incident.disposition.value.replace('_', ' ')})"
+            state += f" ({tr(incident.disposition.value.replace('_', ' '))})"
         self.title.setText(
-            f"{incident.number}  P{int(incident.priority)}  {incident.call_type.label}  [{state}]"
+            f"{incident.number}  P{int(incident.priority)}  {tr(incident.call_type.label)}  [{state}]"
         )
-        parts = [f"since received {format_elapsed(incident_age(incident, now))}"]
+        parts = [
+            tr("since received {elapsed}").format(
+                elapsed=format_elapsed(incident_age(incident, now))
+            )
+        ]
         if times.dispatched_at:
             parts.append(
-                f"to dispatch {format_elapsed(times.dispatched_at - incident.received_at)}"
+                tr("to dispatch {elapsed}").format(
+                    elapsed=format_elapsed(times.dispatched_at - incident.received_at)
+                )
             )
         if times.on_scene_at:
-            parts.append(f"to on scene {format_elapsed(times.on_scene_at - incident.received_at)}")
+            parts.append(
+                tr("to on scene {elapsed}").format(
+                    elapsed=format_elapsed(times.on_scene_at - incident.received_at)
+                )
+            )
             end = times.closed_at or now
-            parts.append(f"on scene {format_elapsed(end - times.on_scene_at)}")
+            parts.append(
+                tr("on scene {elapsed}").format(elapsed=format_elapsed(end - times.on_scene_at))
+            )
         parts.extend(_open_work(incident))
         self.timers.setText("   ".join(parts))
         teams = [self._teams[t] for t in incident.team_ids if t in self._teams]
         self.teams_label.setText(
-            "Teams: " + (", ".join(f"{t.call_sign} ({t.status.label})" for t in teams) or "none")
+            tr("Teams: {teams}").format(
+                teams=", ".join(f"{t.call_sign} ({tr(t.status.label)})" for t in teams)
+                or tr("none")
+            )
         )
         is_open = incident.state != IncidentState.CLOSED
         self.action_buttons["assign"].setEnabled(is_open)
@@ -599,21 +629,21 @@ class IncidentDetailWidget(QWidget):
         if self._incident is None or self._base is None:
             return None
         if self._theirs:
-            self._fail("Choose theirs or yours for each field changed by someone else first.")
+            self._fail(tr("Choose theirs or yours for each field changed by someone else first."))
             return None
         if not self._dirty:
-            self._fail("Nothing changed.")
+            self._fail(tr("Nothing changed."))
             return None
         values = {key: self._read(key) for key in _BY_KEY}
         for key in ("lat", "lon"):
             if isinstance(values[key], str):
-                self._fail(f"{_BY_KEY[key].label} must be a number.")
+                self._fail(tr("{field} must be a number.").format(field=tr(_BY_KEY[key].label)))
                 return None
         if (values["lat"] is None) != (values["lon"] is None):
-            self._fail("Give both latitude and longitude, or neither.")
+            self._fail(tr("Give both latitude and longitude, or neither."))
             return None
         if values["phone"] and not PHONE_PATTERN.match(values["phone"]):
-            self._fail("Callback: digits, spaces, + ( ) - only; 7 to 25 characters.")
+            self._fail(tr("Callback: digits, spaces, + ( ) - only; 7 to 25 characters."))
             return None
         changes: dict[str, Any] = {}
         for key in self._dirty & {
@@ -634,7 +664,7 @@ class IncidentDetailWidget(QWidget):
                     division=values["division"],
                 )
             except ValueError as exc:
-                self._fail(f"Location: {exc.errors()[0]['msg']}")  # type: ignore[attr-defined]
+                self._fail(tr("Location: {error}").format(error=exc.errors()[0]["msg"]))  # type: ignore[attr-defined]
                 return None
         if self._dirty & {"caller_name", "phone"}:
             changes["caller"] = Caller(name=values["caller_name"], phone=values["phone"])
@@ -723,13 +753,17 @@ class IncidentDetailWidget(QWidget):
         self._words_action = action
         self._words_unflagged = unflagged
         what = "; ".join(
-            f"{CATEGORY_LABELS[c]}: "
-            + ", ".join(f"\u201c{m.text}\u201d ({m.field})" for m in unflagged if m.category == c)
+            f"{tr(CATEGORY_LABELS[c])}: "
+            + ", ".join(
+                f"\u201c{m.text}\u201d ({tr(m.field)})" for m in unflagged if m.category == c
+            )
             for c in dict.fromkeys(m.category for m in unflagged)
         )
         self.words_label.setText(
-            f"\u26a0 This mentions {what}, and the call is not flagged for it. "
-            "Flag it (then redirect if it is not for an unarmed team), or say why it is no danger."
+            tr(
+                "\u26a0 This mentions {what}, and the call is not flagged for it. "
+                "Flag it (then redirect if it is not for an unarmed team), or say why it is no danger."
+            ).format(what=what)
         )
         self.words_box.show()
         return False
@@ -766,7 +800,7 @@ class IncidentDetailWidget(QWidget):
         note = self._event(EventType.INCIDENT_NOTE_ADDED, ev.NoteAdded(text=text), None)
         why = self.gate([update, note]) if self.gate is not None else None
         if why is not None:
-            self._fail(f"Not sent: {why}.")
+            self._fail(tr("Not sent: {why}.").format(why=why))
             return
         self.event_made.emit(update)
         self.event_made.emit(note)
@@ -780,7 +814,7 @@ class IncidentDetailWidget(QWidget):
         reason = self.words_reason.text().strip()
         if not reason:
             self.words_reason.setFocus()
-            self.words_reason.setPlaceholderText("say why it is no danger first")
+            self.words_reason.setPlaceholderText(tr("say why it is no danger first"))
             return
         keys = frozenset((m.category, m.text.casefold()) for m in self._words_unflagged)
         self._words_cleared = (keys, reason)
@@ -794,7 +828,7 @@ class IncidentDetailWidget(QWidget):
     def _may_send(self, event: Event) -> bool:
         why = self.gate([event]) if self.gate is not None else None
         if why is not None:
-            self._fail(f"Not sent: {why}.")
+            self._fail(tr("Not sent: {why}.").format(why=why))
         return why is None
 
     def _fail(self, message: str) -> None:
@@ -810,7 +844,11 @@ class IncidentDetailWidget(QWidget):
         if not text or self._incident is None:
             return
         if len(text) > ev.MAX_TEXT:
-            self._fail(f"A note has at most {ev.MAX_TEXT:,} characters.")
+            self._fail(
+                tr("A note has at most {count} characters.").format(
+                    count=QLocale().toString(ev.MAX_TEXT)
+                )
+            )
             return
         check = self._words_check("note", {"note": text}, {}, self._incident.safety)
         if check is False:
@@ -830,13 +868,13 @@ def _open_work(incident: Incident) -> list[str]:
     """What is planned or promised for the incident (docs/teams.md), for the header."""
     parts = []
     if incident.scheduled_for is not None and incident.is_open:
-        parts.append(f"planned for {incident.scheduled_for.astimezone():%a %H:%M}")
+        parts.append(tr("planned for {when}").format(when=_day_time(incident.scheduled_for)))
     follow_up = incident.follow_up
     if follow_up is not None and follow_up.is_open:
-        parts.append(f"follow-up due by {follow_up.due_by.astimezone():%a %H:%M}")
+        parts.append(tr("follow-up due by {when}").format(when=_day_time(follow_up.due_by)))
     handoff = incident.handoff
     if handoff is not None and handoff.is_open:
-        parts.append(f"handoff to {handoff.provider} not yet accepted")
+        parts.append(tr("handoff to {provider} not yet accepted").format(provider=handoff.provider))
     return parts
 
 
@@ -850,9 +888,14 @@ def _equal(a: Any, b: Any) -> bool:
 
 def _shown(value: Any) -> str:
     if isinstance(value, Priority):
-        return PRIORITY_LABELS[value]
+        return tr(PRIORITY_LABELS[value])
     if isinstance(value, CallType):
-        return value.label
+        return tr(value.label)
     if isinstance(value, Source):
-        return SOURCE_LABELS[value]
-    return "(empty)" if value in (None, "") else str(value)
+        return tr(SOURCE_LABELS[value])
+    return tr("(empty)") if value in (None, "") else str(value)
+
+
+def _day_time(moment: datetime) -> str:
+    """Weekday and time of day in the console's locale ("Mon 14:00", "lun 14:00")."""
+    return QLocale().toString(moment.astimezone(), "ddd HH:mm")

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -45,22 +45,24 @@ from ..config import load_safety_words
 from ..domain import events as ev
 from ..domain.enums import Agency, CallType, EventType, Priority, Source
 from ..domain.ids import uuid7
+from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Caller, Location, Safety, SafetyWordFound, SafetyWordsCheck
 from ..domain.safety_words import Match, SafetyWords, ScreenReading
+from .i18n import tr
 from .location_history import LocationHistoryPanel
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
-DERIVE_DIVISION = "(from coordinates)"
+DERIVE_DIVISION = QT_TR_NOOP("(from coordinates)")
 # The division choice that saves a call nobody can place (the default refuses to).
 UNPLACED = "\x00unplaced"
-UNPLACED_LABEL = "Not known: save without a place"
+UNPLACED_LABEL = QT_TR_NOOP("Not known: save without a place")
 # How long typing pauses before the safety words are read again.
 READ_DELAY_MS = 250
 CATEGORY_LABELS = {
-    "weapons": "weapons",
-    "violence": "violence in progress",
-    "medical": "a medical emergency",
-    "crime": "a crime in progress",
+    "weapons": QT_TR_NOOP("weapons"),
+    "violence": QT_TR_NOOP("violence in progress"),
+    "medical": QT_TR_NOOP("a medical emergency"),
+    "crime": QT_TR_NOOP("a crime in progress"),
 }
 
 
@@ -70,17 +72,17 @@ def shipped_safety_words() -> SafetyWords:
 
 
 SOURCE_LABELS = {
-    Source.LAPD_911: "LAPD 911 diversion",
-    Source.TRANSFER_988: "988 transfer",
-    Source.DIRECT_LINE: "Direct line",
-    Source.POLICE_REQUEST: "Police request",
-    Source.TEAM_INITIATED: "Team-initiated",
-    Source.FOLLOW_UP: "Scheduled follow-up",
+    Source.LAPD_911: QT_TR_NOOP("LAPD 911 diversion"),
+    Source.TRANSFER_988: QT_TR_NOOP("988 transfer"),
+    Source.DIRECT_LINE: QT_TR_NOOP("Direct line"),
+    Source.POLICE_REQUEST: QT_TR_NOOP("Police request"),
+    Source.TEAM_INITIATED: QT_TR_NOOP("Team-initiated"),
+    Source.FOLLOW_UP: QT_TR_NOOP("Scheduled follow-up"),
 }
 PRIORITY_LABELS = {
-    Priority.URGENT: "1 urgent",
-    Priority.HIGH: "2 high",
-    Priority.ROUTINE: "3 routine",
+    Priority.URGENT: QT_TR_NOOP("1 urgent"),
+    Priority.HIGH: QT_TR_NOOP("2 high"),
+    Priority.ROUTINE: QT_TR_NOOP("3 routine"),
 }
 
 
@@ -95,14 +97,14 @@ def screen_reason(safety: Safety) -> str:
     found = [
         label
         for flag, label in (
-            (safety.weapons, "weapons"),
-            (safety.violence, "violence in progress"),
-            (safety.medical, "medical emergency"),
-            (safety.crime, "crime in progress"),
+            (safety.weapons, tr("weapons")),
+            (safety.violence, tr("violence in progress")),
+            (safety.medical, tr("medical emergency")),
+            (safety.crime, tr("crime in progress")),
         )
         if flag
     ]
-    return "Safety screen: " + ", ".join(found)
+    return tr("Safety screen: ") + ", ".join(found)
 
 
 class IntakeDialog(QDialog):
@@ -125,7 +127,7 @@ class IntakeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.history = history  # earlier calls and caution notes at the place (issue 22)
-        self.setWindowTitle("New call")
+        self.setWindowTitle(tr("New call"))
         self.setObjectName("IntakeDialog")
         self._workstation_id = workstation_id
         self._clock = clock
@@ -149,44 +151,46 @@ class IntakeDialog(QDialog):
 
         self.source = QComboBox()
         for source, label in SOURCE_LABELS.items():
-            self.source.addItem(label, source)
+            self.source.addItem(tr(label), source)
         self.call_type = QComboBox()
         for call_type in CallType:
-            self.call_type.addItem(call_type.label, call_type)
+            self.call_type.addItem(tr(call_type.label), call_type)
         self.priority = QComboBox()
         for priority, label in PRIORITY_LABELS.items():
-            self.priority.addItem(label, priority)
+            self.priority.addItem(tr(label), priority)
         self.priority.setCurrentIndex(1)
-        self.address = QLineEdit(placeholderText="street address or cross streets")
+        self.address = QLineEdit(placeholderText=tr("street address or cross streets"))
         self.lat = QLineEdit(placeholderText="34.0522")
         self.lon = QLineEdit(placeholderText="-118.2437")
         coords = QHBoxLayout()
         coords.addWidget(self.lat)
         coords.addWidget(self.lon)
         self.division = QComboBox()
-        self.division.addItem(DERIVE_DIVISION, None)
+        self.division.addItem(tr(DERIVE_DIVISION), None)
         for name in divisions:
             self.division.addItem(name, name)
-        self.division.addItem(UNPLACED_LABEL, UNPLACED)
+        self.division.addItem(tr(UNPLACED_LABEL), UNPLACED)
         self.caller_name = QLineEdit()
-        self.phone = QLineEdit(placeholderText="callback number")
-        self.language = QLineEdit(placeholderText="English")
-        self.person = QLineEdit(placeholderText="who is the person in crisis; what helped before")
+        self.phone = QLineEdit(placeholderText=tr("callback number"))
+        self.language = QLineEdit(placeholderText=tr("English"))
+        self.person = QLineEdit(
+            placeholderText=tr("who is the person in crisis; what helped before")
+        )
         self.narrative = QPlainTextEdit()
         self.narrative.setTabChangesFocus(True)
-        self.narrative.setPlaceholderText("what the caller says; safety notes")
+        self.narrative.setPlaceholderText(tr("what the caller says; safety notes"))
 
         rows: list[tuple[str, str, QWidget | QHBoxLayout]] = [
-            ("source", "&Source", self.source),
-            ("call_type", "Call &type", self.call_type),
-            ("priority", "&Priority", self.priority),
-            ("address", "&Address", self.address),
-            ("coords", "Lat / l&on", coords),
-            ("division", "&Division", self.division),
-            ("caller", "&Caller", self.caller_name),
-            ("phone", "Call&back", self.phone),
-            ("language", "&Language", self.language),
-            ("person", "P&erson", self.person),
+            ("source", tr("&Source"), self.source),
+            ("call_type", tr("Call &type"), self.call_type),
+            ("priority", tr("&Priority"), self.priority),
+            ("address", tr("&Address"), self.address),
+            ("coords", tr("Lat / l&on"), coords),
+            ("division", tr("&Division"), self.division),
+            ("caller", tr("&Caller"), self.caller_name),
+            ("phone", tr("Call&back"), self.phone),
+            ("language", tr("&Language"), self.language),
+            ("person", tr("P&erson"), self.person),
         ]
         for key, label, field in rows:
             error = QLabel()
@@ -204,13 +208,13 @@ class IntakeDialog(QDialog):
             # A QLabel with a buddy makes the &-mnemonic jump to its field (Alt+letter).
             form.addRow(QLabel(label, buddy=self.lat if key == "coords" else field), box)
 
-        screen = QGroupBox("Safety screen: any of these means not for an unarmed team")
+        screen = QGroupBox(tr("Safety screen: any of these means not for an unarmed team"))
         screen_layout = QVBoxLayout(screen)
         checks = QHBoxLayout()
-        self.weapons = QCheckBox("&Weapons")
-        self.violence = QCheckBox("&Violence in progress")
-        self.medical = QCheckBox("&Medical emergency")
-        self.crime = QCheckBox("C&rime in progress")
+        self.weapons = QCheckBox(tr("&Weapons"))
+        self.violence = QCheckBox(tr("&Violence in progress"))
+        self.medical = QCheckBox(tr("&Medical emergency"))
+        self.crime = QCheckBox(tr("C&rime in progress"))
         for box in (self.weapons, self.violence, self.medical, self.crime):
             checks.addWidget(box)
             box.toggled.connect(self._update_screen)
@@ -222,11 +226,11 @@ class IntakeDialog(QDialog):
         screen_layout.addWidget(self.recommendation)
         choice = QHBoxLayout()
         self.screen_choice = QComboBox()
-        self.screen_choice.addItem("Redirect to LAPD", Agency.LAPD)
-        self.screen_choice.addItem("Redirect to LAFD / EMS", Agency.LAFD)
-        self.screen_choice.addItem("Keep for an unarmed team", None)
+        self.screen_choice.addItem(tr("Redirect to LAPD"), Agency.LAPD)
+        self.screen_choice.addItem(tr("Redirect to LAFD / EMS"), Agency.LAFD)
+        self.screen_choice.addItem(tr("Keep for an unarmed team"), None)
         self.screen_reason = QLineEdit(
-            placeholderText="reason (needed unless you follow the recommendation)"
+            placeholderText=tr("reason (needed unless you follow the recommendation)")
         )
         choice.addWidget(self.screen_choice)
         choice.addWidget(self.screen_reason, 1)
@@ -240,15 +244,15 @@ class IntakeDialog(QDialog):
         screen_layout.addWidget(self._build_words_box())
 
         self.buttons = QDialogButtonBox()
-        self.save_button = QPushButton("Save call (Ctrl+Enter)")
+        self.save_button = QPushButton(tr("Save call (Ctrl+Enter)"))
         self.save_button.setDefault(False)
         self.save_button.setAutoDefault(False)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.discard_button = self.buttons.addButton(
-            "Discard call", QDialogButtonBox.ButtonRole.DestructiveRole
+            tr("Discard call"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
         self.later_button = self.buttons.addButton(
-            "Keep as draft (Esc)", QDialogButtonBox.ButtonRole.RejectRole
+            tr("Keep as draft (Esc)"), QDialogButtonBox.ButtonRole.RejectRole
         )
         self.save_button.clicked.connect(self.try_submit)
         self.discard_button.clicked.connect(self.discard)
@@ -262,7 +266,7 @@ class IntakeDialog(QDialog):
             layout.addWidget(self.history)
             screen_layout.addWidget(self.history.safety_banner)
             self.history.attach(self.address, self.lat, self.lon)
-        layout.addWidget(QLabel("&Narrative", buddy=self.narrative))
+        layout.addWidget(QLabel(tr("&Narrative"), buddy=self.narrative))
         layout.addWidget(self.narrative, 1)
         self._errors["narrative"] = QLabel(
             objectName="error_narrative", styleSheet="color: #ff6b6b;"
@@ -296,12 +300,12 @@ class IntakeDialog(QDialog):
         self.words_label.setStyleSheet("font-weight: bold;")
         box.addWidget(self.words_label)
         answers = QHBoxLayout()
-        self.words_confirm = QPushButton("Con&firm: raise the safety screen")
+        self.words_confirm = QPushButton(tr("Con&firm: raise the safety screen"))
         self.words_confirm.setObjectName("safety_words_confirm")
-        self.words_reason = QLineEdit(placeholderText="why it is no danger (needed to clear)")
+        self.words_reason = QLineEdit(placeholderText=tr("why it is no danger (needed to clear)"))
         self.words_reason.setObjectName("safety_words_reason")
         self.words_reason.setMaxLength(ev.MAX_TEXT)
-        self.words_clear = QPushButton("Clear: no dan&ger")
+        self.words_clear = QPushButton(tr("Clear: no dan&ger"))
         self.words_clear.setObjectName("safety_words_clear")
         for button in (self.words_confirm, self.words_clear):
             button.setAutoDefault(False)
@@ -368,24 +372,30 @@ class IntakeDialog(QDialog):
         self.words_negated.setVisible(bool(negated) and not raised)
         if negated:
             self.words_negated.setText(
-                "Read as negated, not raised: " + ", ".join(_quoted(m) for m in negated)
+                tr("Read as negated, not raised: ") + ", ".join(_quoted(m) for m in negated)
             )
         if not raised:
             return
         parts = []
         for category in self._reading.categories:
             words = [m for m in raised if m.category == category]
-            parts.append(f"{CATEGORY_LABELS[category]}: " + ", ".join(_quoted(m) for m in words))
-        self.words_label.setText("⚠ The call mentions " + "; ".join(parts) + ".")
+            parts.append(
+                tr(CATEGORY_LABELS[category]) + ": " + ", ".join(_quoted(m) for m in words)
+            )
+        self.words_label.setText(tr("⚠ The call mentions {what}.").format(what="; ".join(parts)))
         decision = self.words_decision()
         if decision == "confirmed":
-            self.words_state.setText("Confirmed: the safety screen is raised.")
+            self.words_state.setText(tr("Confirmed: the safety screen is raised."))
         elif decision == "cleared":
-            self.words_state.setText(f"Cleared as no danger: {self.words_reason.text().strip()}")
+            self.words_state.setText(
+                tr("Cleared as no danger: {reason}").format(reason=self.words_reason.text().strip())
+            )
         else:
             self.words_state.setText(
-                "Confirm to raise the safety screen, or give the reason and clear it. "
-                "The call is saved after one or the other."
+                tr(
+                    "Confirm to raise the safety screen, or give the reason and clear it. "
+                    "The call is saved after one or the other."
+                )
             )
 
     def confirm_safety_words(self) -> None:
@@ -406,7 +416,7 @@ class IntakeDialog(QDialog):
         if not reading.any:
             return False
         if not self.words_reason.text().strip():
-            self._show_error("words", "say why these words are no danger, then clear")
+            self._show_error("words", tr("say why these words are no danger, then clear"))
             self.words_reason.setFocus()
             return False
         self._words_decision = "cleared"
@@ -437,7 +447,9 @@ class IntakeDialog(QDialog):
             self.history.look_up_now(self.address.text(), lat, lon)
         if self._division_at is not None:
             division = self._division_at(lat, lon)
-            self.setWindowTitle(f"New call — {division or 'outside the city'}")
+            self.setWindowTitle(
+                tr("New call — {division}").format(division=division or tr("outside the city"))
+            )
         self._errors["division"].clear()  # the call is placed now
         self._errors["division"].hide()
 
@@ -452,8 +464,10 @@ class IntakeDialog(QDialog):
             )
             self.screen_choice.setCurrentIndex(1 if agency.startswith("LAFD") else 0)
             self.recommendation.setText(
-                f"Recommended: redirect to {agency}. To keep the call for an unarmed team, "
-                "choose so and give the reason."
+                tr(
+                    "Recommended: redirect to {agency}. To keep the call for an unarmed team, "
+                    "choose so and give the reason."
+                ).format(agency=agency)
             )
 
     # ---- reading and checking the form -------------------------------------
@@ -486,11 +500,17 @@ class IntakeDialog(QDialog):
             value = float(text)
         except ValueError:
             self._show_error(
-                "coords", f"{name} must be a number, for example {field.placeholderText()}"
+                "coords",
+                tr("{name} must be a number, for example {example}").format(
+                    name=name, example=field.placeholderText()
+                ),
             )
             return None
         if not low <= value <= high:
-            self._show_error("coords", f"{name} must be between {low} and {high}")
+            self._show_error(
+                "coords",
+                tr("{name} must be between {low} and {high}").format(name=name, low=low, high=high),
+            )
             return None
         return value
 
@@ -499,44 +519,52 @@ class IntakeDialog(QDialog):
         self._clear_errors()
         address = self.address.text().strip()
         if not address:
-            self._show_error("address", "an address or cross streets is needed to send a team")
+            self._show_error("address", tr("an address or cross streets is needed to send a team"))
         if len(address) > 200:
-            self._show_error("address", "at most 200 characters")
-        lat = self._coordinate(self.lat, -90, 90, "latitude")
-        lon = self._coordinate(self.lon, -180, 180, "longitude")
+            self._show_error("address", tr("at most 200 characters"))
+        lat = self._coordinate(self.lat, -90, 90, tr("latitude"))
+        lon = self._coordinate(self.lon, -180, 180, tr("longitude"))
         if (lat is None) != (lon is None) and "coords" not in self.errors():
-            self._show_error("coords", "give both latitude and longitude, or neither")
+            self._show_error("coords", tr("give both latitude and longitude, or neither"))
         division = self.division.currentData()
         if division == UNPLACED:
             division = None  # chosen on purpose: saved, shown as not placed
         elif division is None and lat is not None and lon is not None and self._division_at:
             division = self._division_at(lat, lon)
             if division is None:
-                self._show_error("coords", "this point is outside the City of Los Angeles")
+                self._show_error("coords", tr("this point is outside the City of Los Angeles"))
         elif division is None and lat is None and lon is None and "coords" not in self.errors():
             # Without either the call is on no map, in no division's queue, and
             # no distance can rank the teams: ask, loudly, before saving.
             self._show_error(
                 "division",
-                "⚠ This call cannot be placed: no coordinates and no division. Choose the "
-                f'division, click the map, or choose "{UNPLACED_LABEL}".',
+                tr(
+                    "⚠ This call cannot be placed: no coordinates and no division. Choose the "
+                    'division, click the map, or choose "{unplaced}".'
+                ).format(unplaced=tr(UNPLACED_LABEL)),
             )
         phone = self.phone.text().strip()
         if phone and not PHONE_PATTERN.match(phone):
-            self._show_error("phone", "digits, spaces, + ( ) - only; 7 to 25 characters")
+            self._show_error("phone", tr("digits, spaces, + ( ) - only; 7 to 25 characters"))
         if len(self.caller_name.text()) > 200:
-            self._show_error("caller", "at most 200 characters")
+            self._show_error("caller", tr("at most 200 characters"))
         if len(self.language.text()) > 200:
-            self._show_error("language", "at most 200 characters")
+            self._show_error("language", tr("at most 200 characters"))
         if len(self.narrative.toPlainText()) > ev.MAX_TEXT:
             self._show_error(
-                "narrative", f"at most {ev.MAX_TEXT:,} characters; move detail to notes"
+                "narrative",
+                tr("at most {count} characters; move detail to notes").format(
+                    count=QLocale().toString(ev.MAX_TEXT)
+                ),
             )
         if len(self.person.text()) > ev.MAX_TEXT:
-            self._show_error("person", f"at most {ev.MAX_TEXT:,} characters")
+            self._show_error(
+                "person",
+                tr("at most {count} characters").format(count=QLocale().toString(ev.MAX_TEXT)),
+            )
         reading = self.read_safety_words()
         if reading.any and self.words_decision() is None:
-            self._show_error("words", "confirm or clear what the call mentions before saving")
+            self._show_error("words", tr("confirm or clear what the call mentions before saving"))
         safety = self._safety()
         reason = self.screen_reason.text().strip()
         redirect_to: Agency | None = None
@@ -546,7 +574,7 @@ class IntakeDialog(QDialog):
                 # Following the recommendation: the screen's own finding is the reason.
                 reason = screen_reason(safety)
             if not reason:
-                self._show_error("screen", "give the reason for this choice")
+                self._show_error("screen", tr("give the reason for this choice"))
         if self.errors():
             return None
 
@@ -593,7 +621,7 @@ class IntakeDialog(QDialog):
             return False
         why = self._gate(events) if self._gate is not None else None
         if why is not None:
-            self._show_error("screen", f"Not saved: {why}.")
+            self._show_error("screen", tr("Not saved: {why}.").format(why=why))
             return False
         self.submitted.emit(events)
         self._clean_close = True
@@ -637,5 +665,15 @@ class IntakeDialog(QDialog):
         super().keyPressEvent(event)
 
 
+# The typed fields the safety words are read in (Match.field), as the warning names them.
+FIELD_WORDS = (
+    QT_TR_NOOP("narrative"),
+    QT_TR_NOOP("person"),
+    QT_TR_NOOP("address"),
+    QT_TR_NOOP("caller"),
+    QT_TR_NOOP("note"),
+)
+
+
 def _quoted(match: Match) -> str:
-    return f"\u201c{match.text}\u201d ({match.field})"
+    return f"\u201c{match.text}\u201d ({tr(match.field)})"

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QLocale, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -54,8 +54,10 @@ from ..domain.locations import (
     location_history,
     merge,
 )
+from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Incident, Location
 from ..logsafe import brief
+from .i18n import tr
 from .tasks import Tasks
 
 log = logging.getLogger(__name__)
@@ -77,41 +79,42 @@ def _number(text: str) -> float | None:
 
 def _flags(entry: HistoryEntry) -> str:
     s = entry.safety
-    names = [n for n, on in (("weapons", s.weapons), ("violence", s.violence),
-                             ("medical", s.medical), ("crime", s.crime)) if on]  # fmt: skip
+    names = [tr(n) for n, on in ((QT_TR_NOOP("weapons"), s.weapons), (QT_TR_NOOP("violence"), s.violence),
+                             (QT_TR_NOOP("medical"), s.medical), (QT_TR_NOOP("crime"), s.crime)) if on]  # fmt: skip
     return ("  ⚠ " + ", ".join(names)) if names else ""
 
 
 def entry_text(entry: HistoryEntry) -> str:
     """One line of the history: when, what, how it ended, police, safety flags."""
     if entry.redirected_to is not None:
-        outcome, police = "", f"redirected to {entry.redirected_to.value}"
+        outcome, police = "", tr("redirected to {agency}").format(agency=entry.redirected_to.value)
     else:
         outcome = (
-            entry.disposition.value.replace("_", " ") if entry.disposition else entry.state.value
+            tr(entry.disposition.value.replace("_", " "))
+            if entry.disposition
+            else tr(entry.state.value)
         )
         police = ""
-    where = "same address" if entry.same_address else (
-        f"{entry.distance_m:.0f} m away" if entry.distance_m is not None else ""
+    where = tr("same address") if entry.same_address else (
+        tr("{metres} m away").format(metres=f"{entry.distance_m:.0f}") if entry.distance_m is not None else ""
     )  # fmt: skip
     return (
-        f"{entry.received_at.astimezone():%Y-%m-%d}  {entry.number}  {entry.call_type.label}"
+        f"{_date(entry.received_at)}  {entry.number}  {tr(entry.call_type.label)}"
         f"  · {outcome}{police}{_flags(entry)}" + (f"  ({where})" if where else "")
     )
 
 
 def caution_text(caution: CautionEntry) -> str:
-    return (
-        f"{caution.category.label}: {caution.text}  — {caution.author}, "
-        f"{caution.at.astimezone():%Y-%m-%d}, until {caution.expires_at.astimezone():%Y-%m-%d}"
-    )
+    return f"{tr(caution.category.label)}: {caution.text}  — {caution.author}, " + tr(
+        "{date}, until {until}"
+    ).format(date=_date(caution.at), until=_date(caution.expires_at))
 
 
 class LocationHistoryPanel(QWidget):
     """Earlier calls and caution notes at a place; emits ``filled`` after each showing."""
 
     filled = Signal(object)  # LocationHistory
-    # The incident whose place gets a note (the "Add caution note…" button).
+    # The incident whose place gets a note (the tr("Add caution note…") button).
     caution_requested = Signal(str)
 
     def __init__(
@@ -150,7 +153,7 @@ class LocationHistoryPanel(QWidget):
         self.cautions.setMaximumHeight(70)
         self.entries = QListWidget(objectName="history_entries")
         self.entries.setMaximumHeight(160)
-        self.add_caution = QPushButton("Add caution note…")
+        self.add_caution = QPushButton(tr("Add caution note…"))
         self.add_caution.clicked.connect(self._caution_clicked)
         self.add_caution.hide()
         header = QHBoxLayout()
@@ -246,7 +249,7 @@ class LocationHistoryPanel(QWidget):
                 return
             if loop.is_running():  # the console's qasync loop; else local only
                 self._task = self.tasks.run(
-                    self._fetch(place, local), what="The place history from the server"
+                    self._fetch(place, local), what=tr("The place history from the server")
                 )
 
     async def _fetch(self, place: Place, local: LocationHistory) -> None:
@@ -268,14 +271,29 @@ class LocationHistoryPanel(QWidget):
     def show_history(self, history: LocationHistory, *, place: Place | None) -> None:
         self.history = history
         if place is None:
-            self.title.setText("Place history: enter an address or a point")
+            self.title.setText(tr("Place history: enter an address or a point"))
         else:
-            source = "server" if self.from_server else "this console only"
+            source = tr("server") if self.from_server else tr("this console only")
             count = len(history.entries)
             more = "+" if history.truncated else ""
             self.title.setText(
-                f"Place history: {count}{more} earlier call{'s' * (count != 1)} within "
-                f"{place.radius_m:.0f} m or at the same address, {place.months} months ({source})"
+                (
+                    tr(
+                        "Place history: {count}{more} earlier call within "
+                        "{metres} m or at the same address, {months} months ({source})"
+                    )
+                    if count == 1
+                    else tr(
+                        "Place history: {count}{more} earlier calls within "
+                        "{metres} m or at the same address, {months} months ({source})"
+                    )
+                ).format(
+                    count=count,
+                    more=more,
+                    metres=f"{place.radius_m:.0f}",
+                    months=place.months,
+                    source=source,
+                )
             )
         self.entries.clear()
         for entry in history.entries:
@@ -291,8 +309,8 @@ class LocationHistoryPanel(QWidget):
         self.safety_banner.setVisible(bool(safety))
         if safety:
             self.safety_banner.setText(
-                "CAUTION at this place: "
-                + "; ".join(html.escape(f"{c.category.label}: {c.text}") for c in safety)
+                html.escape(tr("CAUTION at this place: "))
+                + "; ".join(html.escape(f"{tr(c.category.label)}: {c.text}") for c in safety)
             )
         self.filled.emit(history)
 
@@ -315,22 +333,24 @@ class CautionDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Caution note — {incident.location.address or incident.number}")
+        self.setWindowTitle(
+            tr("Caution note — {place}").format(place=incident.location.address or incident.number)
+        )
         self._incident = incident
         self._workstation_id = workstation_id
         self._clock = clock
         self.category = QComboBox()
         for category in CautionCategory:
-            self.category.addItem(category.label, category)
-        self.text = QLineEdit(placeholderText="what a team must know before arriving")
+            self.category.addItem(tr(category.label), category)
+        self.text = QLineEdit(placeholderText=tr("what a team must know before arriving"))
         self.expires = QDateEdit(calendarPopup=True)
         self.expires.setDate((clock() + timedelta(days=365)).astimezone().date())
         self.error = QLabel(styleSheet="color: #ff6b6b;")
         self.error.hide()
         form = QFormLayout(self)
-        form.addRow("&Category", self.category)
-        form.addRow("&Note", self.text)
-        form.addRow("&Expires", self.expires)
+        form.addRow(tr("&Category"), self.category)
+        form.addRow(tr("&Note"), self.text)
+        form.addRow(tr("&Expires"), self.expires)
         form.addRow(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -342,14 +362,14 @@ class CautionDialog(QDialog):
     def build_event(self) -> Event | None:
         text = self.text.text().strip()
         if not text:
-            self.error.setText("write what the note warns of")
+            self.error.setText(tr("write what the note warns of"))
             self.error.show()
             return None
         now = self._clock()
         day = self.expires.date().toPython()
         expires = datetime(day.year, day.month, day.day, 23, 59, tzinfo=now.astimezone().tzinfo)
         if expires <= now:
-            self.error.setText("the expiry must be in the future")
+            self.error.setText(tr("the expiry must be in the future"))
             self.error.show()
             return None
         payload = ev.CautionAdded(
@@ -394,7 +414,8 @@ def cautions_label(
     if not found:
         return None
     label = QLabel(
-        "Caution at this place:\n"
+        tr("Caution at this place:")
+        + "\n"
         + "\n".join(("⚠ " if c.is_safety else "• ") + caution_text(c) for c in found),
         objectName="dispatch_cautions",
         wordWrap=True,
@@ -406,7 +427,23 @@ def cautions_label(
 
 # fetch(start, end, fmt) -> the rows (json) or CSV text
 FrequentFetcher = Callable[[datetime, datetime, str], Awaitable["list[FrequentLocation] | str"]]
-FREQUENT_COLUMNS = ("Place", "Division", "Calls", "Redirected to police", "Providers", "Last call")
+FREQUENT_COLUMNS = (
+    QT_TR_NOOP("Place"),
+    QT_TR_NOOP("Division"),
+    QT_TR_NOOP("Calls"),
+    QT_TR_NOOP("Redirected to police"),
+    QT_TR_NOOP("Providers"),
+    QT_TR_NOOP("Last call"),
+)
+# The caution categories' labels (CautionCategory.label), for the translator.
+CAUTION_LABELS = (
+    QT_TR_NOOP("Animal"),
+    QT_TR_NOOP("Weapon seen"),
+    QT_TR_NOOP("Violence"),
+    QT_TR_NOOP("Access"),
+    QT_TR_NOOP("Medical"),
+    QT_TR_NOOP("Other"),
+)
 
 
 class FrequentLocationsPanel(QWidget):
@@ -426,13 +463,18 @@ class FrequentLocationsPanel(QWidget):
         self.bounds = bounds
         self.tasks = Tasks(self)
         self.rows: list[FrequentLocation] = []
-        self.title = QLabel("<b>Frequent locations</b> (two calls or more in the period)")
+        self.title = QLabel(
+            "<b>"
+            + html.escape(tr("Frequent locations"))
+            + "</b> "
+            + html.escape(tr("(two calls or more in the period)"))
+        )
         self.status = QLabel(objectName="frequent_status")
-        self.export_button = QPushButton("Export frequent locations CSV…")
+        self.export_button = QPushButton(tr("Export frequent locations CSV…"))
         self.export_button.clicked.connect(self.export_csv)
         self.export_button.setEnabled(False)
         self.table = QTableWidget(0, len(FREQUENT_COLUMNS), objectName="frequent_table")
-        self.table.setHorizontalHeaderLabels(list(FREQUENT_COLUMNS))
+        self.table.setHorizontalHeaderLabels([tr(c) for c in FREQUENT_COLUMNS])
         self.table.verticalHeader().setVisible(False)
         header = QHBoxLayout()
         for widget in (self.title, self.status):
@@ -449,7 +491,7 @@ class FrequentLocationsPanel(QWidget):
         try:
             rows = await self.fetch(start, end, "json")
         except Exception as exc:  # offline or refused: say so, keep the last list
-            self.status.setText(f"Could not get frequent locations: {exc}")
+            self.status.setText(tr("Could not get frequent locations: {error}").format(error=exc))
             return
         assert not isinstance(rows, str)
         self.show_rows(rows)
@@ -464,23 +506,28 @@ class FrequentLocationsPanel(QWidget):
                 str(f.calls),
                 str(f.redirected_police),
                 ", ".join(f.providers),
-                f"{f.last_call.astimezone():%Y-%m-%d %H:%M}",
+                QLocale().toString(f.last_call.astimezone(), QLocale.FormatType.ShortFormat),
             )
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        self.status.setText(f"{len(rows)} place{'s' * (len(rows) != 1)}")
+        self.status.setText(
+            tr("1 place") if len(rows) == 1 else tr("{count} places").format(count=len(rows))
+        )
         self.export_button.setEnabled(True)
         self.shown.emit(rows)
 
     def export_csv(self) -> None:
         dialog = QFileDialog(
-            self, "Export frequent locations", "umcr-frequent-locations.csv", "CSV files (*.csv)"
+            self,
+            tr("Export frequent locations"),
+            "umcr-frequent-locations.csv",
+            tr("CSV files (*.csv)"),
         )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.fileSelected.connect(
             lambda path: self.tasks.run(
-                self.save_csv(path), what="The frequent locations CSV export"
+                self.save_csv(path), what=tr("The frequent locations CSV export")
             )
         )
         dialog.open()
@@ -491,9 +538,14 @@ class FrequentLocationsPanel(QWidget):
         try:
             text = await self.fetch(start, end, "csv")
         except Exception as exc:
-            self.status.setText(f"Could not export: {exc}")
+            self.status.setText(tr("Could not export: {error}").format(error=exc))
             return
         assert isinstance(text, str)
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        self.status.setText(f"Saved {path}")
+        self.status.setText(tr("Saved {path}").format(path=path))
+
+
+def _date(moment: datetime) -> str:
+    """A date in the console's locale (short form)."""
+    return QLocale().toString(moment.astimezone().date(), QLocale.FormatType.ShortFormat)

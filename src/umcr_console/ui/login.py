@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .i18n import tr
+
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 
 
@@ -24,7 +26,7 @@ class LoginDialog(QDialog):
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("UMCR Dispatch: log in")
+        self.setWindowTitle(tr("UMCR Dispatch: log in"))
         self._settings = settings
         self.server = QLineEdit(str(settings.value("login/server", DEFAULT_SERVER)))
         self.username = QLineEdit(str(settings.value("login/username", "")))
@@ -34,13 +36,13 @@ class LoginDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
         form = QFormLayout()
-        form.addRow(QLabel("&Server", buddy=self.server), self.server)
-        form.addRow(QLabel("&User", buddy=self.username), self.username)
-        form.addRow(QLabel("&Password", buddy=self.password), self.password)
+        form.addRow(QLabel(tr("&Server"), buddy=self.server), self.server)
+        form.addRow(QLabel(tr("&User"), buddy=self.username), self.username)
+        form.addRow(QLabel(tr("&Password"), buddy=self.password), self.password)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Log in")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Log in"))
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -56,10 +58,10 @@ class LoginDialog(QDialog):
             self.password.text(),
         )
         if not url.startswith(("http://", "https://")):
-            self.show_error("The server address starts with http:// or https://")
+            self.show_error(tr("The server address starts with http:// or https://"))
             return
         if not user or not password:
-            self.show_error("Enter your user name and password.")
+            self.show_error(tr("Enter your user name and password."))
             return
         self._settings.setValue("login/server", url)
         self._settings.setValue("login/username", user)
@@ -69,7 +71,7 @@ class LoginDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         self.buttons.setEnabled(not busy)
         if busy:
-            self.message.setText("Logging in…")
+            self.message.setText(tr("Logging in…"))
             self.message.show()
 
     def show_error(self, text: str) -> None:

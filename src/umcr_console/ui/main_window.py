@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QLocale, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -36,6 +36,7 @@ from ..domain.commands import CommandError, parse_command
 from ..domain.config import Deployment
 from ..domain.enums import EventType, IncidentState
 from ..domain.events import Event
+from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Incident, Team
 from ..domain.timeline import assigned_team_ids, first_assignment_seq, incident_timeline
 from ..logsafe import brief
@@ -57,6 +58,7 @@ from .alert_notices import (
 from .bridge import WorkspaceBridge
 from .field_positions import PositionFeed
 from .followups import FollowUpsWidget
+from .i18n import tr
 from .incident_detail import IncidentDetailWidget
 from .intake import IntakeDialog
 from .location_history import (
@@ -95,11 +97,11 @@ AUDIT_ROLES = frozenset({"supervisor", "admin"})
 
 ROW_HEIGHT = 24
 STATE_FILTERS = {
-    "Open": frozenset({IncidentState.PENDING, IncidentState.ASSIGNED}),
-    "Pending": frozenset({IncidentState.PENDING}),
-    "Assigned": frozenset({IncidentState.ASSIGNED}),
-    "Closed": frozenset({IncidentState.CLOSED}),
-    "All": frozenset(),
+    QT_TR_NOOP("Open"): frozenset({IncidentState.PENDING, IncidentState.ASSIGNED}),
+    QT_TR_NOOP("Pending"): frozenset({IncidentState.PENDING}),
+    QT_TR_NOOP("Assigned"): frozenset({IncidentState.ASSIGNED}),
+    QT_TR_NOOP("Closed"): frozenset({IncidentState.CLOSED}),
+    QT_TR_NOOP("All"): frozenset(),
 }
 
 
@@ -118,7 +120,7 @@ class StatusBarWidgets:
     """Connection, counts, clock offset, user and workstation in the status bar."""
 
     def __init__(self, window: QMainWindow) -> None:
-        self.connection = QLabel("connecting…", objectName="status_connection")
+        self.connection = QLabel(tr("connecting…"), objectName="status_connection")
         self.counts = QLabel(objectName="status_counts")
         self.offset = QLabel(objectName="status_offset")
         self.identity = QLabel(objectName="status_identity")
@@ -132,15 +134,23 @@ class StatusBarWidgets:
         self.connection.setStyleSheet("" if ok else "color: #ff7b72; font-weight: bold;")
 
     def set_counts(self, counts: Counts) -> None:
-        text = f"{counts.unsent} queued to send, {counts.pending} unconfirmed"
+        text = tr("{unsent} queued to send, {pending} unconfirmed").format(
+            unsent=counts.unsent, pending=counts.pending
+        )
         if counts.rejected:
-            text += f", {counts.rejected} rejected"
+            text += tr(", {rejected} rejected").format(rejected=counts.rejected)
         self.counts.setText(text)
         self.counts.setStyleSheet("color: #d29922;" if counts.rejected else "")
 
     def set_offset(self, seconds: float | None) -> None:
         self.offset.setText(
-            "clock offset ?" if seconds is None else f"clock offset {seconds:+.1f} s"
+            tr("clock offset ?")
+            if seconds is None
+            else tr("clock offset {seconds} s").format(
+                seconds=QLocale().toString(seconds, "f", 1)
+                if seconds < 0
+                else "+" + QLocale().toString(seconds, "f", 1)
+            )
         )
 
 
@@ -159,7 +169,7 @@ class MainWindow(QMainWindow):
         sound: bool = False,
     ) -> None:
         super().__init__()
-        self.setWindowTitle(f"UMCR Dispatch — {deployment.name}")
+        self.setWindowTitle(tr("UMCR Dispatch — {name}").format(name=deployment.name))
         self.setObjectName("MainWindow")
         self.workspace = workspace
         self.deployment = deployment
@@ -219,7 +229,7 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         self.command = QLineEdit(objectName="command_line")
         self.command.setPlaceholderText(
-            "F2  command: D 123 PL-1 · OS PL-1 · CL 123 RES · F1 for all"
+            tr("F2  command: D 123 PL-1 · OS PL-1 · CL 123 RES · F1 for all")
         )
         self.command.returnPressed.connect(self.run_command)
         # Typed commands and server messages: shown as typed. A long message
@@ -230,18 +240,19 @@ class MainWindow(QMainWindow):
         self.messages = Messages(self.command_result, self)
 
         self.state_filter = QComboBox(objectName="filter_state")
-        self.state_filter.addItems(list(STATE_FILTERS))
+        for state in STATE_FILTERS:
+            self.state_filter.addItem(tr(state), state)
         self.division_filter = QComboBox(objectName="filter_division")
-        self.division_filter.addItem("All divisions", None)
+        self.division_filter.addItem(tr("All divisions"), None)
         for division in self.deployment.divisions:
             self.division_filter.addItem(division, division)
         self.provider_filter = QComboBox(objectName="filter_provider")
-        self.provider_filter.addItem("All providers", None)
+        self.provider_filter.addItem(tr("All providers"), None)
         for provider in self.deployment.providers:
             self.provider_filter.addItem(provider, provider)
-        self.mine_filter = QCheckBox("Mine", objectName="filter_mine")
+        self.mine_filter = QCheckBox(tr("Mine"), objectName="filter_mine")
         self.search = QLineEdit(
-            placeholderText="search number, address, type", objectName="filter_text"
+            placeholderText=tr("search number, address, type"), objectName="filter_text"
         )
         for widget, signal in (
             (self.state_filter, "currentIndexChanged"),
@@ -284,7 +295,7 @@ class MainWindow(QMainWindow):
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
         command_row = QHBoxLayout()
-        command_row.addWidget(QLabel("Command"))
+        command_row.addWidget(QLabel(tr("Command")))
         command_row.addWidget(self.command, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -327,9 +338,9 @@ class MainWindow(QMainWindow):
         # Location history and caution notes of the selected incident's place (issue 22).
         self.place_history = self._history_panel()
         self.place_history.caution_requested.connect(self.open_caution)
-        self.detail.tabs.addTab(self.place_history, "Place")
+        self.detail.tabs.addTab(self.place_history, tr("Place"))
         self.detail_dock = self._dock(
-            "Incident", "dock_detail", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
+            tr("Incident"), "dock_detail", self.detail, Qt.DockWidgetArea.RightDockWidgetArea
         )
 
         self.team_view = QTableView(objectName="team_view")
@@ -339,7 +350,7 @@ class MainWindow(QMainWindow):
         self.team_board = TeamBoardWidget(self.team_model, self.team_view, self.deployment)
         self.team_board.team_selected.connect(self.select_team)
         self.teams_dock = self._dock(
-            "Teams", "dock_teams", self.team_board, Qt.DockWidgetArea.BottomDockWidgetArea
+            tr("Teams"), "dock_teams", self.team_board, Qt.DockWidgetArea.BottomDockWidgetArea
         )
 
         self.map = DivisionMapWidget(
@@ -350,14 +361,14 @@ class MainWindow(QMainWindow):
         self.map.location_picked.connect(self._map_location_picked)
         self.map.setMinimumWidth(280)
         self.map_dock = self._dock(
-            "Map", "dock_map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea
+            tr("Map"), "dock_map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea
         )
 
         self.notices = NoticesWidget()
         self.notices.acknowledged.connect(self._notice_acknowledged)
         self.notices.activated.connect(self._notice_activated)
         self.notices_dock = self._dock(
-            "Notices", "dock_notices", self.notices, Qt.DockWidgetArea.BottomDockWidgetArea
+            tr("Notices"), "dock_notices", self.notices, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         # Team alerts escalate to the supervisors through the log (ui/alert_desk.py).
         self.alert_desk = AlertDesk(
@@ -374,7 +385,10 @@ class MainWindow(QMainWindow):
         self.followups.event_made.connect(self.submit)
         self.followups.incident_selected.connect(self.select_incident)
         self.followups_dock = self._dock(
-            "Follow-ups", "dock_followups", self.followups, Qt.DockWidgetArea.BottomDockWidgetArea
+            tr("Follow-ups"),
+            "dock_followups",
+            self.followups,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
         )
         self.tabifyDockWidget(self.notices_dock, self.followups_dock)
         self.notices_dock.raise_()
@@ -509,7 +523,7 @@ class MainWindow(QMainWindow):
             if self.selected_incident_id() == incident_id:
                 self._refresh_detail()
 
-        self.tasks.run(fetch(), what="The incident's history from the server")
+        self.tasks.run(fetch(), what=tr("The incident's history from the server"))
 
     def _queue_row_leaving(self, incident_id: str) -> None:
         """The selected call leaves the queue: nothing is selected (the panel says so)."""
@@ -523,7 +537,7 @@ class MainWindow(QMainWindow):
     def apply_filter(self) -> None:
         self.queue_model.set_filter(
             QueueFilter(
-                states=STATE_FILTERS[self.state_filter.currentText()],
+                states=STATE_FILTERS[self.state_filter.currentData()],
                 divisions=frozenset({d})
                 if (d := self.division_filter.currentData())
                 else frozenset(),
@@ -538,7 +552,7 @@ class MainWindow(QMainWindow):
             self._refresh_detail()
 
     def clear_filters(self) -> None:
-        self.state_filter.setCurrentText("All")
+        self.state_filter.setCurrentIndex(self.state_filter.findData("All"))
         self.division_filter.setCurrentIndex(0)
         self.provider_filter.setCurrentIndex(0)
         self.mine_filter.setChecked(False)
@@ -552,9 +566,9 @@ class MainWindow(QMainWindow):
         if self.provider_filter.currentIndex() > 0:
             parts.append(self.provider_filter.currentText())
         if self.mine_filter.isChecked():
-            parts.append("mine")
+            parts.append(tr("mine"))
         if self.search.text().strip():
-            parts.append(f"search '{self.search.text().strip()}'")
+            parts.append(tr("search '{text}'").format(text=self.search.text().strip()))
         return ", ".join(parts)
 
     # ---- selection ------------------------------------------------------------
@@ -631,23 +645,29 @@ class MainWindow(QMainWindow):
         """
         why = self.refusal(events)
         if why is not None:
-            self.messages.error(f"✗ Not sent: {why}. Nothing was saved.")
+            self.messages.error(tr("✗ Not sent: {why}. Nothing was saved.").format(why=why))
             return False
         for index, event in enumerate(events):
-            what = event.type.replace(".", " ").replace("_", " ")
+            what = tr(event.type.replace(".", " ").replace("_", " "))
             try:
                 self.workspace.submit(event)
             except StoreError as exc:
                 log.error("action %s not saved: %s", event.event_id, brief(exc))
-                self.messages.error(f"✗ NOT SAVED: {what}. {exc}", urgent=True)
+                self.messages.error(
+                    tr("✗ NOT SAVED: {what}. {error}").format(what=what, error=exc), urgent=True
+                )
                 self.notices.remove(STORE_NOTICE)  # newest on top, with the time of this failure
-                self.notices.add(store_notice(f"NOT SAVED: {what}. {exc}", self.clock()))
+                self.notices.add(
+                    store_notice(
+                        tr("NOT SAVED: {what}. {error}").format(what=what, error=exc), self.clock()
+                    )
+                )
                 self.notices_dock.show()
                 self.notices_dock.raise_()
                 return index > 0  # the first saved: the action stands, the notice names the rest
         self.notices.remove(STORE_NOTICE)  # saving works again
-        what = events[-1].type.replace(".", " ").replace("_", " ") if events else ""
-        self.messages.info(f"Saved: {what}")
+        what = tr(events[-1].type.replace(".", " ").replace("_", " ")) if events else ""
+        self.messages.info(tr("Saved: {what}").format(what=what))
         return True
 
     def new_call(self) -> None:
@@ -737,7 +757,7 @@ class MainWindow(QMainWindow):
         if self.queue_model.row_of(incident_id) is not None:
             self.select_incident(incident_id)
             return
-        self.messages.append(" — the call is hidden by the filter (Show all).")
+        self.messages.append(tr(" — the call is hidden by the filter (Show all)."))
 
     def open_action(self, action: str, incident_id: str | None = None) -> None:
         """An incident action's dialog (ui/action_chain.py), on the selected incident if none."""
@@ -747,14 +767,14 @@ class MainWindow(QMainWindow):
             else self.selected_incident()
         )
         if incident is None:
-            self.messages.warning("Select an incident first.")
+            self.messages.warning(tr("Select an incident first."))
             return
         self.actions.incident_action(action, incident)
 
     def open_team_action(self, action: str) -> None:
         team = self.selected_team()
         if team is None:
-            self.messages.warning("Select a team first (F4).")
+            self.messages.warning(tr("Select a team first (F4)."))
             return
         self.actions.team_action(action, team)
 
@@ -786,10 +806,12 @@ class MainWindow(QMainWindow):
         )
         if words:
             # Flagging or clearing needs the incident panel's answer (issue 18 item 1).
-            named = ", ".join(f"\u201c{m.text}\u201d ({m.category})" for m in words)
+            named = ", ".join(f"\u201c{m.text}\u201d ({tr(m.category)})" for m in words)
             self.messages.error(
-                f"✗ Not sent: the note names {named} and the call is not flagged for it; "
-                "add it in the incident panel (Ctrl+T) to flag or clear it."
+                tr(
+                    "✗ Not sent: the note names {named} and the call is not flagged for it; "
+                    "add it in the incident panel (Ctrl+T) to flag or clear it."
+                ).format(named=named)
             )
             return
         if self.submit(event):
@@ -865,7 +887,9 @@ class MainWindow(QMainWindow):
         self.sign_in_action.setEnabled(status.login_required)
         text = status.text
         if status.last_sync is not None:
-            text += f" · last sync {status.last_sync.astimezone():%H:%M:%S}"
+            text += tr(" · last sync {time}").format(
+                time=QLocale().toString(status.last_sync.astimezone().time(), "HH:mm:ss")
+            )
         self.status.set_connection(text, ok)
         self.status.set_offset(status.clock_offset)
 
@@ -876,7 +900,7 @@ class MainWindow(QMainWindow):
         if engine is None or any(isinstance(d, LoginDialog) for d in self._open_dialogs):
             return
         dialog = LoginDialog(self.settings, self)
-        dialog.setWindowTitle("Log in again")
+        dialog.setWindowTitle(tr("Log in again"))
         # The same server and the same user: who works here changes with a
         # restart, so the window, the lock and the store stay this user's.
         dialog.server.setEnabled(False)
@@ -916,7 +940,7 @@ class MainWindow(QMainWindow):
         from .audit_viewer import AuditViewerWindow
 
         if not self.may_read_audit():
-            self.messages.warning("The audit log is for supervisors and admins.")
+            self.messages.warning(tr("The audit log is for supervisors and admins."))
             return
 
         def call_sign(entity_id: str) -> str | None:
@@ -935,7 +959,7 @@ class MainWindow(QMainWindow):
 
         engine = self.engine
         if engine is None:
-            self.messages.warning("Reports need the server: not connected.")
+            self.messages.warning(tr("Reports need the server: not connected."))
             return
 
         async def fetch(start, end, unarmed, police, fmt):
@@ -953,7 +977,7 @@ class MainWindow(QMainWindow):
         self.route_failures(self.report_window.tasks)
         self.route_failures(frequent.tasks)
         self.report_window.report_shown.connect(
-            lambda _r: self.tasks.run(frequent.run(), what="The frequent locations")
+            lambda _r: self.tasks.run(frequent.run(), what=tr("The frequent locations"))
         )
         self.report_window.frequent_locations = frequent
         self.report_window.setWindowFlag(Qt.WindowType.Window)

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ..domain.model import Team
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("map_keys", text)
+from .i18n import tr
 
 
 class TeamCombo(QComboBox):
@@ -33,7 +30,7 @@ class TeamCombo(QComboBox):
         current = self.currentData()
         self.blockSignals(True)
         self.clear()
-        self.addItem(_tr("— team —"), None)
+        self.addItem(tr("— team —"), None)
         for team in sorted(self._teams(), key=lambda t: t.call_sign):
             self.addItem(f"{team.call_sign} — {team.status.label}", team.id)
         index = self.findData(current)
@@ -63,7 +60,7 @@ class MapKeyboard(QWidget):
     ) -> None:
         super().__init__(parent)
         self.divisions = QComboBox(objectName="map_divisions")
-        self.divisions.addItem(_tr("— division —"), None)
+        self.divisions.addItem(tr("— division —"), None)
         for name in divisions:
             self.divisions.addItem(name, name)
         self.teams = TeamCombo(teams)
@@ -72,9 +69,9 @@ class MapKeyboard(QWidget):
         self.teams.currentIndexChanged.connect(self._team)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(_tr("Divi&sion"), buddy=self.divisions))
+        layout.addWidget(QLabel(tr("Divi&sion"), buddy=self.divisions))
         layout.addWidget(self.divisions, 1)
-        layout.addWidget(QLabel(_tr("Tea&m"), buddy=self.teams))
+        layout.addWidget(QLabel(tr("Tea&m"), buddy=self.teams))
         layout.addWidget(self.teams, 1)
 
     def _division(self, _index: int) -> None:

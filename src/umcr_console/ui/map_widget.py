@@ -33,6 +33,7 @@ from ..domain.geography import Geography, LocalProjection, Station
 from ..domain.model import Incident, Team
 from ..domain.timers import Level, incident_level
 from ..protocol import TeamPosition
+from .i18n import tr
 from .map_keys import MapKeyboard
 from .text import division_label, tooltip
 from .theme import STATUS_COLOURS, STATUS_SYMBOLS, scaled_px
@@ -177,7 +178,7 @@ class DivisionMapWidget(QWidget):
         self.incident_scatter.sigHovered.connect(self._hovered)
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
 
-        self.fit_button = QToolButton(text="Fit served area", objectName="map_fit")
+        self.fit_button = QToolButton(text=tr("Fit served area"), objectName="map_fit")
         self.fit_button.clicked.connect(self.fit_served_area)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -223,7 +224,11 @@ class DivisionMapWidget(QWidget):
         if report is None or team.status not in ON_A_CALL:
             return None
         minutes = max(0, int((self.clock() - report.at).total_seconds() // 60))
-        return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
+        return (
+            tr("{minutes} min").format(minutes=minutes)
+            if minutes < 120
+            else tr("{hours} h").format(hours=minutes // 60)
+        )
 
     def team_position(self, team: Team) -> tuple[float, float] | None:
         """(lat, lon): where it reported itself while on a call (issue 24), else at its
@@ -290,7 +295,9 @@ class DivisionMapWidget(QWidget):
             at_station[(x, y)] = n + 1
             age = self.reported_age(team)
             names.setdefault((x, y), []).append(
-                team.call_sign if age is None else f"{team.call_sign} ({age} ago)"
+                team.call_sign
+                if age is None
+                else tr("{team} ({age} ago)").format(team=team.call_sign, age=age)
             )
             if n == 0:
                 first_at[team.id] = (x, y)
@@ -497,12 +504,12 @@ class DivisionMapWidget(QWidget):
         entity_id = points[0].data()
         if entity_id in self._teams:
             team = self._teams[entity_id]
-            text = f"{team.call_sign} ({team.provider})\n{team.status.label} · {team.division}"
+            text = f"{team.call_sign} ({team.provider})\n{tr(team.status.label)} · {team.division}"
         else:
             incident = self._incidents[entity_id]
             text = (
-                f"{incident.number} P{int(incident.priority)} {incident.call_type.label}\n"
-                f"{incident.state.value} · {division_label(incident.location.division)}"
+                f"{incident.number} P{int(incident.priority)} {tr(incident.call_type.label)}\n"
+                f"{tr(incident.state.value)} · {division_label(incident.location.division)}"
             )
         self.plot.setToolTip(tooltip(text))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from .i18n import tr
 
 NOTICE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -38,11 +40,11 @@ class NoticesWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Notices")
-        self.header = QLabel("No notices", objectName="notices_header")
+        self.header = QLabel(tr("No notices"), objectName="notices_header")
         self.list = QListWidget(objectName="notices_list")
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda item: self.activated.emit(item.data(NOTICE_ROLE)))
-        self.ack_button = QPushButton("Acknowledge (Ctrl+Shift+K)")
+        self.ack_button = QPushButton(tr("Acknowledge (Ctrl+Shift+K)"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
         row = QHBoxLayout()
         row.addWidget(self.header, 1)
@@ -56,7 +58,9 @@ class NoticesWidget(QWidget):
         """Show a notice once; False if it is already shown."""
         if notice.key in self._keys:
             return False
-        item = QListWidgetItem(f"{notice.at.astimezone():%H:%M:%S}  {notice.text}")
+        item = QListWidgetItem(
+            f"{QLocale().toString(notice.at.astimezone().time(), 'HH:mm:ss')}  {notice.text}"
+        )
         item.setData(NOTICE_ROLE, notice)
         colour = {
             "rejection": "#d29922",
@@ -93,4 +97,10 @@ class NoticesWidget(QWidget):
 
     def _update_header(self) -> None:
         count = self.list.count()
-        self.header.setText(f"{count} notice{'s' if count != 1 else ''}" if count else "No notices")
+        self.header.setText(
+            tr("No notices")
+            if not count
+            else tr("1 notice")
+            if count == 1
+            else tr("{count} notices").format(count=count)
+        )

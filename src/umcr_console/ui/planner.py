@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.config import Deployment, ServiceArea
 from ..domain.geography import Geography
+from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Incident
 from ..planning import history, scenarios
 from ..planning.model import (
@@ -58,6 +59,7 @@ from ..planning.model import (
     curve,
     solve,
 )
+from .i18n import tr
 from .map_widget import AREA_COLOURS, add_divisions
 
 CUSTOM = "custom"
@@ -68,24 +70,24 @@ SHIFT_CHOICES: dict[str, Shifts] = {
     "24 h": ONE_DAY,
 }
 PERIODS: dict[str, timedelta | None] = {
-    "Last 24 hours": timedelta(hours=24),
-    "Last 7 days": timedelta(days=7),
-    "Last 30 days": timedelta(days=30),
-    "All loaded": None,
+    QT_TR_NOOP("Last 24 hours"): timedelta(hours=24),
+    QT_TR_NOOP("Last 7 days"): timedelta(days=7),
+    QT_TR_NOOP("Last 30 days"): timedelta(days=30),
+    QT_TR_NOOP("All loaded"): None,
 }
 COLUMNS = (
-    "Area",
-    "Divisions",
-    "Shift",
-    "Teams",
-    "Calls/day",
-    "Utilisation",
-    "P(wait)",
-    "Wait, min",
-    "Response, min",
-    "90% resp., min",
-    "Cost/year",
-    "Note",
+    QT_TR_NOOP("Area"),
+    QT_TR_NOOP("Divisions"),
+    QT_TR_NOOP("Shift"),
+    QT_TR_NOOP("Teams"),
+    QT_TR_NOOP("Calls/day"),
+    QT_TR_NOOP("Utilisation"),
+    QT_TR_NOOP("P(wait)"),
+    QT_TR_NOOP("Wait, min"),
+    QT_TR_NOOP("Response, min"),
+    QT_TR_NOOP("90% resp., min"),
+    QT_TR_NOOP("Cost/year"),
+    QT_TR_NOOP("Note"),
 )
 COL_DIVISIONS = COLUMNS.index("Divisions")
 COL_TEAMS = COLUMNS.index("Teams")
@@ -107,7 +109,7 @@ def _num(value: float, digits: int = 1) -> str:
     if math.isnan(value):
         return ""
     if math.isinf(value):
-        return "unstable"
+        return tr("unstable")
     return f"{value:.{digits}f}"
 
 
@@ -180,7 +182,7 @@ class PlannerWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Expansion planner")
+        self.setWindowTitle(tr("Expansion planner"))
         self.setObjectName("PlannerWindow")
         self.clock = clock
         self.incidents = incidents
@@ -202,28 +204,31 @@ class PlannerWindow(QMainWindow):
         self.division_set = QComboBox(objectName="planner_divisions")
         for choice in scenarios.division_sets():
             self.division_set.addItem(choice.label, choice.key)
-        self.division_set.addItem("Custom (click the map)", CUSTOM)
+        self.division_set.addItem(tr("Custom (click the map)"), CUSTOM)
         self.demand_source = QComboBox(objectName="planner_demand")
-        self.demand_source.addItem("Scenario: pilot's calls per division", SCENARIO)
-        self.demand_source.addItem("History: this console's calls", HISTORY)
+        self.demand_source.addItem(tr("Scenario: pilot's calls per division"), SCENARIO)
+        self.demand_source.addItem(tr("History: this console's calls"), HISTORY)
         self.demand_source.setEnabled(incidents is not None)
         self.period = QComboBox(objectName="planner_period")
-        self.period.addItems(list(PERIODS))
+        for period in PERIODS:
+            self.period.addItem(tr(period), period)
         self.scale = QDoubleSpinBox(
             objectName="planner_scale", minimum=0.1, maximum=20.0, singleStep=0.25, value=1.0
         )
         self.scale.setSuffix(" ×")
         self.shifts = QComboBox(objectName="planner_shifts")
         self.shifts.addItems(list(SHIFT_CHOICES))
-        self.use_mean = QCheckBox("Mean response ≤", checked=True, objectName="planner_use_mean")
+        self.use_mean = QCheckBox(
+            tr("Mean response ≤"), checked=True, objectName="planner_use_mean"
+        )
         self.mean_target = QDoubleSpinBox(
             objectName="planner_mean", minimum=5, maximum=240, value=30, suffix=" min"
         )
-        self.use_wait = QCheckBox("Share of calls waiting ≤", objectName="planner_use_wait")
+        self.use_wait = QCheckBox(tr("Share of calls waiting ≤"), objectName="planner_use_wait")
         self.wait_target = QSpinBox(
             objectName="planner_wait", minimum=1, maximum=99, value=10, suffix=" %"
         )
-        self.use_p90 = QCheckBox("90% of responses ≤", objectName="planner_use_p90")
+        self.use_p90 = QCheckBox(tr("90% of responses ≤"), objectName="planner_use_p90")
         self.p90_target = QDoubleSpinBox(
             objectName="planner_p90", minimum=10, maximum=480, value=60, suffix=" min"
         )
@@ -235,10 +240,12 @@ class PlannerWindow(QMainWindow):
             decimals=0,
         )
         self.cost.setToolTip(
-            "Per team on duty per hour, all costs in. Default: the pilot's contracts, "
-            "$11.3M for six teams around the clock (see docs/planning.md)."
+            tr(
+                "Per team on duty per hour, all costs in. Default: the pilot's contracts, "
+                "$11.3M for six teams around the clock (see docs/planning.md)."
+            )
         )
-        self.export_button = QPushButton("Export CSV…", objectName="planner_export")
+        self.export_button = QPushButton(tr("Export CSV…"), objectName="planner_export")
         self.export_button.clicked.connect(self.export_csv)
         self.status = QLabel(objectName="planner_status", wordWrap=True)
         self.summary = QLabel(objectName="planner_summary", wordWrap=True)
@@ -246,7 +253,7 @@ class PlannerWindow(QMainWindow):
         self.summary.setStyleSheet("font-size: 13pt;")
 
         self.table = QTableWidget(0, len(COLUMNS), objectName="planner_table")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
@@ -258,8 +265,8 @@ class PlannerWindow(QMainWindow):
 
         self.chart_shift = QComboBox(objectName="planner_chart_shift")
         self.chart = pg.PlotWidget(objectName="planner_chart")
-        self.chart.setLabel("bottom", "teams on duty in the area")
-        self.chart.setLabel("left", "mean response (min)")
+        self.chart.setLabel("bottom", tr("teams on duty in the area"))
+        self.chart.setLabel("left", tr("mean response (min)"))
         self.chart.showGrid(x=True, y=True, alpha=0.25)
         self.chart.setMouseEnabled(False, False)
         self.chart.hideButtons()
@@ -300,19 +307,19 @@ class PlannerWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         form = QFormLayout()
-        form.addRow("Divisions", self.division_set)
+        form.addRow(tr("Divisions"), self.division_set)
         form.addRow(self.map)
-        form.addRow("Demand", self.demand_source)
-        form.addRow("History period", self.period)
-        form.addRow("Demand scale", self.scale)
-        form.addRow("Shifts", self.shifts)
+        form.addRow(tr("Demand"), self.demand_source)
+        form.addRow(tr("History period"), self.period)
+        form.addRow(tr("Demand scale"), self.scale)
+        form.addRow(tr("Shifts"), self.shifts)
         for check, spin in (
             (self.use_mean, self.mean_target),
             (self.use_wait, self.wait_target),
             (self.use_p90, self.p90_target),
         ):
             form.addRow(check, spin)
-        form.addRow("Cost per team-hour", self.cost)
+        form.addRow(tr("Cost per team-hour"), self.cost)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
@@ -326,7 +333,7 @@ class PlannerWindow(QMainWindow):
         chart_layout = QVBoxLayout(chart_box)
         chart_layout.setContentsMargins(0, 0, 0, 0)
         chart_row = QHBoxLayout()
-        chart_row.addWidget(QLabel("Chart for the shift"))
+        chart_row.addWidget(QLabel(tr("Chart for the shift")))
         chart_row.addWidget(self.chart_shift)
         chart_row.addStretch(1)
         chart_layout.addLayout(chart_row)
@@ -389,7 +396,7 @@ class PlannerWindow(QMainWindow):
         if self.demand_source.currentData() == HISTORY and self.incidents is not None:
             incidents = list(self.incidents())
             now = self.clock()
-            span = PERIODS[self.period.currentText()]
+            span = PERIODS[self.period.currentData()]
             if span is None:
                 start = min((i.received_at for i in incidents), default=now - timedelta(hours=24))
             else:
@@ -406,7 +413,9 @@ class PlannerWindow(QMainWindow):
                         teams[area] = teams.get(area, 0) + 1
                 service = found.own_division(self.deployment.service_areas, teams)
             self.notes.append(
-                f"History: {found.calls} calls needing a team in {found.days:.1f} days"
+                tr("History: {calls} calls needing a team in {days} days").format(
+                    calls=found.calls, days=QLocale().toString(found.days, "f", 1)
+                )
             )
             self.notes.extend(found.notes)
             rates = {d: tuple(r * scale for r in v) for d, v in found.rates.items()}
@@ -420,7 +429,7 @@ class PlannerWindow(QMainWindow):
         self._recompute_timer.stop()
         if not self.selected:
             self.plan, self.areas = None, ()
-            self.summary.setText("Choose at least one division (a set, or click the map).")
+            self.summary.setText(tr("Choose at least one division (a set, or click the map)."))
             self.table.setRowCount(0)
             self.map.set_selection({})
             self._draw_chart()
@@ -469,15 +478,15 @@ class PlannerWindow(QMainWindow):
                     _num(r.mean_response_min),
                     _num(r.p90_response_min, 0),
                     f"{r.team_hours_per_year * self.plan.cost_per_team_hour:.0f}",
-                    cell.note or ("" if cell.reachable else "target missed"),
+                    cell.note or ("" if cell.reachable else tr("target missed")),
                 ]
             )
         totals = self.plan.totals
         rows.append(
             [
-                "All areas",
+                tr("All areas"),
                 "; ".join(sorted(self.selected)),
-                "all shifts",
+                tr("all shifts"),
                 # Teams on duty on average over the day, all areas together.
                 f"{self.plan.mean_teams_on_duty:.1f}",
                 _num(totals.get("calls_per_week", 0.0) / 7),
@@ -487,7 +496,7 @@ class PlannerWindow(QMainWindow):
                 _num(totals.get("mean_response_min", math.nan)),
                 "",
                 f"{self.plan.cost_per_year:.0f}",
-                "" if self.plan.reachable else "target out of reach somewhere",
+                "" if self.plan.reachable else tr("target out of reach somewhere"),
             ]
         )
         return rows
@@ -522,9 +531,9 @@ class PlannerWindow(QMainWindow):
         assert plan is not None
         calls = plan.totals.get("calls_per_week", 0.0) / 7
         source = (
-            "this console's incidents"
+            tr("this console's incidents")
             if self.demand_source.currentData() == HISTORY
-            else "the pilot's calls per division"
+            else tr("the pilot's calls per division")
         )
         if self.scale.value() != 1.0:
             source += f" × {self.scale.value():g}"
@@ -532,15 +541,32 @@ class PlannerWindow(QMainWindow):
         reach = (
             ""
             if plan.reachable
-            else " <b style='color:#ff7b72'>Target out of reach in some shifts.</b>"
+            else " <b style='color:#ff7b72'>" + tr("Target out of reach in some shifts.") + "</b>"
         )
         self.summary.setText(
-            f"<b>{len(self.selected)} divisions</b> in {len(self.areas)} service areas · "
-            f"{calls:.0f} calls a day needing a team ({source}) · target: {plan.target.describe()}"
-            f"<br><b>{plan.mean_teams_on_duty:.1f} teams on duty</b> on average "
-            f"({plan.team_hours_per_year:,.0f} team-hours a year) · "
-            f"<b>{_money(plan.cost_per_year)} a year</b> at ${plan.cost_per_team_hour:,.0f} per "
-            f"team-hour ({versus:.0%} of the city's $40M citywide estimate).{reach}"
+            tr(
+                "<b>{divisions} divisions</b> in {areas} service areas · "
+                "{calls} calls a day needing a team ({source}) · target: {target}"
+            ).format(
+                divisions=len(self.selected),
+                areas=len(self.areas),
+                calls=f"{calls:.0f}",
+                source=source,
+                target=plan.target.describe(),
+            )
+            + "<br>"
+            + tr(
+                "<b>{teams} teams on duty</b> on average ({hours} team-hours a year) · "
+                "<b>{cost} a year</b> at {rate} per team-hour "
+                "({share} of the city's $40M citywide estimate)."
+            ).format(
+                teams=f"{plan.mean_teams_on_duty:.1f}",
+                hours=f"{plan.team_hours_per_year:,.0f}",
+                cost=_money(plan.cost_per_year),
+                rate=f"${plan.cost_per_team_hour:,.0f}",
+                share=f"{versus:.0%}",
+            )
+            + reach
         )
         self.status.setText(" · ".join(self.notes))
 
@@ -585,14 +611,18 @@ class PlannerWindow(QMainWindow):
                 brushes.append(pg.mkBrush(colour))
         self.chosen_points.setData(x=chosen_x, y=chosen_y, brush=brushes)
         self.chart.setTitle(
-            f"Mean response vs teams on duty, {plan.shifts.label(shift)} (big dots: the plan)"
+            tr("Mean response vs teams on duty, {shift} (big dots: the plan)").format(
+                shift=plan.shifts.label(shift)
+            )
         )
         self.chart.setXRange(0.5, top + 0.5, padding=0)
 
     # ---- export -----------------------------------------------------------------
     def export_csv(self) -> None:
         """Ask where to save, without blocking the event loop."""
-        dialog = QFileDialog(self, "Export the plan as CSV", "umcr-plan.csv", "CSV files (*.csv)")
+        dialog = QFileDialog(
+            self, tr("Export the plan as CSV"), "umcr-plan.csv", tr("CSV files (*.csv)")
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("csv")
         dialog.fileSelected.connect(self.save_csv)
@@ -605,9 +635,11 @@ class PlannerWindow(QMainWindow):
                 csv.writer(handle).writerows(self.table_rows())
         except OSError as exc:
             self.status.setText(
-                f"Could not save {path}: {exc.strerror or exc}. Choose another place."
+                tr("Could not save {path}: {error}. Choose another place.").format(
+                    path=path, error=exc.strerror or exc
+                )
             )
             return False
-        self.status.setText(f"Saved {path}")
+        self.status.setText(tr("Saved {path}").format(path=path))
         self.csv_saved.emit(path)
         return True

@@ -36,6 +36,7 @@ from PySide6.QtGui import QColor, QFont
 
 from ..domain.config import Thresholds
 from ..domain.enums import IncidentState
+from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Incident, Team
 from ..domain.timers import (
     Level,
@@ -45,13 +46,40 @@ from ..domain.timers import (
     next_level_change,
     time_in_state,
 )
+from .i18n import tr
 from .table_model import Index, TableModel
 from .text import division_label, tooltip
 from .theme import PENDING_MARK, aging_cue, level_colour
 
 COL_NUMBER, COL_PRIORITY, COL_TYPE, COL_DIVISION, COL_LOCATION = range(5)
 COL_STATE, COL_TEAM, COL_AGE, COL_IN_STATE = range(5, 9)
-HEADERS = ("Number", "P", "Call type", "Division", "Location", "State", "Team", "Age", "In state")
+HEADERS = (
+    QT_TR_NOOP("Number"),
+    QT_TR_NOOP("P"),
+    QT_TR_NOOP("Call type"),
+    QT_TR_NOOP("Division"),
+    QT_TR_NOOP("Location"),
+    QT_TR_NOOP("State"),
+    QT_TR_NOOP("Team"),
+    QT_TR_NOOP("Age"),
+    QT_TR_NOOP("In state"),
+)
+# The words of the State column (an incident's state, or how it was closed).
+STATE_WORDS = (
+    QT_TR_NOOP("pending"),
+    QT_TR_NOOP("assigned"),
+    QT_TR_NOOP("closed"),
+    QT_TR_NOOP("resolved on scene"),
+    QT_TR_NOOP("referral made"),
+    QT_TR_NOOP("voluntary transport"),
+    QT_TR_NOOP("warm handoff"),
+    QT_TR_NOOP("declined services"),
+    QT_TR_NOOP("unable to locate"),
+    QT_TR_NOOP("redirected lapd"),
+    QT_TR_NOOP("redirected lafd"),
+    QT_TR_NOOP("cancelled"),
+    QT_TR_NOOP("duplicate"),
+)
 TIMER_COLUMNS = (COL_AGE, COL_IN_STATE)
 
 FLASH_COLOUR = QColor("#ff1f3d")
@@ -182,10 +210,16 @@ class IncidentQueueModel(TableModel):
             return _bold() if self._moved_how(incident.id) else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if incident.id in self._pending:
-                return "Not yet confirmed by the server"
+                return tr("Not yet confirmed by the server")
             how = self._moved_how(incident.id)
             if how:
-                return "New in the queue" if how == "new" else f"Moved {how} in the queue"
+                return (
+                    tr("New in the queue")
+                    if how == "new"
+                    else tr("Moved up in the queue")
+                    if how == "up"
+                    else tr("Moved down in the queue")
+                )
             return tooltip(incident.location.address) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_PRIORITY, *TIMER_COLUMNS):
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -200,15 +234,15 @@ class IncidentQueueModel(TableModel):
         if column == COL_PRIORITY:
             return str(int(incident.priority))
         if column == COL_TYPE:
-            return incident.call_type.label
+            return tr(incident.call_type.label)
         if column == COL_DIVISION:
             return division_label(incident.location.division)
         if column == COL_LOCATION:
             return incident.location.address
         if column == COL_STATE:
             if incident.disposition is not None:
-                return incident.disposition.value.replace("_", " ")
-            return incident.state.value
+                return tr(incident.disposition.value.replace("_", " "))
+            return tr(incident.state.value)
         if column == COL_TEAM:
             return ", ".join(
                 self._teams[t].call_sign if t in self._teams else "?" for t in incident.team_ids

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
+from .i18n import tr
 from .queue_model import IncidentQueueModel
 
 
@@ -61,7 +62,7 @@ class HiddenCallsLabel(QWidget):
         self.model = model
         self.describe = describe  # which filter is on, e.g. "Open, search 'vermont'"
         self.label = QLabel(objectName="queue_hidden_text")
-        self.button = QPushButton("Show all", objectName="queue_show_all")
+        self.button = QPushButton(tr("Show all"), objectName="queue_show_all")
         self.button.setFlat(True)
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.clicked.connect(self.show_all)
@@ -75,20 +76,22 @@ class HiddenCallsLabel(QWidget):
     def refresh(self, *_args: object) -> None:
         open_hidden, closed_hidden = self.model.hidden_counts()
         if not open_hidden and not closed_hidden:
-            self.label.setText("All calls shown")
+            self.label.setText(tr("All calls shown"))
             self.label.setStyleSheet("color: #8b949e;")
             self.button.hide()
             return
         parts = []
         if open_hidden:
-            parts.append(f"{open_hidden} open")
+            parts.append(tr("{count} open").format(count=open_hidden))
         if closed_hidden:
-            parts.append(f"{closed_hidden} closed")
+            parts.append(tr("{count} closed").format(count=closed_hidden))
         total = open_hidden + closed_hidden
-        calls = "call" if total == 1 else "calls"
-        self.label.setText(
-            f"{' and '.join(parts)} {calls} hidden by the filter ({self.describe()})"
+        hidden = (
+            tr("{counts} call hidden by the filter ({filter})")
+            if total == 1
+            else tr("{counts} calls hidden by the filter ({filter})")
         )
+        self.label.setText(hidden.format(counts=tr(" and ").join(parts), filter=self.describe()))
         # Open calls out of sight matter: someone may be waiting on one of them.
         self.label.setStyleSheet("color: #d29922; font-weight: bold;" if open_hidden else "")
         self.button.show()

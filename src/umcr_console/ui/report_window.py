@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -36,8 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.config import Deployment
+from ..domain.marks import QT_TR_NOOP
 from ..logsafe import brief
 from ..protocol import ProgramReport, ReportFigures
+from .i18n import tr
 from .tasks import Tasks
 
 log = logging.getLogger(__name__)
@@ -46,29 +48,29 @@ log = logging.getLogger(__name__)
 ReportFetcher = Callable[[datetime, datetime, float, float, str], Awaitable[ProgramReport | str]]
 
 PERIODS = (
-    "Today",
-    "Last 7 days",
-    "This month",
-    "Last 30 days",
-    "This year",
-    "Last 365 days",
-    "Custom",
+    QT_TR_NOOP("Today"),
+    QT_TR_NOOP("Last 7 days"),
+    QT_TR_NOOP("This month"),
+    QT_TR_NOOP("Last 30 days"),
+    QT_TR_NOOP("This year"),
+    QT_TR_NOOP("Last 365 days"),
+    QT_TR_NOOP("Custom"),
 )
 COLUMNS = (
-    "Group",
-    "Name",
-    "Calls",
-    "Handled",
-    "Redirected",
-    "Redirect %",
-    "Response mean",
-    "median",
-    "p90",
-    "On scene mean",
-    "Interventions",
-    "Cost avoided $",
-    "Follow-ups",
-    "done",
+    QT_TR_NOOP("Group"),
+    QT_TR_NOOP("Name"),
+    QT_TR_NOOP("Calls"),
+    QT_TR_NOOP("Handled"),
+    QT_TR_NOOP("Redirected"),
+    QT_TR_NOOP("Redirect %"),
+    QT_TR_NOOP("Response mean"),
+    QT_TR_NOOP("median"),
+    QT_TR_NOOP("p90"),
+    QT_TR_NOOP("On scene mean"),
+    QT_TR_NOOP("Interventions"),
+    QT_TR_NOOP("Cost avoided $"),
+    QT_TR_NOOP("Follow-ups"),
+    QT_TR_NOOP("done"),
 )
 
 
@@ -134,7 +136,7 @@ class ReportWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Program report")
+        self.setWindowTitle(tr("Program report"))
         self.setObjectName("ReportWindow")
         self.deployment = deployment
         self.fetch = fetch
@@ -145,8 +147,9 @@ class ReportWindow(QMainWindow):
         self._started = 0.0
 
         self.period = QComboBox(objectName="report_period")
-        self.period.addItems(list(PERIODS))
-        self.period.setCurrentText("This month")
+        for period in PERIODS:
+            self.period.addItem(tr(period), period)
+        self.period.setCurrentIndex(self.period.findData("This month"))
         today = QDate.currentDate()
         self.first = QDateEdit(today.addDays(-30), calendarPopup=True)
         self.last = QDateEdit(today, calendarPopup=True)
@@ -156,9 +159,9 @@ class ReportWindow(QMainWindow):
         self.cost_police = QDoubleSpinBox(
             prefix="$", maximum=1e6, value=deployment.costs.police_per_intervention
         )
-        self.run_button = QPushButton("Run report", objectName="report_run")
+        self.run_button = QPushButton(tr("Run report"), objectName="report_run")
         self.run_button.clicked.connect(self.run)
-        self.export_button = QPushButton("Export CSV…", objectName="report_export")
+        self.export_button = QPushButton(tr("Export CSV…"), objectName="report_export")
         self.export_button.clicked.connect(self.export_csv)
         self.export_button.setEnabled(False)
         self.progress = QProgressBar(objectName="report_progress")
@@ -169,12 +172,12 @@ class ReportWindow(QMainWindow):
         self.summary.setStyleSheet("font-size: 14pt;")
 
         self.table = QTableWidget(0, len(COLUMNS), objectName="report_table")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
-        self.calls_plot = pg.PlotWidget(title="Calls by division")
+        self.calls_plot = pg.PlotWidget(title=tr("Calls by division"))
         self.calls_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#3a86ff")
         self.calls_plot.addItem(self.calls_bars)
-        self.response_plot = pg.PlotWidget(title="Mean response by division (min)")
+        self.response_plot = pg.PlotWidget(title=tr("Mean response by division (min)"))
         self.response_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#2e9e44")
         self.response_plot.addItem(self.response_bars)
         self.response_plot.addItem(
@@ -189,13 +192,13 @@ class ReportWindow(QMainWindow):
         period_row = QHBoxLayout()
         for widget in (self.period, self.first, self.last):
             period_row.addWidget(widget)
-        controls.addRow("Period", period_row)
+        controls.addRow(tr("Period"), period_row)
         costs_row = QHBoxLayout()
-        costs_row.addWidget(QLabel("unarmed"))
+        costs_row.addWidget(QLabel(tr("unarmed")))
         costs_row.addWidget(self.cost_unarmed)
-        costs_row.addWidget(QLabel("police"))
+        costs_row.addWidget(QLabel(tr("police")))
         costs_row.addWidget(self.cost_police)
-        controls.addRow("Cost per intervention", costs_row)
+        controls.addRow(tr("Cost per intervention"), costs_row)
         buttons = QHBoxLayout()
         for widget in (self.run_button, self.export_button, self.progress, self.status):
             buttons.addWidget(widget)
@@ -221,13 +224,13 @@ class ReportWindow(QMainWindow):
         self._elapsed.timeout.connect(self._show_elapsed)
 
     def _period_changed(self, name: str) -> None:
-        custom = name == "Custom"
+        custom = self.period.currentData() == "Custom"
         self.first.setVisible(custom)
         self.last.setVisible(custom)
 
     def bounds(self) -> tuple[datetime, datetime]:
         return period_bounds(
-            self.period.currentText(), self.clock(), (self.first.date(), self.last.date())
+            self.period.currentData(), self.clock(), (self.first.date(), self.last.date())
         )
 
     # ---- running --------------------------------------------------------------
@@ -235,13 +238,13 @@ class ReportWindow(QMainWindow):
         """Ask the server for the report; the window stays usable meanwhile."""
         start, end = self.bounds()
         if end <= start:
-            self.status.setText("The period ends before it starts.")
+            self.status.setText(tr("The period ends before it starts."))
             done: asyncio.Future[None] = asyncio.get_event_loop().create_future()
             done.set_result(None)
             return done
         if self._task is not None and not self._task.done():
             return self._task  # one report at a time (a double click runs it once)
-        self._task = self.tasks.run(self._run(start, end), what="The program report")
+        self._task = self.tasks.run(self._run(start, end), what=tr("The program report"))
         return self._task
 
     async def _run(self, start: datetime, end: datetime) -> None:
@@ -253,14 +256,16 @@ class ReportWindow(QMainWindow):
             )
         except Exception as exc:  # offline or refused: say so, keep the last report
             log.info("report failed: %s", brief(exc))
-            self.status.setText(f"Could not get the report: {exc}")
+            self.status.setText(tr("Could not get the report: {error}").format(error=exc))
             return
         finally:
             self._busy(False)
         assert isinstance(report, ProgramReport)
         self.show_report(report)
         self.status.setText(
-            f"Done in {time.monotonic() - self._started:.1f} s (as of event {report.seq})."
+            tr("Done in {seconds} s (as of event {seq}).").format(
+                seconds=QLocale().toString(time.monotonic() - self._started, "f", 1), seq=report.seq
+            )
         )
 
     def _busy(self, busy: bool) -> None:
@@ -273,7 +278,11 @@ class ReportWindow(QMainWindow):
             self._elapsed.stop()
 
     def _show_elapsed(self) -> None:
-        self.status.setText(f"Computing… {time.monotonic() - self._started:.1f} s")
+        self.status.setText(
+            tr("Computing… {seconds} s").format(
+                seconds=QLocale().toString(time.monotonic() - self._started, "f", 1)
+            )
+        )
 
     def show_report(self, report: ProgramReport) -> None:
         self.report = report
@@ -281,19 +290,33 @@ class ReportWindow(QMainWindow):
         rate = "–" if total.redirect_rate is None else f"{total.redirect_rate * 100:.1f}%"
         mean = _minutes(total.response.mean_min) or "–"
         self.summary.setText(
-            f"<b>{total.calls}</b> calls, <b>{total.handled}</b> handled, "
-            f"<b>{rate}</b> redirected to police or fire · mean response <b>{mean}</b> min "
-            f"(target {self.deployment.thresholds.response_target_min:.0f}) · "
-            f"<b>{total.interventions}</b> interventions: ${total.cost_unarmed:,.0f} instead of "
-            f"${total.cost_police:,.0f}, <b>${total.cost_avoided:,.0f}</b> avoided · "
-            f"follow-ups <b>{total.follow_ups_done}</b> done of "
-            f"<b>{total.follow_ups_scheduled}</b> scheduled"
+            tr(
+                "{calls} calls, {handled} handled, "
+                "{rate} redirected to police or fire · mean response {mean} min "
+                "(target {target}) · "
+                "{interventions} interventions: {unarmed} instead of "
+                "{police}, {avoided} avoided · "
+                "follow-ups {done} done of "
+                "{scheduled} scheduled"
+            ).format(
+                calls=_bold(total.calls),
+                handled=_bold(total.handled),
+                rate=_bold(rate),
+                mean=_bold(mean),
+                target=f"{self.deployment.thresholds.response_target_min:.0f}",
+                interventions=_bold(total.interventions),
+                unarmed=f"${total.cost_unarmed:,.0f}",
+                police=f"${total.cost_police:,.0f}",
+                avoided=_bold(f"${total.cost_avoided:,.0f}"),
+                done=_bold(total.follow_ups_done),
+                scheduled=_bold(total.follow_ups_scheduled),
+            )
         )
-        rows = [figure_row("total", "all", total)]
+        rows = [figure_row(tr("total"), tr("all"), total)]
         for group, table in (
-            ("division", report.by_division),
-            ("provider", report.by_provider),
-            ("call type", report.by_call_type),
+            (tr("division"), report.by_division),
+            (tr("provider"), report.by_provider),
+            (tr("call type"), report.by_call_type),
         ):
             rows.extend(figure_row(group, name, f) for name, f in table.items())
         self.table.setRowCount(len(rows))
@@ -315,10 +338,12 @@ class ReportWindow(QMainWindow):
 
     # ---- export -----------------------------------------------------------------
     def export_csv(self) -> None:
-        dialog = QFileDialog(self, "Export report as CSV", "umcr-report.csv", "CSV files (*.csv)")
+        dialog = QFileDialog(
+            self, tr("Export report as CSV"), "umcr-report.csv", tr("CSV files (*.csv)")
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.fileSelected.connect(
-            lambda path: self.tasks.run(self.save_csv(path), what="The report's CSV export")
+            lambda path: self.tasks.run(self.save_csv(path), what=tr("The report's CSV export"))
         )
         dialog.open()
         self._export_dialog = dialog
@@ -331,9 +356,13 @@ class ReportWindow(QMainWindow):
                 start, end, self.cost_unarmed.value(), self.cost_police.value(), "csv"
             )
         except Exception as exc:
-            self.status.setText(f"Could not export: {exc}")
+            self.status.setText(tr("Could not export: {error}").format(error=exc))
             return
         assert isinstance(text, str)
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        self.status.setText(f"Saved {path}")
+        self.status.setText(tr("Saved {path}").format(path=path))
+
+
+def _bold(value: object) -> str:
+    return f"<b>{value}</b>"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ..domain.config import Deployment
 from ..domain.coverage import coverage
 from ..domain.model import Team
+from .i18n import tr
 from .team_model import TeamTableModel
 from .team_tiles import TeamTilesWidget
 
@@ -39,16 +40,16 @@ class TeamBoardWidget(QWidget):
         self.tiles.team_clicked.connect(self.team_selected.emit)
         self.table = table
         self.provider = QComboBox(objectName="board_provider")
-        self.provider.addItem("All providers", None)
+        self.provider.addItem(tr("All providers"), None)
         for provider in deployment.providers:
             self.provider.addItem(provider, provider)
         self.area = QComboBox(objectName="board_area")
-        self.area.addItem("All service areas", None)
+        self.area.addItem(tr("All service areas"), None)
         for area in deployment.service_areas:
             self.area.addItem(area.name, area.name)
         self.provider.currentIndexChanged.connect(self._apply_filter)
         self.area.currentIndexChanged.connect(self._apply_filter)
-        self.toggle = QToolButton(text="Table", checkable=True, objectName="board_toggle")
+        self.toggle = QToolButton(text=tr("Table"), checkable=True, objectName="board_toggle")
         self.toggle.toggled.connect(self._show_table)
         self.coverage = QLabel(objectName="board_coverage", wordWrap=True)
         self.stack = QStackedWidget()

@@ -9,19 +9,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from ..domain.config import Thresholds
+from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Incident, Team
 from ..domain.timers import format_elapsed, team_overdue
+from .i18n import tr
 from .table_model import Index, TableModel
 from .text import tooltip
 from .theme import STATUS_COLOURS
 
 COL_CALL_SIGN, COL_PROVIDER, COL_DIVISION, COL_STATUS = range(4)
 COL_IN_STATUS, COL_INCIDENT, COL_CHECK_IN = range(4, 7)
-HEADERS = ("Team", "Provider", "Division", "Status", "In status", "Incident", "Last check-in")
+HEADERS = (
+    QT_TR_NOOP("Team"),
+    QT_TR_NOOP("Provider"),
+    QT_TR_NOOP("Division"),
+    QT_TR_NOOP("Status"),
+    QT_TR_NOOP("In status"),
+    QT_TR_NOOP("Incident"),
+    QT_TR_NOOP("Last check-in"),
+)
 
 TEAM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -74,20 +84,22 @@ class TeamTableModel(TableModel):
             return QColor("#a31515") if overdue else None
         if role == Qt.ItemDataRole.ToolTipRole:
             overdue = team_overdue(team, self._now, self.thresholds)
-            parts = [f"{team.call_sign} ({team.provider})", team.status.label]
+            parts = [f"{team.call_sign} ({team.provider})", tr(team.status.label)]
             if team.status_note:
-                parts.append(f"Note: {team.status_note}")
+                parts.append(tr("Note: {note}").format(note=team.status_note))
             if overdue:
-                parts.append(f"OVERDUE: {overdue.reason}")
+                parts.append(tr("OVERDUE: {reason}").format(reason=overdue.reason))
             if team.escalated_for is not None and team.alert_acknowledged_for != team.escalated_for:
-                parts.append("ESCALATED to the supervisors, not acknowledged")
+                parts.append(tr("ESCALATED to the supervisors, not acknowledged"))
             if team.reservation is not None:
                 parts.append(
-                    f"{self._reserved_text(team)}; takes no other call from "
-                    f"{team.reservation.hold_from.astimezone():%H:%M}"
+                    tr("{reserved}; takes no other call from {time}").format(
+                        reserved=self._reserved_text(team),
+                        time=_hhmm(team.reservation.hold_from),
+                    )
                 )
             if team.id in self._pending:
-                parts.append("Not yet confirmed by the server")
+                parts.append(tr("Not yet confirmed by the server"))
             return tooltip("\n".join(parts))  # the status note is typed text
         return None
 
@@ -99,7 +111,7 @@ class TeamTableModel(TableModel):
         if column == COL_DIVISION:
             return team.division
         if column == COL_STATUS:
-            return team.status.label
+            return tr(team.status.label)
         if column == COL_IN_STATUS:
             return format_elapsed(self._now - team.status_since)
         if column == COL_INCIDENT:
@@ -107,7 +119,7 @@ class TeamTableModel(TableModel):
                 return self._numbers.get(team.incident_id, "")
             return self._reserved_text(team) if team.reservation is not None else ""
         if column == COL_CHECK_IN:
-            return f"{team.last_check_in.astimezone():%H:%M}" if team.last_check_in else ""
+            return _hhmm(team.last_check_in) if team.last_check_in else ""
         return ""
 
     def _reserved_text(self, team: Team) -> str:
@@ -115,8 +127,8 @@ class TeamTableModel(TableModel):
         held = team.reservation
         if held is None:
             return ""
-        number = self._numbers.get(held.incident_id, "a scheduled call")
-        return f"reserved for {number} at {held.at.astimezone():%H:%M}"
+        number = self._numbers.get(held.incident_id, tr("a scheduled call"))
+        return tr("reserved for {number} at {time}").format(number=number, time=_hhmm(held.at))
 
     # ---- feeding ------------------------------------------------------------
     def reset(
@@ -188,3 +200,8 @@ _SERVED_ROLES = frozenset(
         STATUS_ROLE,
     }
 )
+
+
+def _hhmm(moment: datetime) -> str:
+    """A local time of day in the console's locale (hours and minutes)."""
+    return QLocale().toString(moment.astimezone().time(), "HH:mm")

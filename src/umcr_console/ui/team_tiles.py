@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..domain.model import Team
+from .i18n import tr
 from .team_model import (
     COL_IN_STATUS,
     COL_INCIDENT,
@@ -141,9 +142,9 @@ class TeamTilesWidget(QWidget):
         painter.setFont(small)
         metrics = QFontMetrics(small)
         incident = self.model.index(row, COL_INCIDENT).data() or ""
-        status = team.status.label + (" — OVERDUE" if overdue else "")
+        status = tr(team.status.label) + (tr(" — OVERDUE") if overdue else "")
         if team.escalated_for is not None and team.alert_acknowledged_for != team.escalated_for:
-            status += " — ESCALATED"
+            status += tr(" — ESCALATED")
         for text, align in (
             (f"{status}  {incident}".strip(), Qt.AlignmentFlag.AlignVCenter),
             (f"{team.division} · {team.provider}", Qt.AlignmentFlag.AlignBottom),
@@ -173,9 +174,7 @@ class TeamTilesWidget(QWidget):
         """What a screen reader says of the selected tile (call sign, status…)."""
         row = self.model.row_of(self.selected_team_id) if self.selected_team_id else None
         text = self.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) if row is not None else ""
-        self.setAccessibleDescription(
-            text or QCoreApplication.translate("team_tiles", "Arrow keys choose a team")
-        )
+        self.setAccessibleDescription(text or tr("Arrow keys choose a team"))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Arrow keys, Home and End move the selection over the tiles, row by row."""

@@ -16,8 +16,64 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui
 from PySide6.QtWidgets import QLabel
 
+from ..domain.marks import QT_TR_NOOP
+from .i18n import tr
+
 # How a call with no division is shown, in every place (queue, form, map).
-NO_DIVISION = "? not placed"
+NO_DIVISION = QT_TR_NOOP("? not placed")
+# What each kind of event did, as the messages and the timeline say it (translated there).
+EVENT_WORDS = (
+    QT_TR_NOOP("incident created"),
+    QT_TR_NOOP("incident updated"),
+    QT_TR_NOOP("incident note added"),
+    QT_TR_NOOP("incident team assigned"),
+    QT_TR_NOOP("incident team released"),
+    QT_TR_NOOP("incident redirected"),
+    QT_TR_NOOP("incident closed"),
+    QT_TR_NOOP("incident reopened"),
+    QT_TR_NOOP("team status changed"),
+    QT_TR_NOOP("team checked in"),
+    QT_TR_NOOP("team created"),
+    QT_TR_NOOP("team alert escalated"),
+    QT_TR_NOOP("team alert acknowledged"),
+    QT_TR_NOOP("incident follow up scheduled"),
+    QT_TR_NOOP("incident follow up done"),
+    QT_TR_NOOP("incident handoff requested"),
+    QT_TR_NOOP("incident handoff accepted"),
+    QT_TR_NOOP("incident scheduled"),
+    QT_TR_NOOP("incident caution added"),
+    QT_TR_NOOP("team help requested"),
+    QT_TR_NOOP("team help acknowledged"),
+    QT_TR_NOOP("alert acknowledged"),
+    QT_TR_NOOP("alert escalated"),
+    QT_TR_NOOP("caution added"),
+    QT_TR_NOOP("checked in"),
+    QT_TR_NOOP("closed"),
+    QT_TR_NOOP("created"),
+    QT_TR_NOOP("follow up done"),
+    QT_TR_NOOP("follow up scheduled"),
+    QT_TR_NOOP("handoff accepted"),
+    QT_TR_NOOP("handoff requested"),
+    QT_TR_NOOP("help acknowledged"),
+    QT_TR_NOOP("help requested"),
+    QT_TR_NOOP("note added"),
+    QT_TR_NOOP("redirected"),
+    QT_TR_NOOP("reopened"),
+    QT_TR_NOOP("scheduled"),
+    QT_TR_NOOP("status changed"),
+    QT_TR_NOOP("team assigned"),
+    QT_TR_NOOP("team released"),
+    QT_TR_NOOP("updated"),
+    # team statuses as events carry them
+    QT_TR_NOOP("available"),
+    QT_TR_NOOP("dispatched"),
+    QT_TR_NOOP("en route"),
+    QT_TR_NOOP("on scene"),
+    QT_TR_NOOP("transporting"),
+    QT_TR_NOOP("follow up"),
+    QT_TR_NOOP("out of service"),
+    QT_TR_NOOP("off duty"),
+)
 
 
 def plain(label: QLabel) -> QLabel:
@@ -37,4 +93,4 @@ def tooltip(text: str | None) -> str | None:
 
 def division_label(division: str | None) -> str:
     """The one way a division (or its absence) is shown."""
-    return division or NO_DIVISION
+    return division or tr(NO_DIVISION)

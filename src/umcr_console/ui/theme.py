@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QCoreApplication, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from ..domain.enums import TeamStatus
 from ..domain.timers import Level
+from .i18n import tr
 
 THEMES = ("dark", "light", "high-contrast")
 
@@ -184,9 +185,9 @@ def level_colour(level: Level) -> QColor | None:
 def level_text(level: Level) -> str:
     """The aging level in words (what a screen reader says after the age)."""
     if level == Level.ALARM:
-        return QCoreApplication.translate("theme", "alarm: waiting too long")
+        return tr("alarm: waiting too long")
     if level == Level.WARNING:
-        return QCoreApplication.translate("theme", "warning: waiting long")
+        return tr("warning: waiting long")
     return ""
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
 from ..domain.alerts import escalations, help_alerts
 from ..domain.config import Deployment
 from ..domain.enums import IncidentState, TeamStatus
+from ..domain.marks import QT_TR_NOOP
 from ..domain.reports import figures, in_period, response_minutes
 from ..store.workspace import Workspace
 from ..sync.engine import SyncEngine, SyncStatus
 from .bridge import WorkspaceBridge
+from .i18n import tr
 from .queue_model import (
     COL_AGE,
     COL_DIVISION,
@@ -102,7 +104,7 @@ class WallWindow(QMainWindow):
         rotate_seconds: float = 0,
     ) -> None:
         super().__init__()
-        self.setWindowTitle(f"UMCR wall — {deployment.name}")
+        self.setWindowTitle(tr("UMCR wall — {name}").format(name=deployment.name))
         self.setObjectName("WallWindow")
         self.workspace = workspace
         self.deployment = deployment
@@ -163,11 +165,11 @@ class WallWindow(QMainWindow):
         self.figures = {
             name: FigureTile(title)
             for name, title in (
-                ("calls_today", "Calls today"),
-                ("pending", "Pending now"),
-                ("response", "Response today (mean / median)"),
-                ("redirected", "Redirected to police, this month"),
-                ("free", "Teams free now"),
+                ("calls_today", tr("Calls today")),
+                ("pending", tr("Pending now")),
+                ("response", tr("Response today (mean / median)")),
+                ("redirected", tr("Redirected to police, this month")),
+                ("free", tr("Teams free now")),
             )
         }
         figure_row = QGridLayout()
@@ -181,7 +183,7 @@ class WallWindow(QMainWindow):
         )
         self.hourly_plot.addItem(self.hourly_bars)
         axis_style = {"color": "#c9d1d9"}
-        self.hourly_plot.setLabel("bottom", "hour of day (right: this hour)", **axis_style)
+        self.hourly_plot.setLabel("bottom", tr("hour of day (right: this hour)"), **axis_style)
         self.response_plot = pg.PlotWidget(background="#0d1117")
         self.response_bars = pg.BarGraphItem(
             x=np.arange(0, 90, 5) + 2.5, height=np.zeros(18), width=4.5, brush="#2e9e44"
@@ -191,16 +193,16 @@ class WallWindow(QMainWindow):
             pos=deployment.thresholds.response_target_min,
             angle=90,
             pen=pg.mkPen("#ff7b72", width=3),
-            label="target",
+            label=tr("target"),
             labelOpts={"position": 0.9, "color": "#ff7b72"},
         )
         self.response_plot.addItem(self.target_line)
         self.target_line.label.setFont(_pixels_font(WALL_MIN_PX, bold=True))
-        self.response_plot.setLabel("bottom", "minutes, received to on scene", **axis_style)
+        self.response_plot.setLabel("bottom", tr("minutes, received to on scene"), **axis_style)
         tick_font = _pixels_font(WALL_MIN_PX)
         for plot, title in (
-            (self.hourly_plot, "Calls per hour, last 24 h"),
-            (self.response_plot, "Response time today"),
+            (self.hourly_plot, tr("Calls per hour, last 24 h")),
+            (self.response_plot, tr("Response time today")),
         ):
             plot.setTitle(title, size=f"{WALL_MIN_PX + 6}px", color="#f2f4f7")
             plot.setMouseEnabled(False, False)
@@ -285,7 +287,8 @@ class WallWindow(QMainWindow):
             self.escalation_banner.hide()
             return
         self.escalation_banner.setText(
-            "ESCALATED TO SUPERVISORS — " + "  ·  ".join(e.text.split(": ", 1)[1] for e in found)
+            tr("ESCALATED TO SUPERVISORS — ")
+            + "  ·  ".join(e.text.split(": ", 1)[1] for e in found)
         )
         self.escalation_banner.show()
 
@@ -315,23 +318,29 @@ class WallWindow(QMainWindow):
         if response.count:
             self.figures["response"].set_value(
                 f"{response.mean_min:.0f} / {response.median_min:.0f}",
-                f"min · target {target:.0f} · {response.count} calls",
+                tr("min · target {target} · {count} calls").format(
+                    target=f"{target:.0f}", count=QLocale().toString(response.count)
+                ),
                 alarm=(response.mean_min or 0) > target,
             )
         else:
-            self.figures["response"].set_value("–", f"target {target:.0f} min")
+            self.figures["response"].set_value(
+                "–", tr("target {target} min").format(target=f"{target:.0f}")
+            )
         rate = self.month_redirect_rate
         if rate is None:
             # Without the server's monthly report, the last 24 h the console holds.
             rate = figures(
                 in_period(incidents, now - timedelta(hours=24), now), self.deployment.costs
             ).redirect_rate
-            note = "last 24 h"
+            note = tr("last 24 h")
         else:
-            note = "this month"
-        self.figures["redirected"].set_value("–" if rate is None else f"{rate * 100:.1f}%", note)
+            note = tr("this month")
+        self.figures["redirected"].set_value(
+            "–" if rate is None else QLocale().toString(rate * 100, "f", 1) + "%", note
+        )
         self.figures["free"].set_value(
-            str(self._free_teams()), f"of {len(self.workspace.view.teams)}"
+            str(self._free_teams()), tr("of {count}").format(count=len(self.workspace.view.teams))
         )
 
         # 24 bars, oldest hour left, this hour right, labelled with the clock hour.
@@ -381,8 +390,12 @@ class WallWindow(QMainWindow):
         if fresh:
             self.banner.hide()
             return
-        since = self._last_live.astimezone().strftime("%H:%M") if self._last_live else "start"
-        self.banner.setText(f"STALE since {since} — not live, reconnecting")
+        since = (
+            QLocale().toString(self._last_live.astimezone().time(), "HH:mm")
+            if self._last_live
+            else tr("start")
+        )
+        self.banner.setText(tr("STALE since {since} — not live, reconnecting").format(since=since))
         self.banner.show()
 
     @property
@@ -390,7 +403,9 @@ class WallWindow(QMainWindow):
         return not self.banner.isHidden()
 
     def tick(self) -> None:
-        self.clock_label.setText(self.clock().astimezone().strftime("%a %d %b  %H:%M:%S"))
+        self.clock_label.setText(
+            QLocale().toString(self.clock().astimezone(), "ddd dd MMM  HH:mm:ss")
+        )
         self.queue_model.tick()
         self.team_model.tick()
         self._update_banner()
@@ -427,10 +442,14 @@ class WallWindow(QMainWindow):
         self._show_pin()
 
     def _show_pin(self) -> None:
-        page = "map" if self.pages.currentWidget() is self.map_widget else "charts"
+        page = (
+            QT_TR_NOOP("map")
+            if self.pages.currentWidget() is self.map_widget
+            else QT_TR_NOOP("charts")
+        )
         if self.pinned:
-            self.pin_label.setText(f"📌 {page} pinned (P to rotate)")
+            self.pin_label.setText(tr("📌 {page} pinned (P to rotate)").format(page=tr(page)))
         elif self.rotator.isActive() and self.pages.count() > 1:
-            self.pin_label.setText(f"{page} · P pins it")
+            self.pin_label.setText(tr("{page} · P pins it").format(page=tr(page)))
         else:
             self.pin_label.clear()
