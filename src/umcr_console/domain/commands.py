@@ -13,7 +13,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from . import events as ev
-from .enums import Agency, Disposition, EventType, TeamStatus
+from .enums import DISPOSITION_LABELS, Agency, Disposition, EventType, TeamStatus
 from .marks import QT_TR_NOOP, tr
 from .model import Incident, Team
 from .state import State
@@ -39,24 +39,33 @@ STATUS_CODES: dict[str, TeamStatus] = {
     "OFF": TeamStatus.OFF_DUTY,
 }
 
+# The command and what it does, in English: marked for the catalogue, filled in and
+# translated when shown (command_help), so F1 follows the console's language.
 COMMAND_HELP: tuple[tuple[str, str], ...] = (
     ("D <incident> <team>", QT_TR_NOOP("dispatch: assign the team to the incident")),
     ("RL <incident> <team>", QT_TR_NOOP("release the team from the incident")),
-    *(
-        (f"{code} <team> [note]", f"set the team {status.label.lower()}")
-        for code, status in STATUS_CODES.items()
-    ),
+    *((f"{code} <team> [note]", QT_TR_NOOP("set the team {status}")) for code in STATUS_CODES),
     ("CI <team> [what the team said]", QT_TR_NOOP("safety check-in on the team's behalf")),
-    (
-        "CL <incident> <code> [note]",
-        "close; codes: "
-        + ", ".join(f"{c} {d.value.replace('_', ' ')}" for c, d in DISPOSITION_CODES.items()),
-    ),
+    ("CL <incident> <code> [note]", QT_TR_NOOP("close; codes: {codes}")),
     ("RD <incident> LAPD|LAFD <reason>", QT_TR_NOOP("redirect to police or fire with a reason")),
     ("RO <incident> <reason>", QT_TR_NOOP("reopen a closed incident")),
     ("N <incident> <text>", QT_TR_NOOP("add a note")),
     ("<incident>", QT_TR_NOOP("an incident number, U000123 or just 123")),
 )
+
+
+def command_help() -> list[tuple[str, str]]:
+    """COMMAND_HELP in the console's language: each command (typed the same in
+    every language) and what it does, with its status or disposition codes."""
+    codes = ", ".join(
+        f"{c} {tr(DISPOSITION_LABELS[d]).lower()}" for c, d in DISPOSITION_CODES.items()
+    )
+    lines = []
+    for command, text in COMMAND_HELP:
+        status = STATUS_CODES.get(command.split()[0])
+        status_word = tr(status.label).lower() if status is not None else ""
+        lines.append((command, tr(text).format(status=status_word, codes=codes)))
+    return lines
 
 
 class CommandError(ValueError):

@@ -47,6 +47,7 @@ from .enums import (
     RejectCode,
     TeamStatus,
 )
+from .marks import tr
 from .model import (
     Caution,
     FollowUp,
@@ -137,12 +138,15 @@ def decide(view: StateView, event: ev.Event, *, now: datetime, seq: int | None =
             event_type = EventType(event.type)
         except ValueError:
             raise _Rejected(
-                RejectCode.INVALID_PAYLOAD, f"unknown event type {event.type!r}"
+                RejectCode.INVALID_PAYLOAD,
+                tr("unknown event type {type}").format(type=repr(event.type)),
             ) from None
         if event.occurred_at > now + MAX_FUTURE_SKEW:
             raise _Rejected(
                 RejectCode.INVALID_PAYLOAD,
-                f"occurred_at {event.occurred_at.isoformat()} is in the future",
+                tr("occurred_at {time} is in the future").format(
+                    time=event.occurred_at.isoformat()
+                ),
             )
         _check_utc(event.occurred_at, "occurred_at")
         try:
@@ -192,7 +196,9 @@ def _check_utc(value: datetime, name: str) -> None:
     try:
         value.astimezone(UTC)
     except OverflowError:
-        raise _Rejected(RejectCode.INVALID_PAYLOAD, f"{name}: out of range in UTC") from None
+        raise _Rejected(
+            RejectCode.INVALID_PAYLOAD, tr("{field}: out of range in UTC").format(field=name)
+        ) from None
 
 
 def _describe(exc: ValidationError) -> str:
@@ -223,13 +229,15 @@ class _Context:
     def incident(self, incident_id: str) -> Incident:
         found = self.changes.incidents.get(incident_id) or self.view.incident(incident_id)
         if found is None:
-            raise _Rejected(RejectCode.UNKNOWN_ENTITY, f"no incident {incident_id}")
+            raise _Rejected(
+                RejectCode.UNKNOWN_ENTITY, tr("no incident {number}").format(number=incident_id)
+            )
         return found
 
     def team(self, team_id: str) -> Team:
         found = self.changes.teams.get(team_id) or self.view.team(team_id)
         if found is None:
-            raise _Rejected(RejectCode.UNKNOWN_ENTITY, f"no team {team_id}")
+            raise _Rejected(RejectCode.UNKNOWN_ENTITY, tr("no team {team}").format(team=team_id))
         return found
 
     def check_version(self, current: int, *, required: bool = False) -> None:
@@ -237,20 +245,26 @@ class _Context:
         if expected is None:
             if required:
                 raise _Rejected(
-                    RejectCode.INVALID_PAYLOAD, f"{self.event.type} needs expected_version"
+                    RejectCode.INVALID_PAYLOAD,
+                    tr("{type} needs expected_version").format(type=self.event.type),
                 )
             return
         if expected != current:
             raise _Rejected(
                 RejectCode.VERSION_CONFLICT,
-                f"changed meanwhile: expected version {expected}, it is at version {current}",
+                tr(
+                    "changed meanwhile: expected version {expected}, it is at version {current}"
+                ).format(expected=expected, current=current),
             )
 
     def open_incident(self) -> Incident:
         incident = self.incident(self.event.entity_id)
         self.check_version(incident.version, required=self.event.type == EventType.INCIDENT_UPDATED)
         if not incident.is_open:
-            raise _Rejected(RejectCode.INCIDENT_CLOSED, f"incident {incident.number} is closed")
+            raise _Rejected(
+                RejectCode.INCIDENT_CLOSED,
+                tr("incident {number} is closed").format(number=incident.number),
+            )
         return incident
 
     def put_incident(self, incident: Incident, **updates: object) -> Incident:
@@ -276,17 +290,20 @@ class _Context:
 
 def _incident_created(ctx: _Context, p: ev.IncidentCreated) -> Changes:
     if ctx.view.incident(ctx.event.entity_id) is not None:
-        raise _Rejected(RejectCode.DUPLICATE_ENTITY, "an incident with this id exists")
+        raise _Rejected(RejectCode.DUPLICATE_ENTITY, tr("an incident with this id exists"))
     _check_utc(p.received_at, "received_at")
     if p.received_at > ctx.now + MAX_FUTURE_SKEW:
         raise _Rejected(
-            RejectCode.INVALID_PAYLOAD, f"received_at {p.received_at.isoformat()} is in the future"
+            RejectCode.INVALID_PAYLOAD,
+            tr("received_at {time} is in the future").format(time=p.received_at.isoformat()),
         )
     if p.safety.any_flag and not p.screen_override_reason.strip():
         raise _Rejected(
             RejectCode.INVALID_PAYLOAD,
-            "the safety screen flags this call: redirect it, or give the reason an unarmed "
-            "team still takes it (screen_override_reason)",
+            tr(
+                "the safety screen flags this call: redirect it, or give the reason an unarmed "
+                "team still takes it (screen_override_reason)"
+            ),
         )
     incident = Incident(
         id=ctx.event.entity_id,
@@ -344,7 +361,7 @@ def _incident_updated(ctx: _Context, p: ev.IncidentUpdated) -> Changes:
     incident = ctx.open_incident()
     changes = p.changes()
     if not changes:
-        raise _Rejected(RejectCode.INVALID_PAYLOAD, "nothing to change")
+        raise _Rejected(RejectCode.INVALID_PAYLOAD, tr("nothing to change"))
     if p.safety_words is not None:
         changes["notes"] = (
             *incident.notes,
@@ -361,7 +378,9 @@ def _note(ctx: _Context, text: str) -> Note:
     if len(text) > ev.MAX_TEXT:
         raise _Rejected(
             RejectCode.INVALID_PAYLOAD,
-            f"the note would be {len(text)} characters long; at most {ev.MAX_TEXT} fit",
+            tr("the note would be {length} characters long; at most {limit} fit").format(
+                length=len(text), limit=ev.MAX_TEXT
+            ),
         )
     return Note(at=ctx.at, author=ctx.actor, workstation_id=ctx.event.workstation_id, text=text)
 
@@ -383,7 +402,9 @@ def _team_assigned(ctx: _Context, p: ev.TeamAssigned) -> Changes:
     if team.status != TeamStatus.AVAILABLE or team.incident_id is not None:
         raise _Rejected(
             RejectCode.TEAM_UNAVAILABLE,
-            f"team {team.call_sign} is {team.status.label.lower()}, not available",
+            tr("team {team} is {status}, not available").format(
+                team=team.call_sign, status=_status_word(team.status)
+            ),
         )
     reservation = team.reservation
     if (
@@ -394,7 +415,9 @@ def _team_assigned(ctx: _Context, p: ev.TeamAssigned) -> Changes:
         held_for = ctx.incident(reservation.incident_id)
         raise _Rejected(
             RejectCode.TEAM_UNAVAILABLE,
-            f"team {team.call_sign} is held for {held_for.number} at {_clock_text(reservation.at)}",
+            tr("team {team} is held for {number} at {time}").format(
+                team=team.call_sign, number=held_for.number, time=_clock_text(reservation.at)
+            ),
         )
     times = incident.times
     if times.dispatched_at is None:
@@ -451,7 +474,9 @@ def _team_released(ctx: _Context, p: ev.TeamReleased) -> Changes:
     if team.id not in incident.team_ids:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"team {team.call_sign} is not on incident {incident.number}",
+            tr("team {team} is not on incident {number}").format(
+                team=team.call_sign, number=incident.number
+            ),
         )
     released_status = (
         TeamStatus.AVAILABLE if team.status in INCIDENT_BOUND_STATUSES else team.status
@@ -513,7 +538,10 @@ def _reopened(ctx: _Context, p: ev.Reopened) -> Changes:
     incident = ctx.incident(ctx.event.entity_id)
     ctx.check_version(incident.version)
     if incident.is_open:
-        raise _Rejected(RejectCode.INVALID_TRANSITION, f"incident {incident.number} is open")
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            tr("incident {number} is open").format(number=incident.number),
+        )
     ctx.put_incident(
         incident,
         state=IncidentState.PENDING,
@@ -531,18 +559,29 @@ def _status_changed(ctx: _Context, p: ev.StatusChanged) -> Changes:
     ctx.check_version(team.version)
     new = p.status
     if new == team.status:
-        raise _Rejected(RejectCode.INVALID_TRANSITION, f"team {team.call_sign} is already {new}")
+        raise _Rejected(
+            RejectCode.INVALID_TRANSITION,
+            tr("team {team} is already {status}").format(
+                team=team.call_sign, status=_status_word(new)
+            ),
+        )
     if new not in TRANSITIONS[team.status]:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"team {team.call_sign} cannot go from {team.status} to {new}"
-            + (
-                " (assign it to an incident to dispatch it)" if new == TeamStatus.DISPATCHED else ""
-            ),
+            (
+                tr(
+                    "team {team} cannot go from {old} to {new} (assign it to an incident to dispatch it)"
+                )
+                if new == TeamStatus.DISPATCHED
+                else tr("team {team} cannot go from {old} to {new}")
+            ).format(team=team.call_sign, old=_status_word(team.status), new=_status_word(new)),
         )
     if new in INCIDENT_BOUND_STATUSES and team.incident_id is None:
         raise _Rejected(
-            RejectCode.INVALID_TRANSITION, f"team {team.call_sign} holds no incident to be {new}"
+            RejectCode.INVALID_TRANSITION,
+            tr("team {team} holds no incident to be {status}").format(
+                team=team.call_sign, status=_status_word(new)
+            ),
         )
     if team.incident_id is not None and new in _CLEARING_STATUSES:
         incident = ctx.incident(team.incident_id)
@@ -581,7 +620,9 @@ def _checked_in(ctx: _Context, p: ev.CheckedIn) -> Changes:
 
 def _team_created(ctx: _Context, p: ev.TeamCreated) -> Changes:
     if ctx.view.team(ctx.event.entity_id) is not None:
-        raise _Rejected(RejectCode.DUPLICATE_ENTITY, f"team {p.call_sign} exists")
+        raise _Rejected(
+            RejectCode.DUPLICATE_ENTITY, tr("team {team} exists").format(team=p.call_sign)
+        )
     team = Team(
         id=ctx.event.entity_id,
         call_sign=p.call_sign,
@@ -596,6 +637,11 @@ def _team_created(ctx: _Context, p: ev.TeamCreated) -> Changes:
     )
     ctx.changes.teams[team.id] = team
     return ctx.changes
+
+
+def _status_word(status: TeamStatus) -> str:
+    """A status as a refusal names it: its label, in the console's language."""
+    return tr(status.label).lower()
 
 
 def _clock_text(value: datetime) -> str:
@@ -615,14 +661,20 @@ def _current_episode(ctx: _Context, team: Team, overdue_since: datetime) -> None
     if overdue_since > ctx.at:
         raise _Rejected(
             RejectCode.INVALID_PAYLOAD,
-            f"overdue_since {overdue_since.isoformat()} is after the event itself",
+            tr("overdue_since {time} is after the event itself").format(
+                time=overdue_since.isoformat()
+            ),
         )
     start = _episode_start(team)
     if overdue_since <= start:
-        what = "checked in" if team.status == TeamStatus.ON_SCENE else "changed status"
+        ended = (
+            tr("the alert has ended: team {team} checked in at {time}")
+            if team.status == TeamStatus.ON_SCENE
+            else tr("the alert has ended: team {team} changed status at {time}")
+        )
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"the alert has ended: team {team.call_sign} {what} at {_clock_text(start)}",
+            ended.format(team=team.call_sign, time=_clock_text(start)),
         )
 
 
@@ -632,18 +684,22 @@ def _alert_escalated(ctx: _Context, p: ev.AlertEscalated) -> Changes:
     if p.status != team.status:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"the alert has ended: team {team.call_sign} is {team.status.label.lower()} now",
+            tr("the alert has ended: team {team} is {status} now").format(
+                team=team.call_sign, status=_status_word(team.status)
+            ),
         )
     _current_episode(ctx, team, p.overdue_since)
     if team.escalated_for == p.overdue_since:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"the alert of team {team.call_sign} is escalated already",
+            tr("the alert of team {team} is escalated already").format(team=team.call_sign),
         )
     if team.alert_acknowledged_for == p.overdue_since:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"the alert of team {team.call_sign} was acknowledged: nothing to escalate",
+            tr("the alert of team {team} was acknowledged: nothing to escalate").format(
+                team=team.call_sign
+            ),
         )
     ctx.put_team(team, escalated_for=p.overdue_since)
     return ctx.changes
@@ -656,7 +712,7 @@ def _alert_acknowledged(ctx: _Context, p: ev.AlertAcknowledged) -> Changes:
     if team.alert_acknowledged_for == p.overdue_since:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"the alert of team {team.call_sign} is acknowledged already",
+            tr("the alert of team {team} is acknowledged already").format(team=team.call_sign),
         )
     ctx.put_team(team, alert_acknowledged_for=p.overdue_since)
     return ctx.changes
@@ -669,7 +725,7 @@ def _follow_up_scheduled(ctx: _Context, p: ev.FollowUpScheduled) -> Changes:
     _check_utc(p.due_from, "due_from")
     _check_utc(p.due_by, "due_by")
     if p.due_by <= ctx.at:
-        raise _Rejected(RejectCode.INVALID_PAYLOAD, "due_by is in the past")
+        raise _Rejected(RejectCode.INVALID_PAYLOAD, tr("due_by is in the past"))
     follow_up = FollowUp(
         due_from=p.due_from,
         due_by=p.due_by,
@@ -687,7 +743,8 @@ def _follow_up_done(ctx: _Context, p: ev.FollowUpDone) -> Changes:
     follow_up = incident.follow_up
     if follow_up is None or not follow_up.is_open:
         raise _Rejected(
-            RejectCode.INVALID_TRANSITION, f"incident {incident.number} has no open follow-up"
+            RejectCode.INVALID_TRANSITION,
+            tr("incident {number} has no open follow-up").format(number=incident.number),
         )
     notes = incident.notes + ((_note(ctx, f"Follow-up done: {p.note}"),) if p.note else ())
     ctx.put_incident(
@@ -705,7 +762,9 @@ def _handoff_requested(ctx: _Context, p: ev.HandoffRequested) -> Changes:
     if current is not None and current.is_open and current.provider == p.provider:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"incident {incident.number} already awaits acceptance by {p.provider}",
+            tr("incident {number} already awaits acceptance by {provider}").format(
+                number=incident.number, provider=p.provider
+            ),
         )
     # Another provider replaces an open request (the first one declined).
     handoff = Handoff(provider=p.provider, requested_at=ctx.at, requested_by=ctx.actor, note=p.note)
@@ -720,7 +779,9 @@ def _handoff_accepted(ctx: _Context, p: ev.HandoffAccepted) -> Changes:
     if handoff is None or not handoff.is_open:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"incident {incident.number} has no handoff awaiting acceptance",
+            tr("incident {number} has no handoff awaiting acceptance").format(
+                number=incident.number
+            ),
         )
     text = f"Handoff accepted by {handoff.provider}" + (f": {p.note}" if p.note else "")
     ctx.put_incident(
@@ -736,31 +797,36 @@ def _scheduled(ctx: _Context, p: ev.Scheduled) -> Changes:
     if incident.team_ids:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"incident {incident.number} has a team now; release it to plan the call for later",
+            tr("incident {number} has a team now; release it to plan the call for later").format(
+                number=incident.number
+            ),
         )
     team: Team | None = None
     hold_from: datetime | None = None
     if p.scheduled_for is None:
         if p.team_id is not None:
             raise _Rejected(
-                RejectCode.INVALID_PAYLOAD, "a team is reserved only for a scheduled time"
+                RejectCode.INVALID_PAYLOAD, tr("a team is reserved only for a scheduled time")
             )
     else:
         _check_utc(p.scheduled_for, "scheduled_for")
         if p.scheduled_for <= ctx.at:
-            raise _Rejected(RejectCode.INVALID_PAYLOAD, "scheduled_for is in the past")
+            raise _Rejected(RejectCode.INVALID_PAYLOAD, tr("scheduled_for is in the past"))
         hold_from = p.hold_from or p.scheduled_for
         _check_utc(hold_from, "hold_from")
         if hold_from > p.scheduled_for:
-            raise _Rejected(RejectCode.INVALID_PAYLOAD, "hold_from is after scheduled_for")
+            raise _Rejected(RejectCode.INVALID_PAYLOAD, tr("hold_from is after scheduled_for"))
         if p.team_id is not None:
             team = ctx.team(p.team_id)
             held = team.reservation
             if held is not None and held.incident_id != incident.id:
                 raise _Rejected(
                     RejectCode.TEAM_UNAVAILABLE,
-                    f"team {team.call_sign} is reserved for "
-                    f"{ctx.incident(held.incident_id).number} at {_clock_text(held.at)}",
+                    tr("team {team} is reserved for {number} at {time}").format(
+                        team=team.call_sign,
+                        number=ctx.incident(held.incident_id).number,
+                        time=_clock_text(held.at),
+                    ),
                 )
     previous = incident.reserved_team_id
     if previous is not None and (team is None or previous != team.id):
@@ -788,7 +854,9 @@ def _caution_added(ctx: _Context, p: ev.CautionAdded) -> Changes:
     expires_at = p.expires_at or ctx.at + CAUTION_DEFAULT_LIFETIME
     _check_utc(expires_at, "expires_at")
     if expires_at <= ctx.at:
-        raise _Rejected(RejectCode.INVALID_PAYLOAD, "expires_at: must be after the note is made")
+        raise _Rejected(
+            RejectCode.INVALID_PAYLOAD, tr("expires_at: must be after the note is made")
+        )
     caution = Caution(
         at=ctx.at, author=ctx.actor, category=p.category, text=p.text, expires_at=expires_at
     )
@@ -804,8 +872,9 @@ def _help_requested(ctx: _Context, p: ev.HelpRequested) -> Changes:
         # while the first is not acknowledged adds nothing.
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"team {team.call_sign} called for help at {_clock_text(team.help.requested_at)}"
-            " already; it is not acknowledged yet",
+            tr("team {team} called for help at {time} already; it is not acknowledged yet").format(
+                team=team.call_sign, time=_clock_text(team.help.requested_at)
+            ),
         )
     if p.position_at is not None:
         _check_utc(p.position_at, "position_at")
@@ -831,12 +900,16 @@ def _help_acknowledged(ctx: _Context, p: ev.HelpAcknowledged) -> Changes:
     if current is None or current.requested_at != p.requested_at:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"team {team.call_sign} has no call for help made at {_clock_text(p.requested_at)}",
+            tr("team {team} has no call for help made at {time}").format(
+                team=team.call_sign, time=_clock_text(p.requested_at)
+            ),
         )
     if not current.is_open:
         raise _Rejected(
             RejectCode.INVALID_TRANSITION,
-            f"the call for help of team {team.call_sign} is acknowledged already",
+            tr("the call for help of team {team} is acknowledged already").format(
+                team=team.call_sign
+            ),
         )
     acknowledged = current.model_copy(
         update={

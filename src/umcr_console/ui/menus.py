@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..domain.commands import COMMAND_HELP
+from ..domain.commands import command_help
 from ..domain.marks import QT_TR_NOOP
 from . import accessibility, eido_dialog
 from .i18n import tr
@@ -219,8 +219,7 @@ def show_help(parent: QWidget) -> QDialog:
         f"<tr><td><b>{escape(k)}</b></td><td>{escape(tr(v))}</td></tr>" for k, v in SHORTCUTS
     )
     commands = "".join(
-        f"<tr><td><code>{escape(k)}</code></td><td>{escape(tr(v))}</td></tr>"
-        for k, v in COMMAND_HELP
+        f"<tr><td><code>{escape(k)}</code></td><td>{escape(v)}</td></tr>" for k, v in command_help()
     )
     browser = QTextBrowser()
     browser.setHtml(
