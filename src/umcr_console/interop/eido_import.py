@@ -23,9 +23,27 @@ from pydantic import ValidationError
 
 from ..domain.enums import CallType, Priority, Source
 from ..domain.events import IncidentCreated
+from ..domain.marks import QT_TR_NOOP, tr
 from ..domain.model import Caller, Location, Safety
 from . import codes, pidf
 from .eido_export import EIDO_VERSION
+
+
+class EidoWarning(str):
+    """A warning in English (what logs and tests read) that keeps its marked
+    template and values, so the EIDO dialog shows it in the console's language."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> EidoWarning:
+        made = super().__new__(cls, template.format(**values))
+        made.template = template
+        made.values = values
+        return made
+
+    def translated(self) -> str:
+        return tr(self.template).format(**self.values)
 
 
 class EidoImportError(ValueError):
@@ -44,7 +62,7 @@ class EidoImport:
 
     payload: IncidentCreated
     # Values that were missing and defaulted, or parts that were left out.
-    warnings: list[str]
+    warnings: list[EidoWarning]
     # Notes of the sender that are not the call narrative (IncidentCreated has
     # no notes; the console adds them as notes of the new incident).
     notes: list[str]
@@ -111,7 +129,7 @@ class _Importer:
     def __init__(self, document: Any) -> None:
         self.doc = document
         self.problems: list[str] = []
-        self.warnings: list[str] = []
+        self.warnings: list[EidoWarning] = []
 
     # -- structure --
     def _check_structure(self) -> None:
@@ -183,7 +201,9 @@ class _Importer:
         calls = self._components("callComponent")
         call = calls[0] if calls else {}
         if len(calls) > 1:
-            self.warnings.append(f"{len(calls)} calls: the first one was used")
+            self.warnings.append(
+                EidoWarning(QT_TR_NOOP("{count} calls: the first one was used"), count=len(calls))
+            )
 
         call_type = self._call_type(incident)
         received_at = self._received_at(call)
@@ -199,8 +219,12 @@ class _Importer:
         assert call_type is not None and received_at is not None and location is not None
         if safety.any_flag:
             self.warnings.append(
-                "the sender flagged safety cautions: redirect the call, or give the reason "
-                "an unarmed team still takes it"
+                EidoWarning(
+                    QT_TR_NOOP(
+                        "the sender flagged safety cautions: redirect the call, or give the "
+                        "reason an unarmed team still takes it"
+                    )
+                )
             )
         try:
             payload = IncidentCreated(
@@ -231,7 +255,11 @@ class _Importer:
             # A call transfer comes before any incident is typed (the official
             # sample has no incident component): the dispatcher screens it.
             self.warnings.append(
-                "no incident type (a call transfer): set to welfare check; screen the call"
+                EidoWarning(
+                    QT_TR_NOOP(
+                        "no incident type (a call transfer): set to welfare check; screen the call"
+                    )
+                )
             )
             return CallType.WELFARE_CHECK
         internal = incident.get("incidentTypeInternalCode")
@@ -258,14 +286,18 @@ class _Importer:
             )
             return None
         fallback = _parse_time(self.doc.get("lastUpdateTimeStamp"))
-        self.warnings.append("no call: the received time is the document's last update")
+        self.warnings.append(
+            EidoWarning(QT_TR_NOOP("no call: the received time is the document's last update"))
+        )
         return fallback
 
     def _source(self, call: Mapping[str, Any]) -> Source:
         local = call.get("localCallType")
         if isinstance(local, str) and local in codes.SOURCE_VALUES:
             return Source(local)
-        self.warnings.append("the source is not given: set to LAPD 911 diversion")
+        self.warnings.append(
+            EidoWarning(QT_TR_NOOP("the source is not given: set to LAPD 911 diversion"))
+        )
         return Source.LAPD_911
 
     def _priority(self, incident: Mapping[str, Any], call: Mapping[str, Any]) -> Priority:
@@ -279,7 +311,9 @@ class _Importer:
         identifier = call.get("priorityIdentifier")
         if isinstance(identifier, str) and identifier in codes.CALL_PRIORITY_IMPORT:
             return codes.CALL_PRIORITY_IMPORT[identifier]
-        self.warnings.append("no priority: set to 2 (high); triage the call")
+        self.warnings.append(
+            EidoWarning(QT_TR_NOOP("no priority: set to 2 (high); triage the call"))
+        )
         return Priority.HIGH
 
     def _location(self, incident: Mapping[str, Any], call: Mapping[str, Any]) -> Location | None:
@@ -308,7 +342,11 @@ class _Importer:
                 errors.append(f"location {location_id}: neither an address nor a point")
                 continue
             if skipped_by_reference:
-                self.warnings.append("a location given only by reference was not dereferenced")
+                self.warnings.append(
+                    EidoWarning(
+                        QT_TR_NOOP("a location given only by reference was not dereferenced")
+                    )
+                )
             division = incident.get("beatOrDispatchGroupText")
             try:
                 return Location(
@@ -354,7 +392,11 @@ class _Importer:
             if phone:
                 break
         if len(phone) > 40:
-            self.warnings.append("the callback number is longer than 40 characters: left out")
+            self.warnings.append(
+                EidoWarning(
+                    QT_TR_NOOP("the callback number is longer than 40 characters: left out")
+                )
+            )
             phone = ""
         return Caller(name=name[:200], phone=phone)
 
@@ -383,8 +425,10 @@ class _Importer:
                 flags[name] = True
             else:
                 self.warnings.append(
-                    f"caution {caution.get('cautionTypeInternalText') or common!r} has no "
-                    "safety flag here: read it in the notes"
+                    EidoWarning(
+                        QT_TR_NOOP("caution {name} has no safety flag here: read it in the notes"),
+                        name=repr(caution.get("cautionTypeInternalText") or common),
+                    )
                 )
         return Safety(**flags)
 

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..domain import reports
 from ..domain.config import ServiceArea
 from ..domain.enums import Disposition, Source
+from ..domain.marks import tr
 from ..domain.model import Incident
 from .model import HOURS_PER_WEEK, AreaDemand, ServiceProfile, cross_division_share
 from .scenarios import demand
@@ -166,9 +167,9 @@ def from_incidents(
             continue
         counts.setdefault(division, Counter())[hour_of_week(incident.received_at, zone)] += 1
     if unknown:
-        notes.append(f"{unknown} calls without a division left out")
+        notes.append(tr("{count} calls without a division left out").format(count=unknown))
     if pooled:
-        notes.append("less than two weeks: hours pooled over the days of the week")
+        notes.append(tr("less than two weeks: hours pooled over the days of the week"))
         by_hour = [
             sum(exposure[h] for h in range(HOURS_PER_WEEK) if h % 24 == k) for k in range(24)
         ]
@@ -214,7 +215,9 @@ def from_incidents(
 
     if len(busy) < MIN_SAMPLES or len(travel) < MIN_SAMPLES:
         notes.append(
-            f"only {len(busy)} calls with a team: service times from the simulator's calibration"
+            tr(
+                "only {count} calls with a team: service times from the simulator's calibration"
+            ).format(count=len(busy))
         )
         service, from_fallback = fallback, True
     else:

@@ -45,6 +45,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..domain.marks import tr
 from .erlang import INF, Queue, mgc
 
 HOURS_PER_WEEK = 168
@@ -610,11 +611,16 @@ def _solve_cell(model: AreaModel, shift: int, target: Target, low: int, high: in
             return Cell(
                 result,
                 False,
-                f"target out of reach: best mean response {best.mean_response_min:.1f} min, "
-                f"90th percentile {best.p90_response_min:.0f} min (travel alone "
-                f"{model.area.service.travel_min:.0f} min)",
+                tr(
+                    "target out of reach: best mean response {mean} min, "
+                    "90th percentile {p90} min (travel alone {travel} min)"
+                ).format(
+                    mean=f"{best.mean_response_min:.1f}",
+                    p90=f"{best.p90_response_min:.0f}",
+                    travel=f"{model.area.service.travel_min:.0f}",
+                ),
             )
-    return Cell(best, False, "target out of reach")
+    return Cell(best, False, tr("target out of reach"))
 
 
 def _close_to(result: ShiftResult, best: ShiftResult) -> bool:

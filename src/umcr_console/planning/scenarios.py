@@ -12,6 +12,7 @@ from functools import cache
 
 from ..config import load_deployment
 from ..domain.config import Deployment, ServiceArea
+from ..domain.marks import QT_TR_NOOP, tr
 from ..simulator.profile import CallProfile, load_profile
 from .model import HOURS_PER_WEEK, AreaDemand, ServiceProfile
 
@@ -64,8 +65,13 @@ NEXT_THREE = ("Topanga", "Hollywood", "77th Street")
 @dataclass(frozen=True)
 class DivisionSet:
     key: str
+    # English, marked for the catalogue; ``title()`` is what the planner shows.
     label: str
     divisions: tuple[str, ...]
+
+    def title(self) -> str:
+        """The label in the console's language, with the number of divisions."""
+        return tr(self.label).format(count=len(self.divisions))
 
 
 @cache
@@ -81,9 +87,9 @@ def _citywide() -> Deployment:
 def division_sets() -> tuple[DivisionSet, ...]:
     pilot = _pilot().divisions
     return (
-        DivisionSet("pilot", f"Pilot ({len(pilot)} divisions)", pilot),
-        DivisionSet("nine", "Funded nine (assumed: pilot + 3)", pilot + NEXT_THREE),
-        DivisionSet("citywide", f"Citywide ({len(_citywide().divisions)})", _citywide().divisions),
+        DivisionSet("pilot", QT_TR_NOOP("Pilot ({count} divisions)"), pilot),
+        DivisionSet("nine", QT_TR_NOOP("Funded nine (assumed: pilot + 3)"), pilot + NEXT_THREE),
+        DivisionSet("citywide", QT_TR_NOOP("Citywide ({count})"), _citywide().divisions),
     )
 
 

@@ -210,7 +210,9 @@ class EidoImportDialog(QDialog):
                     else tr("Everything mapped.")
                 )
             )
-            self.details.setPlainText("\n".join(f"• {w}" for w in self.result.warnings))
+            self.details.setPlainText(
+                "\n".join(f"• {w.translated()}" for w in self.result.warnings)
+            )
             self.open_button = QPushButton(tr("&Open in intake"))
             self.open_button.setDefault(True)
             self.buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.AcceptRole)

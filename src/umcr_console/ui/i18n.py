@@ -111,13 +111,16 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def sources(root: Path = ROOT) -> list[Path]:
     """The files lupdate reads: every module that puts text on the screen (the
-    domain and the sync engine through ``domain.marks``)."""
+    domain, the sync engine, the planner's model and the EIDO import through
+    ``domain.marks``)."""
     package = root / "src" / "umcr_console"
     return sorted(
         [
             *package.joinpath("ui").glob("*.py"),
             *package.joinpath("domain").glob("*.py"),
             *package.joinpath("sync").glob("*.py"),
+            *package.joinpath("planning").glob("*.py"),
+            *package.joinpath("interop").glob("*.py"),
             package / "app.py",
         ]
     )

@@ -64,10 +64,11 @@ from .map_widget import AREA_COLOURS, add_divisions
 
 CUSTOM = "custom"
 SCENARIO, HISTORY = "scenario", "history"
+# Keys are marked English, shown through tr() and kept as the combo box's data.
 SHIFT_CHOICES: dict[str, Shifts] = {
-    "3 × 8 h (07, 15, 23)": THREE_EIGHTS,
-    "2 × 12 h (07, 19)": TWO_TWELVES,
-    "24 h": ONE_DAY,
+    QT_TR_NOOP("3 × 8 h (07, 15, 23)"): THREE_EIGHTS,
+    QT_TR_NOOP("2 × 12 h (07, 19)"): TWO_TWELVES,
+    QT_TR_NOOP("24 h"): ONE_DAY,
 }
 PERIODS: dict[str, timedelta | None] = {
     QT_TR_NOOP("Last 24 hours"): timedelta(hours=24),
@@ -203,7 +204,7 @@ class PlannerWindow(QMainWindow):
 
         self.division_set = QComboBox(objectName="planner_divisions")
         for choice in scenarios.division_sets():
-            self.division_set.addItem(choice.label, choice.key)
+            self.division_set.addItem(choice.title(), choice.key)
         self.division_set.addItem(tr("Custom (click the map)"), CUSTOM)
         self.demand_source = QComboBox(objectName="planner_demand")
         self.demand_source.addItem(tr("Scenario: pilot's calls per division"), SCENARIO)
@@ -217,7 +218,8 @@ class PlannerWindow(QMainWindow):
         )
         self.scale.setSuffix(" ×")
         self.shifts = QComboBox(objectName="planner_shifts")
-        self.shifts.addItems(list(SHIFT_CHOICES))
+        for choice in SHIFT_CHOICES:
+            self.shifts.addItem(tr(choice), choice)
         self.use_mean = QCheckBox(
             tr("Mean response ≤"), checked=True, objectName="planner_use_mean"
         )
@@ -387,7 +389,7 @@ class PlannerWindow(QMainWindow):
         )
 
     def shift_plan(self) -> Shifts:
-        return SHIFT_CHOICES[self.shifts.currentText()]
+        return SHIFT_CHOICES[self.shifts.currentData()]
 
     # ---- computing --------------------------------------------------------------
     def demand(self, areas: tuple[ServiceArea, ...]) -> tuple[AreaDemand, ...]:
