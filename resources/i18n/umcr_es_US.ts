@@ -2356,6 +2356,18 @@
         <translation>Leyendo las posiciones de los equipos en campo</translation>
     </message>
     <message>
+        <source>3 × 8 h (07, 15, 23)</source>
+        <translation>3 × 8 h (07, 15, 23)</translation>
+    </message>
+    <message>
+        <source>2 × 12 h (07, 19)</source>
+        <translation>2 × 12 h (07, 19)</translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation>24 h</translation>
+    </message>
+    <message>
         <source>Last 24 hours</source>
         <translation>Últimas 24 horas</translation>
     </message>
@@ -2796,8 +2808,16 @@
         <translation>liberar el equipo del incidente</translation>
     </message>
     <message>
+        <source>set the team {status}</source>
+        <translation>poner al equipo en «{status}»</translation>
+    </message>
+    <message>
         <source>safety check-in on the team&apos;s behalf</source>
         <translation>control de seguridad en nombre del equipo</translation>
+    </message>
+    <message>
+        <source>close; codes: {codes}</source>
+        <translation>cerrar; códigos: {codes}</translation>
     </message>
     <message>
         <source>redirect to police or fire with a reason</source>
@@ -2878,6 +2898,234 @@
     <message>
         <source>warning: waiting long</source>
         <translation>aviso: espera larga</translation>
+    </message>
+    <message>
+        <source>unknown event type {type}</source>
+        <translation>tipo de evento desconocido {type}</translation>
+    </message>
+    <message>
+        <source>occurred_at {time} is in the future</source>
+        <translation>occurred_at {time} está en el futuro</translation>
+    </message>
+    <message>
+        <source>{field}: out of range in UTC</source>
+        <translation>{field}: fuera de rango en UTC</translation>
+    </message>
+    <message>
+        <source>{type} needs expected_version</source>
+        <translation>{type} requiere expected_version</translation>
+    </message>
+    <message>
+        <source>changed meanwhile: expected version {expected}, it is at version {current}</source>
+        <translation>cambió mientras tanto: se esperaba la versión {expected}, está en la versión {current}</translation>
+    </message>
+    <message>
+        <source>incident {number} is closed</source>
+        <translation>el incidente {number} está cerrado</translation>
+    </message>
+    <message>
+        <source>an incident with this id exists</source>
+        <translation>ya existe un incidente con este identificador</translation>
+    </message>
+    <message>
+        <source>received_at {time} is in the future</source>
+        <translation>received_at {time} está en el futuro</translation>
+    </message>
+    <message>
+        <source>the safety screen flags this call: redirect it, or give the reason an unarmed team still takes it (screen_override_reason)</source>
+        <translation>la evaluación de seguridad marca esta llamada: rediríjala, o indique la razón por la que un equipo sin armas la atiende de todos modos (screen_override_reason)</translation>
+    </message>
+    <message>
+        <source>nothing to change</source>
+        <translation>no hay nada que cambiar</translation>
+    </message>
+    <message>
+        <source>the note would be {length} characters long; at most {limit} fit</source>
+        <translation>la nota tendría {length} caracteres; caben {limit} como máximo</translation>
+    </message>
+    <message>
+        <source>team {team} is {status}, not available</source>
+        <translation>el equipo {team} está en «{status}», no disponible</translation>
+    </message>
+    <message>
+        <source>team {team} is held for {number} at {time}</source>
+        <translation>el equipo {team} está reservado para {number} a las {time}</translation>
+    </message>
+    <message>
+        <source>team {team} is not on incident {number}</source>
+        <translation>el equipo {team} no está en el incidente {number}</translation>
+    </message>
+    <message>
+        <source>incident {number} is open</source>
+        <translation>el incidente {number} está abierto</translation>
+    </message>
+    <message>
+        <source>team {team} is already {status}</source>
+        <translation>el equipo {team} ya está en «{status}»</translation>
+    </message>
+    <message>
+        <source>team {team} cannot go from {old} to {new} (assign it to an incident to dispatch it)</source>
+        <translation>el equipo {team} no puede pasar de «{old}» a «{new}» (asígnelo a un incidente para despacharlo)</translation>
+    </message>
+    <message>
+        <source>team {team} cannot go from {old} to {new}</source>
+        <translation>el equipo {team} no puede pasar de «{old}» a «{new}»</translation>
+    </message>
+    <message>
+        <source>team {team} holds no incident to be {status}</source>
+        <translation>el equipo {team} no tiene un incidente para estar en «{status}»</translation>
+    </message>
+    <message>
+        <source>team {team} exists</source>
+        <translation>el equipo {team} ya existe</translation>
+    </message>
+    <message>
+        <source>overdue_since {time} is after the event itself</source>
+        <translation>overdue_since {time} es posterior al propio evento</translation>
+    </message>
+    <message>
+        <source>the alert has ended: team {team} checked in at {time}</source>
+        <translation>la alerta terminó: el equipo {team} hizo su control de seguridad a las {time}</translation>
+    </message>
+    <message>
+        <source>the alert has ended: team {team} changed status at {time}</source>
+        <translation>la alerta terminó: el equipo {team} cambió de estado a las {time}</translation>
+    </message>
+    <message>
+        <source>the alert has ended: team {team} is {status} now</source>
+        <translation>la alerta terminó: el equipo {team} ahora está en «{status}»</translation>
+    </message>
+    <message>
+        <source>the alert of team {team} is escalated already</source>
+        <translation>la alerta del equipo {team} ya está escalada</translation>
+    </message>
+    <message>
+        <source>the alert of team {team} was acknowledged: nothing to escalate</source>
+        <translation>la alerta del equipo {team} ya fue confirmada: no hay nada que escalar</translation>
+    </message>
+    <message>
+        <source>the alert of team {team} is acknowledged already</source>
+        <translation>la alerta del equipo {team} ya está confirmada</translation>
+    </message>
+    <message>
+        <source>due_by is in the past</source>
+        <translation>due_by está en el pasado</translation>
+    </message>
+    <message>
+        <source>incident {number} has no open follow-up</source>
+        <translation>el incidente {number} no tiene un seguimiento abierto</translation>
+    </message>
+    <message>
+        <source>incident {number} already awaits acceptance by {provider}</source>
+        <translation>el incidente {number} ya espera que {provider} lo acepte</translation>
+    </message>
+    <message>
+        <source>incident {number} has no handoff awaiting acceptance</source>
+        <translation>el incidente {number} no tiene un traspaso en espera de aceptación</translation>
+    </message>
+    <message>
+        <source>incident {number} has a team now; release it to plan the call for later</source>
+        <translation>el incidente {number} ya tiene un equipo; libérelo para planear la llamada para más tarde</translation>
+    </message>
+    <message>
+        <source>a team is reserved only for a scheduled time</source>
+        <translation>un equipo solo se reserva para una hora programada</translation>
+    </message>
+    <message>
+        <source>scheduled_for is in the past</source>
+        <translation>scheduled_for está en el pasado</translation>
+    </message>
+    <message>
+        <source>hold_from is after scheduled_for</source>
+        <translation>hold_from es posterior a scheduled_for</translation>
+    </message>
+    <message>
+        <source>team {team} is reserved for {number} at {time}</source>
+        <translation>el equipo {team} está reservado para {number} a las {time}</translation>
+    </message>
+    <message>
+        <source>expires_at: must be after the note is made</source>
+        <translation>expires_at: debe ser posterior a la creación de la nota</translation>
+    </message>
+    <message>
+        <source>team {team} called for help at {time} already; it is not acknowledged yet</source>
+        <translation>el equipo {team} ya pidió ayuda a las {time}; todavía no se ha confirmado</translation>
+    </message>
+    <message>
+        <source>team {team} has no call for help made at {time}</source>
+        <translation>el equipo {team} no tiene una petición de ayuda hecha a las {time}</translation>
+    </message>
+    <message>
+        <source>the call for help of team {team} is acknowledged already</source>
+        <translation>la petición de ayuda del equipo {team} ya está confirmada</translation>
+    </message>
+    <message>
+        <source>{count} calls: the first one was used</source>
+        <translation>{count} llamadas: se usó la primera</translation>
+    </message>
+    <message>
+        <source>the sender flagged safety cautions: redirect the call, or give the reason an unarmed team still takes it</source>
+        <translation>el remitente marcó precauciones de seguridad: redirija la llamada, o indique la razón por la que un equipo sin armas la atiende de todos modos</translation>
+    </message>
+    <message>
+        <source>no incident type (a call transfer): set to welfare check; screen the call</source>
+        <translation>sin tipo de incidente (una transferencia de llamada): se puso verificación de bienestar; evalúe la llamada</translation>
+    </message>
+    <message>
+        <source>no call: the received time is the document&apos;s last update</source>
+        <translation>sin llamada: la hora de recepción es la última actualización del documento</translation>
+    </message>
+    <message>
+        <source>the source is not given: set to LAPD 911 diversion</source>
+        <translation>no se indica el origen: se puso desvío del 911 de LAPD</translation>
+    </message>
+    <message>
+        <source>no priority: set to 2 (high); triage the call</source>
+        <translation>sin prioridad: se puso 2 (alta); clasifique la llamada</translation>
+    </message>
+    <message>
+        <source>a location given only by reference was not dereferenced</source>
+        <translation>una ubicación dada solo por referencia no se resolvió</translation>
+    </message>
+    <message>
+        <source>the callback number is longer than 40 characters: left out</source>
+        <translation>el número para regresar la llamada tiene más de 40 caracteres: se omitió</translation>
+    </message>
+    <message>
+        <source>caution {name} has no safety flag here: read it in the notes</source>
+        <translation>la precaución {name} no tiene una marca de seguridad aquí: léala en las notas</translation>
+    </message>
+    <message>
+        <source>{count} calls without a division left out</source>
+        <translation>se omitieron {count} llamadas sin división</translation>
+    </message>
+    <message>
+        <source>less than two weeks: hours pooled over the days of the week</source>
+        <translation>menos de dos semanas: horas combinadas entre los días de la semana</translation>
+    </message>
+    <message>
+        <source>only {count} calls with a team: service times from the simulator&apos;s calibration</source>
+        <translation>solo {count} llamadas con un equipo: tiempos de servicio de la calibración del simulador</translation>
+    </message>
+    <message>
+        <source>target out of reach: best mean response {mean} min, 90th percentile {p90} min (travel alone {travel} min)</source>
+        <translation>meta inalcanzable: mejor respuesta media {mean} min, percentil 90 {p90} min (solo el traslado {travel} min)</translation>
+    </message>
+    <message>
+        <source>target out of reach</source>
+        <translation>meta inalcanzable</translation>
+    </message>
+    <message>
+        <source>Pilot ({count} divisions)</source>
+        <translation>Piloto ({count} divisiones)</translation>
+    </message>
+    <message>
+        <source>Funded nine (assumed: pilot + 3)</source>
+        <translation>Las nueve financiadas (supuesto: piloto + 3)</translation>
+    </message>
+    <message>
+        <source>Citywide ({count})</source>
+        <translation>Toda la ciudad ({count})</translation>
     </message>
 </context>
 </TS>
