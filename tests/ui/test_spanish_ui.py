@@ -214,3 +214,93 @@ def test_text_the_domain_builds_follows_the_language(spanish, qapp) -> None:
     assert SyncStatus(link=LinkState.ONLINE, unsent=2).text == "en línea, 2 en cola"
     i18n.install("en", qapp)
     assert coverage.text == "NO free team for Wilshire"  # the server's words stay English
+
+
+def test_a_local_refusal_is_said_in_spanish_and_the_server_keeps_english(
+    spanish, qapp, qtbot, window, workspace, clock
+) -> None:
+    """The rules refuse "on scene" for a team with no call: the dispatcher reads why in
+    Spanish; the same rules without a translator (the server) answer in English."""
+    from PySide6.QtCore import Qt
+
+    from umcr_console.domain import events as ev
+    from umcr_console.domain.enums import EventType, TeamStatus
+    from umcr_console.domain.rules import Rejection, decide
+
+    qtbot.keyClicks(window.command, "OS PL-1")
+    qtbot.keyClick(window.command, Qt.Key.Key_Return)
+    shown = window.command_result.text()
+    assert "No enviado" in shown
+    assert "el equipo PL-1 no puede pasar de «disponible» a «en escena»" in shown
+    assert "team" not in shown and "cannot" not in shown
+    assert workspace.store.load_outbox() == []
+
+    team = next(t for t in workspace.view.teams.values() if t.call_sign == "PL-1")
+    event = ev.make_event(
+        EventType.TEAM_STATUS_CHANGED,
+        team.id,
+        ev.StatusChanged(status=TeamStatus.ON_SCENE),
+        expected_version=team.version,
+        workstation_id="ws",
+        occurred_at=clock(),
+    )
+    i18n.install("en", qapp)
+    outcome = decide(workspace.view, event, now=clock())
+    assert isinstance(outcome, Rejection)
+    assert outcome.detail == "team PL-1 cannot go from available to on scene"
+
+
+def test_the_f1_help_has_no_english_line_left(spanish, qapp, qtbot, window) -> None:
+    """Every key and command line of F1 in Spanish, the status and disposition codes too."""
+    from PySide6.QtWidgets import QTextBrowser
+
+    from umcr_console.domain.commands import command_help
+    from umcr_console.ui.menus import SHORTCUTS, show_help
+
+    i18n.install("en", qapp)
+    english = [text for _, text in command_help()] + [text for _, text in SHORTCUTS]
+    i18n.install("es", qapp)
+    dialog = show_help(window)
+    qtbot.addWidget(dialog)
+    shown = dialog.findChild(QTextBrowser).toPlainText()
+    lines = [line.strip() for line in shown.splitlines() if line.strip()]
+    assert [line for line in lines if line in english] == []
+    assert still_english(lines) == []
+    assert dialog.windowTitle() == "Teclado y comandos"
+    assert "poner al equipo en «en camino»" in lines  # ER <team> [note]
+    assert any(line.startswith("cerrar; códigos: RES resuelto en escena, ") for line in lines)
+    assert "OS <team> [note]" in lines  # the commands are typed the same in every language
+
+
+def test_eido_import_warnings_and_the_planner_are_in_spanish(
+    spanish, qtbot, tmp_path, workspace, server_side, clock
+) -> None:
+    import json
+
+    from umcr_console.interop import EidoAgent, incident_to_eido
+    from umcr_console.ui.eido_dialog import EidoImportDialog
+    from umcr_console.ui.planner import PlannerWindow
+
+    incident = workspace.view.incidents[server_side.create_incident("1 Main St")]
+    document = incident_to_eido(incident, [], agent=EidoAgent("d1", "ws"))
+    document["incidentComponent"].pop("incidentPriorityInternalText", None)
+    for call in document.get("callComponent", []):
+        call.pop("priorityIdentifier", None)
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(document))
+    dialog = EidoImportDialog(str(path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.result is not None
+    assert any("priority" in w for w in dialog.result.warnings)  # English underneath
+    details = dialog.details.toPlainText()
+    assert "• sin prioridad: se puso 2 (alta); clasifique la llamada" in details
+    assert "priority" not in details
+    assert still_english([*visible_texts(dialog), *details.split("• ")]) == []
+
+    planner = PlannerWindow(clock=clock)
+    qtbot.addWidget(planner)
+    texts = visible_texts(planner)
+    assert "Piloto (6 divisiones)" in texts and "Toda la ciudad (21)" in texts
+    assert planner.shift_plan().starts == (7, 15, 23)
+    assert still_english(texts) == []
