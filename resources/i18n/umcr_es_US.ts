@@ -3127,5 +3127,161 @@
         <source>Citywide ({count})</source>
         <translation>Toda la ciudad ({count})</translation>
     </message>
+    <message>
+        <source>Choose another available team.</source>
+        <translation>Elija otro equipo disponible.</translation>
+    </message>
+    <message>
+        <source>Someone changed it meanwhile: check it and try again.</source>
+        <translation>Alguien lo cambió mientras tanto: revíselo e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <source>It was closed meanwhile; reopen it first if the work goes on.</source>
+        <translation>Se cerró mientras tanto; reábralo primero si el trabajo continúa.</translation>
+    </message>
+    <message>
+        <source>Check the current status and choose a step that follows.</source>
+        <translation>Revise el estado actual y elija un paso que le siga.</translation>
+    </message>
+    <message>
+        <source>It is not known to the server; it may have been refused earlier.</source>
+        <translation>El servidor no lo conoce; puede que se haya rechazado antes.</translation>
+    </message>
+    <message>
+        <source>Correct the entry and submit it again.</source>
+        <translation>Corrija los datos y envíelos de nuevo.</translation>
+    </message>
+    <message>
+        <source>Your role may not do this; ask a supervisor.</source>
+        <translation>Su función no permite hacer esto; pídalo a un supervisor.</translation>
+    </message>
+    <message>
+        <source>It exists already; nothing was added.</source>
+        <translation>Ya existe; no se agregó nada.</translation>
+    </message>
+    <message>
+        <source>an unknown incident</source>
+        <translation>incidente desconocido</translation>
+    </message>
+    <message>
+        <source>incident {number}</source>
+        <translation>incidente {number}</translation>
+    </message>
+    <message>
+        <source>no address</source>
+        <translation>sin dirección</translation>
+    </message>
+    <message>
+        <source>the new incident ({call_type}, {address})</source>
+        <translation>nuevo incidente ({call_type}, {address})</translation>
+    </message>
+    <message>
+        <source>team {team}</source>
+        <translation>equipo {team}</translation>
+    </message>
+    <message>
+        <source>an unknown team</source>
+        <translation>equipo desconocido</translation>
+    </message>
+    <message>
+        <source>Setting {team} to {status}</source>
+        <translation>el cambio del {team} a «{status}»</translation>
+    </message>
+    <message>
+        <source>The check-in of {team}</source>
+        <translation>el control de seguridad del {team}</translation>
+    </message>
+    <message>
+        <source>Adding team {call_sign}</source>
+        <translation>el alta del equipo {call_sign}</translation>
+    </message>
+    <message>
+        <source>Escalating the overdue alert of {team} to the supervisors</source>
+        <translation>el escalamiento a los supervisores de la alerta de atraso del {team}</translation>
+    </message>
+    <message>
+        <source>Acknowledging the overdue alert of {team}</source>
+        <translation>la confirmación de la alerta de atraso del {team}</translation>
+    </message>
+    <message>
+        <source>The call for help of {team}</source>
+        <translation>la petición de ayuda del {team}</translation>
+    </message>
+    <message>
+        <source>Acknowledging the call for help of {team}</source>
+        <translation>la confirmación de la petición de ayuda del {team}</translation>
+    </message>
+    <message>
+        <source>{event} on {team}</source>
+        <translation>{event} sobre el {team}</translation>
+    </message>
+    <message>
+        <source>incident</source>
+        <translation>incidente</translation>
+    </message>
+    <message>
+        <source>The new incident ({call_type}, {address})</source>
+        <translation>el nuevo incidente ({call_type}, {address})</translation>
+    </message>
+    <message>
+        <source>The edit of {incident}</source>
+        <translation>la edición del {incident}</translation>
+    </message>
+    <message>
+        <source>The note on {incident}</source>
+        <translation>la nota del {incident}</translation>
+    </message>
+    <message>
+        <source>Assigning {team} to {incident}</source>
+        <translation>la asignación del {team} al {incident}</translation>
+    </message>
+    <message>
+        <source>Releasing {team} from {incident}</source>
+        <translation>la liberación del {team} del {incident}</translation>
+    </message>
+    <message>
+        <source>Redirecting {incident} to {agency}</source>
+        <translation>la redirección del {incident} a {agency}</translation>
+    </message>
+    <message>
+        <source>Closing {incident}</source>
+        <translation>el cierre del {incident}</translation>
+    </message>
+    <message>
+        <source>Reopening {incident}</source>
+        <translation>la reapertura del {incident}</translation>
+    </message>
+    <message>
+        <source>Scheduling a follow-up of {incident}</source>
+        <translation>la programación de un seguimiento del {incident}</translation>
+    </message>
+    <message>
+        <source>Marking the follow-up of {incident} done</source>
+        <translation>el registro del seguimiento del {incident} como hecho</translation>
+    </message>
+    <message>
+        <source>The handoff of {incident} to {provider}</source>
+        <translation>el traspaso del {incident} a {provider}</translation>
+    </message>
+    <message>
+        <source>Recording that the handoff of {incident} was accepted</source>
+        <translation>el registro de la aceptación del traspaso del {incident}</translation>
+    </message>
+    <message>
+        <source>Planning {incident} for later</source>
+        <translation>la programación del {incident} para más tarde</translation>
+    </message>
+    <message>
+        <source>Planning {incident} for later with {team}</source>
+        <translation>la programación del {incident} para más tarde con el {team}</translation>
+    </message>
+    <message>
+        <source>{event} on {incident}</source>
+        <translation>{event} sobre el {incident}</translation>
+    </message>
+    <message>
+        <source>{action} was rejected: {detail}.</source>
+        <translation>Se rechazó {action}: {detail}.</translation>
+    </message>
 </context>
 </TS>

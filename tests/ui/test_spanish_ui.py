@@ -304,3 +304,31 @@ def test_eido_import_warnings_and_the_planner_are_in_spanish(
     assert "Piloto (6 divisiones)" in texts and "Toda la ciudad (21)" in texts
     assert planner.shift_plan().starts == (7, 15, 23)
     assert still_english(texts) == []
+
+
+def test_a_server_rejection_notice_is_framed_in_spanish_with_the_servers_words(
+    spanish, workspace, server_side, clock
+) -> None:
+    """The notice of a rejection that came over the wire: what was refused and what
+    to do in Spanish; the server's reason quoted as it sent it (English)."""
+    from umcr_console.domain import events as ev
+    from umcr_console.domain.enums import EventType, RejectCode
+    from umcr_console.store.describe import rejection_summary, subject_of
+
+    incident = workspace.view.incidents[server_side.create_incident("1 Main St")]
+    team = next(t for t in workspace.view.teams.values() if t.call_sign == "PL-1")
+    event = ev.make_event(
+        EventType.INCIDENT_TEAM_ASSIGNED,
+        incident.id,
+        ev.TeamAssigned(team_id=team.id),
+        workstation_id="ws",
+        occurred_at=clock(),
+    )
+    server_said = "team PL-1 is dispatched, not available"
+    summary = rejection_summary(
+        subject_of(event, workspace.view), RejectCode.TEAM_UNAVAILABLE, server_said
+    )
+    assert summary == (
+        f"Se rechazó la asignación del equipo PL-1 al incidente {incident.number}: "
+        f"{server_said}. Elija otro equipo disponible."
+    )

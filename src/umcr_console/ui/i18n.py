@@ -121,6 +121,7 @@ def sources(root: Path = ROOT) -> list[Path]:
             *package.joinpath("sync").glob("*.py"),
             *package.joinpath("planning").glob("*.py"),
             *package.joinpath("interop").glob("*.py"),
+            package / "store" / "describe.py",
             package / "app.py",
         ]
     )
