@@ -1216,6 +1216,10 @@
         <translation>Todas las acciones</translation>
     </message>
     <message>
+        <source>refused ({code}): {detail}</source>
+        <translation>rechazado ({code}): {detail}</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>Hora</translation>
     </message>

@@ -126,7 +126,9 @@ def _field_changes(
 def describe(entry: AuditEntry, label: EntityLabel | None = None) -> str:
     """One line: what the action changed, or why it was refused."""
     if entry.action == "event.rejected":
-        return f"refused ({entry.reject_code}): {entry.detail or ''}"
+        return tr("refused ({code}): {detail}").format(
+            code=entry.reject_code, detail=entry.detail or ""
+        )
     if entry.action != "event.accepted" or not entry.after:
         return entry.detail or ""
     before = entry.before or {}
