@@ -4,13 +4,16 @@ font scaling. (The real AT-SPI tree of the running console: test_atspi_tree.py.)
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
     QTabWidget,
     QWidget,
 )
@@ -204,6 +207,92 @@ def _clipped(root: QWidget) -> list[str]:
                 f"{type(widget).__name__} {widget.objectName()!r} {widget.size().toTuple()} < {need.toTuple()}"
             )
     return clipped
+
+
+def _cut_cells(root: QWidget, rows: int = 40) -> list[str]:
+    """Table cells (of the first ``rows`` rows) whose text is wider or taller than
+    the cell, as the view's own delegate measures it. A column the view lets
+    elide (``umcr_may_elide``, theme.rows_follow_font) passes when the cell's
+    tool tip holds the whole text; every other column must show it whole."""
+    cut = []
+    for view in [root, *root.findChildren(QTableView)]:
+        if not isinstance(view, QTableView) or not view.isVisibleTo(root.window()):
+            continue
+        model, delegate = view.model(), view.itemDelegate()
+        may_elide = set(view.property("umcr_may_elide") or [])
+        icon = view.iconSize()
+        if not icon.isValid():
+            side = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)
+            icon = QSize(side, side)
+        for row in range(min(model.rowCount(), rows)):
+            if view.isRowHidden(row):
+                continue
+            for column in range(model.columnCount()):
+                index = model.index(row, column)
+                text = index.data(Qt.ItemDataRole.DisplayRole)
+                if view.isColumnHidden(column) or not text:
+                    continue
+                option = QStyleOptionViewItem()
+                option.initFrom(view.viewport())
+                option.font = view.font()
+                option.decorationSize = icon
+                option.textElideMode = view.textElideMode()
+                option.rect = view.visualRect(index)
+                if view.wordWrap():
+                    option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+                need = delegate.sizeHint(option, index)
+                cell = option.rect.size()
+                if need.width() <= cell.width() and need.height() <= cell.height():
+                    continue
+                if column in may_elide and index.data(Qt.ItemDataRole.ToolTipRole):
+                    continue
+                cut.append(
+                    f"{view.objectName()}[{row},{column}] {text!r} {cell.toTuple()} < {need.toTuple()}"
+                )
+    return cut
+
+
+def test_the_cell_check_finds_a_call_type_cut_and_allows_an_elided_address(
+    namer, window, server_side, qtbot
+) -> None:
+    from umcr_console.ui.queue_model import COL_LOCATION, COL_TYPE
+
+    server_side.create_incident("1200 W 7th St, Los Angeles, CA 90017, USA", minutes_ago=3)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.queue_view
+    assert _cut_cells(view) == []
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(COL_LOCATION, header.ResizeMode.Interactive)
+    view.setColumnWidth(COL_LOCATION, 30)  # the address elided: its tool tip says it
+    assert _cut_cells(view) == []
+    view.setColumnWidth(COL_TYPE, 30)
+    assert [c for c in _cut_cells(view) if c.startswith(f"queue_view[0,{COL_TYPE}]")]
+    view.setColumnWidth(COL_TYPE, 400)
+    assert _cut_cells(view) == []
+    rows = view.verticalHeader()
+    rows.setMinimumSectionSize(1)
+    rows.resizeSection(0, 8)  # a row lower than its text: every cell of it is cut
+    assert len(_cut_cells(view)) >= 5, _cut_cells(view)
+
+
+@pytest.mark.parametrize("scale", [1.5, 2.0])
+def test_the_queue_and_team_board_rows_follow_the_text_size(
+    namer, window, server_side, qtbot, scale
+) -> None:
+    server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=3)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    window.team_board.toggle.setChecked(True)  # the board as a table
+    before = window.queue_view.verticalHeader().defaultSectionSize()
+    apply_font_scale(QApplication.instance(), scale)
+    QApplication.processEvents()
+    assert window.queue_view.verticalHeader().defaultSectionSize() > before
+    for view in (window.queue_view, window.team_view):
+        assert view.model().rowCount() > 0
+        assert _cut_cells(view) == [], view.objectName()
 
 
 def test_text_size_menu_cycles_the_scale_and_keeps_it(namer, window, qtbot) -> None:
