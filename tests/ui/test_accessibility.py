@@ -337,15 +337,19 @@ def test_at_one_and_a_half_times_the_text_no_label_of_a_dialog_is_cut(
     _close_all(opened[1:])
 
 
-def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
-    namer, qtbot, workspace, deployment, clock, server_side
-) -> None:
+def _wall(qtbot, workspace, deployment, clock, server_side):
+    from umcr_console.domain.enums import CallType
     from umcr_console.ui.map_widget import DivisionMapWidget
-    from umcr_console.ui.wall import WALL_COLUMNS, WALL_MIN_PX, WallWindow
+    from umcr_console.ui.wall import WallWindow
 
-    for minutes in (3, 12, 40):
-        server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=minutes)
-    apply_font_scale(QApplication.instance(), 1.5)
+    for minutes, call_type in (
+        (3, CallType.PERSON_IN_DISTRESS),  # the longest call type
+        (12, CallType.SUBSTANCE_USE),
+        (40, CallType.WELFARE_CHECK),
+    ):
+        server_side.create_incident(
+            "1200 W 7th St", division="North Hollywood", minutes_ago=minutes, call_type=call_type
+        )
     map_widget = DivisionMapWidget.for_workspace(workspace, deployment, clock=clock, read_only=True)
     wall = WallWindow(workspace, deployment, clock=clock, map_widget=map_widget, rotate_seconds=20)
     wall.ticker.stop()
@@ -353,14 +357,77 @@ def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
     wall.resize(1920, 1080)
     wall.show()
     qtbot.waitExposed(wall)
-    minimum = round(WALL_MIN_PX * 1.5)
-    assert wall.pending_view.font().pixelSize() >= minimum
-    assert wall.map_widget.label_font.pixelSize() >= minimum
+    return wall
+
+
+def _wall_cuts_nothing(wall) -> None:
+    from umcr_console.ui.wall import WALL_COLUMNS
+
+    assert wall.queue_model.rowCount() == 3
     for _page in range(wall.pages.count()):
         QApplication.processEvents()
         assert _clipped(wall) == []
+        assert _cut_cells(wall.pending_view) == []  # the call type whole, if on two lines
         wall.next_page()
-    # The queue's headers fit their columns (the call type itself may be elided).
     header = wall.pending_view.horizontalHeader()
     for column in WALL_COLUMNS:
         assert header.sectionSize(column) >= header.sectionSizeHint(column), column
+
+
+def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    from umcr_console.ui.wall import WALL_MIN_PX
+
+    apply_font_scale(QApplication.instance(), 1.5)
+    wall = _wall(qtbot, workspace, deployment, clock, server_side)
+    minimum = round(WALL_MIN_PX * 1.5)
+    assert wall.pending_view.font().pixelSize() >= minimum
+    assert wall.map_widget.label_font.pixelSize() >= minimum
+    _wall_cuts_nothing(wall)
+
+
+def test_the_wall_follows_a_change_of_text_size_without_a_restart(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    from umcr_console.ui.wall import WALL_MIN_PX
+
+    wall = _wall(qtbot, workspace, deployment, clock, server_side)
+    assert wall.pending_view.font().pixelSize() < round(WALL_MIN_PX * 1.5)
+    apply_font_scale(QApplication.instance(), 1.5)
+    minimum = round(WALL_MIN_PX * 1.5)
+    qtbot.waitUntil(lambda: wall.pending_view.font().pixelSize() >= minimum)
+    assert wall.clock_label.font().pixelSize() >= round(28 * 1.5)
+    assert wall.map_widget.label_font.pixelSize() >= minimum
+    assert all(
+        label.textItem.font().pixelSize() >= minimum
+        for label in wall.map_widget.division_labels.values()
+    )
+    assert f"font-size:{round(64 * 1.5)}px" in wall.figures["pending"].text()
+    _wall_cuts_nothing(wall)
+
+
+def test_high_contrast_reaches_the_map_and_the_wall_charts(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    from PySide6.QtGui import QColor
+
+    from umcr_console.ui.theme import PLOT_STYLES
+
+    wall = _wall(qtbot, workspace, deployment, clock, server_side)
+    dark = QColor(PLOT_STYLES["dark"]["background"])
+    plots = (wall.map_widget.plot, wall.hourly_plot, wall.response_plot)
+    assert all(plot.backgroundBrush().color() == dark for plot in plots)
+    apply_theme(QApplication.instance(), "high-contrast")
+    qtbot.waitUntil(lambda: "#000000" in wall.styleSheet())
+    style = PLOT_STYLES["high-contrast"]
+    black = QColor(style["background"])
+    assert all(plot.backgroundBrush().color() == black for plot in plots)
+    assert wall.map_widget.outlines.opts["pen"].color() == QColor(style["outline"])
+    assert wall.hourly_plot.getAxis("left").textPen().color() == QColor(style["text"])
+    assert style["tile"] in wall.figures["pending"].styleSheet()
+    # Text on the map and charts at 7:1 or more, bars and lines at 3:1 (WCAG 1.4.11).
+    for key in ("text", "title", "muted", "outline", "marker_pen"):
+        assert _contrast(QColor(style[key]), black) >= 7, key
+    for key in ("hourly", "response", "target"):
+        assert _contrast(QColor(style[key]), black) >= 3, key

@@ -67,6 +67,42 @@ STATUS_SYMBOLS: dict[TeamStatus, str] = {
     TeamStatus.OFF_DUTY: "+",
 }
 
+# The map's and the wall charts' own colours: pyqtgraph draws them, not the Qt
+# palette, so they follow the theme here (the light theme keeps the dark map).
+PLOT_STYLES: dict[str, dict[str, str]] = {
+    "dark": {
+        "background": "#0d1117",
+        "text": "#c9d1d9",  # division names, axis ticks
+        "title": "#f2f4f7",
+        "muted": "#8b949e",  # figure titles and notes
+        "outline": "#8b949e",
+        "marker_pen": "#0d1117",
+        "tile": "#161b22",
+        "hourly": "#3a86ff",
+        "response": "#2e9e44",
+        "target": "#ff7b72",
+    },
+    # Every text white on black, outlines and marker rims white: above 7:1.
+    "high-contrast": {
+        "background": "#000000",
+        "text": "#ffffff",
+        "title": "#ffffff",
+        "muted": "#ffffff",
+        "outline": "#ffffff",
+        "marker_pen": "#ffffff",
+        "tile": "#000000",
+        "hourly": "#6cb6ff",
+        "response": "#3fd45c",
+        "target": "#ffff00",
+    },
+}
+
+
+def plot_style() -> dict[str, str]:
+    """The map's and the charts' colours for the theme shown now."""
+    return PLOT_STYLES.get(current_theme(), PLOT_STYLES["dark"])
+
+
 PENDING_MARK = "◔"  # shown on rows whose latest change is not yet confirmed
 
 
