@@ -431,3 +431,110 @@ def test_high_contrast_reaches_the_map_and_the_wall_charts(
         assert _contrast(QColor(style[key]), black) >= 7, key
     for key in ("hourly", "response", "target"):
         assert _contrast(QColor(style[key]), black) >= 3, key
+
+
+MAIN_AREAS = {
+    "command_line": "command line",
+    "filter_state": "queue filters",
+    "filter_division": "queue filters",
+    "filter_provider": "queue filters",
+    "filter_mine": "queue filters",
+    "filter_text": "queue filters",
+    "queue_view": "queue",
+    "dock_detail": "detail panel",
+    "dock_teams": "team board",
+    "dock_map": "map",
+    "dock_notices": "notices",
+    "dock_followups": "follow-ups",
+}
+
+
+def _area_of(widget: QWidget, window: QWidget) -> str:
+    """The main-window area ``widget`` is in (its own name, or its dock's)."""
+    while widget is not None and widget is not window:
+        if widget.objectName() in MAIN_AREAS:
+            return MAIN_AREAS[widget.objectName()]
+        widget = widget.parentWidget()
+    return "window"  # the tab bar of the tabbed docks: the window's own
+
+
+def _tab_walk(window, qtbot, presses: int = 150) -> list[tuple[str, int]]:
+    """The areas Tab visits from the command line until it comes back to it, each
+    with the number of presses spent in it."""
+    window.command.setFocus(Qt.FocusReason.TabFocusReason)
+    areas: list[tuple[str, int]] = []
+    for _ in range(presses):
+        here = QApplication.focusWidget()
+        area = _area_of(here, window)
+        if areas and areas[-1][0] == area:
+            areas[-1] = (area, areas[-1][1] + 1)
+        else:
+            areas.append((area, 1))
+        qtbot.keyClick(here, Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is window.command:
+            return areas
+    raise AssertionError(f"Tab never came back to the command line: {areas}")
+
+
+def _active(window, qtbot, server_side) -> None:
+    for minutes in (3, 5, 8):
+        server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=minutes)
+    window.resize(1920, 1080)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def test_tab_walks_the_main_window_area_by_area_in_reading_order(
+    namer, window, server_side, qtbot
+) -> None:
+    _active(window, qtbot, server_side)
+    walk = _tab_walk(window, qtbot)
+    # Each area once, in this order (the docks' own tab bar, Notices / Follow-ups, last).
+    assert [area for area, _presses in walk] == [
+        "command line",
+        "queue filters",
+        "queue",
+        "detail panel",
+        "team board",
+        "map",
+        "notices",
+        "follow-ups",
+        "window",
+    ]
+    # One Tab leaves the queue (Qt's default walked it cell by cell: 9 columns a row).
+    assert dict(walk)["queue"] == 1
+    window.team_board.toggle.setChecked(True)  # the board as a table: Tab leaves it too
+    window.team_view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(window.team_view, Qt.Key.Key_Tab)
+    assert _area_of(QApplication.focusWidget(), window) == "map"
+
+
+def test_the_tab_walk_finds_a_trap_and_a_jump(namer, window, server_side, qtbot) -> None:
+    _active(window, qtbot, server_side)
+    window.queue_view.setTabKeyNavigation(True)  # Qt's default: Tab from cell to cell
+    with pytest.raises(AssertionError, match=r"never came back.*\('queue', 1[0-9][0-9]\)"):
+        _tab_walk(window, qtbot)  # the queue keeps Tab: a keyboard trap
+    window.queue_view.setTabKeyNavigation(False)
+    QWidget.setTabOrder(window.command, window.queue_view)  # the filters skipped
+    areas = [area for area, _presses in _tab_walk(window, qtbot)]
+    assert areas[:2] == ["command line", "queue"]
+
+
+def test_the_planner_targets_and_report_costs_say_what_they_are(namer, window, qtbot) -> None:
+    from umcr_console.ui.planner import PlannerWindow
+    from umcr_console.ui.report_window import ReportWindow
+
+    planner = PlannerWindow(
+        clock=window.clock, incidents=lambda: [], deployment=window.deployment, parent=window
+    )
+    report = ReportWindow(window.deployment, None, clock=window.clock, parent=window)
+    for other in (planner, report):
+        other.setWindowFlag(Qt.WindowType.Window)
+        other.show()
+        qtbot.waitExposed(other)
+    # Before: the window's title ("Expansion planner", "Program report") for each.
+    assert accessibility.spoken_name(planner.mean_target) == "Mean response ≤"
+    assert accessibility.spoken_name(planner.p90_target) == "90% of responses ≤"
+    assert accessibility.spoken_name(report.cost_police) == "Cost per intervention, police"
+    for other in (planner, report):
+        other.close()
