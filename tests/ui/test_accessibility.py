@@ -426,6 +426,10 @@ def test_high_contrast_reaches_the_map_and_the_wall_charts(
     assert wall.map_widget.outlines.opts["pen"].color() == QColor(style["outline"])
     assert wall.hourly_plot.getAxis("left").textPen().color() == QColor(style["text"])
     assert style["tile"] in wall.figures["pending"].styleSheet()
+    # The app's high-contrast style sheet must not shrink the queue's headings.
+    from umcr_console.ui.wall import WALL_MIN_PX
+
+    assert wall.pending_view.horizontalHeader().font().pixelSize() >= WALL_MIN_PX
     # Text on the map and charts at 7:1 or more, bars and lines at 3:1 (WCAG 1.4.11).
     for key in ("text", "title", "muted", "outline", "marker_pen"):
         assert _contrast(QColor(style[key]), black) >= 7, key
@@ -538,3 +542,19 @@ def test_the_planner_targets_and_report_costs_say_what_they_are(namer, window, q
     assert accessibility.spoken_name(report.cost_police) == "Cost per intervention, police"
     for other in (planner, report):
         other.close()
+
+
+def test_a_wall_started_in_high_contrast_keeps_its_large_headings(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    """The theme's style sheet gave the queue's header the application's small
+    font when Qt first polished it (the wall's heading row was 14-pixel text)."""
+    from umcr_console.ui.wall import WALL_MIN_PX
+
+    apply_theme(QApplication.instance(), "high-contrast")
+    apply_font_scale(QApplication.instance(), 1.5)
+    wall = _wall(qtbot, workspace, deployment, clock, server_side)
+    header = wall.pending_view.horizontalHeader()
+    assert header.font().pixelSize() >= round(WALL_MIN_PX * 1.5)
+    assert header.sizeHint().height() >= round(WALL_MIN_PX * 1.5)
+    _wall_cuts_nothing(wall)

@@ -322,6 +322,13 @@ class WallWindow(QMainWindow):
                 _big(widget, int(pixels), bool(bold))
         self.restyle()
 
+    def showEvent(self, event) -> None:
+        # Qt's style-sheet style (the high-contrast theme has one) gives a table
+        # header the application's font when it first polishes it, after our
+        # sizes were set: set them again once everything is polished.
+        super().showEvent(event)
+        self.rescale_text()
+
     def changeEvent(self, event: QEvent) -> None:
         styled_for = getattr(self, "_styled_for", None)  # None while being built
         if (
