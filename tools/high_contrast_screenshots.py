@@ -3,8 +3,8 @@
     QT_QPA_PLATFORM=xcb .venv/bin/python tools/high_contrast_screenshots.py
 
 Run by tools/wm_screenshots.sh on its Xvfb + openbox display (offscreen it
-renders each window itself). Writes docs/screenshots/console-high-contrast.png
-and wall-high-contrast.png.
+renders each window itself). Writes docs/screenshots/console-high-contrast.png,
+wall-high-contrast.png and wall-charts-high-contrast.png.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ async def shoot(demo: DemoServer, wait: float, tmp: Path) -> None:
         save(window, "console-high-contrast.png")
         window.hide()
 
-        # The wall at 1.5x text (its fonts are set when it is made).
+        # The wall at 1.5x text.
         apply_font_scale(app, 1.5)
         wall = WallWindow(
             wall_ws,
@@ -94,6 +94,9 @@ async def shoot(demo: DemoServer, wait: float, tmp: Path) -> None:
         wall.update_figures()
         await settle()
         save(wall, "wall-high-contrast.png")
+        wall.next_page(by_hand=True)  # the charts: black and white too
+        await settle()
+        save(wall, "wall-charts-high-contrast.png")
     finally:
         for engine in engines:
             await engine.stop()

@@ -2644,8 +2644,16 @@
         <translation>sin armas</translation>
     </message>
     <message>
+        <source>Cost per intervention, unarmed</source>
+        <translation>Costo por intervención, sin armas</translation>
+    </message>
+    <message>
         <source>police</source>
         <translation>policía</translation>
+    </message>
+    <message>
+        <source>Cost per intervention, police</source>
+        <translation>Costo por intervención, policía</translation>
     </message>
     <message>
         <source>Cost per intervention</source>

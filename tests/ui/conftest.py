@@ -51,7 +51,11 @@ class ServerSide:
         return stamped
 
     def create_incident(
-        self, address: str, division: str = "Wilshire", minutes_ago: float = 0
+        self,
+        address: str,
+        division: str = "Wilshire",
+        minutes_ago: float = 0,
+        call_type: CallType = CallType.WELFARE_CHECK,
     ) -> str:
         from umcr_console.domain.ids import uuid7
 
@@ -63,7 +67,7 @@ class ServerSide:
                 ev.IncidentCreated(
                     received_at=self.clock() - timedelta(minutes=minutes_ago),
                     source=Source.LAPD_911,
-                    call_type=CallType.WELFARE_CHECK,
+                    call_type=call_type,
                     priority=Priority.HIGH,
                     location=Location(address=address, division=division),
                 ),

@@ -4,13 +4,16 @@ font scaling. (The real AT-SPI tree of the running console: test_atspi_tree.py.)
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
     QTabWidget,
     QWidget,
 )
@@ -206,6 +209,92 @@ def _clipped(root: QWidget) -> list[str]:
     return clipped
 
 
+def _cut_cells(root: QWidget, rows: int = 40) -> list[str]:
+    """Table cells (of the first ``rows`` rows) whose text is wider or taller than
+    the cell, as the view's own delegate measures it. A column the view lets
+    elide (``umcr_may_elide``, theme.rows_follow_font) passes when the cell's
+    tool tip holds the whole text; every other column must show it whole."""
+    cut = []
+    for view in [root, *root.findChildren(QTableView)]:
+        if not isinstance(view, QTableView) or not view.isVisibleTo(root.window()):
+            continue
+        model, delegate = view.model(), view.itemDelegate()
+        may_elide = set(view.property("umcr_may_elide") or [])
+        icon = view.iconSize()
+        if not icon.isValid():
+            side = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)
+            icon = QSize(side, side)
+        for row in range(min(model.rowCount(), rows)):
+            if view.isRowHidden(row):
+                continue
+            for column in range(model.columnCount()):
+                index = model.index(row, column)
+                text = index.data(Qt.ItemDataRole.DisplayRole)
+                if view.isColumnHidden(column) or not text:
+                    continue
+                option = QStyleOptionViewItem()
+                option.initFrom(view.viewport())
+                option.font = view.font()
+                option.decorationSize = icon
+                option.textElideMode = view.textElideMode()
+                option.rect = view.visualRect(index)
+                if view.wordWrap():
+                    option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+                need = delegate.sizeHint(option, index)
+                cell = option.rect.size()
+                if need.width() <= cell.width() and need.height() <= cell.height():
+                    continue
+                if column in may_elide and index.data(Qt.ItemDataRole.ToolTipRole):
+                    continue
+                cut.append(
+                    f"{view.objectName()}[{row},{column}] {text!r} {cell.toTuple()} < {need.toTuple()}"
+                )
+    return cut
+
+
+def test_the_cell_check_finds_a_call_type_cut_and_allows_an_elided_address(
+    namer, window, server_side, qtbot
+) -> None:
+    from umcr_console.ui.queue_model import COL_LOCATION, COL_TYPE
+
+    server_side.create_incident("1200 W 7th St, Los Angeles, CA 90017, USA", minutes_ago=3)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.queue_view
+    assert _cut_cells(view) == []
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(COL_LOCATION, header.ResizeMode.Interactive)
+    view.setColumnWidth(COL_LOCATION, 30)  # the address elided: its tool tip says it
+    assert _cut_cells(view) == []
+    view.setColumnWidth(COL_TYPE, 30)
+    assert [c for c in _cut_cells(view) if c.startswith(f"queue_view[0,{COL_TYPE}]")]
+    view.setColumnWidth(COL_TYPE, 400)
+    assert _cut_cells(view) == []
+    rows = view.verticalHeader()
+    rows.setMinimumSectionSize(1)
+    rows.resizeSection(0, 8)  # a row lower than its text: every cell of it is cut
+    assert len(_cut_cells(view)) >= 5, _cut_cells(view)
+
+
+@pytest.mark.parametrize("scale", [1.5, 2.0])
+def test_the_queue_and_team_board_rows_follow_the_text_size(
+    namer, window, server_side, qtbot, scale
+) -> None:
+    server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=3)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    window.team_board.toggle.setChecked(True)  # the board as a table
+    before = window.queue_view.verticalHeader().defaultSectionSize()
+    apply_font_scale(QApplication.instance(), scale)
+    QApplication.processEvents()
+    assert window.queue_view.verticalHeader().defaultSectionSize() > before
+    for view in (window.queue_view, window.team_view):
+        assert view.model().rowCount() > 0
+        assert _cut_cells(view) == [], view.objectName()
+
+
 def test_text_size_menu_cycles_the_scale_and_keeps_it(namer, window, qtbot) -> None:
     base = QApplication.instance().font().pointSizeF()
     _press(window, "Ctrl+Shift+T")
@@ -248,15 +337,19 @@ def test_at_one_and_a_half_times_the_text_no_label_of_a_dialog_is_cut(
     _close_all(opened[1:])
 
 
-def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
-    namer, qtbot, workspace, deployment, clock, server_side
-) -> None:
+def _wall(qtbot, workspace, deployment, clock, server_side):
+    from umcr_console.domain.enums import CallType
     from umcr_console.ui.map_widget import DivisionMapWidget
-    from umcr_console.ui.wall import WALL_COLUMNS, WALL_MIN_PX, WallWindow
+    from umcr_console.ui.wall import WallWindow
 
-    for minutes in (3, 12, 40):
-        server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=minutes)
-    apply_font_scale(QApplication.instance(), 1.5)
+    for minutes, call_type in (
+        (3, CallType.PERSON_IN_DISTRESS),  # the longest call type
+        (12, CallType.SUBSTANCE_USE),
+        (40, CallType.WELFARE_CHECK),
+    ):
+        server_side.create_incident(
+            "1200 W 7th St", division="North Hollywood", minutes_ago=minutes, call_type=call_type
+        )
     map_widget = DivisionMapWidget.for_workspace(workspace, deployment, clock=clock, read_only=True)
     wall = WallWindow(workspace, deployment, clock=clock, map_widget=map_widget, rotate_seconds=20)
     wall.ticker.stop()
@@ -264,14 +357,204 @@ def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
     wall.resize(1920, 1080)
     wall.show()
     qtbot.waitExposed(wall)
-    minimum = round(WALL_MIN_PX * 1.5)
-    assert wall.pending_view.font().pixelSize() >= minimum
-    assert wall.map_widget.label_font.pixelSize() >= minimum
+    return wall
+
+
+def _wall_cuts_nothing(wall) -> None:
+    from umcr_console.ui.wall import WALL_COLUMNS
+
+    assert wall.queue_model.rowCount() == 3
     for _page in range(wall.pages.count()):
         QApplication.processEvents()
         assert _clipped(wall) == []
+        assert _cut_cells(wall.pending_view) == []  # the call type whole, if on two lines
         wall.next_page()
-    # The queue's headers fit their columns (the call type itself may be elided).
     header = wall.pending_view.horizontalHeader()
     for column in WALL_COLUMNS:
         assert header.sectionSize(column) >= header.sectionSizeHint(column), column
+
+
+def test_the_wall_at_one_and_a_half_times_the_text_cuts_nothing(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    from umcr_console.ui.wall import WALL_MIN_PX
+
+    apply_font_scale(QApplication.instance(), 1.5)
+    wall = _wall(qtbot, workspace, deployment, clock, server_side)
+    minimum = round(WALL_MIN_PX * 1.5)
+    assert wall.pending_view.font().pixelSize() >= minimum
+    assert wall.map_widget.label_font.pixelSize() >= minimum
+    _wall_cuts_nothing(wall)
+
+
+def test_the_wall_follows_a_change_of_text_size_without_a_restart(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    from umcr_console.ui.wall import WALL_MIN_PX
+
+    wall = _wall(qtbot, workspace, deployment, clock, server_side)
+    assert wall.pending_view.font().pixelSize() < round(WALL_MIN_PX * 1.5)
+    apply_font_scale(QApplication.instance(), 1.5)
+    minimum = round(WALL_MIN_PX * 1.5)
+    qtbot.waitUntil(lambda: wall.pending_view.font().pixelSize() >= minimum)
+    assert wall.clock_label.font().pixelSize() >= round(28 * 1.5)
+    assert wall.map_widget.label_font.pixelSize() >= minimum
+    assert all(
+        label.textItem.font().pixelSize() >= minimum
+        for label in wall.map_widget.division_labels.values()
+    )
+    assert f"font-size:{round(64 * 1.5)}px" in wall.figures["pending"].text()
+    _wall_cuts_nothing(wall)
+
+
+def test_high_contrast_reaches_the_map_and_the_wall_charts(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    from PySide6.QtGui import QColor
+
+    from umcr_console.ui.theme import PLOT_STYLES
+
+    wall = _wall(qtbot, workspace, deployment, clock, server_side)
+    dark = QColor(PLOT_STYLES["dark"]["background"])
+    plots = (wall.map_widget.plot, wall.hourly_plot, wall.response_plot)
+    assert all(plot.backgroundBrush().color() == dark for plot in plots)
+    apply_theme(QApplication.instance(), "high-contrast")
+    qtbot.waitUntil(lambda: "#000000" in wall.styleSheet())
+    style = PLOT_STYLES["high-contrast"]
+    black = QColor(style["background"])
+    assert all(plot.backgroundBrush().color() == black for plot in plots)
+    assert wall.map_widget.outlines.opts["pen"].color() == QColor(style["outline"])
+    assert wall.hourly_plot.getAxis("left").textPen().color() == QColor(style["text"])
+    assert style["tile"] in wall.figures["pending"].styleSheet()
+    # The app's high-contrast style sheet must not shrink the queue's headings.
+    from umcr_console.ui.wall import WALL_MIN_PX
+
+    assert wall.pending_view.horizontalHeader().font().pixelSize() >= WALL_MIN_PX
+    # Text on the map and charts at 7:1 or more, bars and lines at 3:1 (WCAG 1.4.11).
+    for key in ("text", "title", "muted", "outline", "marker_pen"):
+        assert _contrast(QColor(style[key]), black) >= 7, key
+    for key in ("hourly", "response", "target"):
+        assert _contrast(QColor(style[key]), black) >= 3, key
+
+
+MAIN_AREAS = {
+    "command_line": "command line",
+    "filter_state": "queue filters",
+    "filter_division": "queue filters",
+    "filter_provider": "queue filters",
+    "filter_mine": "queue filters",
+    "filter_text": "queue filters",
+    "queue_view": "queue",
+    "dock_detail": "detail panel",
+    "dock_teams": "team board",
+    "dock_map": "map",
+    "dock_notices": "notices",
+    "dock_followups": "follow-ups",
+}
+
+
+def _area_of(widget: QWidget, window: QWidget) -> str:
+    """The main-window area ``widget`` is in (its own name, or its dock's)."""
+    while widget is not None and widget is not window:
+        if widget.objectName() in MAIN_AREAS:
+            return MAIN_AREAS[widget.objectName()]
+        widget = widget.parentWidget()
+    return "window"  # the tab bar of the tabbed docks: the window's own
+
+
+def _tab_walk(window, qtbot, presses: int = 150) -> list[tuple[str, int]]:
+    """The areas Tab visits from the command line until it comes back to it, each
+    with the number of presses spent in it."""
+    window.command.setFocus(Qt.FocusReason.TabFocusReason)
+    areas: list[tuple[str, int]] = []
+    for _ in range(presses):
+        here = QApplication.focusWidget()
+        area = _area_of(here, window)
+        if areas and areas[-1][0] == area:
+            areas[-1] = (area, areas[-1][1] + 1)
+        else:
+            areas.append((area, 1))
+        qtbot.keyClick(here, Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is window.command:
+            return areas
+    raise AssertionError(f"Tab never came back to the command line: {areas}")
+
+
+def _active(window, qtbot, server_side) -> None:
+    for minutes in (3, 5, 8):
+        server_side.create_incident("1200 W 7th St", division="Olympic", minutes_ago=minutes)
+    window.resize(1920, 1080)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def test_tab_walks_the_main_window_area_by_area_in_reading_order(
+    namer, window, server_side, qtbot
+) -> None:
+    _active(window, qtbot, server_side)
+    walk = _tab_walk(window, qtbot)
+    # Each area once, in this order (the docks' own tab bar, Notices / Follow-ups, last).
+    assert [area for area, _presses in walk] == [
+        "command line",
+        "queue filters",
+        "queue",
+        "detail panel",
+        "team board",
+        "map",
+        "notices",
+        "follow-ups",
+        "window",
+    ]
+    # One Tab leaves the queue (Qt's default walked it cell by cell: 9 columns a row).
+    assert dict(walk)["queue"] == 1
+    window.team_board.toggle.setChecked(True)  # the board as a table: Tab leaves it too
+    window.team_view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(window.team_view, Qt.Key.Key_Tab)
+    assert _area_of(QApplication.focusWidget(), window) == "map"
+
+
+def test_the_tab_walk_finds_a_trap_and_a_jump(namer, window, server_side, qtbot) -> None:
+    _active(window, qtbot, server_side)
+    window.queue_view.setTabKeyNavigation(True)  # Qt's default: Tab from cell to cell
+    with pytest.raises(AssertionError, match=r"never came back.*\('queue', 1[0-9][0-9]\)"):
+        _tab_walk(window, qtbot)  # the queue keeps Tab: a keyboard trap
+    window.queue_view.setTabKeyNavigation(False)
+    QWidget.setTabOrder(window.command, window.queue_view)  # the filters skipped
+    areas = [area for area, _presses in _tab_walk(window, qtbot)]
+    assert areas[:2] == ["command line", "queue"]
+
+
+def test_the_planner_targets_and_report_costs_say_what_they_are(namer, window, qtbot) -> None:
+    from umcr_console.ui.planner import PlannerWindow
+    from umcr_console.ui.report_window import ReportWindow
+
+    planner = PlannerWindow(
+        clock=window.clock, incidents=lambda: [], deployment=window.deployment, parent=window
+    )
+    report = ReportWindow(window.deployment, None, clock=window.clock, parent=window)
+    for other in (planner, report):
+        other.setWindowFlag(Qt.WindowType.Window)
+        other.show()
+        qtbot.waitExposed(other)
+    # Before: the window's title ("Expansion planner", "Program report") for each.
+    assert accessibility.spoken_name(planner.mean_target) == "Mean response ≤"
+    assert accessibility.spoken_name(planner.p90_target) == "90% of responses ≤"
+    assert accessibility.spoken_name(report.cost_police) == "Cost per intervention, police"
+    for other in (planner, report):
+        other.close()
+
+
+def test_a_wall_started_in_high_contrast_keeps_its_large_headings(
+    namer, qtbot, workspace, deployment, clock, server_side
+) -> None:
+    """The theme's style sheet gave the queue's header the application's small
+    font when Qt first polished it (the wall's heading row was 14-pixel text)."""
+    from umcr_console.ui.wall import WALL_MIN_PX
+
+    apply_theme(QApplication.instance(), "high-contrast")
+    apply_font_scale(QApplication.instance(), 1.5)
+    wall = _wall(qtbot, workspace, deployment, clock, server_side)
+    header = wall.pending_view.horizontalHeader()
+    assert header.font().pixelSize() >= round(WALL_MIN_PX * 1.5)
+    assert header.sizeHint().height() >= round(WALL_MIN_PX * 1.5)
+    _wall_cuts_nothing(wall)

@@ -122,6 +122,10 @@ def _label_for(widget: QWidget) -> str:
             label = layout.labelForField(widget)
             if isinstance(label, QLabel) and label.text():
                 return _clean(label.text())
+            # A target switched on by a check box in the label column (the
+            # planner's "Mean response ≤ [30 min]"): the check box says it.
+            if isinstance(label, QAbstractButton) and label.text():
+                return _clean(label.text())
         parent = parent.parentWidget() if parent is not window else None
     return ""
 
@@ -170,7 +174,12 @@ def derived_name(widget: QWidget) -> str:
 
 def fill_in(widget: QWidget) -> None:
     """Give ``widget`` a name and a description if it has none (a combo box's
-    popup list too: a screen reader meets it when the list opens)."""
+    popup list too: a screen reader meets it when the list opens). A table or
+    list lets Tab go on to the next control: Qt's default walks Tab from cell to
+    cell, and a queue of 9 columns and 200 rows trapped the keyboard (the arrow
+    keys move within it)."""
+    if isinstance(widget, QAbstractItemView):
+        widget.setTabKeyNavigation(False)
     if isinstance(widget, QComboBox) and widget.view() is not None:
         if not widget.view().accessibleName():
             widget.view().setAccessibleName(derived_name(widget))

@@ -40,6 +40,7 @@ from .i18n import tr
 from .table_model import TableModel
 from .tasks import Tasks
 from .text import tooltip
+from .theme import rows_follow_font
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,6 @@ ACTIONS = (
 )
 ALL_ACTIONS = QT_TR_NOOP("All actions")
 PAGE_SIZE = 200
-ROW_HEIGHT = 22
 _REJECTED = QColor("#d1242f")
 # Fields that change with every accepted event and say nothing by themselves.
 _QUIET_FIELDS = frozenset({"version", "updated_at"})
@@ -293,7 +293,7 @@ class AuditViewerWindow(QMainWindow):
         rows = self.table.verticalHeader()
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(ROW_HEIGHT)
+        rows_follow_font(self.table)  # rows as tall as the text, at any text size
         header = self.table.horizontalHeader()
         for column, width in enumerate((150, 110, 110, 190, 130)):
             header.resizeSection(column, width)

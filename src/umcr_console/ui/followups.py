@@ -39,6 +39,7 @@ from .bridge import WorkspaceBridge
 from .i18n import tr
 from .table_model import Index, TableModel
 from .text import plain
+from .theme import rows_follow_font
 
 COL_URGENCY, COL_NUMBER, COL_WHAT, COL_WINDOW, COL_DIVISION = range(5)
 HEADERS = (
@@ -49,7 +50,6 @@ HEADERS = (
     QT_TR_NOOP("Division"),
 )
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_HEIGHT = 24
 _COLOURS = {
     Urgency.OVERDUE: QColor("#a31515"),
     Urgency.DUE: QColor("#9a6700"),
@@ -137,7 +137,7 @@ class FollowUpsWidget(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        rows_follow_font(self.view)  # rows as tall as the text, at any text size
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
         for column, width in ((COL_URGENCY, 80), (COL_NUMBER, 90), (COL_WINDOW, 210)):

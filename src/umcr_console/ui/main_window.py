@@ -76,6 +76,7 @@ from .queue_model import (
     COL_AGE,
     COL_DIVISION,
     COL_IN_STATE,
+    COL_LOCATION,
     COL_NUMBER,
     COL_PRIORITY,
     COL_TEAM,
@@ -84,18 +85,19 @@ from .queue_model import (
     IncidentQueueModel,
     QueueFilter,
 )
+from .queue_model import whole_columns as queue_whole_columns
 from .queue_widgets import HiddenCallsLabel, QueueHold
 from .tasks import Tasks
 from .team_board import TeamBoardWidget
-from .team_model import TEAM_ID_ROLE, TeamTableModel
+from .team_model import COL_INCIDENT, TEAM_ID_ROLE, TeamTableModel
+from .team_model import whole_columns as team_whole_columns
 from .text import plain
-from .theme import apply_theme, current_theme, largest_screen
+from .theme import apply_theme, current_theme, largest_screen, rows_follow_font
 
 log = logging.getLogger(__name__)
 # Roles that may open the audit viewer (server/audit.py AUDIT_ROLES).
 AUDIT_ROLES = frozenset({"supervisor", "admin"})
 
-ROW_HEIGHT = 24
 STATE_FILTERS = {
     QT_TR_NOOP("Open"): frozenset({IncidentState.PENDING, IncidentState.ASSIGNED}),
     QT_TR_NOOP("Pending"): frozenset({IncidentState.PENDING}),
@@ -266,7 +268,9 @@ class MainWindow(QMainWindow):
         self.queue_view = QTableView(objectName="queue_view")
         self.queue_view.setModel(self.queue_model)
         self._configure_table(self.queue_view)
-        self.queue_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.queue_view.horizontalHeader().setSectionResizeMode(
+            COL_LOCATION, QHeaderView.ResizeMode.Stretch
+        )
         # Call types and divisions whole at first sight (the location takes the rest).
         for column, width in (
             (COL_NUMBER, 96),
@@ -278,6 +282,12 @@ class MainWindow(QMainWindow):
             (COL_IN_STATE, 72),
         ):
             self.queue_view.setColumnWidth(column, width)
+        # At a larger text size the rows grow and the columns above widen.
+        rows_follow_font(
+            self.queue_view,
+            queue_whole_columns(self.deployment.divisions),
+            may_elide=[COL_LOCATION],
+        )
         self.queue_view.selectionModel().currentRowChanged.connect(self._queue_current_changed)
         # The order holds under the pointer; the filter never hides calls silently.
         self.queue_hold = QueueHold(self.queue_view, self.queue_model)
@@ -312,12 +322,14 @@ class MainWindow(QMainWindow):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setAlternatingRowColors(True)
         view.verticalHeader().setVisible(False)
-        # Fixed row heights: a ticking table must never measure its contents.
+        # Fixed row heights: a ticking table must never measure its contents
+        # (theme.rows_follow_font sets the height from the font, on a font change).
         view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setWordWrap(False)
+        # Tab goes on to the next area; the arrows move between rows.
+        view.setTabKeyNavigation(False)
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -346,6 +358,11 @@ class MainWindow(QMainWindow):
         self.team_view = QTableView(objectName="team_view")
         self.team_view.setModel(self.team_model)
         self._configure_table(self.team_view)
+        rows_follow_font(
+            self.team_view,
+            team_whole_columns(self.deployment.divisions, self.deployment.providers),
+            may_elide=[COL_INCIDENT],
+        )
         self.team_view.doubleClicked.connect(lambda _i: self.open_team_action("status"))
         self.team_board = TeamBoardWidget(self.team_model, self.team_view, self.deployment)
         self.team_board.team_selected.connect(self.select_team)

@@ -22,7 +22,7 @@ from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QToolButton, QVBoxLayout, QWidget
 
@@ -36,7 +36,7 @@ from ..protocol import TeamPosition
 from .i18n import tr
 from .map_keys import MapKeyboard
 from .text import division_label, tooltip
-from .theme import STATUS_COLOURS, STATUS_SYMBOLS, scaled_px
+from .theme import STATUS_COLOURS, STATUS_SYMBOLS, current_theme, plot_style, scaled_px
 
 AREA_COLOURS = ("#1f6feb", "#8957e5", "#3fb950", "#d29922", "#db61a2", "#39c5cf")
 PRIORITY_SYMBOLS = {Priority.URGENT: "t", Priority.HIGH: "s", Priority.ROUTINE: "o"}
@@ -54,7 +54,6 @@ WALL_LABEL_PIXELS = 24
 # Made once: brushes and pens are shared by every marker of a kind.
 _STATUS_BRUSHES = {status: pg.mkBrush(colour) for status, colour in STATUS_COLOURS.items()}
 _LEVEL_BRUSHES = {level: pg.mkBrush(colour) for level, colour in LEVEL_COLOURS.items()}
-_MARKER_PEN = pg.mkPen("#0d1117")
 
 
 def add_divisions(
@@ -107,10 +106,10 @@ class DivisionMapWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("DivisionMap")
         # A read-only map is the wall's: read from across the room.
+        self._label_pixels = label_pixels or (WALL_LABEL_PIXELS if read_only else 13)
         self.label_font = QFont()
-        self.label_font.setPixelSize(
-            scaled_px(label_pixels or (WALL_LABEL_PIXELS if read_only else 13))
-        )
+        self.label_font.setPixelSize(scaled_px(self._label_pixels))
+        self._marker_pen = pg.mkPen(plot_style()["marker_pen"])
         self.deployment = deployment
         self.clock = clock
         self.read_only = read_only
@@ -123,7 +122,7 @@ class DivisionMapWidget(QWidget):
         self._incident_ids: list[str] = []
         self._selected: tuple[str, str] | None = None  # ("team" | "incident", id)
 
-        self.plot = pg.PlotWidget(background="#0d1117")
+        self.plot = pg.PlotWidget(background=plot_style()["background"])
         self.plot.setAspectLocked(True)
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
@@ -140,7 +139,7 @@ class DivisionMapWidget(QWidget):
         for division in drawing.divisions:
             self._division_bbox[division.name] = division.bbox
             lat, lon = division.label_point()
-            label = pg.TextItem(division.name, color="#c9d1d9", anchor=(0.5, 0.5))
+            label = pg.TextItem(division.name, color=plot_style()["text"], anchor=(0.5, 0.5))
             label.setFont(self.label_font)
             label.setPos(*self._xy(lat, lon))
             label.setZValue(-5)
@@ -191,10 +190,41 @@ class DivisionMapWidget(QWidget):
         self.keys.team_chosen.connect(self.choose_team)
         layout.addWidget(self.keys)
         self.keys.setVisible(not read_only)
-        self.refresh_fills()
+        self.restyle()
         self.fit_served_area()
         self.view_box.sigRangeChanged.connect(self._declutter_timer.start)
         self.view_box.sigResized.connect(self._declutter_timer.start)
+
+    # ---- theme and text size ----------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        """The theme (high contrast) and the text size apply at once, no restart."""
+        kind = event.type()
+        if kind in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.restyle()
+        elif kind in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self.rescale_text()
+        super().changeEvent(event)
+
+    def restyle(self) -> None:
+        """Background, outlines, names and marker rims in the theme's colours."""
+        style = plot_style()
+        self.plot.setBackground(style["background"])
+        width = 2 if current_theme() == "high-contrast" else 1
+        self.outlines.setPen(pg.mkPen(style["outline"], width=width))
+        for label in self.division_labels.values():
+            label.setColor(style["text"])
+        self._marker_pen = pg.mkPen(style["marker_pen"])
+        self.refresh()
+
+    def rescale_text(self) -> None:
+        """Division and team names at the text size chosen now."""
+        pixels = scaled_px(self._label_pixels)
+        if self.label_font.pixelSize() == pixels:
+            return
+        self.label_font.setPixelSize(pixels)
+        for label in [*self.division_labels.values(), *self.team_labels.values()]:
+            label.setFont(self.label_font)
+        self._declutter_timer.start()
 
     # ---- geometry -----------------------------------------------------------
     def _xy(self, lat: float, lon: float) -> tuple[float, float]:
@@ -308,7 +338,12 @@ class DivisionMapWidget(QWidget):
             symbols.append(STATUS_SYMBOLS[team.status])  # a shape too, not colour alone
         self._team_ids = ids
         self.team_scatter.setData(
-            x=np.array(xs), y=np.array(ys), brush=brushes, data=ids, pen=_MARKER_PEN, symbol=symbols
+            x=np.array(xs),
+            y=np.array(ys),
+            brush=brushes,
+            data=ids,
+            pen=self._marker_pen,
+            symbol=symbols,
         )
         for team_id in list(self.team_labels):
             if team_id not in first_at:
@@ -418,7 +453,7 @@ class DivisionMapWidget(QWidget):
             brush=brushes,
             symbol=symbols,
             data=ids,
-            pen=_MARKER_PEN,
+            pen=self._marker_pen,
         )
 
     def refresh_fills(self) -> None:

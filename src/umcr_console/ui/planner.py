@@ -61,6 +61,7 @@ from ..planning.model import (
 )
 from .i18n import tr
 from .map_widget import AREA_COLOURS, add_divisions
+from .theme import rows_follow_font
 
 CUSTOM = "custom"
 SCENARIO, HISTORY = "scenario", "history"
@@ -263,7 +264,7 @@ class PlannerWindow(QMainWindow):
         header.setStretchLastSection(True)
         # Fixed row heights: one line per area and shift.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        rows_follow_font(self.table)  # as tall as the text, at any text size
 
         self.chart_shift = QComboBox(objectName="planner_chart_shift")
         self.chart = pg.PlotWidget(objectName="planner_chart")

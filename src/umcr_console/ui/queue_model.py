@@ -35,7 +35,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from ..domain.config import Thresholds
-from ..domain.enums import IncidentState
+from ..domain.enums import CallType, IncidentState
 from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Incident, Team
 from ..domain.timers import (
@@ -81,6 +81,23 @@ STATE_WORDS = (
     QT_TR_NOOP("duplicate"),
 )
 TIMER_COLUMNS = (COL_AGE, COL_IN_STATE)
+
+
+def whole_columns(divisions: Iterable[str] = ()) -> dict[int, list[str]]:
+    """The columns a dispatcher must read whole, with their widest texts (theme.
+    rows_follow_font widens them at any text size); the location may be elided:
+    its tool tip is the address."""
+    return {
+        COL_NUMBER: [f"↑ U000000 {PENDING_MARK}"],
+        COL_PRIORITY: ["9"],
+        COL_TYPE: [tr(call_type.label) for call_type in CallType],
+        COL_DIVISION: [division_label(d) for d in divisions],
+        COL_STATE: [tr(word) for word in STATE_WORDS],
+        COL_TEAM: [],
+        COL_AGE: ["00:00:00 ■"],
+        COL_IN_STATE: ["00:00:00"],
+    }
+
 
 FLASH_COLOUR = QColor("#ff1f3d")
 

@@ -194,10 +194,15 @@ class ReportWindow(QMainWindow):
             period_row.addWidget(widget)
         controls.addRow(tr("Period"), period_row)
         costs_row = QHBoxLayout()
-        costs_row.addWidget(QLabel(tr("unarmed")))
-        costs_row.addWidget(self.cost_unarmed)
-        costs_row.addWidget(QLabel(tr("police")))
-        costs_row.addWidget(self.cost_police)
+        for text, spin, name in (
+            (tr("unarmed"), self.cost_unarmed, tr("Cost per intervention, unarmed")),
+            (tr("police"), self.cost_police, tr("Cost per intervention, police")),
+        ):
+            label = QLabel(text)
+            label.setBuddy(spin)
+            spin.setAccessibleName(name)  # "unarmed" alone says too little when read
+            costs_row.addWidget(label)
+            costs_row.addWidget(spin)
         controls.addRow(tr("Cost per intervention"), costs_row)
         buttons = QHBoxLayout()
         for widget in (self.run_button, self.export_button, self.progress, self.status):

@@ -13,6 +13,7 @@ from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from ..domain.config import Thresholds
+from ..domain.enums import TeamStatus
 from ..domain.marks import QT_TR_NOOP
 from ..domain.model import Incident, Team
 from ..domain.timers import format_elapsed, team_overdue
@@ -32,6 +33,22 @@ HEADERS = (
     QT_TR_NOOP("Incident"),
     QT_TR_NOOP("Last check-in"),
 )
+
+
+def whole_columns(
+    divisions: Iterable[str] = (), providers: Iterable[str] = ()
+) -> dict[int, list[str]]:
+    """The columns read whole at any text size (theme.rows_follow_font); the
+    incident column may be elided ("reserved for ..."): its tool tip says it."""
+    return {
+        COL_CALL_SIGN: ["XX-00 ◔"],
+        COL_PROVIDER: list(providers),
+        COL_DIVISION: list(divisions),
+        COL_STATUS: [tr(status.label) for status in TeamStatus],
+        COL_IN_STATUS: ["00:00:00"],
+        COL_CHECK_IN: ["00:00"],
+    }
+
 
 TEAM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 2

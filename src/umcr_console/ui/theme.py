@@ -7,10 +7,13 @@ here and used by every widget, the map and the wall.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import (
     QColor,
+    QFont,
+    QFontMetrics,
     QGuiApplication,
     QIcon,
     QPainter,
@@ -19,7 +22,7 @@ from PySide6.QtGui import (
     QPolygonF,
     QScreen,
 )
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableView
 
 from ..domain.enums import TeamStatus
 from ..domain.timers import Level
@@ -64,11 +67,49 @@ STATUS_SYMBOLS: dict[TeamStatus, str] = {
     TeamStatus.OFF_DUTY: "+",
 }
 
+# The map's and the wall charts' own colours: pyqtgraph draws them, not the Qt
+# palette, so they follow the theme here (the light theme keeps the dark map).
+PLOT_STYLES: dict[str, dict[str, str]] = {
+    "dark": {
+        "background": "#0d1117",
+        "text": "#c9d1d9",  # division names, axis ticks
+        "title": "#f2f4f7",
+        "muted": "#8b949e",  # figure titles and notes
+        "outline": "#8b949e",
+        "marker_pen": "#0d1117",
+        "tile": "#161b22",
+        "hourly": "#3a86ff",
+        "response": "#2e9e44",
+        "target": "#ff7b72",
+    },
+    # Every text white on black, outlines and marker rims white: above 7:1.
+    "high-contrast": {
+        "background": "#000000",
+        "text": "#ffffff",
+        "title": "#ffffff",
+        "muted": "#ffffff",
+        "outline": "#ffffff",
+        "marker_pen": "#ffffff",
+        "tile": "#000000",
+        "hourly": "#6cb6ff",
+        "response": "#3fd45c",
+        "target": "#ffff00",
+    },
+}
+
+
+def plot_style() -> dict[str, str]:
+    """The map's and the charts' colours for the theme shown now."""
+    return PLOT_STYLES.get(current_theme(), PLOT_STYLES["dark"])
+
+
 PENDING_MARK = "◔"  # shown on rows whose latest change is not yet confirmed
 
 
 def apply_theme(app: QApplication, name: str) -> None:
     """Fusion style with a palette; dark is the default on the floor."""
+    # Set first: widgets that restyle on the palette change read it (map, wall).
+    app.setProperty("umcr_theme", name)
     app.setStyle("Fusion")
     palette = QPalette()
     if name == "dark":
@@ -93,7 +134,6 @@ def apply_theme(app: QApplication, name: str) -> None:
     app.setPalette(palette)
     # A thick focus frame in high contrast: where the keyboard is must show.
     app.setStyleSheet(HIGH_CONTRAST_STYLE if name == "high-contrast" else "")
-    app.setProperty("umcr_theme", name)
 
 
 HIGH_CONTRAST_STYLE = """
@@ -155,10 +195,11 @@ def apply_font_scale(app: QApplication, scale: float) -> None:
     if base is None:
         base = app.font().pointSizeF()
         app.setProperty("umcr_base_point_size", base)
+    # Set first: widgets that re-lay themselves out on the font change read it (the wall).
+    app.setProperty("umcr_font_scale", float(scale))
     font = app.font()
     font.setPointSizeF(float(base) * scale)
     app.setFont(font)
-    app.setProperty("umcr_font_scale", float(scale))
 
 
 def font_scale() -> float:
@@ -170,6 +211,58 @@ def font_scale() -> float:
 def scaled_px(pixels: int) -> int:
     """A pixel size of text times the font scale."""
     return round(pixels * font_scale())
+
+
+ROW_PADDING = 8  # above and below a table row's text
+CELL_PADDING = 16  # left and right of a cell's text, its shape included
+
+
+def row_height(font: QFont) -> int:
+    """A table row as tall as ``font``'s text needs (and the 14-pixel aging shape)."""
+    return max(QFontMetrics(font).height(), 14) + ROW_PADDING
+
+
+class _RowsFollowFont(QObject):
+    """On a table's font change (the text size, or its own font): rows as tall as
+    the text, and the columns that must not be cut as wide as their text."""
+
+    def __init__(self, view: QTableView, whole: Mapping[int, Iterable[str]]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.whole = {column: list(samples) for column, samples in whole.items()}
+        self.apply()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FontChange and watched is self.view:
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        view = self.view
+        view.verticalHeader().setDefaultSectionSize(row_height(view.font()))
+        metrics = view.fontMetrics()
+        header = view.horizontalHeader()
+        for column, samples in self.whole.items():
+            need = max(
+                [metrics.horizontalAdvance(text) + CELL_PADDING for text in samples]
+                + [view.sizeHintForColumn(column), header.sectionSizeHint(column)]
+            )
+            if view.columnWidth(column) < need:
+                view.setColumnWidth(column, need)
+
+
+def rows_follow_font(
+    view: QTableView,
+    whole: Mapping[int, Iterable[str]] | None = None,
+    may_elide: Iterable[int] = (),
+) -> None:
+    """Keep ``view``'s rows as tall as its font's text (at any text size), and the
+    ``whole`` columns at least as wide as their widest sample text (a call type,
+    a status) and the rows shown. Columns in ``may_elide`` (long narrative text,
+    whose full text is the cell's tool tip and what a screen reader reads) may be
+    cut with an ellipsis; the accessibility test holds every other column."""
+    view.setProperty("umcr_may_elide", list(may_elide))
+    view.installEventFilter(_RowsFollowFont(view, whole or {}))
 
 
 def current_theme() -> str:

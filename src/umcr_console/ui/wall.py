@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -52,7 +52,7 @@ from .queue_model import (
 from .tasks import Tasks
 from .team_model import TeamTableModel
 from .team_tiles import TeamTilesWidget
-from .theme import scaled_px
+from .theme import current_theme, font_scale, plot_style, rows_follow_font, scaled_px
 
 STALE_AFTER_S = 12.0  # a little more than two keep-alive intervals
 WALL_MIN_PX = 24  # the smallest text on the wall (labels, ticks, table)
@@ -67,6 +67,9 @@ def _pixels_font(pixels: int, bold: bool = False) -> QFont:
 
 
 def _big(widget: QWidget, pixels: int, bold: bool = False) -> None:
+    """``widget``'s text ``pixels`` high at 1x; kept so that a change of the text
+    size re-applies it (``WallWindow.rescale_text``)."""
+    widget.setProperty("umcr_wall_px", (pixels, bold))
     font = QFont(widget.font())
     font.setPixelSize(scaled_px(pixels))
     font.setBold(bold)
@@ -79,15 +82,27 @@ class FigureTile(QLabel):
         self.title = title
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setTextFormat(Qt.TextFormat.RichText)
-        self.setStyleSheet("background: #161b22; border-radius: 8px; padding: 6px;")
-        self.set_value("–")
+        self._shown: tuple[str, str, bool] = ("–", "", False)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The tile again in the theme's colours and at the text size chosen now."""
+        style = plot_style()
+        frame = "border: 2px solid #ffffff;" if current_theme() == "high-contrast" else ""
+        self.setStyleSheet(
+            f"background: {style['tile']}; border-radius: 8px; padding: 6px; {frame}"
+        )
+        self.set_value(*self._shown)
 
     def set_value(self, value: str, note: str = "", alarm: bool = False) -> None:
-        colour = "#ff7b72" if alarm else "#f2f4f7"
+        self._shown = (value, note, alarm)
+        style = plot_style()
+        colour = style["target"] if alarm else style["title"]
         self.setText(
-            f"<div style='font-size:22px;color:#8b949e'>{self.title}</div>"
-            f"<div style='font-size:64px;font-weight:bold;color:{colour}'>{value}</div>"
-            f"<div style='font-size:20px;color:#8b949e'>{note}</div>"
+            f"<div style='font-size:{scaled_px(22)}px;color:{style['muted']}'>{self.title}</div>"
+            f"<div style='font-size:{scaled_px(64)}px;font-weight:bold;color:{colour}'>"
+            f"{value}</div>"
+            f"<div style='font-size:{scaled_px(20)}px;color:{style['muted']}'>{note}</div>"
         )
 
 
@@ -150,15 +165,19 @@ class WallWindow(QMainWindow):
             self.pending_view.setColumnHidden(column, column not in WALL_COLUMNS)
         _big(self.pending_view, 26)
         self.pending_view.verticalHeader().setVisible(False)
-        self.pending_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.pending_view.verticalHeader().setDefaultSectionSize(40)
         header = self.pending_view.horizontalHeader()
         _big(header, WALL_MIN_PX, bold=True)
-        # Every column as wide as its longest text; the call type takes the rest,
-        # so it is cut only when the screen truly has no room for it.
+        # Every column as wide as its longest text; the call type takes the rest
+        # and wraps onto a second line when that is too narrow (at 1.5x text a
+        # long call type would be cut): the room reads it whole. Rows are as
+        # tall as their text (a pending queue is short: measuring it is cheap).
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TYPE, QHeaderView.ResizeMode.Stretch)
-        self.pending_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.pending_view.setWordWrap(True)
+        rows_follow_font(self.pending_view)
+        self.pending_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.pending_view.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.pending_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
@@ -177,42 +196,26 @@ class WallWindow(QMainWindow):
             figure_row.addWidget(tile, 0, column)
 
         pg.setConfigOptions(antialias=True)
-        self.hourly_plot = pg.PlotWidget(background="#0d1117")
-        self.hourly_bars = pg.BarGraphItem(
-            x=np.arange(24), height=np.zeros(24), width=0.8, brush="#3a86ff"
-        )
+        self.hourly_plot = pg.PlotWidget()
+        self.hourly_bars = pg.BarGraphItem(x=np.arange(24), height=np.zeros(24), width=0.8)
         self.hourly_plot.addItem(self.hourly_bars)
-        axis_style = {"color": "#c9d1d9"}
-        self.hourly_plot.setLabel("bottom", tr("hour of day (right: this hour)"), **axis_style)
-        self.response_plot = pg.PlotWidget(background="#0d1117")
+        self.response_plot = pg.PlotWidget()
         self.response_bars = pg.BarGraphItem(
-            x=np.arange(0, 90, 5) + 2.5, height=np.zeros(18), width=4.5, brush="#2e9e44"
+            x=np.arange(0, 90, 5) + 2.5, height=np.zeros(18), width=4.5
         )
         self.response_plot.addItem(self.response_bars)
         self.target_line = pg.InfiniteLine(
             pos=deployment.thresholds.response_target_min,
             angle=90,
-            pen=pg.mkPen("#ff7b72", width=3),
             label=tr("target"),
-            labelOpts={"position": 0.9, "color": "#ff7b72"},
+            labelOpts={"position": 0.9},
         )
         self.response_plot.addItem(self.target_line)
-        self.target_line.label.setFont(_pixels_font(WALL_MIN_PX, bold=True))
-        self.response_plot.setLabel("bottom", tr("minutes, received to on scene"), **axis_style)
-        tick_font = _pixels_font(WALL_MIN_PX)
-        for plot, title in (
-            (self.hourly_plot, tr("Calls per hour, last 24 h")),
-            (self.response_plot, tr("Response time today")),
-        ):
-            plot.setTitle(title, size=f"{WALL_MIN_PX + 6}px", color="#f2f4f7")
+        for plot in (self.hourly_plot, self.response_plot):
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
             plot.setLimits(yMin=0)
-            for axis in ("bottom", "left"):
-                plot.getAxis(axis).setStyle(tickFont=tick_font, tickTextOffset=8)
-                plot.getAxis(axis).setTextPen("#c9d1d9")
-            plot.getAxis("left").setWidth(WALL_MIN_PX * 3)
-            plot.getAxis("bottom").label.setFont(tick_font)
+        self.style_charts()
 
         # Left: the map and the charts take turns. Right: the team board and the
         # pending queue, always there (a rotating page never hides them).
@@ -229,7 +232,6 @@ class WallWindow(QMainWindow):
         self.pinned = False
         self.pin_label = QLabel(objectName="wall_pin")
         _big(self.pin_label, WALL_MIN_PX)
-        self.pin_label.setStyleSheet("color: #8b949e;")
         body = QGridLayout()
         body.addWidget(self.pages, 0, 0, 2, 1)
         body.addWidget(self.tiles, 0, 1)
@@ -255,7 +257,8 @@ class WallWindow(QMainWindow):
         layout.addLayout(figure_row)
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
-        self.setStyleSheet("QMainWindow { background: #0d1117; }")
+        self._styled_for = (current_theme(), font_scale())
+        self.restyle()
 
         self.bridge.incidents_changed.connect(lambda _ids: self.reload())
         self.bridge.teams_changed.connect(lambda _ids: self.reload())
@@ -271,6 +274,78 @@ class WallWindow(QMainWindow):
         if rotate_seconds > 0:
             self.rotator.start(int(rotate_seconds * 1000))
         self._show_pin()
+
+    # ---- theme and text size ---------------------------------------------------
+    def style_charts(self) -> None:
+        """The charts in the theme's colours, their text at the text size chosen now."""
+        style = plot_style()
+        tick_font = _pixels_font(WALL_MIN_PX)
+        axis_style = {"color": style["text"]}
+        self.hourly_bars.setOpts(brush=style["hourly"], pen=pg.mkPen(style["background"]))
+        self.response_bars.setOpts(brush=style["response"], pen=pg.mkPen(style["background"]))
+        self.target_line.setPen(pg.mkPen(style["target"], width=3))
+        self.target_line.label.setColor(style["target"])
+        self.target_line.label.setFont(_pixels_font(WALL_MIN_PX, bold=True))
+        self.hourly_plot.setLabel("bottom", tr("hour of day (right: this hour)"), **axis_style)
+        self.response_plot.setLabel("bottom", tr("minutes, received to on scene"), **axis_style)
+        for plot, title in (
+            (self.hourly_plot, tr("Calls per hour, last 24 h")),
+            (self.response_plot, tr("Response time today")),
+        ):
+            plot.setBackground(style["background"])
+            plot.setTitle(title, size=f"{scaled_px(WALL_MIN_PX + 6)}px", color=style["title"])
+            for axis in ("bottom", "left"):
+                plot.getAxis(axis).setStyle(tickFont=tick_font, tickTextOffset=8)
+                plot.getAxis(axis).setTextPen(style["text"])
+                plot.getAxis(axis).setPen(style["text"])
+            plot.getAxis("left").setWidth(scaled_px(WALL_MIN_PX) * 3)
+            plot.getAxis("bottom").label.setFont(tick_font)
+
+    def restyle(self) -> None:
+        """Backgrounds, figure tiles and charts in the theme's colours (high contrast
+        applies at once, as on the console)."""
+        style = plot_style()
+        self.setStyleSheet(f"QMainWindow {{ background: {style['background']}; }}")
+        self.pin_label.setStyleSheet(f"color: {style['muted']};")
+        for tile in self.figures.values():
+            tile.restyle()
+        self.style_charts()
+
+    def rescale_text(self) -> None:
+        """Every text of the wall at the text size chosen now (View > Text size):
+        no restart; the layouts follow (rows and columns measure their text)."""
+        self._styled_for = (current_theme(), font_scale())
+        for widget in [self, *self.findChildren(QWidget)]:
+            sized = widget.property("umcr_wall_px")
+            if sized is not None:
+                pixels, bold = sized
+                _big(widget, int(pixels), bool(bold))
+        self.restyle()
+
+    def showEvent(self, event) -> None:
+        # Qt's style-sheet style (the high-contrast theme has one) gives a table
+        # header the application's font when it first polishes it, after our
+        # sizes were set: set them again once everything is polished.
+        super().showEvent(event)
+        self.rescale_text()
+
+    def changeEvent(self, event: QEvent) -> None:
+        styled_for = getattr(self, "_styled_for", None)  # None while being built
+        if (
+            event.type()
+            in (
+                QEvent.Type.FontChange,
+                QEvent.Type.ApplicationFontChange,
+                QEvent.Type.PaletteChange,
+                QEvent.Type.ApplicationPaletteChange,
+            )
+            and styled_for is not None
+            and styled_for != (current_theme(), font_scale())
+        ):
+            # Once, after the application has told every widget.
+            self._styled_for = None
+            QTimer.singleShot(0, self, self.rescale_text)
+        super().changeEvent(event)
 
     # ---- data ---------------------------------------------------------------
     def reload(self) -> None:
