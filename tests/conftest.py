@@ -1,6 +1,7 @@
 """Settings every test needs before anything imports Qt."""
 
 import os
+import sys
 
 import pytest
 from hypothesis import settings
@@ -47,3 +48,29 @@ def live_server(tmp_path):
 
     with ServerProcess(tmp_path) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _no_dialog_outlives_its_test():
+    """Close the dialogs and message boxes a Qt test left open.
+
+    An application-modal box left by one test takes the input of every later
+    test in the same process: with the suite spread over workers (pytest-xdist)
+    the test after it is a different one each run, so it failed far from its
+    cause (a queue test's mouse moves, the accessibility tour's own check).
+    """
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return  # not a Qt test: nothing to close, and no reason to import Qt
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if not widget.isVisible():
+            continue
+        if hasattr(widget, "allow_close"):  # the idle lock's screen refuses a plain close
+            widget.allow_close()
+            widget.close()
+        elif isinstance(widget, QDialog):
+            widget.done(0)

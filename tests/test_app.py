@@ -6,7 +6,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.support.server import DEFAULT_USERS
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def run_console(

@@ -12,10 +12,14 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.waiting import wait_for
 from umcr_console.demo import DemoServer
 from umcr_console.simulator.places import division_places
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 API = "/api/v1"
 

@@ -2,6 +2,8 @@
 
 import stat
 
+import pytest
+
 from umcr_console.offline_login import OfflineVerifiers
 
 URL = "http://127.0.0.1:8765"
@@ -59,6 +61,7 @@ def _cli(database_url: str, *args: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 def test_a_disabled_users_offline_login_ends_when_the_workstation_reaches_the_server(
     live_server, tmp_path
 ) -> None:
@@ -96,6 +99,7 @@ def test_a_disabled_users_offline_login_ends_when_the_workstation_reaches_the_se
         asyncio.run(log_in(url, "dispatcher1", password, verifiers))
 
 
+@pytest.mark.slow
 def test_a_disabled_user_logging_in_online_loses_the_offline_login(live_server, tmp_path) -> None:
     import asyncio
 
@@ -116,6 +120,7 @@ def test_a_disabled_user_logging_in_online_loses_the_offline_login(live_server, 
         asyncio.run(log_in(live_server.url, "dispatcher2", password, verifiers))
 
 
+@pytest.mark.slow
 def test_a_revoked_session_removes_the_offline_login(live_server, tmp_path) -> None:
     """The session was online (a token) when the administrator revoked it: the console's
     next request is refused and the verifier goes; the user types the password again."""

@@ -110,6 +110,7 @@ def test_found_from_the_pyinstaller_bundle() -> None:
     assert "SELF-TEST OK" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_bundle_reports_the_package_version() -> None:
     bundle = bundle_from_env()
     result = subprocess.run(

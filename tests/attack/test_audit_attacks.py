@@ -25,6 +25,9 @@ from tests.support.server import ServerProcess
 from umcr_console.server import audit, cli
 from umcr_console.server.db import audit_anchor, audit_log, make_engine
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 CALLS = 30
 
 

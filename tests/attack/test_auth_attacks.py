@@ -30,6 +30,9 @@ from umcr_console.protocol import (
     Lockouts,
 )
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 FLOOD = 50  # concurrent bogus sign-ins, as in the review
 FLOOD_ROUNDS = 3  # each flooding client tries this many times
 ATTACKER = "127.0.0.2"

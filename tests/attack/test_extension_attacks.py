@@ -24,6 +24,9 @@ from tests.support.server import ServerProcess
 from umcr_console.server import auth
 from umcr_console.server.db import make_engine
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 PENNY = "Penny Lane Centers"
 PENNY_SUPERVISOR = ("penny_supervisor", "penny supervises the floor")
 

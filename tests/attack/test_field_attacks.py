@@ -29,6 +29,9 @@ from tests.server.helpers import (
     status,
 )
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:

@@ -54,6 +54,7 @@ def bare_exceptions_logged(source: str) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_no_log_call_passes_an_exception_whose_text_may_quote_a_caller() -> None:
     offenders = [
         f"{path.relative_to(PACKAGE)}:{line}"

@@ -21,6 +21,9 @@ import pytest
 from tests.server.helpers import created
 from tests.support.server import API, DEFAULT_USERS, ServerProcess
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 DEADLINE_S = 1.5
 # server/connections.py's $UMCR_REQUEST_DEADLINE_S and server/app.py's cap (spelt out, so
 # that each test here fails on its own against a server without the fix).

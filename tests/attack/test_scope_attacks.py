@@ -37,6 +37,9 @@ from tests.server.test_scoping import EXODUS, PENNY, _add_provider_users
 from umcr_console.server import auth, cli
 from umcr_console.server.db import make_engine, users
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 FOLLOW_UP_SECRET = "Follow-up-secret: call Maria about the eviction"
 FORBIDDEN = ("rejected", "forbidden")
 

@@ -20,7 +20,10 @@ from tests.support.server import ServerProcess, free_port, prepare_database
 from tests.support.waiting import wait_for
 from umcr_console.server import cli
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits"),
+]
 
 
 def _mode(path: Path) -> int:

@@ -20,6 +20,9 @@ from tests.server.helpers import SECRETS, created
 from tests.support.server import ServerProcess
 from umcr_console.server.logsafe import SafeLogFilter, describe
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 API = "/api/v1"
 
 

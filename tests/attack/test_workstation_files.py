@@ -43,6 +43,9 @@ from umcr_console.sync.engine import SyncEngine
 from umcr_console.ui import crash
 from umcr_console.ui.main_window import MainWindow
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 # Made-up values no code or library would ever hold by chance.
 PERSONAL = {
     "caller": "Wilhelmina Sparrowhawk",

@@ -198,6 +198,7 @@ def star_polygons(draw: st.DrawFn) -> Ring:
 
 @settings(max_examples=200, deadline=None)
 @given(star_polygons(), st.lists(st.tuples(st.floats(-11, 11), st.floats(-11, 11)), max_size=40))
+@pytest.mark.slow
 def test_banded_index_agrees_with_plain_ray_casting(
     ring: Ring, points: list[tuple[float, float]]
 ) -> None:

@@ -96,6 +96,7 @@ def _versions(entity_id: str) -> st.SearchStrategy[int | None]:
 @pytest.mark.parametrize("event_type", EVENT_TYPES)
 @FUZZ
 @given(data=st.data())
+@pytest.mark.slow
 def test_the_domain_answers_any_payload_without_crashing(
     event_type: EventType, data: st.DataObject
 ) -> None:

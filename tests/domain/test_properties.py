@@ -37,6 +37,7 @@ import os
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import event as note_event
 from hypothesis import strategies as st
@@ -566,3 +567,4 @@ class DispatchMachine(RuleBasedStateMachine):
 
 DispatchMachine.TestCase.settings = settings.get_profile(PROFILE)
 TestDispatchRules = DispatchMachine.TestCase
+TestDispatchRules.pytestmark = [pytest.mark.slow]  # out of the quick loop (README)

@@ -125,6 +125,7 @@ def year() -> State:
     return build_year()
 
 
+@pytest.mark.slow
 def test_a_generated_year_gives_exactly_its_figures(year: State) -> None:
     rep = report(year.incidents.values(), YEAR_START, YEAR_START + timedelta(days=365))
     total = rep.total

@@ -12,6 +12,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from statistics import fmean, median
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,9 @@ from umcr_console.domain.reports import (
     report,
     report_calls,
 )
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 NOT_HANDLED = {Disposition.CANCELLED, Disposition.DUPLICATE}

@@ -177,6 +177,7 @@ CASES = list(cases())
 
 @pytest.mark.parametrize("personal", [False, True], ids=["minimal", "personal"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.slow
 def test_every_exported_document_validates(case: Case, personal: bool) -> None:
     document = incident_to_eido(
         case.incident,

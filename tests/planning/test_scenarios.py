@@ -18,6 +18,7 @@ def test_the_three_sets() -> None:
     assert set(sets["citywide"]) == set(geodata.geography().names)
 
 
+@pytest.mark.slow
 def test_the_assumed_next_three_border_the_pilot() -> None:
     geography = geodata.geography()
     pilot = set(load_deployment("pilot").divisions)

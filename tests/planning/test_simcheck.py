@@ -61,6 +61,7 @@ def scenario_names() -> list[str]:
 
 
 @pytest.mark.parametrize("name", scenario_names())
+@pytest.mark.slow
 def test_model_and_simulator_agree(runs: dict[str, Run], name: str) -> None:
     rows = simcheck.compare(runs[name])
     misses = []

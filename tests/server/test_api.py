@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.server.helpers import (
     API,
     EX1,
@@ -20,6 +22,9 @@ from tests.server.helpers import (
 )
 from umcr_console.domain.ids import uuid7
 from umcr_console.protocol import PROBLEM_JSON
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def _team(snapshot: dict, team_id: str) -> dict:

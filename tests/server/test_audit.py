@@ -75,6 +75,7 @@ def test_accepted_and_rejected_events_are_recorded_with_before_and_after(asgi: A
     assert rejected["after"] is None and rejected["seq"] is None
 
 
+@pytest.mark.slow
 def test_a_team_event_is_found_under_its_incident(asgi: Api) -> None:
     incident = created()
     asgi.accept("dispatcher1", incident, assigned(incident["entity_id"], PL1))
@@ -88,6 +89,7 @@ def test_a_team_event_is_found_under_its_incident(asgi: Api) -> None:
     assert rows[0]["entity_id"] == PL1
 
 
+@pytest.mark.slow
 def test_sign_in_failures_lockout_sign_out_and_user_changes_are_recorded(asgi: Api, capsys) -> None:
     asgi.token("dispatcher1")
     for _ in range(5):
@@ -133,6 +135,7 @@ def test_only_admins_and_supervisors_read_the_audit_log(asgi: Api) -> None:
         assert asgi.get(username, "/audit").status_code == 200
 
 
+@pytest.mark.slow
 def test_filters_and_paging(asgi: Api) -> None:
     incidents = [created() for _ in range(5)]
     asgi.accept("dispatcher1", *incidents[:3])
@@ -308,6 +311,7 @@ def _anchor(url: str) -> Any:
 
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
+@pytest.mark.slow
 def test_prune_keeps_the_rest_verifiable_and_a_moved_anchor_is_found(
     database_url: str, capsys
 ) -> None:
@@ -379,6 +383,7 @@ def test_the_server_prunes_when_it_starts(tmp_path) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_two_server_processes_extend_one_chain(postgres_url: str, tmp_path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -426,6 +431,7 @@ def test_two_server_processes_extend_one_chain(postgres_url: str, tmp_path) -> N
     assert ids == list(range(1, len(ids) + 1))
 
 
+@pytest.mark.slow
 def test_an_export_of_personal_data_is_accounted_for(asgi: Api) -> None:
     call = created()
     incident_id = call["entity_id"]

@@ -7,12 +7,16 @@ import time
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from tests.server.helpers import API, Api
 from tests.support.server import ServerProcess
 from umcr_console.server.db import login_failures, make_engine, tokens, users
 from umcr_console.server.settings import TOKEN_TTL_ENV
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def _locked(answer: httpx.Response) -> None:

@@ -18,6 +18,9 @@ from umcr_console.domain.events import Event
 from umcr_console.server import audit, auth
 from umcr_console.server.db import event_submitters, make_engine, users
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 WS = "ws-test"
 
 

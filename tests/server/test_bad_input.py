@@ -123,6 +123,7 @@ def _rejected_events() -> dict[str, tuple[dict[str, Any], str]]:
     }
 
 
+@pytest.mark.slow
 def test_malformed_batches_are_refused_whole(api: Api) -> None:
     before = api.events()
     for name, make in MALFORMED_BATCHES.items():
@@ -131,6 +132,7 @@ def test_malformed_batches_are_refused_whole(api: Api) -> None:
         assert api.events()["last_seq"] == before["last_seq"], f"{name}: something was written"
 
 
+@pytest.mark.slow
 def test_bodies_that_are_not_json(api: Api) -> None:
     before = api.last_seq()
     _problem(_raw(api, b"{not json"), 400, 422)
@@ -221,6 +223,7 @@ def test_bad_sign_in_and_stream_requests(asgi: Api) -> None:
 # Found by the schemathesis fuzzer (tests/server/test_fuzz_openapi.py):
 
 
+@pytest.mark.slow
 def test_report_and_audit_periods_are_rfc3339_never_bare_numbers(asgi: Api) -> None:
     # pydantic alone reads "0" as 1970-01-01T00:00:00Z (a Unix time).
     for start, end in [("0", "100"), ("0.5", "2024-01-01T00:00:00Z"), ("2024-01-01T00:00Z", "1e9")]:
@@ -244,6 +247,7 @@ def test_every_error_the_schema_documents_is_problem_json(asgi: Api) -> None:
                     assert PROBLEM_JSON in response["content"], (method, path, code)
 
 
+@pytest.mark.slow
 def test_a_body_that_is_not_utf8_is_a_documented_400(asgi: Api) -> None:
     spec = asgi.client.get("/openapi.json").json()
     garbage = b"\x15\xff(\xc5\x8d\xfe\xfe'"

@@ -79,6 +79,7 @@ def test_the_environment_switches_the_server_to_citywide(
     assert len({t["division"] for t in teams}) == 21
 
 
+@pytest.mark.slow
 def test_serve_deployment_citywide(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path, extra_args=["--deployment", "citywide"])
     with server, server.client("supervisor") as client:

@@ -47,6 +47,7 @@ def _user(database_url: str, name: str):
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_the_console_script_is_installed() -> None:
     script = Path(sys.executable).with_name("umcr-server")
     assert script.exists()
@@ -57,6 +58,7 @@ def test_the_console_script_is_installed() -> None:
 
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
+@pytest.mark.slow
 def test_migrate_creates_the_schema(database_url: str) -> None:
     done = _run(["migrate", "--database", database_url])
     assert done.returncode == 0, done.stderr
@@ -70,6 +72,7 @@ def test_migrate_creates_the_schema(database_url: str) -> None:
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.slow
 def test_the_default_database_lives_in_the_data_directory(tmp_path: Path) -> None:
     done = _run(["migrate"], env={cli.DATA_DIR_ENV: str(tmp_path / "data")})
     assert done.returncode == 0, done.stderr
@@ -133,6 +136,7 @@ def test_user_add_prompts_twice_without_the_variable(tmp_path: Path, monkeypatch
     assert _user(url, "cy") is None
 
 
+@pytest.mark.slow
 def test_serve_logs_to_stderr_and_stops_on_sigterm(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     port = free_port()
@@ -164,6 +168,7 @@ def test_serve_logs_to_stderr_and_stops_on_sigterm(tmp_path: Path) -> None:
     assert "roster: 6 team(s) added" in stderr
 
 
+@pytest.mark.slow
 def test_serve_fails_clearly(tmp_path: Path) -> None:
     port = free_port()
     with socket_taken(port):

@@ -59,6 +59,7 @@ def fill(disk: Path, leave: int) -> Path:
     return ballast
 
 
+@pytest.mark.slow
 def test_a_full_disk_answers_503_the_console_queues_and_delivers_when_space_returns(
     tmp_path: Path, small_disk: Path
 ) -> None:

@@ -13,6 +13,9 @@ from tests.server.helpers import API, PL1, assert_clean_log, assigned, created, 
 from tests.server.test_concurrency import _all_events
 from tests.support.server import ServerProcess
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 def test_sigkill_after_an_accepted_batch_loses_nothing(tmp_path, database_url: str) -> None:

@@ -40,6 +40,7 @@ def _help(team_id: str = PL1, **payload) -> dict:
     return event("team.help_requested", team_id, payload)
 
 
+@pytest.mark.slow
 def test_assignment_shows_the_own_team_its_call_and_the_next_statuses(asgi):
     free = asgi.get("field1", "/field/assignment")
     assert free.status_code == 200, free.text
@@ -264,6 +265,7 @@ def test_the_page_has_a_strict_policy_and_no_inline_script(asgi):
 
 
 @pytest.mark.parametrize("path", ["/field", "/field/"])
+@pytest.mark.slow
 def test_the_page_is_reachable(asgi, path):
     answer = asgi.client.get(path, follow_redirects=True)
     assert answer.status_code == 200 and "HELP NOW" in answer.text

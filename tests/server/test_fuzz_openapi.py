@@ -34,6 +34,9 @@ from umcr_console.config import load_deployment
 from umcr_console.server.app import create_app
 from umcr_console.server.settings import Settings
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 # Examples per operation and generation mode; each is sent once per role.
 ROLES = ("admin", "dispatcher1", "wall")
 # Operations whose answer no token changes: sent once, without one.

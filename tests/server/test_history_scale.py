@@ -56,6 +56,7 @@ def _summary(engine: sa.Engine) -> tuple[list[Any], list[Any]]:
 
 
 @on_both_databases
+@pytest.mark.slow
 def test_the_migration_fills_the_summary_exactly_as_the_write_path_keeps_it(engine) -> None:
     first, second, third = created(), created(), created()
     a, b = first["entity_id"], second["entity_id"]

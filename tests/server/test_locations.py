@@ -7,11 +7,15 @@ import importlib
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from tests.server.helpers import EX1, PL1, Api, assigned, created, event, iso, now
 from tests.server.test_scoping import _add_provider_users
 from umcr_console.server.db import make_engine
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 migration = importlib.import_module("umcr_console.server.migrations.versions.0009_incident_places")
 

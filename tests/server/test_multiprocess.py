@@ -21,7 +21,7 @@ from umcr_console.server.eventlog import submit_batch, system_principal
 from umcr_console.server.migrate import upgrade
 from umcr_console.server.notify import PgListener
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 # The longest keep-alive the protocol allows: the safety-net re-read happens
 # only this often, so a prompt delivery can only come from the notification.

@@ -88,6 +88,7 @@ def _cli_add(url: str, password: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("password", [" ", "a", "password12345678"])
+@pytest.mark.slow
 def test_user_add_refuses_a_weak_password_and_saves_nothing(tmp_path: Path, password: str) -> None:
     """`UMCR_PASSWORD=' '` and `'a'` were accepted (issue 17, item 8)."""
     url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
@@ -102,6 +103,7 @@ def test_user_add_refuses_a_weak_password_and_saves_nothing(tmp_path: Path, pass
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_password_reset_is_checked_too(tmp_path: Path) -> None:
     """`user add` of an existing name is the way to change a password: same policy."""
     url = f"sqlite:///{tmp_path / 'server.sqlite3'}"

@@ -39,6 +39,9 @@ from umcr_console.domain.events import Event
 from umcr_console.protocol import PROBLEM_JSON, BatchResult, EventPage, Snapshot
 from umcr_console.store import LocalStore, Workspace
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 BATCHES = FUZZ_EXAMPLES * 10
 WRITERS = ("dispatcher1", "admin", "field1")
 READERS = ("dispatcher1", "admin", "wall")

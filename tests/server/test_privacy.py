@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.server.helpers import (
     PL1,
     PL2,
@@ -16,6 +18,9 @@ from tests.server.helpers import (
     note,
     status,
 )
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def _call_with_every_kind_of_personal_data(api: Api) -> tuple[str, str]:

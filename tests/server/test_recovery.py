@@ -16,6 +16,9 @@ import pytest
 from tests.server.helpers import assert_clean_log, created, note
 from tests.support.server import ServerProcess
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 SIGNED = {"UMCR-Event-Signatures": "1"}
 
 

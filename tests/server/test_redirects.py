@@ -169,6 +169,7 @@ def _secrets_absent(body: dict) -> None:
         assert secret not in text, name
 
 
+@pytest.mark.slow
 def test_a_redirect_is_delivered_exactly_once_after_two_failures(
     any_database, monkeypatch, fast_retries
 ) -> None:
@@ -225,6 +226,7 @@ def test_a_redirect_is_delivered_exactly_once_after_two_failures(
         assert lapd.count() == 3
 
 
+@pytest.mark.slow
 def test_a_close_with_a_redirect_disposition_goes_to_lafd(
     database_url, monkeypatch, fast_retries
 ) -> None:
@@ -254,6 +256,7 @@ def test_a_close_with_a_redirect_disposition_goes_to_lafd(
         assert agencies["Los Angeles Fire Department"] is True
 
 
+@pytest.mark.slow
 def test_failed_after_n_tries_is_recorded(database_url, monkeypatch, caplog) -> None:
     monkeypatch.setenv(BACKOFF_ENV, "0.05")
     monkeypatch.setenv(MAX_ATTEMPTS_ENV, "3")
@@ -287,6 +290,7 @@ def test_a_refusal_is_not_retried(database_url, monkeypatch, fast_retries) -> No
         assert lapd.count() == 1
 
 
+@pytest.mark.slow
 def test_an_unreachable_endpoint_counts_as_a_failed_try(
     database_url, monkeypatch, fast_retries
 ) -> None:
@@ -346,6 +350,7 @@ def test_plain_events_leave_the_cursor_and_a_redirect_after_them_is_queued(
         assert {r["incident_id"] for r in rows} == {first["entity_id"], later["entity_id"]}
 
 
+@pytest.mark.slow
 def test_two_servers_on_one_database_send_once(any_database, monkeypatch, fast_retries) -> None:
     database_url = any_database
     with receiver(failures=2) as lapd:
@@ -422,6 +427,7 @@ def test_the_eido_endpoint_minimises_by_default(api: Api) -> None:
 
 
 @pytest.mark.parametrize("user", ["dispatcher1", "supervisor", "admin"])
+@pytest.mark.slow
 def test_personal_data_on_request_for_dispatch_roles(api: Api, user: str) -> None:
     incident_id = _incident_with_note(api)
     answer = api.get(
@@ -437,6 +443,7 @@ def test_personal_data_on_request_for_dispatch_roles(api: Api, user: str) -> Non
 
 @pytest.mark.parametrize("user", ["wall", "field1"])
 @pytest.mark.parametrize("params", [{}, {"personal": "true"}])
+@pytest.mark.slow
 def test_the_wall_and_field_get_no_eido(api: Api, user: str, params: dict) -> None:
     incident_id = _incident_with_note(api)
     answer = api.get(user, f"/incidents/{incident_id}/eido", params=params)

@@ -122,6 +122,7 @@ def _keys(value: Any) -> set[str]:
     return set()
 
 
+@pytest.mark.slow
 def test_the_report_is_domain_reports_over_the_period(api: Api) -> None:
     floor = Floor(api)
     answer = api.get("supervisor", "/reports", params=floor.params)
@@ -244,6 +245,7 @@ def test_every_reader_role_gets_it_and_the_wall_sees_no_personal_field(asgi: Api
     assert asgi.client.get("/api/v1/reports", params=floor.params).status_code == 401
 
 
+@pytest.mark.slow
 def test_csv_is_the_shared_csv_rows_and_never_a_formula(asgi: Api) -> None:
     floor = Floor(asgi)
     asgi.accept(
@@ -323,6 +325,7 @@ def test_any_period_and_an_empty_one(asgi: Api) -> None:
         {"start": "0001-01-01T00:00:00+05:00", "end": "2025-01-01T00:00:00Z"},
     ],
 )
+@pytest.mark.slow
 def test_a_bad_period_is_a_422_problem(asgi: Api, params: dict[str, Any]) -> None:
     answer = asgi.get("supervisor", "/reports", params=params)
     assert answer.status_code == 422, answer.text

@@ -16,6 +16,9 @@ from tests.server.helpers import API
 from tests.support.server import ServerProcess
 from umcr_console.protocol import REVOKED_CHALLENGE
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 
 def _revoke(database_url: str, name: str) -> subprocess.CompletedProcess:
     return subprocess.run(

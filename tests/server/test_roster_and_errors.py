@@ -38,6 +38,7 @@ def _grown_deployment(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
+@pytest.mark.slow
 def test_a_new_team_in_the_configuration_joins_the_roster_once(tmp_path, database_url: str) -> None:
     server = ServerProcess(tmp_path, database_url=database_url)
     with server:

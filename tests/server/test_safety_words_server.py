@@ -7,7 +7,12 @@ reaches the wall.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.server.helpers import Api, created, event
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 CHECK = {
     "found": [{"category": "weapons", "words": "pistola", "field": "person", "language": "es"}],

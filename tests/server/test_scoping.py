@@ -32,6 +32,9 @@ from umcr_console.domain.ids import name_id
 from umcr_console.server import audit, auth
 from umcr_console.server.db import make_engine
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 PL2 = name_id("team", "PL-2")
 EX2 = name_id("team", "EX-2")
 PENNY = "Penny Lane Centers"

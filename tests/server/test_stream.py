@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+
 from tests.server.helpers import (
     API,
     PL1,
@@ -21,6 +23,9 @@ from tests.server.helpers import (
     read_stream_asgi,
     status,
 )
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def _events(n: int) -> Callable[[SseParser], bool]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from tests.server.helpers import (
@@ -26,6 +27,9 @@ from tests.server.helpers import (
 )
 from umcr_console.domain.alerts import acknowledgement_event_id, escalation_event_id
 from umcr_console.domain.model import Incident
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def _team(api: Api, team_id: str, user: str = "dispatcher1") -> dict:

@@ -43,6 +43,7 @@ def within(value: float, target: float, tolerance: float) -> bool:
 
 
 @pytest.mark.parametrize("seed", MONTH_SEEDS)
+@pytest.mark.slow
 def test_a_month_matches_the_calibration(months: dict[int, Calibration], seed: int) -> None:
     cal = months[seed]
     assert within(cal.calls_per_day, CALLS_PER_DAY, CALLS_TOL), cal.calls_per_day

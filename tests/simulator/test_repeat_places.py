@@ -3,11 +3,14 @@ leaves a few caution notes, so the demo's intake shows a place's history."""
 
 from __future__ import annotations
 
+import pytest
+
 from umcr_console.domain.locations import Place, location_history
 from umcr_console.simulator.calibration import Calibration
 from umcr_console.simulator.calls import REPEAT_SHARE
 
 
+@pytest.mark.slow
 def test_a_realistic_share_of_calls_come_from_a_place_called_before(
     months: dict[int, Calibration],
 ) -> None:

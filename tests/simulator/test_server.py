@@ -30,6 +30,9 @@ from umcr_console.simulator.params import Parameters
 from umcr_console.simulator.places import DivisionPlaces
 from umcr_console.simulator.runner import simulate
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 API = "/api/v1"
 SIM_USER, HUMAN = "dispatcher1", "dispatcher2"
 WEST = ("West Los Angeles", "Wilshire", "Olympic")

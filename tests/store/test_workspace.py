@@ -387,6 +387,7 @@ class _Counting:
         monkeypatch.setattr(ws, "_judge", judge)
 
 
+@pytest.mark.slow
 def test_pending_events_coming_back_rejudge_only_what_changed(
     tmp_path: Path, server: FakeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

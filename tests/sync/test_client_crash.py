@@ -18,6 +18,9 @@ from umcr_console.store import LocalStore
 
 from .harness import server_log
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 50
 

@@ -32,6 +32,9 @@ from umcr_console.sync.traffic import Traffic
 
 from .harness import Console, assert_matches_server, server_log
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 KEEPALIVE = 0.5
 USERS = ("dispatcher1", "dispatcher2")
 FAULTS = ("cut_off", "blackhole", "reset", "cut", "delay", "throttle")

@@ -22,6 +22,9 @@ from umcr_console.sync.traffic import Traffic
 
 from .harness import Console, assert_matches_server, server_log
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 
 def revoke(server: ServerProcess, token: str) -> None:
     response = httpx.delete(

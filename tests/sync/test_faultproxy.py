@@ -112,6 +112,7 @@ def test_drop_refuses_new_connections_and_spares_open_ones(proxy: FaultProxy) ->
     assert proxy.dropped == 1
 
 
+@pytest.mark.slow
 def test_blackhole_silences_open_and_new_connections_for_good(proxy: FaultProxy) -> None:
     with connect(proxy) as old:
         old.sendall(b"a")

@@ -8,9 +8,13 @@ import json
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
 from tests.support.server import DEFAULT_USERS, ServerProcess, free_port
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def headless(db, url: str, *args: str) -> list[dict]:

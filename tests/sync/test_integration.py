@@ -19,6 +19,9 @@ from umcr_console.sync.traffic import ASSIGN, CREATE, NOTE, STATUS, Traffic
 
 from .harness import Console, assert_matches_server, server_log
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 # The blackhole of issue 3 lasts 30 s; CI uses 8 s (set UMCR_BLACKHOLE_SECONDS=30 for the
 # full length; bench/sync_bench.py --blackhole runs the 30 s version).
 BLACKHOLE_SECONDS = float(os.environ.get("UMCR_BLACKHOLE_SECONDS", "8"))

@@ -48,6 +48,9 @@ from umcr_console.sync.traffic import Traffic
 
 from .harness import Console, assert_matches_server, server_log
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 CONSOLES = 10
 USERS = ("dispatcher1", "dispatcher2", "admin")
 # How long before the restore the backup was taken, on the consoles' clocks.

@@ -31,6 +31,9 @@ from umcr_console.sync.engine import SyncEngine
 
 from .harness import Console, server_log
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 
 def _backup(database: Path, copy: Path) -> None:
     source, target = sqlite3.connect(database), sqlite3.connect(copy)

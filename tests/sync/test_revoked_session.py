@@ -6,12 +6,17 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+import pytest
+
 from tests.support.server import DEFAULT_USERS, ServerProcess
 from umcr_console.server import auth
 from umcr_console.server.db import make_engine
 from umcr_console.sync.traffic import Traffic
 
 from .harness import Console, server_log
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def test_a_revoked_console_asks_for_the_password_and_keeps_its_actions(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from tests.server.helpers import SECRETS, assigned, created, note, status
 from tests.support.server import ServerProcess
@@ -15,6 +16,9 @@ from umcr_console.server import auth
 from umcr_console.server.db import make_engine
 
 from .harness import Console, assert_matches_server, server_log
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 PL2 = name_id("team", "PL-2")
 EX1 = name_id("team", "EX-1")

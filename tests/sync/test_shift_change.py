@@ -27,6 +27,9 @@ from umcr_console.server.db import make_engine
 
 from .harness import Console, server_log
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 WS = "ws-shift"
 A, B = "dispatcher1", "dispatcher2"
 

@@ -8,6 +8,7 @@ well-formed streams; this checks everything else).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -84,6 +85,7 @@ def test_any_bytes_cut_anywhere_parse_the_same_and_never_raise(raw: bytes, cuts:
 
 @FUZZ
 @given(raw=line_streams)
+@pytest.mark.slow
 def test_any_lines_of_fields_parse_the_same_and_never_raise(raw: bytes) -> None:
     _same_however_cut(raw, [len(raw) // 3, len(raw) // 2])
 

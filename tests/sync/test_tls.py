@@ -148,6 +148,7 @@ def tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         yield server, ca, engines_verifying
 
 
+@pytest.mark.slow
 def test_a_console_with_the_ca_bundle_syncs_over_https(
     tls, console_for: Callable[..., Console]
 ) -> None:
@@ -171,6 +172,7 @@ def test_a_console_with_the_ca_bundle_syncs_over_https(
     assert {str(e.event_id) for e in made} <= on_server
 
 
+@pytest.mark.slow
 def test_without_the_ca_bundle_the_certificate_is_refused_and_the_console_is_offline(
     tls, console_for: Callable[..., Console]
 ) -> None:

@@ -64,6 +64,7 @@ def _every_tab(root: QWidget) -> list[str]:
     return sorted(set(missing))
 
 
+@pytest.mark.slow
 def test_every_control_of_every_window_and_dialog_has_a_spoken_name(
     namer, window, server_side, qtbot
 ) -> None:
@@ -166,6 +167,7 @@ def _contrast(a, b) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@pytest.mark.slow
 def test_high_contrast_theme_passes_wcag_aaa_and_menu_toggles_it(namer, window, qtbot) -> None:
     from PySide6.QtGui import QPalette
 
@@ -314,6 +316,7 @@ def test_the_clipping_check_finds_a_label_cut_short(namer, qtbot) -> None:
     assert _clipped(box) and "QLabel" in _clipped(box)[0]
 
 
+@pytest.mark.slow
 def test_at_one_and_a_half_times_the_text_no_label_of_a_dialog_is_cut(
     namer, window, server_side, qtbot
 ) -> None:

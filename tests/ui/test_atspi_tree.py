@@ -24,6 +24,9 @@ from pathlib import Path
 
 import pytest
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 HERE = Path(__file__).parent / "atspi"
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 SYSTEM_PYTHON = "/usr/bin/python3"

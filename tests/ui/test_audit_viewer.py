@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.server.helpers import PL1, assigned, created, status
 from tests.support.server import DEFAULT_USERS
 from tests.support.waiting import until
@@ -14,6 +16,9 @@ from umcr_console.store.workspace import Workspace
 from umcr_console.sync.engine import SyncEngine
 from umcr_console.ui import audit_viewer
 from umcr_console.ui.audit_viewer import AuditTableModel, AuditViewerWindow
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def _post(server, user: str, *events: dict) -> list[dict]:

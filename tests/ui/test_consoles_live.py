@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.support.faultproxy import FaultProxy
 from tests.support.waiting import until
 from tests.ui.live import LiveConsole
@@ -16,6 +18,9 @@ from umcr_console.domain import events as ev
 from umcr_console.domain.enums import EventType, IncidentState, TeamStatus
 from umcr_console.sync.engine import LinkState
 from umcr_console.ui.queue_model import COL_TEAM
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def test_intake_assignment_and_offline_intake_reach_the_other_console(

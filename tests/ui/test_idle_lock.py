@@ -119,6 +119,7 @@ def test_keyboard_or_mouse_input_in_any_window_restarts_the_idle_time(
     assert lock.is_locked
 
 
+@pytest.mark.slow
 def test_nothing_personal_shows_while_locked_and_the_password_brings_it_all_back(
     window, lock, ticks, server_side, qtbot
 ) -> None:
@@ -240,6 +241,7 @@ def test_the_lock_screen_ignores_escape_and_alt_f4(window, lock, ticks, qtbot) -
     assert not window.isVisible()
 
 
+@pytest.mark.slow
 def test_the_password_is_checked_locally_with_the_argon2_verifier(tmp_path) -> None:
     url = "http://127.0.0.1:9"  # nothing listens there: the check never needs the server
     verifiers = OfflineVerifiers(tmp_path / "offline-login.json")
@@ -311,6 +313,7 @@ def test_the_wall_never_locks(wall, tmp_path, qtbot, run, monkeypatch) -> None:
         store.close()
 
 
+@pytest.mark.slow
 def test_behind_the_lock_calls_arrive_and_the_outbox_drains(live_server, tmp_path, qtbot, run):
     """A real server: the locked console receives another dispatcher's call and sends
     the action it queued before it locked."""

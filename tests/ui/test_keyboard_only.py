@@ -9,6 +9,7 @@ choosers work from the keyboard.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -28,6 +29,7 @@ def focused() -> QWidget:
     return widget
 
 
+@pytest.mark.slow
 def test_intake_dispatch_and_close_by_keyboard_alone(live_server, tmp_path, qtbot, run) -> None:
     accessibility.install(QApplication.instance())
 
@@ -128,6 +130,7 @@ def test_the_map_chooses_a_division_and_a_team_from_the_keyboard(window, qtbot) 
     assert team.status.label in chooser.teams.currentText()  # the status in words
 
 
+@pytest.mark.slow
 def test_the_team_tiles_choose_a_team_with_the_arrow_keys(window, qtbot) -> None:
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)

@@ -8,6 +8,7 @@ import asyncio
 import csv
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.support.server import DEFAULT_USERS
@@ -173,6 +174,7 @@ def _wire(type_: str, entity_id: str, payload: dict, at) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_online_the_server_completes_history_and_frequent_locations(
     live_server, tmp_path, qtbot, run
 ) -> None:

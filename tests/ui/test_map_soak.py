@@ -8,6 +8,11 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 CHILD = textwrap.dedent(
     """
     from datetime import UTC, datetime

@@ -58,6 +58,7 @@ def test_citywide_scenario_gives_teams_cost_and_chart(qtbot, planner: PlannerWin
     assert planner.target_line.value() == pytest.approx(30.0)
 
 
+@pytest.mark.slow
 def test_target_and_cost_change_the_plan(qtbot, planner: PlannerWindow) -> None:
     planner.choose("pilot")
     planner.recompute()

@@ -6,12 +6,17 @@ import asyncio
 import csv
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.support.server import DEFAULT_USERS
 from umcr_console.config import load_deployment
 from umcr_console.store.db import LocalStore
 from umcr_console.store.workspace import Workspace
 from umcr_console.sync.engine import SyncEngine
 from umcr_console.ui.report_window import ReportWindow
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 
 def created(n: int, received: datetime, division: str) -> dict:

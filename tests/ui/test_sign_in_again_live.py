@@ -10,11 +10,15 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.support.waiting import until
 from tests.ui.live import LiveConsole
 from umcr_console.ui.login import LoginDialog
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 NEW_PASSWORD = "a new password for the next shift"
 

@@ -9,6 +9,7 @@ import io
 import logging
 import sys
 
+import pytest
 from PySide6.QtCore import QObject
 
 from umcr_console.logsafe import OutlineFormatter
@@ -34,6 +35,7 @@ async def _fail() -> None:
     raise LookupError(CALLER)
 
 
+@pytest.mark.slow
 def test_success_reaches_the_callback_and_the_task_is_kept_until_then(qtbot, run) -> None:
     tasks = Tasks()
     results: list[int] = []

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.support.waiting import until
 from tests.ui.live import LiveConsole
 from umcr_console.domain import events as ev
@@ -30,6 +32,9 @@ from umcr_console.domain.model import Location
 from umcr_console.ui.action_dialogs import AssignTeamDialog
 from umcr_console.ui.main_window import MainWindow
 from umcr_console.ui.team_model import COL_CHECK_IN, OVERDUE_ROLE
+
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
 
 WILSHIRE = (34.0480, -118.3300)  # 1.2 km from the Wilshire station, 3.6 from Olympic's
 

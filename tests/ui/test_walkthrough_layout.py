@@ -228,6 +228,7 @@ SCREENS = {
 }
 
 
+@pytest.mark.slow
 def test_first_start_is_maximised_on_the_largest_screen_then_restored(tmp_path) -> None:
     """A laptop (primary) and a wall monitor: the first start fills the wall
     monitor; the next start comes back where the dispatcher left the window."""

@@ -16,6 +16,9 @@ from umcr_console.store.workspace import Workspace
 from umcr_console.sync.engine import SyncEngine
 from umcr_console.ui.wall import WallWindow
 
+# Real servers or long runs: out of the quick loop (README).
+pytestmark = pytest.mark.slow
+
 
 def test_wall_is_live_private_and_says_when_stale(live_server, tmp_path, qtbot, run) -> None:
     with live_server.client("dispatcher1") as dispatcher:
