@@ -13,6 +13,7 @@ both (the committed .qm is checked against its .ts by tests/ui/test_i18n.py).
 from __future__ import annotations
 
 import logging
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -128,26 +129,33 @@ def sources(root: Path = ROOT) -> list[Path]:
 
 
 def _tool(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
+    """A PySide6 tool beside this Python (a venv's bin/), else the one on PATH."""
+    tool = Path(sys.executable).parent / name
+    return str(tool) if tool.exists() else (shutil.which(name) or name)
+
+
+def lupdate(ts: Path, root: Path = ROOT) -> None:
+    """Bring ``ts`` up to date with the sources: new strings come in unfinished."""
+    subprocess.run(
+        [
+            _tool("pyside6-lupdate"),
+            "-no-obsolete",
+            "-locations",
+            "none",
+            *map(str, sources(root)),
+            "-ts",
+            str(ts),
+        ],
+        check=True,
+    )
 
 
 def update(root: Path = ROOT) -> None:
-    """Rewrite every .ts from the sources (new strings come in unfinished), then the .qm."""
+    """Rewrite every .ts from the sources, then the .qm."""
     folder = root / "resources" / "i18n"
     for language in LANGUAGES:
         ts = folder / f"{catalogue_name(language)}.ts"
-        subprocess.run(
-            [
-                _tool("pyside6-lupdate"),
-                "-no-obsolete",
-                "-locations",
-                "none",
-                *map(str, sources(root)),
-                "-ts",
-                str(ts),
-            ],
-            check=True,
-        )
+        lupdate(ts, root)
         release(ts)
 
 
