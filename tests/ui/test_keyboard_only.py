@@ -37,6 +37,15 @@ def test_intake_dispatch_and_close_by_keyboard_alone(live_server, tmp_path, qtbo
         console = LiveConsole("kb", live_server.url, "dispatcher1", tmp_path, qtbot)
         task = console.engine.start()
         window = console.window
+
+        async def shortcut_dialog(key: Qt.Key) -> QWidget:
+            """Back to the console, Ctrl+``key``: the dialog it opens, active."""
+            window.activateWindow()
+            await until(lambda: QApplication.activeWindow() is window, "the console active")
+            qtbot.keyClick(focused(), key, CTRL)
+            await until(lambda: QApplication.activeWindow() is not window, "the dialog active")
+            return QApplication.activeWindow()
+
         try:
             await until(lambda: len(console.workspace.view.teams) == 6, "teams")
             window.activateWindow()
@@ -60,11 +69,7 @@ def test_intake_dispatch_and_close_by_keyboard_alone(live_server, tmp_path, qtbo
             assert window.selected_incident_id() == incident_id
 
             # Ctrl+D: the assign dialog, the recommended team first; Enter assigns it.
-            window.activateWindow()
-            await until(lambda: QApplication.activeWindow() is window, "the console active")
-            qtbot.keyClick(focused(), Qt.Key.Key_D, CTRL)
-            await until(lambda: QApplication.activeWindow() is not window, "the dialog active")
-            dialog = QApplication.activeWindow()
+            dialog = await shortcut_dialog(Qt.Key.Key_D)
             assert dialog.windowTitle().startswith("Assign a team to")
             chosen = dialog.list.currentItem().text()
             qtbot.keyClick(focused(), Qt.Key.Key_Return)
@@ -80,11 +85,7 @@ def test_intake_dispatch_and_close_by_keyboard_alone(live_server, tmp_path, qtbo
             assert team.call_sign in chosen and team.status == TeamStatus.DISPATCHED
 
             # Ctrl+L: close; Down arrows choose the disposition, Enter confirms.
-            window.activateWindow()
-            await until(lambda: QApplication.activeWindow() is window, "the console active")
-            qtbot.keyClick(focused(), Qt.Key.Key_L, CTRL)
-            await until(lambda: QApplication.activeWindow() is not window, "the dialog active")
-            dialog = QApplication.activeWindow()
+            dialog = await shortcut_dialog(Qt.Key.Key_L)
             assert dialog.windowTitle().startswith("Close")
             assert focused() is dialog.disposition
             wanted = dialog.disposition.findData(Disposition.RESOLVED_ON_SCENE)
