@@ -145,3 +145,18 @@ def run(qapp):
     yield loop.run_until_complete
     loop.close()
     asyncio.set_event_loop(None)
+
+
+def show_wall(qtbot, workspace: Workspace, deployment: Deployment, clock: Clock):
+    """The supervisors' wall on ``workspace``, shown at 1920x1080, its page rotation stopped."""
+    from umcr_console.ui.map_widget import DivisionMapWidget
+    from umcr_console.ui.wall import WallWindow
+
+    map_widget = DivisionMapWidget.for_workspace(workspace, deployment, clock=clock, read_only=True)
+    wall = WallWindow(workspace, deployment, clock=clock, map_widget=map_widget, rotate_seconds=20)
+    wall.ticker.stop()
+    qtbot.addWidget(wall)
+    wall.resize(1920, 1080)
+    wall.show()
+    qtbot.waitExposed(wall)
+    return wall

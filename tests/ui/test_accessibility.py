@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.ui.conftest import show_wall
 from umcr_console.domain.timers import Level
 from umcr_console.ui import accessibility
 from umcr_console.ui.a11y_tour import open_everything
@@ -342,8 +343,6 @@ def test_at_one_and_a_half_times_the_text_no_label_of_a_dialog_is_cut(
 
 def _wall(qtbot, workspace, deployment, clock, server_side):
     from umcr_console.domain.enums import CallType
-    from umcr_console.ui.map_widget import DivisionMapWidget
-    from umcr_console.ui.wall import WallWindow
 
     for minutes, call_type in (
         (3, CallType.PERSON_IN_DISTRESS),  # the longest call type
@@ -353,14 +352,7 @@ def _wall(qtbot, workspace, deployment, clock, server_side):
         server_side.create_incident(
             "1200 W 7th St", division="North Hollywood", minutes_ago=minutes, call_type=call_type
         )
-    map_widget = DivisionMapWidget.for_workspace(workspace, deployment, clock=clock, read_only=True)
-    wall = WallWindow(workspace, deployment, clock=clock, map_widget=map_widget, rotate_seconds=20)
-    wall.ticker.stop()
-    qtbot.addWidget(wall)
-    wall.resize(1920, 1080)
-    wall.show()
-    qtbot.waitExposed(wall)
-    return wall
+    return show_wall(qtbot, workspace, deployment, clock)
 
 
 def _wall_cuts_nothing(wall) -> None:

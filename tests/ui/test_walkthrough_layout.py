@@ -13,13 +13,13 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.conftest import show_wall
 from umcr_console.domain import events as ev
 from umcr_console.domain.enums import Agency, CallType, EventType, Priority, Source
 from umcr_console.domain.ids import uuid7
 from umcr_console.domain.model import Location
 from umcr_console.ui.map_widget import DivisionMapWidget
 from umcr_console.ui.queue_model import COL_TYPE
-from umcr_console.ui.wall import WallWindow
 
 
 def assert_labels_fit(map_widget: DivisionMapWidget, at_least: int = 10) -> None:
@@ -119,12 +119,7 @@ def test_following_the_recommended_redirect_needs_no_typed_reason(qtbot, window,
 
 @pytest.fixture
 def wall(qtbot, workspace, deployment, clock):
-    map_widget = DivisionMapWidget.for_workspace(workspace, deployment, clock=clock, read_only=True)
-    wall = WallWindow(workspace, deployment, clock=clock, map_widget=map_widget, rotate_seconds=20)
-    wall.ticker.stop()
-    qtbot.addWidget(wall)
-    wall.resize(1920, 1080)
-    wall.show()
+    wall = show_wall(qtbot, workspace, deployment, clock)
     qtbot.wait(100)
     return wall
 
